@@ -1,0 +1,1 @@
+"""drill's domain core: pure Python, no terminal UI."""

@@ -1,0 +1,424 @@
+"""Deck files: one TOML file per speech, written by `drill extract`, edited by hand.
+
+A deck holds the speech's title, where its source text lives (relative to
+the deck file), and its frameworks with their provenance. tomlkit keeps an
+instructor's comments and ordering through a load → edit → save round trip.
+
+From each framework the deck yields cards: recall every item, fill in one
+item in its context (cloze), name the abbreviation from its items, and put
+the items in order. Every card id is stable: it is built from the
+framework's id (which survives edits) and, for a cloze, from the item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomlkit
+from tomlkit.exceptions import ParseError
+
+from drill.core.errors import DrillError
+from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
+from drill.core.text import fold
+
+FORMAT = 1
+TOP_KEYS = {"format", "title", "source", "encoding", "note", "frameworks"}
+FRAMEWORK_KEYS = {"id", "kind", "name", "items", "ordered", "tags", "note", "quote", "start", "end"}
+REQUIRED_KEYS = ("id", "kind", "name", "items")
+
+HEADER = """\
+drill deck: the formulations of one speech, made by `drill extract` and
+reviewed by an instructor. Edit names, items, notes, tags and the order of
+the frameworks freely; keep each `id` as it is, since trainees' progress is
+stored against it. `ordered` says whether a trainee must give the items in
+order. `drill deck check FILE` finds mistakes."""
+
+CARD_KINDS = ("recall", "cloze", "name", "order")
+
+
+@dataclass
+class Card:
+    id: str  # "<framework id>/<kind>[/<item key>]", unique within a deck
+    deck: str  # the deck's id
+    framework: str  # the framework's id
+    kind: str  # recall / cloze / name / order
+    prompt: str
+    answer: list[str]
+    ordered: bool
+    context: str = ""  # for a cloze: the source sentence with the item blanked
+
+
+@dataclass
+class Deck:
+    path: Path | None
+    title: str
+    source: str  # as written in the file: relative to the deck's folder
+    encoding: str = "utf-8"
+    note: str = ""
+    frameworks: list[Framework] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.path.stem if self.path is not None else fold(self.title)
+
+    def source_path(self) -> Path | None:
+        if not self.source:
+            return None
+        p = Path(self.source)
+        if not p.is_absolute() and self.path is not None:
+            p = self.path.parent / p
+        return p
+
+    def cards(self) -> list[Card]:
+        return [card for fw in self.frameworks for card in framework_cards(self.id, fw)]
+
+
+def _item_key(item: str) -> str:
+    return hashlib.sha1(fold(item).strip().encode("utf-8")).hexdigest()[:8]
+
+
+BLANK = "＿＿"
+
+
+def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
+    """The cards one framework yields."""
+    items = [i for i in fw.items if i.strip()]
+    if not items:
+        return []
+    n = len(items)
+    what = {"abbreviation": "它指哪几项", "enumeration": "分别是什么", "outline": "讲话的几个部分",
+            "parallel": "原话怎么说"}.get(fw.kind, "分别是什么")
+    cards = [Card(f"{fw.id}/recall", deck_id, fw.id, "recall", f"{fw.name}：{what}？（{n}项）",
+                  items, fw.ordered)]
+    if n >= 2:
+        for item in items:
+            context = fw.quote.replace(item, BLANK, 1) if item in fw.quote else \
+                "、".join(BLANK if other == item else other for other in items)
+            cards.append(Card(f"{fw.id}/cloze/{_item_key(item)}", deck_id, fw.id, "cloze",
+                              f"{fw.name}：填空", [item], True, context))
+    if fw.kind == "abbreviation" and n >= 2:
+        cards.append(Card(f"{fw.id}/name", deck_id, fw.id, "name",
+                          "这几项合称什么？" + "、".join(items), [fw.name], True))
+    if fw.ordered and n >= 3:
+        cards.append(Card(f"{fw.id}/order", deck_id, fw.id, "order",
+                          f"{fw.name}：按原文顺序排列", items, True))
+    return cards
+
+
+# --------------------------------------------------------------------------
+# writing
+
+
+def to_toml(deck: Deck) -> str:
+    doc = tomlkit.document()
+    for line in HEADER.splitlines():
+        doc.add(tomlkit.comment(line))
+    doc.add(tomlkit.nl())
+    doc["format"] = FORMAT
+    doc["title"] = deck.title
+    doc["source"] = deck.source
+    doc["encoding"] = deck.encoding
+    if deck.note:
+        doc["note"] = deck.note
+    frameworks = tomlkit.aot()
+    for fw in deck.frameworks:
+        frameworks.append(_framework_table(fw))
+    doc["frameworks"] = frameworks
+    return tomlkit.dumps(doc)
+
+
+def _framework_table(fw: Framework):
+    table = tomlkit.table()
+    for warning in fw.warnings:
+        table.add(tomlkit.comment(f"extract: {warning}"))
+    table["id"] = fw.id
+    table["kind"] = fw.kind
+    table["name"] = fw.name
+    items = tomlkit.array()
+    items.multiline(len(fw.items) > 1)
+    for item in fw.items:
+        items.append(item)
+    table["items"] = items
+    table["ordered"] = fw.ordered
+    table["tags"] = list(fw.tags)
+    table["note"] = fw.note
+    table["quote"] = fw.quote
+    table["start"] = fw.start
+    table["end"] = fw.end
+    return table
+
+
+def deck_from_extraction(extraction, deck_path: Path | None) -> Deck:
+    """A new deck for an extraction; the source path is stored relative to the deck."""
+    source = Path(extraction.source.path)
+    rel = str(source)
+    if deck_path is not None:
+        try:
+            import os
+
+            rel = os.path.relpath(source.resolve(), deck_path.resolve().parent)
+        except ValueError:  # another drive
+            rel = str(source.resolve())
+    return Deck(deck_path, extraction.source.title, rel.replace("\\", "/"),
+                extraction.source.encoding, "", list(extraction.frameworks))
+
+
+def save(deck: Deck, path: Path) -> None:
+    """Write a deck atomically: a crash leaves the old file or the new one."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(to_toml(deck))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    deck.path = path
+
+
+# --------------------------------------------------------------------------
+# reading and checking
+
+
+@dataclass
+class Problem:
+    path: str
+    line: int | None
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+
+
+class _Lines:
+    """Line numbers of the keys of a deck file, which tomlkit does not keep."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.headers = [i + 1 for i, line in enumerate(self.lines)
+                        if re.match(r"^\s*\[\[\s*frameworks\s*\]\]", line)]
+
+    def top(self, key: str) -> int | None:
+        end = self.headers[0] if self.headers else len(self.lines) + 1
+        for i in range(end - 1):
+            if re.match(rf"^\s*{re.escape(key)}\s*=", self.lines[i]):
+                return i + 1
+        return None
+
+    def framework(self, index: int, key: str | None = None) -> int | None:
+        if index >= len(self.headers):
+            return None
+        start = self.headers[index]
+        if key is None:
+            return start
+        end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
+        for i in range(start, end - 1):
+            if re.match(rf"^\s*{re.escape(key)}\s*=", self.lines[i]):
+                return i + 1
+        return start
+
+    def item(self, index: int, item: str) -> int | None:
+        line = self.framework(index, "items")
+        if line is None:
+            return None
+        quoted = tomlkit.string(item).as_string()
+        end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
+        for i in range(line - 1, end - 1):
+            if item in self.lines[i] or quoted in self.lines[i]:
+                return i + 1
+        return line
+
+
+def _read(path: Path) -> str:
+    if not path.exists():
+        raise DrillError("no such file", path)
+    if path.is_dir():
+        raise DrillError("is a directory, not a deck file", path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise DrillError("the deck file is empty", path)
+    if b"\x00" in data:
+        raise DrillError("this is a binary file, not a deck (TOML) file", path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DrillError(f"a deck file must be UTF-8 (byte {exc.start} is not)", path) from None
+
+
+def _parse(path: Path, text: str):
+    try:
+        return tomlkit.parse(text)
+    except ParseError as exc:
+        reason = str(exc).split(" at line")[0]
+        raise DrillError(f"not valid TOML: {reason}", path, getattr(exc, "line", None)) from None
+
+
+def check(path: str | Path) -> tuple[Deck | None, list[Problem]]:
+    """Read a deck and report every problem in it (nothing is raised for content)."""
+    path = Path(path)
+    problems: list[Problem] = []
+
+    def problem(line, message, warning=False):
+        problems.append(Problem(str(path), line, message, warning))
+
+    try:
+        text = _read(path)
+        doc = _parse(path, text)
+    except DrillError as exc:
+        return None, [Problem(str(path), exc.line, exc.message)]
+    lines = _Lines(text)
+    data = doc.unwrap()
+    for key in data:
+        if key not in TOP_KEYS:
+            problem(lines.top(key), f"unknown key '{key}'")
+    fmt = data.get("format", FORMAT)
+    if fmt != FORMAT:
+        problem(lines.top("format"), f"deck format {fmt!r} is not known (this drill reads {FORMAT})")
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problem(lines.top("title") or 1, "the deck has no title")
+        title = path.stem
+    source = data.get("source", "")
+    if not isinstance(source, str):
+        problem(lines.top("source"), "'source' must be a path")
+        source = ""
+    deck = Deck(path, title, source, str(data.get("encoding", "utf-8")), str(data.get("note", "")))
+    raw_frameworks = data.get("frameworks", [])
+    if not isinstance(raw_frameworks, list) or not all(isinstance(f, dict) for f in raw_frameworks):
+        problem(lines.top("frameworks"), "'frameworks' must be tables written [[frameworks]]")
+        raw_frameworks = []
+
+    source_text = None
+    src = deck.source_path()
+    if src is not None:
+        if src.is_file():
+            try:
+                from drill.core.extract.source import read_text
+
+                source_text, _ = read_text(src)
+            except DrillError as exc:
+                problem(lines.top("source"), f"cannot read the source: {exc.message}", warning=True)
+        else:
+            problem(lines.top("source"), f"source {source} not found; items not checked against it",
+                    warning=True)
+
+    seen_ids: dict[str, int] = {}
+    for index, raw in enumerate(raw_frameworks):
+        here = lines.framework(index)
+        fw = _framework(raw, index, lines, problem)
+        if fw is None:
+            continue
+        if fw.id in seen_ids:
+            problem(lines.framework(index, "id"),
+                    f"duplicate id '{fw.id}' (also at line {seen_ids[fw.id]})")
+        else:
+            seen_ids[fw.id] = lines.framework(index, "id") or here or 0
+        _check_content(fw, index, lines, problem, source_text)
+        deck.frameworks.append(fw)
+    return deck, problems
+
+
+def _framework(raw: dict, index: int, lines: _Lines, problem) -> Framework | None:
+    here = lines.framework(index)
+    for key in raw:
+        if key not in FRAMEWORK_KEYS:
+            problem(lines.framework(index, key), f"unknown key '{key}'")
+    missing = [k for k in REQUIRED_KEYS if k not in raw]
+    if missing:
+        problem(here, "framework without " + ", ".join(f"'{k}'" for k in missing))
+        return None
+    kind = raw["kind"]
+    if kind not in KINDS:
+        problem(lines.framework(index, "kind"),
+                f"unknown kind '{kind}' (one of {', '.join(KINDS)})")
+        return None
+    if not isinstance(raw["id"], str) or not raw["id"].strip():
+        problem(lines.framework(index, "id"), "'id' must be a non-empty string")
+        return None
+    if not isinstance(raw["name"], str) or not raw["name"].strip():
+        problem(lines.framework(index, "name"), "'name' must be a non-empty string")
+        return None
+    items = raw["items"]
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        problem(lines.framework(index, "items"), "'items' must be a list of strings")
+        return None
+    ordered = raw.get("ordered", DEFAULT_ORDERED[kind])
+    if not isinstance(ordered, bool):
+        problem(lines.framework(index, "ordered"), "'ordered' must be true or false")
+        ordered = DEFAULT_ORDERED[kind]
+    tags = raw.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        problem(lines.framework(index, "tags"), "'tags' must be a list of strings")
+        tags = []
+    for key, typ, label in (("note", str, "text"), ("quote", str, "text"),
+                            ("start", int, "a number"), ("end", int, "a number")):
+        if key in raw and (not isinstance(raw[key], typ) or isinstance(raw[key], bool)):
+            problem(lines.framework(index, key), f"'{key}' must be {label}")
+    start = raw.get("start", 0) if isinstance(raw.get("start", 0), int) else 0
+    end = raw.get("end", 0) if isinstance(raw.get("end", 0), int) else 0
+    return Framework(
+        kind=kind, name=raw["name"], items=list(items), start=start, end=end,
+        quote=raw.get("quote", "") if isinstance(raw.get("quote", ""), str) else "",
+        id=raw["id"], ordered=ordered, tags=list(tags),
+        note=raw.get("note", "") if isinstance(raw.get("note", ""), str) else "",
+    )
+
+
+def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_text: str | None) -> None:
+    from drill.core.extract.abbrev import expected_count
+    from drill.core.extract.common import stated_count
+
+    if not fw.items and fw.kind != "abbreviation":
+        problem(lines.framework(index, "items"), f"{fw.kind} '{fw.name[:30]}' has no items")
+    seen: set[str] = set()
+    for item in fw.items:
+        if not item.strip():
+            problem(lines.item(index, item), "empty item")
+            continue
+        key = fold(item).strip()
+        if key in seen:
+            problem(lines.item(index, item), f"item '{item}' appears twice")
+        seen.add(key)
+        if source_text is not None and item not in source_text:
+            problem(lines.item(index, item), f"item '{item}' is not in the source any more")
+    if not fw.items:
+        return
+    if fw.kind == "abbreviation":
+        expected = expected_count(fw.name)
+        if expected is not None and expected != len(fw.items):
+            problem(lines.framework(index, "items"),
+                    f"'{fw.name}' says {expected} but has {len(fw.items)} items")
+    elif fw.kind == "enumeration":
+        expected = stated_count(fw.name)
+        if expected is not None and expected != len(fw.items):
+            problem(lines.framework(index, "items"),
+                    f"the lead says {expected} but there are {len(fw.items)} items", warning=True)
+
+
+def load(path: str | Path) -> Deck:
+    """Read a deck for drilling: raises :class:`DrillError` at its first real problem."""
+    deck, problems = check(path)
+    errors = [p for p in problems if not p.warning and "not in the source" not in p.message]
+    if deck is None or errors:
+        first = errors[0]
+        raise DrillError(first.message, first.path, first.line)
+    return deck
+
+
+def find_decks(dirs: list[Path]) -> list[Path]:
+    found = []
+    for d in dirs:
+        if d.is_dir():
+            found.extend(sorted(p for p in d.glob("*.toml") if p.is_file()))
+    return found

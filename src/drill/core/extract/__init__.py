@@ -1,0 +1,218 @@
+"""Extraction: a scraped speech in, its frameworks out, each traced to its place.
+
+    source text → (source.py) folded text without boilerplate, sentences
+                → (markers.py) outline and enumerations
+                → (abbrev.py) numeric abbreviations and their expansions
+                → (parallel.py) parallel set phrases
+                → frameworks with ids, spans and quotes
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drill.core.extract import abbrev as _abbrev
+from drill.core.extract import markers as _markers
+from drill.core.extract import parallel as _parallel
+from drill.core.extract.common import stated_count, trim
+from drill.core.extract.source import Source, clean, load
+from drill.core.text import fold
+from drill.core.frameworks import DEFAULT_ORDERED, Framework, assign_ids
+
+__all__ = ["Extraction", "extract", "extract_file", "extract_text", "Source"]
+
+
+@dataclass
+class Extraction:
+    source: Source
+    frameworks: list[Framework]
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """The object ``drill extract --json`` prints; other tools read these names."""
+        return {
+            "source": self.source.path,
+            "title": self.source.title,
+            "encoding": self.source.encoding,
+            "frameworks": [fw.as_json() for fw in self.frameworks],
+        }
+
+
+def extract_file(path: str | Path) -> Extraction:
+    return extract(load(path))
+
+
+def extract_text(text: str, path: str = "<text>") -> Extraction:
+    return extract(clean(text, path))
+
+
+def _key(text: str) -> str:
+    return fold(text).strip()
+
+
+def _quote(source: Source, pos: int) -> str:
+    sent = source.sentence_at(pos)
+    if sent is None:
+        return ""
+    a, b = trim(source.folded, sent.start, sent.end)
+    # keep the end mark: a quote is a sentence
+    while b < sent.end and source.folded[b] in "。!?”":
+        b += 1
+    return source.original(a, b).strip()
+
+
+def _framework(source: Source, kind: str, name: str, spans: list[tuple[int, int]],
+               start: int | None = None, anchor: int | None = None) -> Framework:
+    items = [source.original(a, b) for a, b in spans]
+    lo = min([a for a, _ in spans] + ([start] if start is not None else []))
+    hi = max(b for _, b in spans) if spans else (start or 0)
+    return Framework(
+        kind=kind,
+        name=name,
+        items=items,
+        start=lo,
+        end=hi,
+        quote=_quote(source, anchor if anchor is not None else lo),
+        ordered=DEFAULT_ORDERED[kind],
+        tags=[kind],
+        item_spans=list(spans),
+    )
+
+
+def _enumeration_name(source: Source, first: int, items: list[tuple[int, int]]) -> tuple[str, int | None]:
+    lead, count = _markers.lead_and_count(source, first)
+    if lead:
+        return lead, count
+    # No lead (hidden or dropped as boilerplate): name it by its first item.
+    a, b = items[0]
+    return f"{source.original(a, b)}…（共{len(items)}项）", None
+
+
+def _overlaps(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    lo_a, hi_a = min(x for x, _ in a), max(y for _, y in a)
+    lo_b, hi_b = min(x for x, _ in b), max(y for _, y in b)
+    return lo_a < hi_b and lo_b < hi_a
+
+
+def _split_at_headings(runs: list[_markers.Run]) -> list[_markers.Run]:
+    """A list never runs across a heading of the outline."""
+    outline = next((r for r in runs if r.is_outline), None)
+    if outline is None:
+        return runs
+    cuts = sorted(mk.start for mk in outline.markers)
+    out = []
+    for run in runs:
+        if run is outline:
+            out.append(run)
+            continue
+        piece_m, piece_i = [], []
+        for mk, span in zip(run.markers, run.items):
+            if piece_m and any(piece_m[-1].start < c <= mk.start for c in cuts):
+                out.append(_markers.Run(run.family, piece_m, piece_i, run.heading))
+                piece_m, piece_i = [], []
+            piece_m.append(mk)
+            piece_i.append(span)
+        out.append(_markers.Run(run.family, piece_m, piece_i, run.heading))
+    return [r for r in out if len(r.markers) >= 2 or r.is_outline]
+
+
+def extract(source: Source) -> Extraction:
+    notes: list[str] = []
+    if source.dropped:
+        notes.append(f"dropped {len(source.dropped)} boilerplate line(s) or piece(s)")
+
+    found = _markers.find_markers(source)
+    runs = _markers.build_runs(found)
+    _markers.resolve(source, runs)
+    runs = _split_at_headings(runs)
+
+    # abbreviations
+    mentions = _abbrev.find_mentions(source)
+    runs_by_start = {run.markers[0].start: run.items for run in runs if not run.is_outline}
+    _abbrev.expand(source, mentions, runs_by_start)
+    by_name: dict[str, _abbrev.Abbrev] = {}
+    for ab in mentions:
+        if not ab.quoted and not ab.items and not ab.listed:
+            shaped = len(ab.name) == 4 and ab.name[0] in _abbrev.NUM and ab.name[2] in _abbrev.NUM
+            if not shaped:
+                continue
+        if not ab.quoted and ab.items and ab.via != "before" and ab.name[1:2] in "个大":
+            key = _abbrev._key_chars(ab.name)
+            if not all(key in source.folded[a:b] for a, b in ab.items):
+                continue
+        known = by_name.get(ab.name)
+        if known is None or (ab.items and not known.items):
+            by_name[ab.name] = ab
+    frameworks: list[Framework] = []
+    abbrev_spans: list[list[tuple[int, int]]] = []
+    for ab in by_name.values():
+        fw = _framework(source, "abbreviation", source.original(ab.start, ab.end), ab.items,
+                        start=ab.start, anchor=ab.start)
+        if not ab.items:
+            fw.start, fw.end = ab.start, ab.end
+        expected = _abbrev.expected_count(ab.name)
+        if ab.items and expected is not None and expected != len(ab.items):
+            fw.warnings.append(f"the name says {expected} but {len(ab.items)} items were found")
+        if ab.items:
+            abbrev_spans.append(ab.items)
+
+        frameworks.append(fw)
+
+    # outline and enumerations
+    for run in runs:
+        first = run.markers[0].start
+        if run.is_outline:
+            fw = _framework(source, "outline", source.title or "提纲", run.items, start=first)
+        else:
+            name, count = _enumeration_name(source, first, run.items)
+            fw = _framework(source, "enumeration", name, run.items, start=first)
+            if count is not None and count != len(run.items):
+                fw.warnings.append(f"the lead says {count} but {len(run.items)} items were found")
+        frameworks.append(fw)
+
+    # The outline and lists whose items open paragraphs bound the runs of
+    # topic sentences; a list inside a paragraph (首先…其次…) does not.
+    para_starts = {a for a, _ in source.paragraphs}
+    barriers = [
+        mk.start for run in runs
+        if run.is_outline or all(mk.start in para_starts for mk in run.markers)
+        for mk in run.markers
+    ]
+    enum_spans = [fw.item_spans for fw in frameworks if fw.kind != "abbreviation" and fw.item_spans]
+    for topic in _markers.topic_runs(source, barriers):
+        spans = [trim(source.folded, a, b) for a, b in topic.sentences]
+        if any(_overlaps(spans, s) and set(spans) & set(s) for s in enum_spans + abbrev_spans):
+            continue
+        name, count = _enumeration_name(source, spans[0][0], spans)
+        fw = _framework(source, "enumeration", name, spans)
+        if count is not None and count != len(spans):
+            fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
+        frameworks.append(fw)
+
+    # parallel phrases, unless they are an abbreviation's expansion
+    taken = [s for fw in frameworks for s in fw.item_spans if fw.kind == "abbreviation"]
+    known = {tuple(_key(i) for i in fw.items) for fw in frameworks if fw.items}
+    for par in _parallel.find(source):
+        if any(a < d and c < b for a, b in par.items for c, d in taken):
+            continue
+        key = tuple(_key(source.folded[a:b]) for a, b in par.items)
+        if key in known:
+            continue
+        # the same words as a numbered list (首先要…，然后再…，最后…)
+        if any(sum(1 for c, d in fw.item_spans if any(a < d and c < b for a, b in par.items)) >= 2
+               for fw in frameworks if fw.kind == "enumeration"):
+            continue
+        known.add(key)
+        lo, hi = par.items[0][0], par.items[-1][1]
+        fw = _framework(source, "parallel", source.original(lo, hi), par.items)
+        frameworks.append(fw)
+
+    frameworks.sort(key=lambda fw: (fw.kind != "outline", fw.start))
+    assign_ids(frameworks)
+    if not frameworks:
+        notes.append("no frameworks found")
+    for fw in frameworks:
+        for w in fw.warnings:
+            notes.append(f"line {source.line_of(fw.start)}: {fw.kind} {fw.name[:20]}: {w}")
+    return Extraction(source, frameworks, notes)

@@ -1,0 +1,272 @@
+"""Small helpers shared by the finders: spans, clause starts, leads, counts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from drill.core.extract.source import Source
+from drill.core.text import cn_number
+
+# Separators and end marks that never belong at either edge of an item.
+EDGE_PUNCT = set(" \t,;:、。!?.·…-~")
+OPEN_QUOTES = "“《("
+CLOSE_QUOTES = "”》)"
+# Characters after which a new clause (and so a list marker) can start.
+CLAUSE_BREAK = set("。!?;:,\n")
+
+
+def trim(folded: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span past edge punctuation and quotes left unbalanced by the cut."""
+    while True:
+        changed = False
+        while start < end and folded[start] in EDGE_PUNCT:
+            start += 1
+            changed = True
+        while end > start and folded[end - 1] in EDGE_PUNCT:
+            end -= 1
+            changed = True
+        body = folded[start:end]
+        for open_q, close_q in zip(OPEN_QUOTES, CLOSE_QUOTES):
+            if start < end and folded[start] == open_q and body.count(open_q) > body.count(close_q):
+                start += 1
+                changed = True
+                break
+            if start < end and folded[end - 1] == close_q and body.count(close_q) > body.count(open_q):
+                end -= 1
+                changed = True
+                break
+            if start < end and folded[end - 1] == open_q:
+                end -= 1
+                changed = True
+                break
+            if start < end and folded[start] == close_q:
+                start += 1
+                changed = True
+                break
+        if not changed:
+            return start, end
+
+
+def is_clause_start(folded: str, pos: int) -> bool:
+    """True where a list marker may begin: a line start or after a clause break.
+
+    A closing quote or bracket after an end mark (。” or ！”) counts as part
+    of the break.
+    """
+    i = pos - 1
+    while i >= 0 and folded[i] in " \t":
+        i -= 1
+    if i < 0:
+        return True
+    ch = folded[i]
+    if ch in CLAUSE_BREAK:
+        return True
+    if ch in "”)" and i > 0 and folded[i - 1] in "。!?":
+        return True
+    return False
+
+
+def sentence_end(source: Source, pos: int, limit: int | None = None) -> int:
+    """Where the sentence containing ``pos`` ends (exclusive), capped by ``limit``."""
+    sent = source.sentence_at(pos)
+    end = sent.end if sent is not None else len(source.folded)
+    if limit is not None:
+        end = min(end, limit)
+    return end
+
+
+def lead_before(source: Source, pos: int) -> tuple[str, int] | None:
+    """The sentence that leads a list starting at ``pos``, and where it starts.
+
+    If the list starts inside a sentence (我觉得要抓三点：首先…), the lead is
+    that sentence's text before the list; otherwise it is the sentence just
+    before. No lead is found across blanked-out boilerplate.
+    """
+    folded = source.folded
+    sent = source.sentence_at(pos)
+    if sent is not None and sent.start < pos:
+        a, b = trim(folded, sent.start, pos)
+        if b - a >= 2:
+            return source.original(a, b), a
+    # the previous sentence
+    index = None
+    for i, s in enumerate(source.sentences):
+        if s.start >= pos:
+            index = i
+            break
+    if index is None:
+        index = len(source.sentences)
+    if index == 0:
+        return None
+    prev = source.sentences[index - 1]
+    gap = folded[prev.end:pos]
+    if gap.strip(" \n\t"):
+        return None
+    # blanked lines between the lead and the list: the lead is hidden or gone
+    if "\n" in gap:
+        raw_gap = source.text[prev.end:pos]
+        if raw_gap.strip():
+            return None
+    a, b = trim(folded, prev.start, prev.end)
+    if b - a < 2:
+        return None
+    return source.original(a, b), a
+
+
+_COUNT = re.compile(
+    r"([一二两三四五六七八九十]{1,3}|\d{1,2})\s*(?:个|大|点|条|项|类|种|方面|句|字|招|步)"
+)
+
+
+def stated_count(text: str) -> int | None:
+    """The count a lead sentence announces (讲三点意见, 以下七类问题), if any."""
+    found = None
+    for m in _COUNT.finditer(text):
+        value = cn_number(m.group(1))
+        if value and value >= 2:
+            found = value
+    return found
+
+
+def crosses_word(text: str, cut: int, words: frozenset[str]) -> bool:
+    """True if a dictionary word runs across position ``cut`` of ``text``."""
+    for size in (2, 3, 4):
+        for i in range(max(0, cut - size + 1), cut):
+            if i + size <= len(text) and text[i:i + size] in words:
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> tuple[frozenset[str], dict[str, str]]:
+    """From jieba's dictionary: the common words of two to four characters
+    (to keep a cut from splitting 怎么样 or 脚踏实地), and every word with a
+    numeral together with its tag (四面八方/i is an idiom, not an abbreviation).
+
+    Reads the dictionary file without importing jieba, whose import and
+    segmenter cost far more than these two scans.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return frozenset(), {}
+    try:
+        data = (Path(spec.origin).parent / "dict.txt").read_text("utf-8")
+    except OSError:
+        return frozenset(), {}
+    # frequency 50 and up: 怎么样, 踏实; not rarities such as 出工 (18)
+    common = frozenset(re.findall(r"^(\S{2,4}) (?:[5-9]\d|\d{3,}) ", data, re.M))
+    numerals = "一二两三四五六七八九十百千双"
+    numeric = dict(re.findall(
+        rf"^([\u4e00-\u9fff]*[{numerals}][\u4e00-\u9fff]*) \d+ (\w+)", data, re.M))
+    return common, numeric
+
+
+def mid_len_ok(edge: str, middle: str) -> bool:
+    return len(edge) <= len(middle) + 1
+
+
+@dataclass
+class Fit:
+    spans: list[tuple[int, int]]  # each clause's kept (start, end) inside it
+    anchors: list[tuple[str, int, str]]  # (side, offset, char) every kept clause shares
+    guessed: bool  # an edge was cut by length alone, or through a word
+
+
+def fit_clauses(clauses: list[str], trim_head: bool = True, trim_tail: bool = True,
+                words: frozenset[str] = frozenset()) -> Fit:
+    """Cut the context off the first and last of a list of parallel clauses.
+
+    In 形成项目就是题目，现场就是考场，工地就是阵地，进度就是尺度的导向 the
+    first clause carries 形成 and the last 的导向. The clauses in the middle
+    are the template: characters they all share at the same place (就是,
+    counted from the start or the end) are *anchors*; the first clause loses
+    the head, and the last the tail, that keeps it out of line with them.
+
+    A clause that opens a quotation (不断完善“周推进) is cut at the quote.
+    A cut through a word of ``words`` (谈怎么|样, 脚|踏实地) is a guess.
+    """
+    n = len(clauses)
+    if n < 2:
+        return Fit([(0, len(c)) for c in clauses], [], False)
+    lo_i = 1 if trim_head else 0
+    hi_i = n - 1 if trim_tail else n
+    # With one clause in the middle, an end clause that needs no cut joins
+    # the template: one clause alone makes every character an "anchor".
+    if hi_i - lo_i == 1 and mid_len_ok(clauses[-1], clauses[lo_i]) and trim_tail:
+        hi_i, trim_tail = n, False
+    elif hi_i - lo_i == 1 and mid_len_ok(clauses[0], clauses[lo_i]) and trim_head:
+        lo_i, trim_head = 0, False
+    template = clauses[lo_i:hi_i] or clauses[1:]
+    lo = min(len(t) for t in template)
+    hi = max(len(t) for t in template)
+    anchors: list[tuple[str, int, str]] = []
+    for o in range(lo):
+        c = template[0][o]
+        if all(t[o] == c for t in template):
+            anchors.append(("start", o, c))
+        c = template[0][-1 - o]
+        if all(t[-1 - o] == c for t in template):
+            anchors.append(("end", o, c))
+    lengths = sorted(len(t) for t in template)
+    target = lengths[len(lengths) // 2]
+    # Template clauses of one length make a length cut a fair guess (checked
+    # against the dictionary so it does not split a word).
+    regular = lo == hi
+    start_anchors = [(o, c) for side, o, c in anchors if side == "start"]
+    end_anchors = [(o, c) for side, o, c in anchors if side == "end"]
+
+    def score_start(text: str) -> int:
+        return sum(1 for o, c in start_anchors if o < len(text) and text[o] == c)
+
+    def score_end(text: str) -> int:
+        return sum(1 for o, c in end_anchors if o < len(text) and text[-1 - o] == c)
+
+    spans = [(0, len(c)) for c in clauses]
+    guessed = False
+    if trim_head and "“" in clauses[0] and "”" not in clauses[0]:
+        spans[0] = (clauses[0].rindex("“") + 1, len(clauses[0]))
+    elif trim_head and len(clauses[0]) > hi:
+        first = clauses[0]
+        best = (score_start(first), -abs(len(first) - target), 0)
+        for h in range(1, len(first)):
+            cand = first[h:]
+            s = score_start(cand)
+            if start_anchors and s == 0:
+                continue
+            fit = -abs(len(cand) - target)
+            if (s, fit) > best[:2]:
+                best = (s, fit, h)
+        spans[0] = (best[2], len(first))
+        guessed = best[2] > 0 and (best[0] == 0 and not regular or crosses_word(first, best[2], words))
+    if trim_tail and "”" in clauses[-1] and "“" not in clauses[-1]:
+        spans[-1] = (spans[-1][0], clauses[-1].index("”"))
+    elif trim_tail and len(clauses[-1]) > hi:
+        last = clauses[-1]
+        best = (score_end(last), -abs(len(last) - target), len(last))
+        for e in range(len(last) - 1, 0, -1):
+            cand = last[:e]
+            s = score_end(cand)
+            if end_anchors and s == 0:
+                continue
+            if not end_anchors and last[e] not in "的等”地之":
+                continue  # no anchor to cut by: cut only where the text plainly goes on
+            fit = -abs(len(cand) - target)
+            if (s, fit) > best[:2]:
+                best = (s, fit, e)
+        spans[-1] = (spans[-1][0], best[2])
+        cut = best[2]
+        # With one template clause every character is an "anchor"; a tail
+        # cut is then trusted only where the text plainly goes on (的导向).
+        weak = best[0] == 0 and not regular and last[cut:cut + 1] not in ("的", "等", "”", "地", "之")
+        guessed = guessed or (cut < len(last) and (weak or crosses_word(last, cut, words)))
+    kept = [c[a:b] for c, (a, b) in zip(clauses, spans)]
+    shared = [
+        (side, o, c) for side, o, c in anchors
+        if all(o < len(k) and (k[o] if side == "start" else k[-1 - o]) == c for k in kept)
+    ]
+    return Fit(spans, shared, guessed)

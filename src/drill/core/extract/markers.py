@@ -1,0 +1,407 @@
+"""Numbered lists: the speech's outline and its enumerations.
+
+A *marker* is a list number at the start of a clause: 一、 （一） 1、 （1） ①
+第一 一是 一要 首先/其次/最后. Markers of one family numbered 1, 2, 3… in
+order form a *run*; a run of the top heading family is the outline, every
+other run an enumeration. Unnumbered runs of parallel topic sentences
+(要…。要…。要…。) are found afterwards, between the numbered ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from drill.core.extract.common import (
+    is_clause_start,
+    lead_before,
+    sentence_end,
+    stated_count,
+    trim,
+)
+from drill.core.extract.source import Source
+from drill.core.text import cn_number
+
+CN = "一二三四五六七八九十"
+
+# Family name → pattern. Group "n" is the number; the match ends where the
+# item's text begins. Families are listed from the top heading level down.
+_FAMILIES: list[tuple[str, re.Pattern]] = [
+    ("cn_dun", re.compile(rf"(?P<n>[{CN}]{{1,3}})、")),
+    ("di", re.compile(
+        rf"第(?P<n>[{CN}]{{1,3}})(?P<suffix>点|条|个方面|方面|部分|项)?(?:要求|意见|建议)?"
+        r"(?:\s*[,:、]|是|(?=要(?!务|素|件|求|害|点|职|紧)))")),
+    ("cn_paren", re.compile(rf"\((?P<n>[{CN}]{{1,3}})\)")),
+    ("ar_dun", re.compile(r"(?P<n>\d{1,2})(?:、|\.(?!\d)|\s*\)(?!\d))")),
+    ("ar_paren", re.compile(r"\((?P<n>\d{1,2})\)")),
+    ("circled", re.compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
+    ("shi", re.compile(rf"(?P<n>[{CN}]{{1,2}})(?P<suffix>是|要(?!是|求|素|点|务|紧))")),
+    ("seq", re.compile(r"(?P<word>首先|其次|再次|再者|然后|最后)(?:是|要|,)?")),
+]
+HEADING_FAMILIES = ("cn_dun", "di", "cn_paren", "ar_dun", "ar_paren")
+_SEQ_RANK = {"首先": 1, "其次": 2, "再次": 3, "再者": 3}
+
+# A run's next number must follow within this many characters: further
+# away it is another list that happens to continue the count.
+MAX_GAP = 4000
+# Items longer than this are cut at their first clause: a trainee recalls
+# a formulation, not a paragraph.
+ITEM_MAX = 80
+# A heading is a short first sentence.
+HEADING_MAX = 40
+
+
+@dataclass
+class Marker:
+    family: str
+    key: str  # family plus the suffix that must agree inside a run (第一点 / 第一)
+    number: int
+    start: int  # where the marker begins
+    body: int  # where the item's text begins
+    word: str = ""
+
+
+@dataclass
+class Run:
+    family: str
+    markers: list[Marker]
+    items: list[tuple[int, int]] = field(default_factory=list)
+    heading: bool = False
+    is_outline: bool = False
+
+
+def find_markers(source: Source) -> list[Marker]:
+    folded = source.folded
+    markers: list[Marker] = []
+    for a, b in source.paragraphs:
+        pos = a
+        while pos < b:
+            if is_clause_start(folded, pos) or pos == a:
+                for family, pattern in _FAMILIES:
+                    m = pattern.match(folded, pos, b)
+                    if not m:
+                        continue
+                    if family == "seq":
+                        word = m.group("word")
+                        markers.append(Marker(family, family, _SEQ_RANK.get(word, 0), pos, m.end(), word))
+                    else:
+                        raw = m.group("n")
+                        number = cn_number(raw) if family != "circled" else "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(raw) + 1
+                        if not number:
+                            continue
+                        suffix = m.groupdict().get("suffix") or ""
+                        if family == "di" and suffix in ("个方面",):
+                            suffix = "方面"
+                        markers.append(Marker(family, f"{family}:{suffix}", number, pos, m.end()))
+                    break
+            pos += 1
+    return markers
+
+
+def build_runs(markers: list[Marker]) -> list[Run]:
+    """Chain markers of one key numbered 1, 2, 3… into runs."""
+    runs: list[Run] = []
+    open_runs: dict[str, Run] = {}
+    for mk in markers:
+        if mk.family == "seq":
+            continue
+        current = open_runs.get(mk.key)
+        if current is not None:
+            last = current.markers[-1]
+            if mk.number == last.number + 1 and mk.start - last.start <= MAX_GAP:
+                current.markers.append(mk)
+                continue
+        if mk.number == 1:
+            run = Run(mk.family, [mk])
+            open_runs[mk.key] = run
+            runs.append(run)
+    runs.extend(_seq_runs(markers))
+    # A lone 一、 heading is kept: it may be all that shows of an outline whose
+    # other headings the site hid ("此处隐藏…字") or cut off.
+    return [r for r in runs if len(r.markers) >= 2 or r.family == "cn_dun"]
+
+
+def _seq_runs(markers: list[Marker]) -> list[Run]:
+    """首先 … 其次 … 再次/然后/第三 … 最后: the 'sequence words' family.
+
+    A 第N marker continues such a run when N is the next number (首先是…
+    其次是… 第三是… 第四是…). A 首先 inside an item opens a run of its own
+    without closing the outer one; each later marker goes to the latest
+    open run that expects it.
+    """
+    runs: list[Run] = []
+    open_runs: list[Run] = []
+    for mk in markers:
+        open_runs = [r for r in open_runs if mk.start - r.markers[-1].start <= MAX_GAP / 4]
+        if mk.family == "seq" and mk.word == "首先":
+            run = Run("seq", [mk])
+            runs.append(run)
+            open_runs.append(run)
+            continue
+        for run in reversed(open_runs):
+            expected = len(run.markers) + 1
+            if mk.family == "seq":
+                fits = _SEQ_RANK.get(mk.word) == expected or mk.word in ("然后", "最后")
+            else:
+                fits = mk.family in ("di", "shi") and mk.number == expected and expected >= 3
+            if fits:
+                run.markers.append(mk)
+                if mk.word == "最后":
+                    open_runs.remove(run)
+                break
+    return runs
+
+
+def item_span(source: Source, body: int, next_start: int | None) -> tuple[int, int]:
+    """An item runs from its marker to the end of its first sentence (or the next marker)."""
+    folded = source.folded
+    end = sentence_end(source, body)
+    if next_start is not None and body < next_start < end:
+        end = next_start
+    a, b = trim(folded, body, end)
+    if b - a > ITEM_MAX:
+        # first clause that ends on a strong separator, else the first comma clause
+        for sep in (";", ":", ","):
+            cut = folded.find(sep, a + 6, b)
+            if cut != -1 and cut - a <= ITEM_MAX:
+                a, b = trim(folded, a, cut)
+                break
+    return a, b
+
+
+def heading_span(source: Source, body: int) -> tuple[int, int, bool]:
+    """A heading's text, and whether the heading stands alone on its line.
+
+    A heading run into its paragraph (一、保持…进取心，谋就谋定“不谋万世者…)
+    ends at the first end mark, semicolon, colon, or quote it does not close.
+    """
+    folded = source.folded
+    end = sentence_end(source, body)
+    for a, b in source.paragraphs:
+        if a <= body < b:
+            line_end = b
+            break
+    else:
+        line_end = end
+    stands_alone = end >= line_end or not folded[end:line_end].strip()
+    stop = end
+    for sep in (";", ":"):
+        cut = folded.find(sep, body, stop)
+        if cut != -1:
+            stop = cut
+    depth = 0
+    opened = stop
+    for i in range(body, stop):
+        ch = folded[i]
+        if ch == "“":
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif ch == "”":
+            depth = max(0, depth - 1)
+    if depth > 0:
+        stop = opened
+    a, b = trim(folded, body, stop)
+    return a, b, stands_alone
+
+
+def _cut_shared_heads(source: Source, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Headings run into their paragraphs that share a long prefix (保持…进取心，谋就谋定 /
+    …，走就走前 / …，干就干好) differ only in a short tail: cut every tail to the
+    length of the shortest one."""
+    texts = [source.folded[a:b] for a, b in spans]
+    prefix = 0
+    while all(len(t) > prefix for t in texts) and len({t[prefix] for t in texts}) == 1:
+        prefix += 1
+    if prefix < 4:
+        return spans
+    tails = [len(t) - prefix for t in texts]
+    shortest = min(tails)
+    if shortest <= 0 or shortest > 12:
+        return spans
+    return [(a, a + prefix + shortest) for a, _ in spans]
+
+
+def resolve(source: Source, runs: list[Run]) -> None:
+    """Fill in each run's item spans and decide which run is the outline."""
+    for run in runs:
+        starts = [mk.start for mk in run.markers]
+        spans = []
+        alone = []
+        for i, mk in enumerate(run.markers):
+            nxt = starts[i + 1] if i + 1 < len(starts) else None
+            if run.family in HEADING_FAMILIES:
+                a, b, stands = heading_span(source, mk.body)
+                if stands or b - a <= HEADING_MAX:
+                    spans.append((a, b))
+                    alone.append(stands)
+                    continue
+            spans.append(item_span(source, mk.body, nxt))
+            alone.append(False)
+        if run.family in HEADING_FAMILIES and not all(alone):
+            heads = [heading_span(source, mk.body)[:2] for mk in run.markers]
+            cut = _cut_shared_heads(source, heads)
+            if cut != heads:
+                spans = cut
+        run.heading = run.family in HEADING_FAMILIES and all(
+            (b - a) <= HEADING_MAX for a, b in spans) and (all(alone) or run.family == "cn_dun")
+        run.items = spans
+    # The outline: the longest run of the highest heading family that has
+    # a heading run of two or more; failing that, a lone 一、 heading.
+    for family in HEADING_FAMILIES:
+        candidates = [r for r in runs if r.family == family and len(r.markers) >= 2
+                      and (r.heading or family == "cn_dun")]
+        if candidates:
+            max(candidates, key=lambda r: len(r.markers)).is_outline = True
+            break
+    else:
+        lone = [r for r in runs if r.family == "cn_dun" and r.heading]
+        if lone:
+            lone[0].is_outline = True
+    runs[:] = [r for r in runs if len(r.markers) >= 2 or r.is_outline]
+
+
+# --------------------------------------------------------------------------
+# unnumbered runs of topic sentences
+
+
+@dataclass
+class TopicRun:
+    sentences: list[tuple[int, int]]  # spans of the items
+    prefix: int = 0  # shared characters dropped from each item
+
+
+def _short(text: str, limit: int) -> bool:
+    return len(text.replace("“", "").replace("”", "")) <= limit
+
+
+def topic_runs(source: Source, barriers: list[int]) -> list[TopicRun]:
+    """Runs of short sentences that open the same way (要…。要…。要…。,
+    谋划工作要抓全局。…谋划工作要抓重点。…), within the stretches that the
+    numbered lists leave between their items."""
+    folded = source.folded
+    bounds = sorted(set(barriers + [0, len(folded)]))
+    found: list[TopicRun] = []
+
+    def segment_of(pos: int) -> int:
+        lo, hi = 0, len(bounds) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if bounds[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    sents = []
+    for s in source.sentences:
+        a, b = trim(folded, s.start, s.end)
+        if b - a >= 3:
+            sents.append((a, b))
+
+    # 1. long shared prefixes (谋划工作要抓…, 走在前列，勇争第一，要…)
+    used: set[int] = set()
+    long_members: list[int] = []
+    for i, (a, b) in enumerate(sents):
+        if i in used or not _short(folded[a:b], 30):
+            continue
+        group = [i]
+        seg = segment_of(a)
+        for j in range(i + 1, len(sents)):
+            c, d = sents[j]
+            if segment_of(c) != seg or c - sents[group[-1]][0] > 1500:
+                break
+            if j in used or not _short(folded[c:d], 30):
+                continue
+            if _common_prefix(folded[a:b], folded[c:d]) >= 4:
+                group.append(j)
+        if len(group) >= 3:
+            prefix = min(_common_prefix(folded[a:b], folded[sents[j][0]:sents[j][1]]) for j in group[1:])
+            texts = [folded[sents[j][0]:sents[j][1]] for j in group]
+            if prefix >= len(min(texts, key=len)) - 1:
+                continue  # the same sentence repeated, not a list
+            used.update(group)
+            long_members.extend(sents[j][0] for j in group)
+            # A shared opening clause (走在前列，勇争第一，) is dropped; 要 stays.
+            comma = folded.rfind(",", a, a + prefix)
+            cut = comma - a + 1 if comma != -1 else 0
+            found.append(TopicRun([(sents[j][0] + cut, sents[j][1]) for j in group], cut))
+
+    # 2. 要-sentences, split by the long-prefix runs
+    bounds = sorted(set(bounds + long_members))
+    yao = [
+        (a, b) for i, (a, b) in enumerate(sents)
+        if i not in used and folded[a] == "要" and _short(folded[a:b], 22) and folded.count(",", a, b) == 0
+        and not folded[a:a + 2] in ("要是", "要不", "要么")
+    ]
+    by_segment: dict[int, list[tuple[int, int]]] = {}
+    for a, b in yao:
+        by_segment.setdefault(segment_of(a), []).append((a, b))
+    for members in by_segment.values():
+        found.extend(_split_alike(folded, members))
+    return found
+
+
+def _split_alike(folded: str, members: list[tuple[int, int]]) -> list[TopicRun]:
+    """Group 要-sentences of one stretch by shape: a shared head after 要
+    (要大兴…) or a shared tail (…抓落实); the rest form a run only if three
+    or more of them have nearly the same length."""
+    if len(members) < 2:
+        return []
+    texts = [folded[a:b] for a, b in members]
+    n = len(members)
+    parent = list(range(n))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            head = _common_prefix(texts[i][1:], texts[j][1:])
+            tail = _common_suffix(texts[i], texts[j])
+            if head >= 2 or tail >= 2 or (head >= 1 and abs(len(texts[i]) - len(texts[j])) <= 2):
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    runs = []
+    loose = []
+    for idxs in groups.values():
+        if len(idxs) >= 2:
+            runs.append(TopicRun([members[i] for i in idxs]))
+        else:
+            loose.append(idxs[0])
+    # loose ones: consecutive, similar length, at least three
+    chain: list[int] = []
+    for i in loose + [None]:
+        if i is not None and (not chain or (i == chain[-1] + 1 and abs(len(texts[i]) - len(texts[chain[0]])) <= 2)):
+            chain.append(i)
+            continue
+        if len(chain) >= 3:
+            runs.append(TopicRun([members[k] for k in chain]))
+        chain = [i] if i is not None else []
+    return runs
+
+
+def _common_prefix(x: str, y: str) -> int:
+    n = 0
+    for a, b in zip(x, y):
+        if a != b:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(x: str, y: str) -> int:
+    return _common_prefix(x[::-1], y[::-1])
+
+
+def lead_and_count(source: Source, first_start: int) -> tuple[str | None, int | None]:
+    found = lead_before(source, first_start)
+    if found is None:
+        return None, None
+    text, _ = found
+    return text, stated_count(text)

@@ -1,0 +1,69 @@
+"""A framework: one formulation a trainee memorises, traced to its source."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from drill.core.text import fold
+
+KINDS = ("abbreviation", "enumeration", "outline", "parallel")
+KIND_PREFIX = {"abbreviation": "abb", "enumeration": "enu", "outline": "out", "parallel": "par"}
+# Whether the order of the items matters when a trainee answers, by default.
+# An abbreviation's members are recalled as a set; an outline, a numbered list
+# or a quoted parallel phrase is recalled in the speaker's order.
+DEFAULT_ORDERED = {"abbreviation": False, "enumeration": True, "outline": True, "parallel": True}
+
+
+@dataclass
+class Framework:
+    kind: str
+    name: str
+    items: list[str]
+    start: int
+    end: int
+    quote: str
+    id: str = ""
+    ordered: bool = True
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+    # What the extractor noticed (a count that disagrees with the name...).
+    warnings: list[str] = field(default_factory=list)
+    item_spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """The object ``drill extract --json`` prints; other tools read these names."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "name": self.name,
+            "items": list(self.items),
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+        }
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in fold(text) if not ch.isspace())
+
+
+def framework_id(kind: str, name: str) -> str:
+    """A stable id: the same kind and name give the same id on every extraction.
+
+    The items are left out on purpose, so a framework whose items an
+    instructor corrected (or a corrected source) keeps its id and its progress.
+    """
+    digest = hashlib.sha1(f"{kind}\x1f{_key(name)}".encode("utf-8")).hexdigest()
+    return f"{KIND_PREFIX.get(kind, kind[:3])}-{digest[:10]}"
+
+
+def assign_ids(frameworks: list[Framework]) -> None:
+    """Give each framework its id; a second framework with the same kind and
+    name gets a numbered suffix, in source order, so ids stay unique."""
+    seen: dict[str, int] = {}
+    for fw in frameworks:
+        base = framework_id(fw.kind, fw.name)
+        count = seen.get(base, 0) + 1
+        seen[base] = count
+        fw.id = base if count == 1 else f"{base}-{count}"

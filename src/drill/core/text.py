@@ -1,0 +1,123 @@
+"""Text normalisation for finding and comparing; never for showing.
+
+Every function that returns a "folded" string keeps its length, character
+for character, so an offset found in the folded text is an offset into the
+original. The original text is what the user sees and what a deck stores.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Chinese punctuation folded to one spelling each. Quotes keep their
+# direction: “ opens, ” closes, whatever the source used.
+_PUNCT = {
+    "，": ",", "；": ";", "：": ":", "（": "(", "）": ")", "！": "!", "？": "?",
+    "．": ".", "﹐": ",", "﹔": ";", "﹕": ":", "　": " ", "\u00a0": " ",
+    "「": "“", "『": "“", "‘": "“", "〝": "“", "」": "”", "』": "”", "’": "”", "〞": "”",
+    "—": "-", "–": "-", "－": "-", "～": "~", "〜": "~", "・": "·", "•": "·",
+    "﹑": "、", "｡": "。", "〈": "《", "〉": "》",
+}
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xFF01, 0xFF5F):  # full-width ASCII
+        char = chr(code)
+        table[code] = unicodedata.normalize("NFKC", char)
+    for src, dst in _PUNCT.items():
+        table[ord(src)] = dst
+    # Circled and parenthesised numbers stay as they are: they are list markers.
+    return table
+
+
+def fold_width(text: str) -> str:
+    """Full-width letters, digits and punctuation to one spelling; same length."""
+    return text.translate(_fold_table())
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified characters (OpenCC ``t2s``), keeping the length.
+
+    OpenCC converts phrases, which nearly always keeps the length; a line
+    where it would not is converted character by character instead.
+    """
+    if not text:
+        return text
+    converter = _t2s()
+    out = converter.convert(text)
+    if len(out) == len(text):
+        return out
+    lines = text.split("\n")
+    fixed = []
+    for line in lines:
+        conv = converter.convert(line)
+        if len(conv) != len(line):
+            conv = "".join(_one_char(converter, ch) for ch in line)
+        fixed.append(conv)
+    return "\n".join(fixed)
+
+
+def _one_char(converter, ch: str) -> str:
+    conv = converter.convert(ch)
+    return conv if len(conv) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Simplified characters and one spelling of punctuation; same length."""
+    return fold_width(to_simplified(text))
+
+
+CN_DIGITS = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "双": 2, "雙": 2, "三": 3,
+    "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}
+CN_NUMERAL_CHARS = "零〇一二两兩双雙三四五六七八九十百千"
+_NUMERAL_RE = re.compile(r"[零〇一二两兩三四五六七八九十百千]+|\d+")
+
+
+def cn_number(text: str) -> int | None:
+    """The value of a Chinese (or Arabic) numeral such as 七, 十二, 二十, 两; else None."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    total = 0
+    section = 0
+    digit = None
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch == "十":
+            section += (digit if digit is not None else 1) * 10
+            digit = None
+        elif ch == "百":
+            section += (digit if digit is not None else 1) * 100
+            digit = None
+        elif ch == "千":
+            section += (digit if digit is not None else 1) * 1000
+            digit = None
+        else:
+            return None
+    total = section + (digit or 0)
+    return total
+
+
+def leading_number(text: str) -> int | None:
+    """The numeral a string starts with (三个及时 → 3), or None."""
+    match = _NUMERAL_RE.match(text)
+    return cn_number(match.group()) if match else None
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
