@@ -59,6 +59,9 @@ class Deck:
     encoding: str = "utf-8"
     note: str = ""
     frameworks: list[Framework] = field(default_factory=list)
+    # The parsed file, kept so that saving an edited deck keeps its comments
+    # and layout; None for a deck made from an extraction.
+    document: object = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -113,6 +116,10 @@ def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
 
 
 def to_toml(deck: Deck) -> str:
+    """The deck as TOML. A deck read from a file is written back into that
+    file's document, so the instructor's comments and layout survive."""
+    if deck.document is not None:
+        return tomlkit.dumps(_update_document(deck))
     doc = tomlkit.document()
     for line in HEADER.splitlines():
         doc.add(tomlkit.comment(line))
@@ -149,6 +156,45 @@ def _framework_table(fw: Framework):
     table["start"] = fw.start
     table["end"] = fw.end
     return table
+
+
+def _update_document(deck: Deck):
+    doc = deck.document
+    for key, value in (("title", deck.title), ("source", deck.source), ("encoding", deck.encoding)):
+        if doc.get(key) != value:
+            doc[key] = value
+    if deck.note or "note" in doc:
+        doc["note"] = deck.note
+    if "frameworks" not in doc:
+        doc["frameworks"] = tomlkit.aot()
+    aot = doc["frameworks"]
+    old_tables = {}
+    for table in aot:
+        old_tables.setdefault(str(table.get("id")), table)
+    tables = []
+    for fw in deck.frameworks:
+        table = old_tables.get(fw.id)
+        if table is None:
+            tables.append(_framework_table(fw))
+            continue
+        for key, value in (("kind", fw.kind), ("name", fw.name), ("ordered", fw.ordered),
+                           ("tags", list(fw.tags)), ("note", fw.note), ("quote", fw.quote)):
+            if table.get(key) != value:
+                table[key] = value
+        if list(table.get("items", [])) != list(fw.items):
+            items = tomlkit.array()
+            items.multiline(len(fw.items) > 1)
+            items.extend(fw.items)
+            table["items"] = items
+        tables.append(table)
+    # Edit the array in place (tomlkit keeps each table's comments with it);
+    # rebuild it only when frameworks were added, removed or moved.
+    if [id(t) for t in aot] != [id(t) for t in tables]:
+        while len(aot):
+            del aot[0]
+        for table in tables:
+            aot.append(table)
+    return doc
 
 
 def deck_from_extraction(extraction, deck_path: Path | None) -> Deck:
@@ -235,7 +281,7 @@ class _Lines:
         quoted = tomlkit.string(item).as_string()
         end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
         for i in range(line - 1, end - 1):
-            if item in self.lines[i] or quoted in self.lines[i]:
+            if quoted in self.lines[i] or (item and item in self.lines[i]):
                 return i + 1
         return line
 
@@ -293,7 +339,8 @@ def check(path: str | Path) -> tuple[Deck | None, list[Problem]]:
     if not isinstance(source, str):
         problem(lines.top("source"), "'source' must be a path")
         source = ""
-    deck = Deck(path, title, source, str(data.get("encoding", "utf-8")), str(data.get("note", "")))
+    deck = Deck(path, title, source, str(data.get("encoding", "utf-8")), str(data.get("note", "")),
+                document=doc)
     raw_frameworks = data.get("frameworks", [])
     if not isinstance(raw_frameworks, list) or not all(isinstance(f, dict) for f in raw_frameworks):
         problem(lines.top("frameworks"), "'frameworks' must be tables written [[frameworks]]")

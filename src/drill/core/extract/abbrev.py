@@ -282,11 +282,13 @@ def _following_list(source: Source, ab: Abbrev, count: int | None,
         spans = runs_by_start[start]
         agrees = count is None or len(spans) == count
         between = folded[pos:start].strip()
+        # right after the name, or after the colon that ends its sentence: the
+        # list is its expansion whatever its length (a wrong count is reported)
         if len(between) <= 12 and between.rstrip(" :,").count(":") == 0 and (
                 between in ("", ",", ":") or between.endswith(":")):
-            return spans if agrees else []
+            return spans
         if folded[sent_end - 1:sent_end] == ":" and 0 <= start - sent_end <= 4:
-            return spans if agrees else []
+            return spans
         at_end = not folded[pos:sent_end].strip(" 。!?”")
         if count is not None and agrees and at_end and not folded[sent_end:start].strip():
             return spans
@@ -300,14 +302,11 @@ def expand(source: Source, abbrevs: list[Abbrev], runs_by_start: dict[int, list[
     folded = source.folded
     for ab in abbrevs:
         count = expected_count(ab.name)
-        items = _before(source, ab, count)
-        via = "before"
+        items, via = _before(source, ab, count), "before"
         if not items:
-            items = _after(source, ab, count)
-            via = "after"
+            items, via = _following_list(source, ab, count, runs_by_start), "list"
         if not items:
-            items = _following_list(source, ab, count, runs_by_start)
-            via = "list"
+            items, via = _after(source, ab, count), "after"
         longest = LIST_ITEM_MAX if via == "list" else EXPANSION_ITEM_MAX
         if items and all(b - a <= longest for a, b in items):
             ab.items = items

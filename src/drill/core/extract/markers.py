@@ -232,7 +232,7 @@ def resolve(source: Source, runs: list[Run]) -> None:
             nxt = starts[i + 1] if i + 1 < len(starts) else None
             if run.family in HEADING_FAMILIES:
                 a, b, stands = heading_span(source, mk.body)
-                if stands or b - a <= HEADING_MAX:
+                if (nxt is None or nxt >= b) and (stands or b - a <= HEADING_MAX):
                     spans.append((a, b))
                     alone.append(stands)
                     continue

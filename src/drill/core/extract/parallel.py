@@ -30,9 +30,9 @@ CLAUSE_MIN = 3
 # longer is a slogan (比学赶超、大抓落实、争先进位).
 PLAIN_MIN = 4
 # A shared opening that is only a determiner or a number makes a list of
-# nouns (各领域、各行业、各层面; 现有的产业、现有的企业; 一个是…), not a set phrase.
+# nouns (各领域、各行业、各层面; 现有的产业、现有的企业), not a set phrase.
 DETERMINERS = ("各", "每", "一种", "一个", "一些", "现有", "所有", "有的", "这", "那", "如", "比如",
-               "很多", "许多", "不少", "其他", "我们", "我", "你", "他", "一", "两", "二", "三")
+               "很多", "许多", "不少", "其他", "我们", "我", "你", "他")
 # Separators that may join the clauses of one phrase; 和/与/及 only before the last.
 LIST_SEPS = {"、", ","}
 LAST_JOINERS = "和与及"

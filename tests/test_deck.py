@@ -1,0 +1,237 @@
+"""Deck files: writing, reading, hand edits that survive, checking, cards."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DECKS, ROOT, SEEDS, seed
+from drill import cli
+from drill.core import deck as decks
+from drill.core.extract import extract_file
+
+
+def make_deck(tmp_path: Path, prefix: str = "002") -> Path:
+    """A deck extracted from a seed, with the seed copied beside it."""
+    src = tmp_path / "speech.txt"
+    src.write_bytes(seed(prefix).read_bytes())
+    path = tmp_path / "decks" / "speech.toml"
+    deck = decks.deck_from_extraction(extract_file(src), path)
+    decks.save(deck, path)
+    return path
+
+
+def test_extracted_deck_reads_back_the_same(tmp_path):
+    path = make_deck(tmp_path)
+    deck = decks.load(path)
+    fresh = extract_file(tmp_path / "speech.txt")
+    assert deck.source == "../speech.txt"
+    assert deck.source_path().resolve() == (tmp_path / "speech.txt").resolve()
+    assert [(fw.id, fw.kind, fw.name, fw.items, fw.start, fw.end, fw.quote) for fw in deck.frameworks] == \
+        [(fw.id, fw.kind, fw.name, fw.items, fw.start, fw.end, fw.quote) for fw in fresh.frameworks]
+    assert decks.check(path)[1] == []
+
+
+def test_hand_edits_comments_and_order_survive_a_round_trip(tmp_path):
+    path = make_deck(tmp_path)
+    text = path.read_text("utf-8")
+    # An instructor adds comments and moves the last framework to the top.
+    blocks = text.split("[[frameworks]]")
+    head, body, last = blocks[0], blocks[1:-1], blocks[-1]
+    edited = head + "# 先背这一条\n[[frameworks]]" + last.rstrip("\n") + "\n\n" + \
+        "".join("[[frameworks]]" + b for b in body)
+    edited = edited.replace('title = "', '# 讲话题目\ntitle = "', 1)
+    path.write_text(edited, "utf-8")
+    deck = decks.load(path)
+    first_id = deck.frameworks[0].id
+    deck.frameworks[1].note = "考试常考"
+    decks.save(deck, path)
+    saved = path.read_text("utf-8")
+    assert "# 先背这一条" in saved and "# 讲话题目" in saved
+    assert 'note = "考试常考"' in saved
+    again = decks.load(path)
+    assert again.frameworks[0].id == first_id
+    assert again.frameworks[1].note == "考试常考"
+    # saving without changes writes the same bytes
+    decks.save(again, path)
+    assert path.read_text("utf-8") == saved
+
+
+def test_removing_and_editing_keeps_the_ids_of_the_rest(tmp_path):
+    path = make_deck(tmp_path)
+    deck = decks.load(path)
+    ids = [fw.id for fw in deck.frameworks]
+    del deck.frameworks[1]
+    deck.frameworks[0].items = deck.frameworks[0].items[:2]
+    decks.save(deck, path)
+    again = decks.load(path)
+    assert [fw.id for fw in again.frameworks] == ids[:1] + ids[2:]
+    assert len(again.frameworks[0].items) == 2
+
+
+def lines_of(problems):
+    return [(p.line, p.message) for p in problems if not p.warning]
+
+
+def test_check_reports_every_problem_with_its_line(tmp_path):
+    (tmp_path / "s.txt").write_text("会议强调“三抓三促”,即抓学习促提升、抓执行促落实、抓效能促发展。", "utf-8")
+    deck = tmp_path / "d.toml"
+    deck.write_text("""format = 1
+title = "测试"
+source = "s.txt"
+colour = "red"
+
+[[frameworks]]
+id = "abb-1"
+kind = "abbreviation"
+name = "三抓三促"
+items = ["抓学习促提升", "抓执行促落实"]
+
+[[frameworks]]
+id = "abb-1"
+kind = "parallel"
+name = "x"
+items = [
+    "抓学习促提升",
+    "",
+    "抓创新促突破",
+]
+shape = 1
+
+[[frameworks]]
+id = "z"
+kind = "riddle"
+name = "y"
+items = ["a"]
+""", "utf-8")
+    _, problems = decks.check(deck)
+    got = lines_of(problems)
+    assert (4, "unknown key 'colour'") in got
+    assert (10, "'三抓三促' says 3 but has 2 items") in got
+    assert (13, "duplicate id 'abb-1' (also at line 7)") in got
+    assert (18, "empty item") in got
+    assert (19, "item '抓创新促突破' is not in the source any more") in got
+    assert (21, "unknown key 'shape'") in got
+    assert (25, "unknown kind 'riddle' (one of abbreviation, enumeration, outline, parallel)") in got
+    assert len(got) == 7
+    assert all(str(p).startswith(f"{deck}:{p.line}: ") for p in problems)
+
+
+def test_check_command_exit_status(tmp_path, capsys):
+    good = make_deck(tmp_path)
+    assert cli.main(["deck", "check", str(good)]) == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('title = "t"\n[[frameworks]]\nid = "a"\nkind = "outline"\nname = "n"\nitems = [1]\n', "utf-8")
+    capsys.readouterr()
+    assert cli.main(["deck", "check", str(good), str(bad)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [f"{bad}:6: 'items' must be a list of strings"]
+
+
+def test_cards_of_each_kind_with_stable_unique_ids(tmp_path):
+    deck = decks.load(make_deck(tmp_path, "000"))
+    cards = deck.cards()
+    assert {c.kind for c in cards} == set(decks.CARD_KINDS)
+    assert len({c.id for c in cards}) == len(cards)
+    liuyu = next(fw for fw in deck.frameworks if fw.name == "六渝")
+    mine = [c for c in cards if c.framework == liuyu.id]
+    kinds = sorted(c.kind for c in mine)
+    assert kinds == ["cloze"] * 6 + ["name", "recall"]  # not ordered: no ordering card
+    name_card = next(c for c in mine if c.kind == "name")
+    assert name_card.answer == ["六渝"] and "工业兴渝" in name_card.prompt
+    cloze = next(c for c in mine if c.kind == "cloze" and c.answer == ["文旅活渝"])
+    assert "文旅活渝" not in cloze.context and decks.BLANK in cloze.context
+    assert "三农稳渝" in cloze.context
+    # editing one item keeps every other card's id
+    before = {c.id for c in mine}
+    liuyu.items[0] = "工业强渝"
+    after = {c.id for c in deck.cards() if c.framework == liuyu.id}
+    assert len(before - after) == 1 and len(after - before) == 1
+
+
+def test_order_card_only_for_ordered_frameworks_of_three_or_more(tmp_path):
+    deck = decks.load(make_deck(tmp_path, "001"))
+    for fw in deck.frameworks:
+        has_order = any(c.kind == "order" for c in decks.framework_cards(deck.id, fw))
+        assert has_order == (fw.ordered and len(fw.items) >= 3)
+
+
+def test_extract_command_writes_a_deck_and_refuses_to_overwrite(tmp_path, capsys):
+    src = tmp_path / "s.txt"
+    src.write_bytes(seed("002").read_bytes())
+    out = tmp_path / "d.toml"
+    assert cli.main(["extract", str(src), "-o", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().err
+    original = out.read_bytes()
+    assert cli.main(["extract", str(src), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "use --force" in err and str(out) in err
+    assert out.read_bytes() == original
+    assert cli.main(["extract", str(src), "-o", str(out), "--force"]) == 0
+
+
+def test_json_output_has_exactly_the_promised_names(tmp_path, capsys):
+    import json
+
+    assert cli.main(["extract", str(seed("000")), str(seed("004")), "--json"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    for line, prefix in zip(lines, ("000", "004")):
+        obj = json.loads(line)
+        assert list(obj) == ["source", "title", "encoding", "frameworks"]
+        assert obj["source"] == str(seed(prefix))
+        for fw in obj["frameworks"]:
+            assert list(fw) == ["id", "kind", "name", "items", "start", "end", "quote"]
+
+
+# --------------------------------------------------------------------------
+# the shipped decks
+
+
+SHIPPED = sorted(DECKS.glob("*.toml"))
+
+
+def test_a_deck_ships_for_every_seed():
+    assert [p.stem for p in SHIPPED] == sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_deck_is_clean_and_traced_to_its_seed(path):
+    deck, problems = decks.check(path)
+    assert problems == []
+    source = deck.source_path().read_text("utf-8")
+    assert deck.frameworks
+    for fw in deck.frameworks:
+        for item in fw.items:
+            assert item in source, (fw.name, item)
+        assert fw.quote in source
+
+
+def test_installed_package_finds_the_bundled_decks(tmp_path):
+    """After `pip install .` the decks travel with the package (a wheel is built here)."""
+    wheel_dir = tmp_path / "wheel"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(wheel_dir), str(ROOT)], check=True, capture_output=True)
+    import zipfile
+
+    (wheel,) = wheel_dir.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for p in SHIPPED:
+        assert f"drill/data/decks/{p.name}" in names
+    for p in SEEDS.glob("*.txt"):
+        assert f"drill/data/seeds/{p.name}" in names
+
+
+def test_drill_lists_the_decks_it_finds(tmp_path, capsys, drill_home):
+    mine = drill_home / "decks"
+    mine.mkdir(parents=True)
+    make = make_deck(tmp_path, "002")
+    (mine / "mine.toml").write_bytes(make.read_bytes())
+    assert cli.main([]) == 0
+    out = capsys.readouterr().out
+    assert "mine.toml" in out
+    for p in SHIPPED:
+        assert p.name in out
