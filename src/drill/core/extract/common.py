@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from drill.core.extract.source import Source
-from drill.core.text import cn_number
+from drill.core.text import cn_number, is_cjk
 
 # Separators and end marks that never belong at either edge of an item.
 EDGE_PUNCT = set(" \t,;:、。!?.·…-~")
@@ -131,7 +131,11 @@ def stated_count(text: str) -> int | None:
 
 
 def crosses_word(text: str, cut: int, words: frozenset[str]) -> bool:
-    """True if a dictionary word runs across position ``cut`` of ``text``."""
+    """True if a dictionary word, or a run of placeholder marks (**, xx),
+    runs across position ``cut`` of ``text``."""
+    if 0 < cut < len(text) and not is_cjk(text[cut - 1]) and not is_cjk(text[cut]) \
+            and not text[cut - 1].isspace() and text[cut - 1] not in EDGE_PUNCT:
+        return True
     for size in (2, 3, 4):
         for i in range(max(0, cut - size + 1), cut):
             if i + size <= len(text) and text[i:i + size] in words:
@@ -164,6 +168,17 @@ def dictionary() -> tuple[frozenset[str], dict[str, str]]:
     numeric = dict(re.findall(
         rf"^([\u4e00-\u9fff]*[{numerals}][\u4e00-\u9fff]*) \d+ (\w+)", data, re.M))
     return common, numeric
+
+
+def _best_cut(options: list[tuple[int, int, int]], target: int) -> tuple[int, bool]:
+    """Pick a cut from ``(cut, anchors matched, length kept)``: the most anchors,
+    then the length nearest the template's; by length alone if no cut matches
+    an anchor. Returns the cut and whether anchors chose it."""
+    anchored = [o for o in options if o[1] > 0]
+    pool = anchored or options
+    # options come with "no cut" first, and max keeps the first of equals
+    best = max(pool, key=lambda o: (o[1], -abs(o[2] - target)))
+    return best[0], bool(anchored)
 
 
 def mid_len_ok(edge: str, middle: str) -> bool:
@@ -232,38 +247,23 @@ def fit_clauses(clauses: list[str], trim_head: bool = True, trim_tail: bool = Tr
         spans[0] = (clauses[0].rindex("“") + 1, len(clauses[0]))
     elif trim_head and len(clauses[0]) > hi:
         first = clauses[0]
-        best = (score_start(first), -abs(len(first) - target), 0)
-        for h in range(1, len(first)):
-            cand = first[h:]
-            s = score_start(cand)
-            if start_anchors and s == 0:
-                continue
-            fit = -abs(len(cand) - target)
-            if (s, fit) > best[:2]:
-                best = (s, fit, h)
-        spans[0] = (best[2], len(first))
-        guessed = best[2] > 0 and (best[0] == 0 and not regular or crosses_word(first, best[2], words))
+        h, anchored = _best_cut(
+            [(h, score_start(first[h:]), len(first) - h) for h in range(len(first))], target)
+        spans[0] = (h, len(first))
+        guessed = h > 0 and (not anchored and not regular or crosses_word(first, h, words))
     if trim_tail and "”" in clauses[-1] and "“" not in clauses[-1]:
         spans[-1] = (spans[-1][0], clauses[-1].index("”"))
     elif trim_tail and len(clauses[-1]) > hi:
         last = clauses[-1]
-        best = (score_end(last), -abs(len(last) - target), len(last))
-        for e in range(len(last) - 1, 0, -1):
-            cand = last[:e]
-            s = score_end(cand)
-            if end_anchors and s == 0:
-                continue
-            if not end_anchors and last[e] not in "的等”地之":
-                continue  # no anchor to cut by: cut only where the text plainly goes on
-            fit = -abs(len(cand) - target)
-            if (s, fit) > best[:2]:
-                best = (s, fit, e)
-        spans[-1] = (spans[-1][0], best[2])
-        cut = best[2]
-        # With one template clause every character is an "anchor"; a tail
-        # cut is then trusted only where the text plainly goes on (的导向).
-        weak = best[0] == 0 and not regular and last[cut:cut + 1] not in ("的", "等", "”", "地", "之")
-        guessed = guessed or (cut < len(last) and (weak or crosses_word(last, cut, words)))
+        # Where no anchor decides, cut only where the text plainly goes on
+        # (进度就是尺度|的导向), never into a word (实现共同|富裕).
+        options = [(e, score_end(last[:e]), e) for e in range(len(last), 0, -1)]
+        e, anchored = _best_cut(options, target)
+        if not anchored:
+            e, _ = _best_cut([o for o in options if o[0] == len(last) or last[o[0]] in "的等”地之"],
+                             target)
+        spans[-1] = (spans[-1][0], e)
+        guessed = guessed or (e < len(last) and crosses_word(last, e, words))
     kept = [c[a:b] for c, (a, b) in zip(clauses, spans)]
     shared = [
         (side, o, c) for side, o, c in anchors

@@ -36,6 +36,9 @@ DETERMINERS = ("各", "每", "一种", "一个", "一些", "现有", "所有", "
 # Separators that may join the clauses of one phrase; 和/与/及 only before the last.
 LIST_SEPS = {"、", ","}
 LAST_JOINERS = "和与及"
+# No item of a set phrase starts or ends with a conjunction.
+EDGE_WORDS = "和与及或"
+NUMERALS = "一二两三四五六七八九十"
 
 
 @dataclass
@@ -94,6 +97,8 @@ def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: l
     longest = CLAUSE_MAX_STRONG if len(places) >= 3 else CLAUSE_MAX
     if any(n > longest for n in lengths) or not all(_balanced(k) for k in kept):
         return False
+    if any(k[0] in EDGE_WORDS or k[-1] in EDGE_WORDS for k in kept):
+        return False  # cut at a conjunction: 与对下负责
     equal = len(set(lengths)) == 1
     if quoted_exact and equal and all(n <= 6 for n in lengths):
         return True
@@ -120,8 +125,8 @@ def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: l
     # (更有温度、更有力度; not 重大项目、带动性项目, not 工作计划、工作效率).
     starts = {o for side, o, _ in anchors if side == "start"}
     ends = {o for side, o, _ in anchors if side == "end"}
-    if 0 in starts:
-        return True
+    if 0 in starts and not (head == 1 and kept[0][0] in NUMERALS):
+        return True  # …but not a lone number (一个是落实、一个是落空、一字之差)
     return 0 in ends and len(ends) >= 2 and ends != set(range(len(ends)))
 
 
