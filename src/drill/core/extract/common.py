@@ -203,7 +203,7 @@ def fit_clauses(clauses: list[str], trim_head: bool = True, trim_tail: bool = Tr
     the head, and the last the tail, that keeps it out of line with them.
 
     A clause that opens a quotation (不断完善“周推进) is cut at the quote.
-    A cut through a word of ``words`` (谈怎么|样, 脚|踏实地) is a guess.
+    No cut runs through a word of ``words`` (谈怎么|样, 脚|踏实地).
     """
     n = len(clauses)
     if n < 2:
@@ -248,22 +248,23 @@ def fit_clauses(clauses: list[str], trim_head: bool = True, trim_tail: bool = Tr
     elif trim_head and len(clauses[0]) > hi:
         first = clauses[0]
         h, anchored = _best_cut(
-            [(h, score_start(first[h:]), len(first) - h) for h in range(len(first))], target)
+            [(h, score_start(first[h:]), len(first) - h) for h in range(len(first))
+             if not crosses_word(first, h, words)], target)
         spans[0] = (h, len(first))
-        guessed = h > 0 and (not anchored and not regular or crosses_word(first, h, words))
+        guessed = h > 0 and not anchored and not regular
     if trim_tail and "”" in clauses[-1] and "“" not in clauses[-1]:
         spans[-1] = (spans[-1][0], clauses[-1].index("”"))
     elif trim_tail and len(clauses[-1]) > hi:
         last = clauses[-1]
         # Where no anchor decides, cut only where the text plainly goes on
         # (进度就是尺度|的导向), never into a word (实现共同|富裕).
-        options = [(e, score_end(last[:e]), e) for e in range(len(last), 0, -1)]
+        options = [(e, score_end(last[:e]), e) for e in range(len(last), 0, -1)
+                   if not crosses_word(last, e, words)]
         e, anchored = _best_cut(options, target)
         if not anchored:
             e, _ = _best_cut([o for o in options if o[0] == len(last) or last[o[0]] in "的等”地之"],
                              target)
         spans[-1] = (spans[-1][0], e)
-        guessed = guessed or (e < len(last) and crosses_word(last, e, words))
     kept = [c[a:b] for c, (a, b) in zip(clauses, spans)]
     shared = [
         (side, o, c) for side, o, c in anchors
