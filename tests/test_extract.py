@@ -422,3 +422,13 @@ def test_rich_markup_is_kept_literally():
     ex = extract_text("会上强调：一是[bold]抓学习[/bold]。二是抓[red]执行[/]。三是抓效能。")
     fw = by_kind(ex, "enumeration")[0]
     assert fw.items == ["[bold]抓学习[/bold]", "抓[red]执行[/]", "抓效能"]
+
+
+def test_a_list_numbered_like_the_outline_inside_one_of_its_sections():
+    text = ("关于今年工作的讲话\n同志们：\n一、总体要求\n今年工作总的要求是稳中求进。\n"
+            "二、工作重点\n重点抓好：一、抓项目。二、抓改革。三、抓民生。\n"
+            "三、保障措施\n各级要加强领导，狠抓落实。\n")
+    ex = extract_text(text)
+    (outline,) = by_kind(ex, "outline")
+    assert outline.items == ["总体要求", "工作重点", "保障措施"]
+    assert with_items(ex, "enumeration", "抓项目", "抓改革", "抓民生").name == "重点抓好"

@@ -44,6 +44,8 @@ _SEQ_RANK = {"首先": 1, "其次": 2, "再次": 3, "再者": 3}
 # A run's next number must follow within this many characters: further
 # away it is another list that happens to continue the count.
 MAX_GAP = 4000
+# Section headings may stand a whole section apart.
+HEADING_GAP = 30000
 # Items longer than this are cut at their first clause: a trainee recalls
 # a formulation, not a paragraph.
 ITEM_MAX = 80
@@ -101,19 +103,22 @@ def find_markers(source: Source) -> list[Marker]:
 def build_runs(markers: list[Marker]) -> list[Run]:
     """Chain markers of one key numbered 1, 2, 3… into runs."""
     runs: list[Run] = []
-    open_runs: dict[str, Run] = {}
+    # Several runs of one key may be open at once: a list 一、二、三、 inside
+    # section 二、 of an outline numbered the same way. A marker continues the
+    # latest open run that expects its number.
+    open_runs: dict[str, list[Run]] = {}
     for mk in markers:
         if mk.family == "seq":
             continue
-        current = open_runs.get(mk.key)
-        if current is not None:
-            last = current.markers[-1]
-            if mk.number == last.number + 1 and mk.start - last.start <= MAX_GAP:
-                current.markers.append(mk)
-                continue
+        gap = HEADING_GAP if mk.family in ("cn_dun", "di", "cn_paren") else MAX_GAP
+        candidates = [r for r in open_runs.get(mk.key, [])
+                      if r.markers[-1].number + 1 == mk.number and mk.start - r.markers[-1].start <= gap]
+        if candidates:
+            candidates[-1].markers.append(mk)
+            continue
         if mk.number == 1:
             run = Run(mk.family, [mk])
-            open_runs[mk.key] = run
+            open_runs.setdefault(mk.key, []).append(run)
             runs.append(run)
     runs.extend(_seq_runs(markers))
     # A lone 一、 heading is kept: it may be all that shows of an outline whose
