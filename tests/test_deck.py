@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import DECKS, ROOT, SEEDS, seed
+
 from drill import cli
 from drill.core import deck as decks
 from drill.core.extract import extract_file

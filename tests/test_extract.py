@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
-
 from conftest import SEEDS, seed
+
 from drill.core.extract import extract_file, extract_text
 from drill.core.text import fold
 
 
-@lru_cache(maxsize=None)
+@cache
 def run(prefix: str):
     return extract_file(seed(prefix))
 

@@ -54,7 +54,7 @@ def framework_id(kind: str, name: str) -> str:
     The items are left out on purpose, so a framework whose items an
     instructor corrected (or a corrected source) keeps its id and its progress.
     """
-    digest = hashlib.sha1(f"{kind}\x1f{_key(name)}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha1(f"{kind}\x1f{_key(name)}".encode()).hexdigest()
     return f"{KIND_PREFIX.get(kind, kind[:3])}-{digest[:10]}"
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from drill.core.extract import abbrev as _abbrev
 from drill.core.extract import markers as _markers
 from drill.core.extract import parallel as _parallel
-from drill.core.extract.common import stated_count, trim
+from drill.core.extract.common import trim
 from drill.core.extract.source import Source, clean, load
-from drill.core.text import fold
 from drill.core.frameworks import DEFAULT_ORDERED, Framework, assign_ids
+from drill.core.text import fold
 
 __all__ = ["Extraction", "extract", "extract_file", "extract_text", "Source"]
 

@@ -299,7 +299,6 @@ def _following_list(source: Source, ab: Abbrev, count: int | None,
 def expand(source: Source, abbrevs: list[Abbrev], runs_by_start: dict[int, list[tuple[int, int]]]) -> None:
     """Find each abbreviation's items; ``runs_by_start`` maps where a numbered
     list begins to its item spans, for names followed by a list."""
-    folded = source.folded
     for ab in abbrevs:
         count = expected_count(ab.name)
         items, via = _before(source, ab, count), "before"

@@ -63,9 +63,7 @@ def is_clause_start(folded: str, pos: int) -> bool:
     ch = folded[i]
     if ch in CLAUSE_BREAK:
         return True
-    if ch in "”)" and i > 0 and folded[i - 1] in "。!?":
-        return True
-    return False
+    return ch in "”)" and i > 0 and folded[i - 1] in "。!?"
 
 
 def sentence_end(source: Source, pos: int, limit: int | None = None) -> int:

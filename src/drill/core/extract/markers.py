@@ -337,7 +337,7 @@ def topic_runs(source: Source, barriers: list[int]) -> list[TopicRun]:
     yao = [
         (a, b) for i, (a, b) in enumerate(sents)
         if i not in used and folded[a] == "要" and _short(folded[a:b], 22) and folded.count(",", a, b) == 0
-        and not folded[a:a + 2] in ("要是", "要不", "要么")
+        and folded[a:a + 2] not in ("要是", "要不", "要么")
     ]
     by_segment: dict[int, list[tuple[int, int]]] = {}
     for a, b in yao:

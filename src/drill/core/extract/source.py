@@ -86,7 +86,8 @@ def _strict(data: bytes, codec: str, path) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise DrillError(f"cannot decode the file as {codec}: {exc.reason} at byte {exc.start}", path)
+        raise DrillError(f"cannot decode the file as {codec}: {exc.reason} at byte {exc.start}",
+                         path) from None
 
 
 def _control_share(text: str) -> float:
