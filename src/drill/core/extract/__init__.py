@@ -146,6 +146,7 @@ def extract(source: Source) -> Extraction:
             by_name[ab.name] = ab
     frameworks: list[Framework] = []
     abbrev_spans: list[list[tuple[int, int]]] = []
+    consumed: set[int] = set()
     for ab in by_name.values():
         fw = _framework(source, "abbreviation", source.original(ab.start, ab.end), ab.items,
                         start=ab.start, anchor=ab.start)
@@ -156,11 +157,14 @@ def extract(source: Source) -> Extraction:
             fw.warnings.append(f"the name says {expected} but {len(ab.items)} items were found")
         if ab.items:
             abbrev_spans.append(ab.items)
-
+            if ab.via == "list":  # 具体做到“三个抓”：1、…2、…3、…: one framework, not two
+                consumed.add(ab.items[0][0])
         frameworks.append(fw)
 
     # outline and enumerations
     for run in runs:
+        if run.items[0][0] in consumed:
+            continue
         first = run.markers[0].start
         if run.is_outline:
             fw = _framework(source, "outline", source.title or "提纲", run.items, start=first)

@@ -20,7 +20,8 @@ NUM = "一二两三四五六七八九十百千双"
 _NUM_RE = re.compile(rf"[{NUM}]+|\d+")
 _QUOTED = re.compile(r"“([^“”\n]{2,24})”")
 # Numerals followed by these are quantities (十年, 三个月), not abbreviations.
-_QUANTITY = re.compile(rf"^[{NUM}\d]+(?:年|月|日|天|岁|次|元|周|小时|分钟|分|秒|%|万|亿|倍|成|层|届|期|代|批|名|位)")
+_QUANTITY = re.compile(
+    rf"^[{NUM}\d]+(?:年|月|日|天|岁|次|元|周|小时|分钟|分|秒|%|[万亿](?:元|人|户|亩|吨|千|$)|倍|成|层|届|期|代|批|名|位)")
 # Units that make a numeral a count or an ordinal (十届三次, 三年两步).
 _UNITS = set("届次年月日号级期批轮章节条款岁天周步层代群些位名件把张处支只头匹座栋所家间台辆本份道门根片块段幅班")
 # Nouns that make "N个X" a count of things said, not a name (四个字, 三个方面).
@@ -36,7 +37,7 @@ IDIOMS = {
     "三分钟热度", "一锤子买卖", "五脏俱全", "七上八下", "九牛一毛", "万无一失", "一票否决",
     "一竿子插到底", "十年磨一剑", "一张蓝图绘到底", "千条线", "一根针", "一键通", "一站式",
     "一条龙", "一肩挑", "一把尺子量到底", "三天打鱼两天晒网", "一分部署九分落实", "两眼一抹黑",
-    "一窝蜂", "一阵子", "一揽子", "一体化", "一线", "一号", "一张皮",
+    "一窝蜂", "一阵子", "一揽子", "一体化", "一线", "一号", "一张皮", "五加二", "白加黑",
 }
 # Longest expansion item worth drilling.
 EXPANSION_ITEM_MAX = 24
@@ -98,7 +99,7 @@ def _shape(part: str) -> str | None:
     numerals = _NUM_RE.findall(name)
     if set("".join(numerals)) <= {"一"}:
         # 一盘棋, 一把手, 一核: only 一个… and 一X一Y (一带一路) are abbreviations.
-        if not (name.startswith("一个") or re.match(r"^一.一.", name)):
+        if not (name.startswith("一个") or re.match(r"^一[^一]{1,3}一", name)):
             return None
     if all(c in NUM for c in name) and len(name) < 3:
         return None  # a bare number; 十四五 is a name
@@ -143,7 +144,8 @@ def find_mentions(source: Source) -> list[Abbrev]:
     for m in re.finditer(rf"(?<![{NUM}第“])([{NUM}])([\u4e00-\u9fff])([{NUM}])([\u4e00-\u9fff])(?![”])", folded):
         word = m.group()
         if m.group(2) == m.group(4) or m.group(2) in _MEASURE or m.group(4) in NUM \
-                or m.group(2) in _UNITS or m.group(4) in _UNITS:
+                or m.group(2) in _UNITS or m.group(4) in _UNITS or m.group(2) in "是要" \
+                or m.group(1) == m.group(3) == "一":  # 一企一策, 一村一品: a way of working
             continue
         if word in _dictionary_words() or word in IDIOMS:
             continue
@@ -238,6 +240,12 @@ _AFTER_CUE = re.compile(r"即|就是|包括|分别是|:")
 def _after(source: Source, ab: Abbrev, count: int | None) -> list[tuple[int, int]]:
     folded = source.folded
     pos = ab.end + (1 if ab.quoted else 0)
+    if folded[pos:pos + 1] == "(":  # “三资”（资金、资产、资源）
+        close = folded.find(")", pos, pos + 60)
+        if close != -1 and "、" in folded[pos:close]:
+            items = _split_list(folded, pos + 1, close)
+            if len(items) >= 2 and (count is None or len(items) == count):
+                return items
     sent = source.sentence_at(pos)
     if sent is None:
         return []
@@ -281,13 +289,12 @@ def _following_list(source: Source, ab: Abbrev, count: int | None,
             continue
         spans = runs_by_start[start]
         agrees = count is None or len(spans) == count
-        between = folded[pos:start].strip()
-        # right after the name, or after the colon that ends its sentence: the
-        # list is its expansion whatever its length (a wrong count is reported)
-        if len(between) <= 12 and between.rstrip(" :,").count(":") == 0 and (
-                between in ("", ",", ":") or between.endswith(":")):
-            return spans
-        if folded[sent_end - 1:sent_end] == ":" and 0 <= start - sent_end <= 4:
+        # Right after the name, with at most a short bridge (：, ，即, 具体是):
+        # the list is its expansion whatever its length (a wrong count is
+        # reported). Words in between (“四风”问题呈现出几个新的特点：一是…)
+        # mean the list belongs to them.
+        bridge = re.sub(r"[\s,:;]", "", folded[pos:start])
+        if len(bridge) <= 3 and re.fullmatch(r"(即|就是|具体|具体是|包括|分别是|是)?", bridge):
             return spans
         at_end = not folded[pos:sent_end].strip(" 。!?”")
         if count is not None and agrees and at_end and not folded[sent_end:start].strip():

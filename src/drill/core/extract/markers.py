@@ -339,19 +339,31 @@ def topic_runs(source: Source, barriers: list[int]) -> list[TopicRun]:
         if i not in used and folded[a] == "要" and _short(folded[a:b], 22) and folded.count(",", a, b) == 0
         and folded[a:a + 2] not in ("要是", "要不", "要么")
     ]
+    # A topic sentence opens its paragraph, or text that is not another
+    # 要-sentence follows it in the paragraph.
+    starts = {a for a, _ in source.paragraphs}
+    yao_starts = {a for a, _ in yao}
+    topical = {}
+    for a, b in yao:
+        nxt = source.sentence_at(b + 1) if b + 1 < len(folded) else None
+        body = nxt is not None and source.sentence_at(a) is not None and \
+            nxt.para == source.sentence_at(a).para and nxt.start not in yao_starts
+        topical[a] = a in starts or body
     by_segment: dict[int, list[tuple[int, int]]] = {}
     for a, b in yao:
         by_segment.setdefault(segment_of(a), []).append((a, b))
     for members in by_segment.values():
-        found.extend(_split_alike(folded, members))
+        found.extend(_split_alike(folded, members, [topical[a] for a, _ in members]))
     return found
 
 
-def _split_alike(folded: str, members: list[tuple[int, int]]) -> list[TopicRun]:
+def _split_alike(folded: str, members: list[tuple[int, int]], topical: list[bool]) -> list[TopicRun]:
     """Group 要-sentences of one stretch by shape: a shared head after 要
-    (要大兴…) or a shared tail (…抓落实); the rest form a run only if three
-    or more of them have nearly the same length."""
-    if len(members) < 2:
+    (要大兴…) or a shared tail (…抓落实), three or more to a group. The rest
+    form a run when three or more follow one another and either have nearly
+    the same length or each heads its own stretch of text (``topical``: it
+    opens a paragraph or body text follows it)."""
+    if len(members) < 3:
         return []
     texts = [folded[a:b] for a, b in members]
     n = len(members)
@@ -375,14 +387,21 @@ def _split_alike(folded: str, members: list[tuple[int, int]]) -> list[TopicRun]:
     runs = []
     loose = []
     for idxs in groups.values():
-        if len(idxs) >= 2:
+        if len(idxs) >= 3:
             runs.append(TopicRun([members[i] for i in idxs]))
         else:
-            loose.append(idxs[0])
-    # loose ones: consecutive, similar length, at least three
+            loose.extend(idxs)
+    loose.sort()
+
+    def fits(chain: list[int], i: int) -> bool:
+        if i != chain[-1] + 1:
+            return False
+        alike = all(abs(len(texts[k]) - len(texts[i])) <= 2 for k in chain)
+        return alike or all(topical[k] for k in [*chain, i])
+
     chain: list[int] = []
-    for i in loose + [None]:
-        if i is not None and (not chain or (i == chain[-1] + 1 and abs(len(texts[i]) - len(texts[chain[0]])) <= 2)):
+    for i in [*loose, None]:
+        if i is not None and (not chain or fits(chain, i)):
             chain.append(i)
             continue
         if len(chain) >= 3:

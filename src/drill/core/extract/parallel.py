@@ -5,10 +5,10 @@
 
 Clauses are parallel when, after the context is cut off the first and the
 last (:func:`fit_clauses`), they share characters at the same places
-(anchors), when a quotation holds nothing but a list of equal-length
-clauses (“走在前、勇争先、善作为”), or when a whole list joined by 、 is made
-of phrases of one length, four characters or more (比学赶超、大抓落实、
-争先进位).
+(anchors), or when a quotation holds nothing but a list of equal-length
+clauses (“走在前、勇争先、善作为”). A plain list with nothing shared
+(经济发展、环境改善、社会治理) is the texture of official prose, not a set
+phrase, and is left out.
 """
 
 from __future__ import annotations
@@ -26,13 +26,12 @@ CLAUSE_MAX_STRONG = 20
 # Clauses of one or two characters are a set phrase only inside quotes
 # (“紧、严、细、实”) or four or more of them (用情、用心、用力、用法).
 CLAUSE_MIN = 3
-# Without any shared character, a whole list of equal phrases this long or
-# longer is a slogan (比学赶超、大抓落实、争先进位).
-PLAIN_MIN = 4
 # A shared opening that is only a determiner or a number makes a list of
 # nouns (各领域、各行业、各层面; 现有的产业、现有的企业), not a set phrase.
 DETERMINERS = ("各", "每", "一种", "一个", "一些", "现有", "所有", "有的", "这", "那", "如", "比如",
-               "很多", "许多", "不少", "其他", "我们", "我", "你", "他")
+               "很多", "许多", "不少", "其他", "我们", "我", "你", "他",
+               # the prefix of a level of government: 县委常委、县纪委书记、县监委主任
+               "省", "市", "县", "区", "乡", "镇", "村")
 # Separators that may join the clauses of one phrase; 和/与/及 only before the last.
 LIST_SEPS = {"、", ","}
 LAST_JOINERS = "和与及"
@@ -90,48 +89,58 @@ def _balanced(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count("(") == text.count(")")
 
 
-def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: list[str],
-            whole_list: bool) -> bool:
+def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: list[str]) -> bool:
     lengths = [len(k) for k in kept]
     places = _anchor_places(kept, anchors)
     longest = CLAUSE_MAX_STRONG if len(places) >= 3 else CLAUSE_MAX
     if any(n > longest for n in lengths) or not all(_balanced(k) for k in kept):
         return False
-    if any(k[0] in EDGE_WORDS or k[-1] in EDGE_WORDS for k in kept):
-        return False  # cut at a conjunction: 与对下负责
+    for edge in (0, -1):  # cut at a conjunction (与对下负责), unless all share it (和去年比)
+        if any(k[edge] in EDGE_WORDS for k in kept) and len({k[edge] for k in kept}) > 1:
+            return False
     equal = len(set(lengths)) == 1
     if quoted_exact and equal and all(n <= 6 for n in lengths):
-        return True
-    # two-character clauses only when all are (用情、用心、用力、用法)
-    shortest = 2 if len(kept) >= 4 and max(lengths) == 2 else CLAUSE_MIN
-    if guessed or any(n < shortest for n in lengths):
+        return True  # “走在前、勇争先、善作为”, “紧、严、细、实”
+    if guessed or not places:
+        # Lists with nothing shared (经济发展、社会治理、民生保障) are prose.
         return False
-    if not places:
-        # A whole list of equal phrases of four or more characters, joined
-        # by 、 alone, is a slogan (比学赶超、大抓落实、争先进位).
-        return whole_list and equal and lengths[0] >= PLAIN_MIN
-    joined = any(s in LAST_JOINERS for s in seps)
-    if joined and not equal and len(places) < 2:
+    starts = {o for side, o, _ in anchors if side == "start"}
+    ends = {o for side, o, _ in anchors if side == "end"}
+    # two-character clauses: a shared opening (抓常、抓细、抓长) or four of them
+    shortest = 2 if (0 in starts or len(kept) >= 4) and max(lengths) == 2 else CLAUSE_MIN
+    if any(n < shortest for n in lengths):
         return False
     head = 0
     while head < min(lengths) and all(k[head] == kept[0][head] for k in kept):
         head += 1
     if head and any(kept[0][:head].startswith(d) and head <= len(d) + 2 for d in DETERMINERS):
         return False
+    # Only a shared word at the end (党委监督、群众监督和社会监督; 重大项目、
+    # 带动性项目): a list of nouns with one head, unless the clauses are of
+    # one length and not joined by 和 (立即整改、科学整改、彻底整改).
+    tail = 0
+    while tail < min(lengths) and all(k[-1 - tail] == kept[0][-1 - tail] for k in kept):
+        tail += 1
+    inner = {p for p in places if head <= p < len(kept[0]) - tail}
+    noun_head = head == 0 and tail >= 2 and not inner
+    joined = any(s in LAST_JOINERS for s in seps)
+    if noun_head and (joined or not equal):
+        return False
     if equal:
         return True
+    if joined:
+        return False
     # Unequal lengths: a shared opening verb (有精气神、有目标定位、有信心;
-    # 督出压力…督出生产力), or a shared ending that is more than a noun head
-    # (更有温度、更有力度; not 重大项目、带动性项目, not 工作计划、工作效率).
-    starts = {o for side, o, _ in anchors if side == "start"}
-    ends = {o for side, o, _ in anchors if side == "end"}
+    # 督出压力…督出生产力) but not a lone number (一个是落实、一字之差), or a
+    # shared last character (困难多、矛盾多、群众意见多; 更有温度、更有力度).
     if 0 in starts and not (head == 1 and kept[0][0] in NUMERALS):
-        return True  # …but not a lone number (一个是落实、一个是落空、一字之差)
-    return 0 in ends and len(ends) >= 2 and ends != set(range(len(ends)))
+        return True
+    return 0 in ends
 
 
-def _window(folded: str, window, whole_list: bool) -> tuple[tuple, Parallel] | None:
-    """Judge clauses as one parallel phrase: its rank (higher is better) and spans."""
+def _window(folded: str, window) -> tuple[tuple, Parallel, set[str]] | None:
+    """Judge clauses as one parallel phrase: its rank (higher is better), its
+    spans and the characters its clauses share."""
     spans = [trim(folded, *_strip_quotes(folded, a, b)) for a, b, _ in window]
     texts = [folded[a:b] for a, b in spans]
     if not all(texts):
@@ -145,12 +154,12 @@ def _window(folded: str, window, whole_list: bool) -> tuple[tuple, Parallel] | N
         folded[items[0][0] - 1:items[0][0]] == "“" and folded[items[-1][1]:items[-1][1] + 1] == "”"
     )
     seps = [c[2] for c in window[:-1]]
-    if not _accept(kept, fit.anchors, quoted_exact, fit.guessed, seps, whole_list):
+    if not _accept(kept, fit.anchors, quoted_exact, fit.guessed, seps):
         return None
     equal = len({len(k) for k in kept}) == 1
     cut = (items[0][0] - spans[0][0]) + (spans[-1][1] - items[-1][1])
     rank = (equal, len(kept), len(_anchor_places(kept, fit.anchors)), -cut)
-    return rank, Parallel(items, quoted_exact)
+    return rank, Parallel(items, quoted_exact), {c for _, _, c in fit.anchors}
 
 
 def find(source: Source) -> list[Parallel]:
@@ -168,16 +177,20 @@ def find(source: Source) -> list[Parallel]:
                 # one separator throughout (和/与/及 may join the last clause)
                 if any(s in LAST_JOINERS for s in seps[:-1]) or len(set(seps) - set(LAST_JOINERS)) > 1:
                     continue
-                # A list joined by 、 is one phrase or none: a run cut out of a
-                # longer list (我代表区委、区人大、区政府、区政协) is not a set phrase.
-                before = clauses[i - 1][2] if i > 0 else ""
-                after = window[-1][2]
-                if "、" in seps and (before == "、" or after in ("、", *LAST_JOINERS)):
+                judged = _window(folded, window)
+                if judged is None:
                     continue
-                whole_list = set(seps) == {"、"} and before != "、" and after not in ("、", *LAST_JOINERS)
-                judged = _window(folded, window, whole_list)
-                if judged is not None:
-                    candidates.append((judged[0], i, j, judged[1]))
+                rank, par, shared = judged
+                # A list joined by 、 is one phrase or none: a run cut out of a
+                # longer list whose other members share its characters
+                # (我代表区委、区人大、区政府、区政协) is not a set phrase.
+                before = i > 0 and clauses[i - 1][2] == "、"
+                after = window[-1][2] in ("、", *LAST_JOINERS)
+                if "、" in seps and shared and (
+                        (before and _neighbour_alike(folded, clauses, i - 1, shared))
+                        or (after and _neighbour_alike(folded, clauses, j + 1, shared))):
+                    continue
+                candidates.append((rank, i, j, par))
         # best first, then no overlaps
         candidates.sort(key=lambda c: c[0], reverse=True)
         taken: list[tuple[int, int]] = []
@@ -188,3 +201,11 @@ def find(source: Source) -> list[Parallel]:
             found.append(par)
     found.sort(key=lambda p: p.items[0][0])
     return found
+
+
+def _neighbour_alike(folded: str, clauses, k: int, shared: set[str]) -> bool:
+    """True if clause ``k`` holds every character the list's clauses share."""
+    if not 0 <= k < len(clauses):
+        return False
+    a, b, _ = clauses[k]
+    return shared <= set(folded[a:b])
