@@ -2,7 +2,8 @@
 the subcommands are for instructors and for other tools.
 
 Every error the user can act on is one line on stderr, naming the file (and
-line), with a non-zero exit; never a traceback.
+line), with a non-zero exit; never a traceback. `drill deck check` is the
+exception that proves it: its problems are its report, printed on stdout.
 """
 
 from __future__ import annotations
@@ -111,8 +112,10 @@ def _extract(args) -> int:
             continue
         target = out / f"{path.stem}.toml" if out.is_dir() else out
         if target.exists() and not args.force:
-            raise DrillError("the deck exists; use --force to replace it "
-                             "(it may hold an instructor's edits)", target)
+            _note(f"{target}: the deck exists; use --force to replace it "
+                  "(it may hold an instructor's edits)")
+            status = EXIT_PROBLEMS
+            continue
         deck = decks.deck_from_extraction(result, target)
         decks.save(deck, target)
         cards = len(deck.cards())

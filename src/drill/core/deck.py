@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomlkit
-from tomlkit.exceptions import ParseError
+from tomlkit.exceptions import ParseError, TOMLKitError
 
 from drill.core.errors import DrillError
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
@@ -130,10 +130,11 @@ def to_toml(deck: Deck) -> str:
     doc["encoding"] = deck.encoding
     if deck.note:
         doc["note"] = deck.note
-    frameworks = tomlkit.aot()
-    for fw in deck.frameworks:
-        frameworks.append(_framework_table(fw))
-    doc["frameworks"] = frameworks
+    if deck.frameworks:  # an empty array would be written `frameworks = []`, which no table may follow
+        frameworks = tomlkit.aot()
+        for fw in deck.frameworks:
+            frameworks.append(_framework_table(fw))
+        doc["frameworks"] = frameworks
     return tomlkit.dumps(doc)
 
 
@@ -247,51 +248,87 @@ class Problem:
         return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
 
 
+# A TOML string on one line: "basic" with escapes, or 'literal'.
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+
+
+def _key_pattern(key: str) -> re.Pattern:
+    """A line that sets ``key``, bare or quoted."""
+    k = re.escape(key)
+    return re.compile(rf"""^\s*(?:{k}|"{k}"|'{k}')\s*=""")
+
+
 class _Lines:
-    """Line numbers of the keys of a deck file, which tomlkit does not keep."""
+    """Line numbers of the keys and items of a deck file, which tomlkit does not keep."""
 
     def __init__(self, text: str):
         self.lines = text.splitlines()
         self.headers = [i + 1 for i, line in enumerate(self.lines)
                         if re.match(r"^\s*\[\[\s*frameworks\s*\]\]", line)]
 
+    def _block(self, index: int) -> tuple[int, int]:
+        """The framework's lines, 1-based, [header, next header)."""
+        start = self.headers[index]
+        end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
+        return start, end
+
     def top(self, key: str) -> int | None:
         end = self.headers[0] if self.headers else len(self.lines) + 1
+        pattern = _key_pattern(key)
         for i in range(end - 1):
-            if re.match(rf"^\s*{re.escape(key)}\s*=", self.lines[i]):
+            if pattern.match(self.lines[i]):
                 return i + 1
         return None
 
     def framework(self, index: int, key: str | None = None) -> int | None:
         if index >= len(self.headers):
             return None
-        start = self.headers[index]
+        start, end = self._block(index)
         if key is None:
             return start
-        end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
-        for i in range(start, end - 1):
-            if re.match(rf"^\s*{re.escape(key)}\s*=", self.lines[i]):
-                return i + 1
+        pattern = _key_pattern(key)
+        for number in range(start + 1, end):
+            if pattern.match(self.lines[number - 1]):
+                return number
         return start
 
-    def item(self, index: int, item: str) -> int | None:
-        line = self.framework(index, "items")
-        if line is None:
-            return None
-        quoted = tomlkit.string(item).as_string()
-        end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
-        for i in range(line - 1, end - 1):
-            if quoted in self.lines[i] or (item and item in self.lines[i]):
-                return i + 1
-        return line
+    def items(self, index: int) -> list[int]:
+        """The line of each item of the framework's ``items`` array, in order."""
+        first = self.framework(index, "items")
+        if first is None or first == self.headers[index]:
+            return []
+        _, end = self._block(index)
+        found: list[int] = []
+        depth = 0
+        for number in range(first, end):
+            line = self.lines[number - 1]
+            pos = line.index("=") + 1 if number == first else 0
+            while pos < len(line):
+                ch = line[pos]
+                if ch == "#":
+                    break
+                if ch == "[":
+                    depth += 1
+                elif ch == "]":
+                    depth -= 1
+                    if depth <= 0:
+                        return found
+                elif ch in "\"'":
+                    m = _STRING.match(line, pos)
+                    if m is None:
+                        return found
+                    if depth == 1:
+                        found.append(number)
+                    pos = m.end()
+                    continue
+                pos += 1
+        return found
 
 
 def _read(path: Path) -> str:
-    if not path.exists():
-        raise DrillError("no such file", path)
-    if path.is_dir():
-        raise DrillError("is a directory, not a deck file", path)
-    data = path.read_bytes()
+    from drill.core.extract.source import read_limited
+
+    data = read_limited(path, what="a deck file")
     if not data.strip():
         raise DrillError("the deck file is empty", path)
     if b"\x00" in data:
@@ -299,7 +336,8 @@ def _read(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DrillError(f"a deck file must be UTF-8 (byte {exc.start} is not)", path) from None
+        line = data[:exc.start].count(b"\n") + 1
+        raise DrillError(f"a deck file must be UTF-8 (byte {exc.start} is not)", path, line) from None
 
 
 def _parse(path: Path, text: str):
@@ -308,6 +346,28 @@ def _parse(path: Path, text: str):
     except ParseError as exc:
         reason = str(exc).split(" at line")[0]
         raise DrillError(f"not valid TOML: {reason}", path, getattr(exc, "line", None)) from None
+    except TOMLKitError as exc:  # a key given twice, and other structural mistakes
+        line = _duplicate_line(text, exc)
+        raise DrillError(f"not valid TOML: {exc}", path, line) from None
+
+
+def _duplicate_line(text: str, exc: Exception) -> int | None:
+    """The line of the second of two equal keys that tomlkit reports without a line."""
+    m = re.search(r'Key "([^"]+)" already exists', str(exc))
+    if not m:
+        return None
+    key = re.escape(m.group(1))
+    seen_in_table: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(r"^\s*\[", line):
+            seen_in_table = set()
+            continue
+        km = re.match(rf'^\s*["\']?({key})["\']?\s*=', line)
+        if km:
+            if km.group(1) in seen_in_table:
+                return number
+            seen_in_table.add(km.group(1))
+    return None
 
 
 def check(path: str | Path) -> tuple[Deck | None, list[Problem]]:
@@ -429,16 +489,18 @@ def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_tex
     if not fw.items and fw.kind != "abbreviation":
         problem(lines.framework(index, "items"), f"{fw.kind} '{fw.name[:30]}' has no items")
     seen: set[str] = set()
-    for item in fw.items:
+    item_lines = lines.items(index)
+    for k, item in enumerate(fw.items):
+        line = item_lines[k] if k < len(item_lines) else lines.framework(index, "items")
         if not item.strip():
-            problem(lines.item(index, item), "empty item")
+            problem(line, "empty item")
             continue
         key = fold(item).strip()
         if key in seen:
-            problem(lines.item(index, item), f"item '{item}' appears twice")
+            problem(line, f"item '{item}' appears twice")
         seen.add(key)
         if source_text is not None and item not in source_text:
-            problem(lines.item(index, item), f"item '{item}' is not in the source any more")
+            problem(line, f"item '{item}' is not in the source any more")
     if not fw.items:
         return
     if fw.kind == "abbreviation":

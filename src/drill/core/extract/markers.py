@@ -49,6 +49,8 @@ HEADING_GAP = 30000
 # Items longer than this are cut at their first clause: a trainee recalls
 # a formulation, not a paragraph.
 ITEM_MAX = 80
+# Sentences that open alike stop being one list this far apart.
+PREFIX_GAP = 1500
 # A heading is a short first sentence.
 HEADING_MAX = 40
 
@@ -304,33 +306,32 @@ def topic_runs(source: Source, barriers: list[int]) -> list[TopicRun]:
         if b - a >= 3:
             sents.append((a, b))
 
-    # 1. long shared prefixes (谋划工作要抓…, 走在前列，勇争第一，要…)
+    # 1. long shared prefixes (谋划工作要抓…, 走在前列，勇争第一，要…): short
+    # sentences grouped by their first four characters, one group per
+    # stretch, a new group after a gap of more than PREFIX_GAP characters.
     used: set[int] = set()
     long_members: list[int] = []
+    by_opening: dict[tuple[str, int], list[list[int]]] = {}
     for i, (a, b) in enumerate(sents):
-        if i in used or not _short(folded[a:b], 30):
+        if b - a < 5 or not _short(folded[a:b], 30):
             continue
-        group = [i]
-        seg = segment_of(a)
-        for j in range(i + 1, len(sents)):
-            c, d = sents[j]
-            if segment_of(c) != seg or c - sents[group[-1]][0] > 1500:
-                break
-            if j in used or not _short(folded[c:d], 30):
-                continue
-            if _common_prefix(folded[a:b], folded[c:d]) >= 4:
-                group.append(j)
-        if len(group) >= 3:
-            prefix = min(_common_prefix(folded[a:b], folded[sents[j][0]:sents[j][1]]) for j in group[1:])
-            texts = [folded[sents[j][0]:sents[j][1]] for j in group]
-            if prefix >= len(min(texts, key=len)) - 1:
-                continue  # the same sentence repeated, not a list
-            used.update(group)
-            long_members.extend(sents[j][0] for j in group)
-            # A shared opening clause (走在前列，勇争第一，) is dropped; 要 stays.
-            comma = folded.rfind(",", a, a + prefix)
-            cut = comma - a + 1 if comma != -1 else 0
-            found.append(TopicRun([(sents[j][0] + cut, sents[j][1]) for j in group], cut))
+        groups = by_opening.setdefault((folded[a:a + 4], segment_of(a)), [])
+        if groups and a - sents[groups[-1][-1]][0] <= PREFIX_GAP:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    for group in (g for groups in by_opening.values() for g in groups if len(g) >= 3):
+        a, b = sents[group[0]]
+        texts = [folded[sents[j][0]:sents[j][1]] for j in group]
+        prefix = min(_common_prefix(texts[0], t) for t in texts[1:])
+        if prefix >= len(min(texts, key=len)) - 1:
+            continue  # the same sentence repeated, not a list
+        used.update(group)
+        long_members.extend(sents[j][0] for j in group)
+        # A shared opening clause (走在前列，勇争第一，) is dropped; 要 stays.
+        comma = folded.rfind(",", a, a + prefix)
+        cut = comma - a + 1 if comma != -1 else 0
+        found.append(TopicRun([(sents[j][0] + cut, sents[j][1]) for j in group], cut))
 
     # 2. 要-sentences, split by the long-prefix runs
     bounds = sorted(set(bounds + long_members))

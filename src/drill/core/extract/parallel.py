@@ -19,6 +19,8 @@ from drill.core.extract.common import dictionary, fit_clauses, trim
 from drill.core.extract.source import Source
 
 MIN_CLAUSES = 3
+# No set phrase has more members than this (工作项目化…考核数据化 has seven).
+MAX_CLAUSES = 12
 # A clause of a set phrase is short; longer ones are ordinary prose, unless
 # three or more places are shared (把思想统一到…上来，把行动聚焦到…上来).
 CLAUSE_MAX = 10
@@ -169,7 +171,7 @@ def find(source: Source) -> list[Parallel]:
         clauses = _clauses(folded, sent.start, sent.end)
         candidates = []
         for i in range(len(clauses)):
-            for j in range(i + MIN_CLAUSES - 1, len(clauses)):
+            for j in range(i + MIN_CLAUSES - 1, min(len(clauses), i + MAX_CLAUSES)):
                 window = clauses[i:j + 1]
                 seps = [c[2] for c in window[:-1]]
                 if not set(seps) <= LIST_SEPS | set(LAST_JOINERS):

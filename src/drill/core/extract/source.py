@@ -52,7 +52,7 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     if not data.strip():
         raise DrillError("the file is empty", path)
     if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data[3:], "utf-8", path), "utf-8-sig"
+        return _strict(data, "utf-8-sig", path), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(data, "utf-16", path), "utf-16"
     if b"\x00" in data[:65536]:
@@ -97,25 +97,48 @@ def _control_share(text: str) -> float:
     return bad / len(text)
 
 
-def read_text(path: str | Path) -> tuple[str, str]:
-    """Read and decode a speech file, with a one-line error for every bad case."""
+def read_limited(path: str | Path, limit: int | None = None, what: str = "a text file") -> bytes:
+    """A file's bytes, refusing what is missing, a folder, not a regular file
+    (a FIFO, /dev/zero) or larger than ``limit`` (default :data:`MAX_BYTES`):
+    a large file is refused by its size without being opened, and no more
+    than ``limit`` + 1 bytes are ever read."""
     p = Path(path)
-    if not p.exists():
-        raise DrillError("no such file", p)
-    if p.is_dir():
-        raise DrillError("is a directory, not a text file", p)
+    limit = MAX_BYTES if limit is None else limit
+
+    def too_big(size: int | None) -> DrillError:
+        most = f"drill reads at most {limit / 1048576:.3g} MB"
+        if size is None:
+            return DrillError(f"the file is larger than {limit:,} bytes; {most}", p)
+        shown = f"{size / 1048576:.1f} MB"
+        if float(shown.split()[0]) <= limit / 1048576:  # 8.0 MB against 8 MB says nothing
+            shown = f"{size:,} bytes"
+        return DrillError(f"the file is {shown}; {most}", p)
+
     try:
+        if not p.exists():
+            raise DrillError("no such file", p)
+        if p.is_dir():
+            raise DrillError(f"is a directory, not {what}", p)
+        if not p.is_file():
+            raise DrillError(f"is not a regular file, not {what}", p)
         size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise DrillError(
-                f"the file is {size / 1048576:.1f} MB; a speech is at most "
-                f"{MAX_BYTES // 1048576} MB", p)
-        data = p.read_bytes()
+        if size > limit:
+            raise too_big(size)
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)
     except OSError as exc:
         raise DrillError(f"cannot read the file: {exc.strerror or exc}", p) from None
-    text, encoding = decode(data, p)
+    if len(data) > limit:  # it grew, or its size lied
+        raise too_big(None)
+    return data
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """Read and decode a speech file, with a one-line error for every bad case."""
+    data = read_limited(path)
+    text, encoding = decode(data, path)
     if _control_share(text) > 0.01:
-        raise DrillError("this is a binary file, not a text file", p)
+        raise DrillError("this is a binary file, not a text file", path)
     # One newline convention; offsets refer to this text.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, encoding
