@@ -64,7 +64,8 @@ def _quote(source: Source, pos: int) -> str:
 
 def _framework(source: Source, kind: str, name: str, spans: list[tuple[int, int]],
                start: int | None = None, anchor: int | None = None) -> Framework:
-    items = [source.original(a, b) for a, b in spans]
+    spans = [(a, b) for a, b in (source.unblanked(a, b) for a, b in spans) if b > a]
+    items = [source.text[a:b] for a, b in spans]
     lo = min([a for a, _ in spans] + ([start] if start is not None else []))
     hi = max(b for _, b in spans) if spans else (start or 0)
     return Framework(

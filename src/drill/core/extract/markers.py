@@ -252,7 +252,11 @@ def resolve(source: Source, runs: list[Run]) -> None:
                 spans = cut
         run.heading = run.family in HEADING_FAMILIES and all(
             (b - a) <= HEADING_MAX for a, b in spans) and (all(alone) or run.family == "cn_dun")
-        run.items = spans
+        # a marker with nothing after it ("一、" at the end of a line) is no item
+        kept = [(mk, span) for mk, span in zip(run.markers, spans) if span[1] > span[0]]
+        run.markers = [mk for mk, _ in kept]
+        run.items = [span for _, span in kept]
+    runs[:] = [r for r in runs if r.markers]
     # The outline: the longest run of the highest heading family that has
     # a heading run of two or more; failing that, a lone 一、 heading.
     for family in HEADING_FAMILIES:

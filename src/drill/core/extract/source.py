@@ -210,6 +210,16 @@ class Source:
             ch for ch, f in zip(raw, self.folded[start:end]) if not (f == " " and ch not in " \t")
         )
 
+    def unblanked(self, start: int, end: int) -> tuple[int, int]:
+        """A span cut short where blanked-out junk begins inside it, so that
+        its text is still an exact piece of the original."""
+        for i in range(start, end):
+            if self.folded[i] == " " and self.text[i] not in " \t":
+                while i > start and self.folded[i - 1] in " \t":
+                    i -= 1
+                return start, i
+        return start, end
+
     def line_of(self, offset: int) -> int:
         return self.text.count("\n", 0, offset) + 1
 
