@@ -66,7 +66,7 @@ def _framework(source: Source, kind: str, name: str, spans: list[tuple[int, int]
                start: int | None = None, anchor: int | None = None) -> Framework:
     spans = [(a, b) for a, b in (source.unblanked(a, b) for a, b in spans) if b > a]
     items = [source.text[a:b] for a, b in spans]
-    lo = min([a for a, _ in spans] + ([start] if start is not None else []))
+    lo = min([a for a, _ in spans] + ([start] if start is not None else []), default=0)
     hi = max(b for _, b in spans) if spans else (start or 0)
     return Framework(
         kind=kind,
@@ -213,6 +213,9 @@ def extract(source: Source) -> Extraction:
         fw = _framework(source, "parallel", source.original(lo, hi), par.items)
         frameworks.append(fw)
 
+    # a list that lost items to junk inside them may be no list any more
+    frameworks = [fw for fw in frameworks if fw.kind == "abbreviation" or len(fw.items) >= 2
+                  or (fw.kind == "outline" and fw.items)]
     frameworks.sort(key=lambda fw: (fw.kind != "outline", fw.start))
     assign_ids(frameworks)
     if not frameworks:
