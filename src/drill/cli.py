@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--force", action="store_true", help="replace an existing deck file")
 
     deck = sub.add_parser("deck", help="check or show deck files")
-    deck_sub = deck.add_subparsers(dest="deck_command", metavar="ACTION")
+    deck_sub = deck.add_subparsers(dest="deck_command", metavar="ACTION", required=True)
     chk = deck_sub.add_parser("check", help="validate decks; print every problem as FILE:LINE: message")
     chk.add_argument("decks", nargs="+", metavar="DECK")
     show = deck_sub.add_parser("show", help="print a deck's frameworks and the cards they make")
@@ -65,10 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "deck":
             if args.deck_command == "check":
                 return _deck_check(args)
-            if args.deck_command == "show":
-                return _deck_show(args)
-            parser.parse_args(["deck", "--help"])
-            return EXIT_USAGE
+            return _deck_show(args)
         return _list_decks(args)
     except DrillError as exc:
         print(f"drill: {exc}", file=sys.stderr)
