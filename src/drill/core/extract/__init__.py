@@ -123,95 +123,14 @@ def extract(source: Source) -> Extraction:
     if source.dropped:
         notes.append(f"dropped {len(source.dropped)} boilerplate line(s) or piece(s)")
 
-    found = _markers.find_markers(source)
-    runs = _markers.build_runs(found)
+    runs = _markers.build_runs(_markers.find_markers(source))
     _markers.resolve(source, runs)
     runs = _split_at_headings(runs)
 
-    # abbreviations
-    mentions = _abbrev.find_mentions(source)
-    runs_by_start = {run.markers[0].start: run.items for run in runs if not run.is_outline}
-    _abbrev.expand(source, mentions, runs_by_start)
-    by_name: dict[str, _abbrev.Abbrev] = {}
-    for ab in mentions:
-        if not ab.quoted and not ab.items and not ab.listed:
-            shaped = len(ab.name) == 4 and ab.name[0] in _abbrev.NUM and ab.name[2] in _abbrev.NUM
-            if not shaped:
-                continue
-        if not ab.quoted and ab.items and ab.via != "before" and ab.name[1:2] in "个大":
-            key = _abbrev._key_chars(ab.name)
-            if not all(key in source.folded[a:b] for a, b in ab.items):
-                continue
-        known = by_name.get(ab.name)
-        if known is None or (ab.items and not known.items):
-            by_name[ab.name] = ab
-    frameworks: list[Framework] = []
-    abbrev_spans: list[list[tuple[int, int]]] = []
-    consumed: set[int] = set()
-    for ab in by_name.values():
-        fw = _framework(source, "abbreviation", source.original(ab.start, ab.end), ab.items,
-                        start=ab.start, anchor=ab.start)
-        if not ab.items:
-            fw.start, fw.end = ab.start, ab.end
-        expected = _abbrev.expected_count(ab.name)
-        if ab.items and expected is not None and expected != len(ab.items):
-            fw.warnings.append(f"the name says {expected} but {len(ab.items)} items were found")
-        if ab.items:
-            abbrev_spans.append(ab.items)
-            if ab.via == "list":  # 具体做到“三个抓”：1、…2、…3、…: one framework, not two
-                consumed.add(ab.items[0][0])
-        frameworks.append(fw)
-
-    # outline and enumerations
-    for run in runs:
-        if run.items[0][0] in consumed:
-            continue
-        first = run.markers[0].start
-        if run.is_outline:
-            fw = _framework(source, "outline", source.title or "提纲", run.items, start=first)
-        else:
-            name, count = _enumeration_name(source, first, run.items)
-            fw = _framework(source, "enumeration", name, run.items, start=first)
-            if count is not None and count != len(run.items):
-                fw.warnings.append(f"the lead says {count} but {len(run.items)} items were found")
-        frameworks.append(fw)
-
-    # The outline and lists whose items open paragraphs bound the runs of
-    # topic sentences; a list inside a paragraph (首先…其次…) does not.
-    para_starts = {a for a, _ in source.paragraphs}
-    barriers = [
-        mk.start for run in runs
-        if run.is_outline or all(mk.start in para_starts for mk in run.markers)
-        for mk in run.markers
-    ]
-    enum_spans = [fw.item_spans for fw in frameworks if fw.kind != "abbreviation" and fw.item_spans]
-    for topic in _markers.topic_runs(source, barriers):
-        spans = [trim(source.folded, a, b) for a, b in topic.sentences]
-        if any(_overlaps(spans, s) and set(spans) & set(s) for s in enum_spans + abbrev_spans):
-            continue
-        name, count = _enumeration_name(source, spans[0][0], spans)
-        fw = _framework(source, "enumeration", name, spans)
-        if count is not None and count != len(spans):
-            fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
-        frameworks.append(fw)
-
-    # parallel phrases, unless they are an abbreviation's expansion
-    taken = [s for fw in frameworks for s in fw.item_spans if fw.kind == "abbreviation"]
-    known = {tuple(_key(i) for i in fw.items) for fw in frameworks if fw.items}
-    for par in _parallel.find(source):
-        if any(a < d and c < b for a, b in par.items for c, d in taken):
-            continue
-        key = tuple(_key(source.folded[a:b]) for a, b in par.items)
-        if key in known:
-            continue
-        # the same words as a numbered list (首先要…，然后再…，最后…)
-        if any(sum(1 for c, d in fw.item_spans if any(a < d and c < b for a, b in par.items)) >= 2
-               for fw in frameworks if fw.kind == "enumeration"):
-            continue
-        known.add(key)
-        lo, hi = par.items[0][0], par.items[-1][1]
-        fw = _framework(source, "parallel", source.original(lo, hi), par.items)
-        frameworks.append(fw)
+    frameworks, consumed = _abbreviations(source, runs)
+    frameworks += _lists(source, runs, consumed)
+    frameworks += _topic_lists(source, runs, frameworks)
+    frameworks += _parallels(source, frameworks)
 
     # a list that lost items to junk inside them may be no list any more
     frameworks = [fw for fw in frameworks if fw.kind == "abbreviation" or len(fw.items) >= 2
@@ -224,3 +143,88 @@ def extract(source: Source) -> Extraction:
         for w in fw.warnings:
             notes.append(f"line {source.line_of(fw.start)}: {fw.kind} {fw.name[:20]}: {w}")
     return Extraction(source, frameworks, notes)
+
+
+def _abbreviations(source: Source, runs: list[_markers.Run]) -> tuple[list[Framework], set[int]]:
+    """The abbreviations, and where the numbered lists they took as their
+    expansion begin (具体做到“三个抓”：1、…2、…3、…: one framework, not two)."""
+    runs_by_start = {run.markers[0].start: run.items for run in runs if not run.is_outline}
+    frameworks: list[Framework] = []
+    consumed: set[int] = set()
+    for ab in _abbrev.find(source, runs_by_start):
+        fw = _framework(source, "abbreviation", source.original(ab.start, ab.end), ab.items,
+                        start=ab.start, anchor=ab.start)
+        if not ab.items:
+            fw.start, fw.end = ab.start, ab.end
+        expected = _abbrev.expected_count(ab.name)
+        if ab.items and expected is not None and expected != len(ab.items):
+            fw.warnings.append(f"the name says {expected} but {len(ab.items)} items were found")
+        if ab.items and ab.via == "list":
+            consumed.add(ab.items[0][0])
+        frameworks.append(fw)
+    return frameworks, consumed
+
+
+def _lists(source: Source, runs: list[_markers.Run], consumed: set[int]) -> list[Framework]:
+    """The outline and the numbered enumerations."""
+    frameworks = []
+    for run in runs:
+        if run.items[0][0] in consumed:
+            continue
+        first = run.markers[0].start
+        if run.is_outline:
+            frameworks.append(_framework(source, "outline", source.title or "提纲", run.items, start=first))
+            continue
+        name, count = _enumeration_name(source, first, run.items)
+        fw = _framework(source, "enumeration", name, run.items, start=first)
+        if count is not None and count != len(run.items):
+            fw.warnings.append(f"the lead says {count} but {len(run.items)} items were found")
+        frameworks.append(fw)
+    return frameworks
+
+
+def _topic_lists(source: Source, runs: list[_markers.Run], found: list[Framework]) -> list[Framework]:
+    """Runs of topic sentences (要…。要…。要…。) that no other list holds.
+
+    The outline and lists whose items open paragraphs bound them; a list
+    inside a paragraph (首先…其次…) does not."""
+    para_starts = {a for a, _ in source.paragraphs}
+    barriers = [
+        mk.start for run in runs
+        if run.is_outline or all(mk.start in para_starts for mk in run.markers)
+        for mk in run.markers
+    ]
+    held = [fw.item_spans for fw in found if fw.item_spans]
+    frameworks = []
+    for topic in _markers.topic_runs(source, barriers):
+        spans = [trim(source.folded, a, b) for a, b in topic.sentences]
+        if any(_overlaps(spans, s) and set(spans) & set(s) for s in held):
+            continue
+        name, count = _enumeration_name(source, spans[0][0], spans)
+        fw = _framework(source, "enumeration", name, spans)
+        if count is not None and count != len(spans):
+            fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
+        frameworks.append(fw)
+    return frameworks
+
+
+def _parallels(source: Source, found: list[Framework]) -> list[Framework]:
+    """Parallel phrases that are not already an abbreviation's expansion, a
+    numbered list (首先要…，然后再…，最后…) or a phrase said before."""
+    taken = [s for fw in found for s in fw.item_spans if fw.kind == "abbreviation"]
+    known = {tuple(_key(i) for i in fw.items) for fw in found if fw.items}
+    lists = [fw.item_spans for fw in found if fw.kind == "enumeration"]
+    frameworks = []
+    for par in _parallel.find(source):
+        if any(a < d and c < b for a, b in par.items for c, d in taken):
+            continue
+        key = tuple(_key(source.folded[a:b]) for a, b in par.items)
+        if key in known:
+            continue
+        if any(sum(1 for c, d in spans if any(a < d and c < b for a, b in par.items)) >= 2
+               for spans in lists):
+            continue
+        known.add(key)
+        lo, hi = par.items[0][0], par.items[-1][1]
+        frameworks.append(_framework(source, "parallel", source.original(lo, hi), par.items))
+    return frameworks

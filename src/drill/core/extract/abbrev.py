@@ -259,7 +259,7 @@ def _after(source: Source, ab: Abbrev, count: int | None) -> list[tuple[int, int
     else:
         return []
     items = _split_list(folded, start, end)
-    if count and len(items) < count and "、" in folded[start:end]:
+    if items and count and len(items) < count and "、" in folded[start:end]:
         # 即原材料价格上涨高、人工工资高、融资成本高，产品价格却…: the list
         # goes on past its last 、 into the comma clauses
         last_a, last_b = items[-1]
@@ -317,3 +317,30 @@ def expand(source: Source, abbrevs: list[Abbrev], runs_by_start: dict[int, list[
         if items and all(b - a <= longest for a, b in items):
             ab.items = items
             ab.via = via
+
+
+def find(source: Source, runs_by_start: dict[int, list[tuple[int, int]]]) -> list[Abbrev]:
+    """Every abbreviation once, with its items where the text gives them.
+
+    An unquoted name is kept only with its expansion, or when its shape
+    leaves no doubt (三高一低) or it stands in a list of its kind (增强四个
+    意识、坚定四个自信); an unquoted "N个X" whose expansion comes after it
+    must repeat X in every item (三个及时: 及时…、及时…、及时…). Of several
+    mentions, the one with items wins (省委的“五大战略” and 区里的五大战略).
+    """
+    mentions = find_mentions(source)
+    expand(source, mentions, runs_by_start)
+    by_name: dict[str, Abbrev] = {}
+    for ab in mentions:
+        if not ab.quoted and not ab.items and not ab.listed:
+            shaped = len(ab.name) == 4 and ab.name[0] in NUM and ab.name[2] in NUM
+            if not shaped:
+                continue
+        if not ab.quoted and ab.items and ab.via != "before" and ab.name[1:2] in "个大":
+            key = _key_chars(ab.name)
+            if not all(key in source.folded[a:b] for a, b in ab.items):
+                continue
+        known = by_name.get(ab.name)
+        if known is None or (ab.items and not known.items):
+            by_name[ab.name] = ab
+    return list(by_name.values())

@@ -10,7 +10,7 @@ from drill.core.extract.source import Source
 from drill.core.text import cn_number, is_cjk
 
 # Separators and end marks that never belong at either edge of an item.
-EDGE_PUNCT = set(" \t,;:、。!?.·…-~")
+EDGE_PUNCT = set(" \t\n,;:、。!?.·…-~")
 OPEN_QUOTES = "“《("
 CLOSE_QUOTES = "”》)"
 # Characters after which a new clause (and so a list marker) can start.
