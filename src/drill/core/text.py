@@ -7,7 +7,6 @@ original. The original text is what the user sees and what a deck stores.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
@@ -82,10 +81,6 @@ CN_DIGITS = {
     "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "双": 2, "雙": 2, "三": 3,
     "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
 }
-CN_NUMERAL_CHARS = "零〇一二两兩双雙三四五六七八九十百千"
-_NUMERAL_RE = re.compile(r"[零〇一二两兩三四五六七八九十百千]+|\d+")
-
-
 def cn_number(text: str) -> int | None:
     """The value of a Chinese (or Arabic) numeral such as 七, 十二, 二十, 两; else None."""
     if not text:
@@ -111,12 +106,6 @@ def cn_number(text: str) -> int | None:
             return None
     total = section + (digit or 0)
     return total
-
-
-def leading_number(text: str) -> int | None:
-    """The numeral a string starts with (三个及时 → 3), or None."""
-    match = _NUMERAL_RE.match(text)
-    return cn_number(match.group()) if match else None
 
 
 def is_cjk(ch: str) -> bool:

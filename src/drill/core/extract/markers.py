@@ -279,7 +279,6 @@ def resolve(source: Source, runs: list[Run]) -> None:
 @dataclass
 class TopicRun:
     sentences: list[tuple[int, int]]  # spans of the items
-    prefix: int = 0  # shared characters dropped from each item
 
 
 def _short(text: str, limit: int) -> bool:
@@ -335,7 +334,7 @@ def topic_runs(source: Source, barriers: list[int]) -> list[TopicRun]:
         # A shared opening clause (走在前列，勇争第一，) is dropped; 要 stays.
         comma = folded.rfind(",", a, a + prefix)
         cut = comma - a + 1 if comma != -1 else 0
-        found.append(TopicRun([(sents[j][0] + cut, sents[j][1]) for j in group], cut))
+        found.append(TopicRun([(sents[j][0] + cut, sents[j][1]) for j in group]))
 
     # 2. 要-sentences, split by the long-prefix runs
     bounds = sorted(set(bounds + long_members))
