@@ -1,0 +1,716 @@
+"""Grade a typed answer against a framework's items, the way a fair examiner would.
+
+Input: the expected items, whether their order matters, and what the
+trainee typed. Output: a :class:`Grade` with a verdict per expected item
+(correct / close / missing / out_of_place), the typed pieces that matched
+nothing (extra), a score in [0, 1] and an overall verdict
+(correct / partial / wrong), plus a character diff for the UI.
+
+How the answer is read
+----------------------
+1. *Normalise, never for showing.* Full-width forms, 繁/简 (OpenCC),
+   case, quotes, brackets and other punctuation do not count; Chinese
+   numerals become Arabic (百分之十点四 → 10.4%) so that numbers can be
+   compared exactly. The trainee's original text is kept for display.
+2. *Align, don't trust the separators.* The answer is cut at every
+   separator (、，,；; spaces, new lines …); a piece that could hold
+   several items (工业兴渝三农稳渝…) is also cut where rapidfuzz finds an
+   item inside it. A dynamic programme then chooses which neighbouring
+   pieces belong together, so an item that itself contains a comma
+   (牢记嘱托，坚定前行方向) is read as one. A segment's worth is the
+   number of characters it shares with its best item minus half the
+   characters that differ, so joining two halves of an item beats keeping
+   them apart, and gluing junk onto an item never pays.
+3. *Assign.* Each segment goes to at most one item by an optimal
+   assignment (the Hungarian method) over those worths; segments left over
+   are *extra*.
+4. *Judge each pair.* Exact after normalisation, or with the prefix or
+   suffix every item shares dropped (盯目标 → 目标): correct. A different
+   number anywhere: missing, whatever the rest looks like. Only
+   same-sounding characters differ (提生 for 提升): an input-method slip,
+   correct with a note. A few characters off: close; short items allow a
+   single slip, so 党建强区 for 党建强渝 is close, never correct. Anything
+   further: missing, with what was typed shown.
+5. *Order.* When order matters, the items outside the longest run typed in
+   the right order are out of place: partial credit, never zero.
+
+The thresholds are the named constants below, each with the reason for
+its value. Nothing here imports Textual; pypinyin is loaded on the first
+answer that needs it (call :func:`warm` from a worker to pay that early).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from drill.core.text import CN_DIGITS, fold, is_cjk
+
+CORRECT = "correct"
+CLOSE = "close"
+MISSING = "missing"
+OUT_OF_PLACE = "out_of_place"
+ITEM_VERDICTS = (CORRECT, CLOSE, MISSING, OUT_OF_PLACE)
+
+PARTIAL = "partial"
+WRONG = "wrong"
+VERDICTS = (CORRECT, PARTIAL, WRONG)
+
+# --- thresholds -----------------------------------------------------------
+
+# A close item shows the trainee knew roughly what goes there but not the
+# formulation, which is what they are memorising: half the credit.
+CLOSE_CREDIT = 0.5
+# An item recalled but put in the wrong place still shows recall; the
+# order is half of what an ordered card asks.
+OUT_OF_PLACE_CREDIT = 0.5
+# How many characters an item may be off and still be close, as a share
+# of its length: 1 in 6 (抓学习促提高) and 3 in 10 are close; half the
+# item wrong is not recalling it.
+CLOSE_ERROR_SHARE = 0.3
+# Items this short are the formulation's key characters (党建强渝): one
+# slip is close, two are a different phrase.
+SHORT_ITEM = 4
+# An item of two characters or fewer must be exact (or a same-sound slip):
+# one wrong character is half the item.
+TINY_ITEM = 2
+# Typing pieces that are not in the framework costs half an item each: a
+# trainee who lists five of 四盯 does not know which four they are. Pieces
+# of one character (a stray 的, a marker) cost nothing.
+EXTRA_PENALTY = 0.5
+EXTRA_MIN_CHARS = 2
+# Below this share of the items the answer is wrong rather than partial:
+# one item in five or fewer is guessing from the framework's name.
+WRONG_BELOW = 0.2
+# A window rapidfuzz finds inside a run-together answer must share this
+# much with the item (0–100) before the answer is cut there.
+LOCATE_MIN = 60.0
+# Cutting the answer where the trainee typed no separator costs as much as
+# one character of an item: the alignment cuts inside a run of text only
+# where that finds a whole item, never to chip a wrong character off one
+# (党建强区 stays one piece, and close, rather than 党建强 + 区).
+CUT_COST = 1.0
+# A segment longer than this many times the longest item (plus slack) is
+# never tried as one item: it bounds the alignment's work on long answers.
+SEGMENT_SLACK = 1.5
+
+# What a trainee types when they do not know: the same as an empty answer.
+REFUSALS = frozenset({
+    "不知道", "不清楚", "不记得", "记不得", "记不清", "忘了", "忘记了", "不会", "没记住",
+    "想不起来", "pass", "idk", "?", "？", "不知",
+})
+
+# Characters that separate items, brackets included: (一) and 【二】 are
+# markers. Everything else that is not a letter, digit or CJK character
+# (quotes, dashes, ·) is ignored.
+_SEPARATORS = frozenset("、,;:。.!?/|\\\n\t\r ;，；：！？()[]{}【】〔〕<>《》")
+# List markers a trainee may put in front of an item (一是 二、 (三) 1. ① 首先).
+_MARKER = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[是要]|第[一二三四五六七八九十\d]{1,3}[是个点条项]?"
+    r"|[\u2460-\u2473\u2776-\u277f]|首先|其次|再次|然后|最后|另外)"
+)
+_MARKER_ONLY = re.compile(r"^(?:[一二三四五六七八九十\d]{1,3}|第?[一二三四五六七八九十\d]{1,3}[是要个点条项]?"
+                          r"|[\u2460-\u2473\u2776-\u277f]|首先|其次|再次|然后|最后|另外)$")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+_CN_NUM_RUN = re.compile(r"(百分之)?([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二两三四五六七八九]+)?)")
+
+
+# --- results --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    """One run of a character diff: ``op`` is equal / replace / delete / insert.
+
+    ``expected`` and ``typed`` are the original text of the run on each side
+    (one of them empty for delete and insert).
+    """
+
+    op: str
+    expected: str
+    typed: str
+
+
+@dataclass
+class ItemGrade:
+    expected: str
+    typed: str = ""
+    verdict: str = MISSING
+    credit: float = 0.0
+    note: str = ""
+    position: int = -1  # where in the answer it was typed (for ordering), -1 if not
+
+    def diff(self) -> list[DiffOp]:
+        """A character diff of the expected item against what was typed.
+
+        Computed on folded text, so width and 繁/简 differences do not show
+        as changes; each run carries the original characters of both sides.
+        """
+        if not self.typed:
+            return [DiffOp("delete", self.expected, "")]
+        from rapidfuzz.distance import Levenshtein
+
+        a, b = fold(self.expected), fold(self.typed)
+        ops = []
+        for op in Levenshtein.opcodes(a, b):
+            ops.append(DiffOp(op.tag, self.expected[op.src_start:op.src_end],
+                              self.typed[op.dest_start:op.dest_end]))
+        return ops
+
+    def as_json(self) -> dict:
+        return {"expected": self.expected, "typed": self.typed, "verdict": self.verdict}
+
+
+@dataclass
+class Grade:
+    items: list[ItemGrade]
+    extra: list[str]
+    score: float
+    verdict: str
+    ordered: bool
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """Exactly the keys `drill grade` promises other tools."""
+        return {
+            "score": round(self.score, 4),
+            "verdict": self.verdict,
+            "items": [item.as_json() for item in self.items],
+            "extra": list(self.extra),
+        }
+
+
+# --- normalisation --------------------------------------------------------
+
+
+def _cn_value(run: str) -> str | None:
+    """The Arabic spelling of a Chinese numeral such as 二百二十一点八; else None."""
+    whole, _, frac = run.partition("点")
+    if frac and not all(ch in CN_DIGITS for ch in frac):
+        return None
+    value = _cn_integer(whole)
+    if value is None:
+        return None
+    if frac:
+        return f"{value}." + "".join(str(CN_DIGITS[ch]) for ch in frac)
+    return str(value)
+
+
+def _cn_integer(text: str) -> int | None:
+    if not text:
+        return None
+    units = {"十": 10, "百": 100, "千": 1000}
+    total = 0
+    section = 0
+    digit: int | None = None
+    for ch in text:
+        if ch in CN_DIGITS:
+            if digit is not None:  # 一二三: digits read one by one
+                return None
+            digit = CN_DIGITS[ch]
+        elif ch in units:
+            if digit is None and section == 0 and total == 0 and ch != "十":
+                return None  # 百 alone is not a number
+            section += (1 if digit is None else digit) * units[ch]
+            digit = None
+        elif ch in ("万", "亿"):
+            section += digit or 0
+            if section == 0:
+                return None
+            total = (total + section) * (10_000 if ch == "万" else 100_000_000)
+            section = 0
+            digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _numeral(match: re.Match) -> str:
+    percent, run = match.group(1), match.group(2)
+    # A trailing 万/亿 is a unit, written the same way in 221.8亿 and 二百二十一点八亿.
+    unit = ""
+    while run and run[-1] in "万亿" and len(run) > 1:
+        unit = run[-1] + unit
+        run = run[:-1]
+    value = _cn_value(run)
+    if value is None:
+        if all(ch in CN_DIGITS for ch in run):  # 一二三 / 十四五-like runs: digit by digit
+            value = "".join(str(CN_DIGITS[ch]) for ch in run)
+        else:
+            return match.group(0)
+    return value + unit + ("%" if percent else "")
+
+
+def numerals(text: str) -> str:
+    """Chinese numerals in ``text`` spelled with Arabic digits: 百分之十点四 → 10.4%."""
+    if not any(ch in "零〇一二两三四五六七八九十百千万亿" for ch in text):
+        return text
+    return _CN_NUM_RUN.sub(_numeral, text)
+
+
+def _lower(text: str) -> str:
+    """Lower case, character for character (a few letters grow under str.lower)."""
+    if text.isascii():
+        return text.lower()
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+
+
+def _is_content(ch: str) -> bool:
+    return ch.isalnum() or ch == "%" or is_cjk(ch)
+
+
+def _decimal_point(text: str, i: int) -> bool:
+    """Is text[i] the point of a decimal number (221.8), not a separator?"""
+    return text[i] == "." and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+
+
+def key(text: str) -> str:
+    """The form compared: folded, lower case, content characters only, numerals as digits."""
+    folded = _lower(fold(text))
+    kept = [ch for i, ch in enumerate(folded) if _is_content(ch) or _decimal_point(folded, i)]
+    return numerals("".join(kept))
+
+
+def _numbers(k: str) -> list[str]:
+    return sorted(_NUMBER.findall(k))
+
+
+# --- reading the answer ---------------------------------------------------
+
+
+@dataclass
+class _Answer:
+    """The typed answer's content characters, with where each came from."""
+
+    text: str  # the original answer
+    chars: str  # content characters, folded and lower-cased
+    where: list[int]  # chars[i] came from text[where[i]]
+    cuts: set[int]  # positions in chars where a separator was typed
+    colon_cuts: set[int]  # …of which a colon (a label such as 三抓三促：)
+
+
+def _read(answer: str) -> _Answer:
+    folded = _lower(fold(answer))
+    chars: list[str] = []
+    where: list[int] = []
+    cuts: set[int] = set()
+    colon_cuts: set[int] = set()
+    for i, ch in enumerate(folded):
+        if _is_content(ch) or _decimal_point(folded, i):
+            chars.append(ch)
+            where.append(i)
+        elif ch in _SEPARATORS or ch.isspace() or unicodedata.category(ch) == "Cc":
+            cuts.add(len(chars))
+            if ch == ":":
+                colon_cuts.add(len(chars))
+    return _Answer(answer, "".join(chars), where, cuts, colon_cuts)
+
+
+@dataclass
+class _Item:
+    text: str
+    variants: tuple[str, ...]  # the key, then the key without the shared prefix/suffix
+
+
+def _items(expected: list[str]) -> list[_Item]:
+    keys = [key(e) for e in expected]
+    prefix = suffix = ""
+    if len(keys) >= 2 and all(keys):
+        shortest = min(len(k) for k in keys)
+        p = 0
+        while p < shortest - 1 and all(k[p] == keys[0][p] for k in keys):
+            p += 1
+        s = 0
+        while s < shortest - 1 - p and all(k[-1 - s] == keys[0][-1 - s] for k in keys):
+            s += 1
+        prefix, suffix = keys[0][:p], keys[0][len(keys[0]) - s:] if s else ""
+    items = []
+    for text, k in zip(expected, keys):
+        variants = [k]
+        for cut in ((len(prefix), len(k)), (0, len(k) - len(suffix)),
+                    (len(prefix), len(k) - len(suffix))):
+            v = k[cut[0]:cut[1]]
+            if v and v not in variants:
+                variants.append(v)
+        items.append(_Item(text, tuple(variants)))
+    return items
+
+
+# --- alignment ------------------------------------------------------------
+
+
+def _worth(seg: str, item: _Item) -> float:
+    """Characters shared with the item minus half those that differ (best variant)."""
+    from rapidfuzz.distance import Indel
+
+    best = 0.0
+    for v in item.variants:
+        d = Indel.distance(seg, v)
+        shared = (len(seg) + len(v) - d) / 2
+        best = max(best, shared - d / 2)
+    return best
+
+
+def _strip_marker(seg: str, items: list[_Item]) -> int:
+    """How many leading characters of ``seg`` are a list marker (一是, 第二, ①)."""
+    m = _MARKER.match(seg)
+    if not m or m.end() >= len(seg):
+        return 0
+    marker = m.group(0)
+    if any(v.startswith(marker) for item in items for v in item.variants):
+        return 0
+    return m.end()
+
+
+def _boundaries(ans: _Answer, items: list[_Item]) -> list[int]:
+    from rapidfuzz import fuzz
+
+    n = len(ans.chars)
+    cuts = sorted({0, n} | {c for c in ans.cuts if 0 < c < n})
+    extra: set[int] = set()
+    shortest = min(len(item.variants[-1]) for item in items)
+    for a, b in zip(cuts, cuts[1:]):
+        piece = ans.chars[a:b]
+        if len(piece) < max(2, 2 * shortest - 1):
+            continue
+        for item in items:
+            for v in item.variants:
+                if len(v) >= len(piece):
+                    continue
+                found = fuzz.partial_ratio_alignment(v, piece, score_cutoff=LOCATE_MIN)
+                if found is not None and found.score >= LOCATE_MIN:
+                    extra.add(a + found.dest_start)
+                    extra.add(a + found.dest_end)
+    return sorted(set(cuts) | extra)
+
+
+def _seg_key(raw: str, items: list[_Item]) -> str:
+    """A typed segment's key: its list marker dropped, numerals as digits."""
+    return numerals(raw[_strip_marker(raw, items):])
+
+
+def _segment(ans: _Answer, items: list[_Item], points: list[int]) -> list[tuple[int, int]]:
+    """Choose which runs between ``points`` are one segment (a dynamic programme)."""
+    longest = max(len(item.variants[0]) for item in items)
+    limit = int(longest * SEGMENT_SLACK) + 4
+    cache: dict[tuple[int, int], float] = {}
+
+    def gain(a: int, b: int) -> float:
+        got = cache.get((a, b))
+        if got is None:
+            seg = _seg_key(ans.chars[a:b], items)
+            got = max((_worth(seg, item) for item in items), default=0.0)
+            got = max(got, 0.0)
+            if a > 0 and a not in ans.cuts:
+                got -= CUT_COST
+            cache[(a, b)] = got
+        return got
+
+    k = len(points)
+    best = [0.0] * k
+    back = [0] * k
+    for j in range(1, k):
+        best[j] = best[j - 1] + gain(points[j - 1], points[j])
+        back[j] = j - 1
+        i = j - 2
+        while i >= 0 and points[j] - points[i] <= limit:
+            value = best[i] + gain(points[i], points[j])
+            if value > best[j] + 1e-9:
+                best[j] = value
+                back[j] = i
+            i -= 1
+    spans = []
+    j = k - 1
+    while j > 0:
+        spans.append((points[back[j]], points[j]))
+        j = back[j]
+    spans.reverse()
+    return spans
+
+
+def assign(weights: list[list[float]]) -> list[int]:
+    """An optimal assignment of rows to columns maximising the total weight.
+
+    ``weights[r][c] >= 0``; returns each row's column, or -1 for a row left
+    with nothing of positive weight. The Hungarian method with potentials
+    (O(rows² · columns)); zero columns are added when rows outnumber columns.
+    """
+    rows = len(weights)
+    if rows == 0:
+        return []
+    cols = max(len(weights[0]), rows)
+    top = max((w for row in weights for w in row), default=0.0)
+    # cost[r][c] >= 0; minimising it maximises the weight
+    cost = [[top - (row[c] if c < len(row) else 0.0) for c in range(cols)] for row in weights]
+    inf = float("inf")
+    u = [0.0] * (rows + 1)
+    v = [0.0] * (cols + 1)
+    match = [0] * (cols + 1)  # match[c] = the row (1-based) holding column c
+    way = [0] * (cols + 1)
+    for r in range(1, rows + 1):
+        match[0] = r
+        c0 = 0
+        minv = [inf] * (cols + 1)
+        used = [False] * (cols + 1)
+        while True:
+            used[c0] = True
+            r0 = match[c0]
+            row = cost[r0 - 1]
+            delta = inf
+            c1 = 0
+            for c in range(1, cols + 1):
+                if not used[c]:
+                    cur = row[c - 1] - u[r0] - v[c]
+                    if cur < minv[c]:
+                        minv[c] = cur
+                        way[c] = c0
+                    if minv[c] < delta:
+                        delta = minv[c]
+                        c1 = c
+            for c in range(cols + 1):
+                if used[c]:
+                    u[match[c]] += delta
+                    v[c] -= delta
+                else:
+                    minv[c] -= delta
+            c0 = c1
+            if match[c0] == 0:
+                break
+        while True:
+            c1 = way[c0]
+            match[c0] = match[c1]
+            c0 = c1
+            if c0 == 0:
+                break
+    result = [-1] * rows
+    for c in range(1, cols + 1):
+        r = match[c]
+        if r and c - 1 < len(weights[r - 1]) and weights[r - 1][c - 1] > 0:
+            result[r - 1] = c - 1
+    return result
+
+
+# --- judging a pair -------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _readings():
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return pinyin_dict
+
+
+@lru_cache(maxsize=8192)
+def _sounds(ch: str) -> frozenset[str]:
+    raw = _readings().get(ord(ch), "")
+    out = set()
+    for reading in raw.split(","):
+        plain = "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
+        if plain:
+            out.add(plain)
+    return frozenset(out)
+
+
+def _same_sound(typed: str, expected: str) -> list[tuple[str, str]] | None:
+    """The (typed, expected) character pairs if ``typed`` differs only by homophones."""
+    if len(typed) != len(expected):
+        return None
+    slips = []
+    for a, b in zip(typed, expected):
+        if a == b:
+            continue
+        if not (is_cjk(a) and is_cjk(b)) or a in CN_DIGITS or b in CN_DIGITS or b in "十百千万亿":
+            return None
+        if not (_sounds(a) & _sounds(b)):
+            return None
+        slips.append((a, b))
+    return slips or None
+
+
+def _same_sound_pass(chosen: list[int], worth: list[list[float]], segs: list[str],
+                     items: list[_Item]) -> None:
+    """Give an item nothing matched the left-over segment that only sounds different.
+
+    Worth counts shared characters, so 疲踏 for 疲沓 shares too little to be
+    a candidate; same-sound pairs among what is left are paired here.
+    """
+    taken = {c for c in chosen if c >= 0}
+    for r, c in enumerate(chosen):
+        if c >= 0:
+            continue
+        for c2, seg in enumerate(segs):
+            if c2 in taken:
+                continue
+            if any(_same_sound(seg, v) for v in items[r].variants):
+                chosen[r] = c2
+                worth[r][c2] = max(worth[r][c2], 1.0)
+                taken.add(c2)
+                break
+
+
+def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
+    """(verdict, credit, note) for a typed segment assigned to ``item``."""
+    from rapidfuzz.distance import Levenshtein
+
+    if seg in item.variants:
+        return CORRECT, 1.0, ""
+    nearest = min(item.variants, key=lambda v: Levenshtein.distance(seg, v))
+    if _numbers(seg) != _numbers(nearest) and _numbers(seg) != _numbers(item.variants[0]):
+        return MISSING, 0.0, "a number differs"
+    for v in item.variants:
+        slips = _same_sound(seg, v)
+        if slips:
+            shown = "、".join(f"{a}→{b}" for a, b in slips)
+            return CORRECT, 1.0, f"same-sound slip: {shown}"
+    errors = Levenshtein.distance(seg, nearest)
+    size = len(nearest)
+    if size <= TINY_ITEM:
+        allowed = 0
+    elif size <= SHORT_ITEM:
+        allowed = 1
+    else:
+        allowed = max(1, int(size * CLOSE_ERROR_SHARE))
+    if errors <= allowed:
+        return CLOSE, CLOSE_CREDIT, f"{errors} character{'s' if errors > 1 else ''} off"
+    return MISSING, 0.0, "too far from the item"
+
+
+def _in_order(positions: list[tuple[int, int]]) -> set[int]:
+    """Items (by index) on the longest run typed in the expected order.
+
+    ``positions`` holds (item index, position typed) for the items recalled.
+    """
+    seq = sorted(positions, key=lambda p: p[1])
+    # longest increasing subsequence of item indices, O(n²): n is small
+    n = len(seq)
+    length = [1] * n
+    prev = [-1] * n
+    for j in range(n):
+        for i in range(j):
+            if seq[i][0] < seq[j][0] and length[i] + 1 > length[j]:
+                length[j] = length[i] + 1
+                prev[j] = i
+    if not n:
+        return set()
+    j = max(range(n), key=lambda x: length[x])
+    keep = set()
+    while j != -1:
+        keep.add(seq[j][0])
+        j = prev[j]
+    return keep
+
+
+# --- the grade ------------------------------------------------------------
+
+
+def grade(expected: list[str], answer: str, ordered: bool = False, *,
+          ignore: tuple[str, ...] | list[str] = (), others: tuple[str, ...] | list[str] = ()) -> Grade:
+    """Grade ``answer`` against ``expected``.
+
+    ``ignore``: text the trainee may write without it counting as extra
+    (the framework's name, written as a heading). ``others``: the other
+    items of the framework, for a card that asks for one of them: typing
+    a sibling is wrong, however close it looks.
+    """
+    expected = [str(e) for e in expected]
+    answer = str(answer or "")
+    results = [ItemGrade(expected=e) for e in expected]
+    if not expected:
+        return Grade(results, [], 1.0 if not key(answer) else 0.0,
+                     CORRECT if not key(answer) else WRONG, ordered)
+    ans = _read(answer)
+    if not ans.chars or ans.chars in REFUSALS:
+        return Grade(results, [], 0.0, WRONG, ordered, ["nothing recalled"])
+
+    items = _items(expected)
+    points = _boundaries(ans, items)
+    spans = _segment(ans, items, points)
+    segs = [_seg_key(ans.chars[a:b], items) for a, b in spans]
+    # what the trainee sees as their item starts after its list marker
+    shown = [(a + _strip_marker(ans.chars[a:b], items), b) for a, b in spans]
+
+    # Only pairs that share more than they differ are candidates (worth > 0).
+    worth = [[max(_worth(seg, item), 0.0) for seg in segs] for item in items]
+    chosen = assign(worth)
+    _same_sound_pass(chosen, worth, segs, items)
+
+    sibling_keys = {key(o) for o in others} - {item.variants[0] for item in items}
+    used: set[int] = set()
+    recalled: list[tuple[int, int]] = []
+    for r, c in enumerate(chosen):
+        if c < 0 or worth[r][c] <= 0:
+            continue
+        used.add(c)
+        a, b = shown[c]
+        res = results[r]
+        res.typed = _original(ans, a, b)
+        res.position = a
+        if segs[c] in sibling_keys:
+            res.verdict, res.credit, res.note = MISSING, 0.0, "that is another item of the framework"
+            continue
+        res.verdict, res.credit, res.note = _judge(segs[c], items[r])
+        if res.credit > 0:
+            recalled.append((r, a))
+
+    if ordered and len(recalled) > 1:
+        keep = _in_order(recalled)
+        for r, _ in recalled:
+            if r not in keep:
+                res = results[r]
+                res.verdict = OUT_OF_PLACE
+                res.credit *= OUT_OF_PLACE_CREDIT
+                res.note = (res.note + "; " if res.note else "") + f"belongs in place {r + 1}"
+
+    ignore_keys = {key(x) for x in ignore if key(x)}
+    extra: list[str] = []
+    penalised = 0
+    run: list[int] = []  # neighbouring unused spans with no separator between them
+
+    def flush():
+        nonlocal penalised
+        if not run:
+            return
+        a, b = spans[run[0]][0], spans[run[-1]][1]
+        run.clear()
+        k = numerals(ans.chars[a:b])
+        if _MARKER_ONLY.match(ans.chars[a:b]) or k in ignore_keys:
+            return
+        if a == 0 and b in ans.colon_cuts:  # a heading: 三抓三促：…
+            return
+        extra.append(_original(ans, a, b))
+        if len(k) >= EXTRA_MIN_CHARS:
+            penalised += 1
+
+    for c, (a, _) in enumerate(spans):
+        if c in used:
+            flush()
+            continue
+        if run and a in ans.cuts:
+            flush()
+        run.append(c)
+    flush()
+
+    total = sum(r.credit for r in results)
+    score = total / (len(results) + EXTRA_PENALTY * penalised)
+    if all(r.verdict == CORRECT for r in results) and not penalised:
+        verdict = CORRECT
+        score = 1.0
+    elif score < WRONG_BELOW or total == 0:
+        verdict = WRONG
+    else:
+        verdict = PARTIAL
+    return Grade(results, extra, score, verdict, ordered)
+
+
+def _original(ans: _Answer, a: int, b: int) -> str:
+    """The trainee's own text for content characters a..b (separators inside kept)."""
+    if a >= b:
+        return ""
+    return ans.text[ans.where[a]:ans.where[b - 1] + 1]
+
+
+def warm() -> None:
+    """Load what the first grade would otherwise load (rapidfuzz, OpenCC, pypinyin)."""
+    grade(["提升"], "提生")
