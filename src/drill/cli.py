@@ -45,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
                     help="print one JSON object per PATH, one per line, instead of a deck")
     ex.add_argument("--force", action="store_true", help="replace an existing deck file")
 
+    sub.add_parser(
+        "grade", help="grade answers given as JSON lines on stdin",
+        description='Read JSON lines on stdin, each {"expected": [...], "answer": "...", '
+                    '"ordered": true|false}, and write one JSON line per input, in order: '
+                    '{"score", "verdict", "items": [{"expected", "typed", "verdict"}], "extra"}. '
+                    'A line that cannot be graded gets {"error": ...} and grading goes on.')
+
     deck = sub.add_parser("deck", help="check or show deck files")
     deck_sub = deck.add_subparsers(dest="deck_command", metavar="ACTION", required=True)
     chk = deck_sub.add_parser("check", help="validate decks; print every problem as FILE:LINE: message")
@@ -62,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return _extract(args)
+        if args.command == "grade":
+            return _grade(sys.stdin.buffer, sys.stdout)
         if args.command == "deck":
             if args.deck_command == "check":
                 return _deck_check(args)
@@ -117,6 +126,56 @@ def _extract(args) -> int:
         decks.save(deck, target)
         cards = len(deck.cards())
         _note(f"wrote {target}: {len(deck.frameworks)} frameworks, {cards} cards")
+    return status
+
+
+def _grade_request(line: bytes) -> dict:
+    """One input line of `drill grade` → its output object."""
+    from drill.core.grading import grade
+
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return {"error": f"not UTF-8 (byte {exc.start})"}
+    try:
+        request = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return {"error": f"not JSON: {exc.msg} (column {exc.colno})"}
+    if not isinstance(request, dict):
+        return {"error": "expected a JSON object"}
+    expected = request.get("expected")
+    if not isinstance(expected, list) or not expected or not all(isinstance(e, str) for e in expected):
+        return {"error": '"expected" must be a non-empty list of strings'}
+    answer = request.get("answer", "")
+    if answer is None:
+        answer = ""
+    if not isinstance(answer, str):
+        return {"error": '"answer" must be a string'}
+    ordered = request.get("ordered", False)
+    if not isinstance(ordered, bool):
+        return {"error": '"ordered" must be true or false'}
+    try:
+        return grade(expected, answer, ordered).as_json()
+    except Exception as exc:  # one answer the grader cannot take must not stop the batch
+        return {"error": f"could not grade this answer ({type(exc).__name__}: {exc})"}
+
+
+def _grade(stdin, stdout) -> int:
+    """`drill grade`: JSON lines in, one JSON line out per input line, in order.
+
+    Blank lines are not inputs. A line that cannot be graded gets an error
+    object naming its line number, and the exit status is 1 at the end.
+    """
+    status = EXIT_OK
+    for number, line in enumerate(stdin, start=1):
+        if not line.strip():
+            continue
+        result = _grade_request(line)
+        if "error" in result:
+            result = {"error": f"line {number}: {result['error']}", "line": number}
+            status = EXIT_PROBLEMS
+        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        stdout.flush()
     return status
 
 

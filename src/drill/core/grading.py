@@ -365,24 +365,32 @@ def _strip_marker(seg: str, items: list[_Item]) -> int:
 
 
 def _boundaries(ans: _Answer, items: list[_Item]) -> list[int]:
+    """Where the answer may be cut: at its separators, and inside a piece
+    where an item (or part of one) begins or ends in it."""
     from rapidfuzz import fuzz
+    from rapidfuzz.distance import Indel
 
     n = len(ans.chars)
     cuts = sorted({0, n} | {c for c in ans.cuts if 0 < c < n})
+    exact = {v for item in items for v in item.variants}
     extra: set[int] = set()
-    shortest = min(len(item.variants[-1]) for item in items)
     for a, b in zip(cuts, cuts[1:]):
         piece = ans.chars[a:b]
-        if len(piece) < max(2, 2 * shortest - 1):
+        if len(piece) < 2 or piece in exact:
             continue
         for item in items:
             for v in item.variants:
-                if len(v) >= len(piece):
-                    continue
-                found = fuzz.partial_ratio_alignment(v, piece, score_cutoff=LOCATE_MIN)
-                if found is not None and found.score >= LOCATE_MIN:
-                    extra.add(a + found.dest_start)
-                    extra.add(a + found.dest_end)
+                if len(v) < len(piece):
+                    # a whole item inside a longer run: 工业兴渝三农稳渝…
+                    found = fuzz.partial_ratio_alignment(v, piece, score_cutoff=LOCATE_MIN)
+                    if found is not None:
+                        extra.add(a + found.dest_start)
+                        extra.add(a + found.dest_end)
+                # the end of one item and the start of the next: 自我加压要有真本领
+                for block in Indel.opcodes(piece, v).as_matching_blocks():
+                    if block.size >= 2:
+                        extra.add(a + block.a)
+                        extra.add(a + block.a + block.size)
     return sorted(set(cuts) | extra)
 
 

@@ -1,0 +1,357 @@
+"""The grading core, behaviour by behaviour, on the formulations of the
+bundled decks: generous about how a person types, strict about what matters.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+import opencc
+import pytest
+from conftest import DECKS
+
+from drill.core import grading
+from drill.core.grading import CLOSE, CORRECT, MISSING, OUT_OF_PLACE, PARTIAL, WRONG, assign, grade
+
+SAN_ZHUA = ["抓学习促提升", "抓执行促落实", "抓效能促发展"]
+LIU_YU = ["工业兴渝", "三农稳渝", "文旅活渝", "城乡美渝", "生态绿渝", "党建强渝"]
+SI_DING = ["盯目标", "盯一线", "盯问题", "盯作风"]
+# items that contain the separators a trainee types between items
+BIAOGAN = ["要拉高标杆、自我加压", "要有真本领、有硬功夫", "要不畏困难、不惧艰险"]
+
+
+def verdicts(g) -> list[str]:
+    return [item.verdict for item in g.items]
+
+
+def typed(g) -> list[str]:
+    return [item.typed for item in g.items]
+
+
+# --- separators, order ----------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", [
+    "抓学习促提升、抓执行促落实、抓效能促发展",
+    "抓学习促提升，抓执行促落实；抓效能促发展。",
+    "抓学习促提升,抓执行促落实;抓效能促发展",
+    "抓学习促提升 抓执行促落实  抓效能促发展",
+    "抓学习促提升\n抓执行促落实\n\n抓效能促发展\n",
+    "抓学习促提升抓执行促落实抓效能促发展",
+    "一是抓学习促提升，二是抓执行促落实，三是抓效能促发展",
+    "一是抓学习促提升二是抓执行促落实三是抓效能促发展",
+    "1.抓学习促提升 2.抓执行促落实 3.抓效能促发展",
+    "（一）抓学习促提升（二）抓执行促落实（三）抓效能促发展",
+    "① 抓学习促提升 ② 抓执行促落实 ③ 抓效能促发展",
+    "三抓三促：抓学习促提升、抓执行促落实、抓效能促发展",
+])
+def test_any_separators_or_none(answer):
+    g = grade(SAN_ZHUA, answer, ordered=True)
+    assert verdicts(g) == [CORRECT] * 3, (answer, typed(g), g.extra)
+    assert g.verdict == CORRECT and g.score == 1.0
+    assert g.extra == []
+    assert typed(g) == SAN_ZHUA  # the trainee's own text, without markers
+
+
+def test_run_together_six_items():
+    g = grade(LIU_YU, "".join(LIU_YU))
+    assert verdicts(g) == [CORRECT] * 6
+    assert typed(g) == LIU_YU
+
+
+def test_items_that_contain_separators_are_read_whole():
+    answer = "要有真本领，有硬功夫；要拉高标杆，自我加压；要不畏困难，不惧艰险"
+    g = grade(BIAOGAN, answer)
+    assert verdicts(g) == [CORRECT] * 3
+    assert g.items[0].typed == "要拉高标杆，自我加压"
+
+
+def test_any_order_when_order_does_not_matter():
+    g = grade(SAN_ZHUA, "抓效能促发展、抓学习促提升、抓执行促落实", ordered=False)
+    assert g.verdict == CORRECT and g.score == 1.0
+
+
+def test_wrong_place_is_partial_not_wrong_when_order_matters():
+    g = grade(SAN_ZHUA, "抓效能促发展、抓学习促提升、抓执行促落实", ordered=True)
+    assert verdicts(g) == [CORRECT, CORRECT, OUT_OF_PLACE]
+    assert g.verdict == PARTIAL
+    assert 0.5 < g.score < 1.0
+
+
+def test_two_swapped_items_cost_one_place():
+    g = grade(LIU_YU, "工业兴渝、文旅活渝、三农稳渝、城乡美渝、生态绿渝、党建强渝", ordered=True)
+    assert sorted(verdicts(g)).count(OUT_OF_PLACE) == 1
+    assert g.verdict == PARTIAL
+
+
+# --- width, punctuation, 繁/简 ---------------------------------------------
+
+
+def test_width_and_punctuation_do_not_count():
+    g = grade(["增长10.4%", "GDP翻一番"], "「增长１０.４％」， “ＧＤＰ翻一番”。")
+    assert verdicts(g) == [CORRECT, CORRECT], typed(g)
+
+
+def test_quotes_inside_an_item_do_not_count():
+    item = "保持“不争第一就是落后”的进取心，谋就谋定"
+    assert grade([item], "保持不争第一就是落后的进取心，谋就谋定").verdict == CORRECT
+
+
+def test_traditional_and_simplified_are_the_same_answer():
+    s2t = opencc.OpenCC("s2t")
+    answer = s2t.convert("、".join(SAN_ZHUA))
+    assert answer != "、".join(SAN_ZHUA)
+    g = grade(SAN_ZHUA, answer)
+    assert g.verdict == CORRECT
+    assert g.items[0].typed == s2t.convert(SAN_ZHUA[0])  # shown as typed
+    # and the other way: a deck in traditional characters, typed in simplified
+    assert grade([s2t.convert(i) for i in SAN_ZHUA], "、".join(SAN_ZHUA)).verdict == CORRECT
+
+
+# --- input-method slips ---------------------------------------------------
+
+
+@pytest.mark.parametrize("expected,typed_text", [
+    ("抓学习促提升", "抓学习促提生"),
+    ("疲沓", "疲踏"),
+    ("文旅活渝", "文旅活鱼"),
+])
+def test_same_sound_slip_is_correct_with_a_note(expected, typed_text):
+    g = grade([expected], typed_text)
+    assert g.items[0].verdict == CORRECT
+    assert "same-sound" in g.items[0].note
+    assert g.verdict == CORRECT
+
+
+def test_a_different_sound_is_not_a_slip():
+    g = grade(["抓学习促提升"], "抓学习促提高")
+    assert g.items[0].verdict == CLOSE
+    assert g.verdict == PARTIAL
+
+
+def test_a_numeral_is_never_a_same_sound_slip():
+    # 十 and 是 share the sound shi, but a number is exact
+    g = grade(["第十条"], "第是条")
+    assert g.items[0].verdict != CORRECT
+
+
+# --- shared prefix and suffix ---------------------------------------------
+
+
+def test_shared_prefix_may_be_dropped():
+    g = grade(SI_DING, "目标、一线、问题、作风")
+    assert g.verdict == CORRECT
+
+
+def test_shared_suffix_may_be_dropped():
+    g = grade(LIU_YU, "工业兴、三农稳、文旅活、城乡美、生态绿、党建强")
+    assert g.verdict == CORRECT
+
+
+def test_dropping_is_only_for_what_every_item_shares():
+    # 抓 starts every item of 三抓三促, 促 is not at the same place in all
+    g = grade(SAN_ZHUA, "学习促提升、执行促落实、效能促发展")
+    assert g.verdict == CORRECT
+    g = grade(SAN_ZHUA, "学习提升、执行落实、效能发展")
+    assert g.verdict != CORRECT
+
+
+# --- numbers --------------------------------------------------------------
+
+
+def test_numbers_are_exact():
+    g = grade(["221.8亿元"], "228.1亿元")
+    assert g.items[0].verdict == MISSING
+    assert "number" in g.items[0].note
+    assert g.verdict == WRONG
+
+
+@pytest.mark.parametrize("expected,typed_text", [
+    ("增长10.4%", "增长百分之十点四"),
+    ("221.8亿元", "二百二十一点八亿元"),
+    ("二百二十一点八亿元", "221.8亿元"),
+    ("两个确立", "2个确立"),
+    ("三抓三促", "3抓3促"),
+])
+def test_numbers_written_in_words_or_digits_are_the_same(expected, typed_text):
+    assert grade([expected], typed_text).verdict == CORRECT
+
+
+def test_a_wrong_number_in_a_long_item_is_not_close():
+    g = grade(["统筹推进五位一体总体布局"], "统筹推进四位一体总体布局")
+    assert g.items[0].verdict == MISSING
+
+
+def test_numbers_helper():
+    assert grading.numerals("百分之十点四") == "10.4%"
+    assert grading.numerals("二百二十一点八亿元") == "221.8亿元"
+    assert grading.numerals("一万二千") == "12000"
+    assert grading.numerals("万众一心") == "万众1心"
+
+
+# --- short items are strict -----------------------------------------------
+
+
+def test_key_character_of_a_short_item_is_a_real_error():
+    g = grade(LIU_YU, "工业兴渝、三农稳渝、文旅活渝、城乡美渝、生态绿渝、党建强区")
+    assert g.items[5].verdict == CLOSE
+    assert g.items[5].typed == "党建强区"
+    assert g.verdict == PARTIAL
+
+
+def test_key_character_run_together():
+    g = grade(LIU_YU, "工业兴渝三农稳渝文旅活渝城乡美渝生态绿渝党建强区")
+    assert g.items[5].verdict == CLOSE and g.items[5].typed == "党建强区"
+    assert g.extra == []
+
+
+def test_two_slips_in_a_short_item_are_not_close():
+    assert grade(["党建强渝"], "党政强区").items[0].verdict == MISSING
+
+
+def test_a_long_item_allows_a_few_slips_as_close():
+    item = "深刻领会讲话精神，把准工作方向"
+    g = grade([item], "深刻理解讲话精神，把握工作方向")
+    assert g.items[0].verdict == CLOSE
+    g = grade([item], "认真学习文件内容，明确努力目标")
+    assert g.items[0].verdict == MISSING
+
+
+# --- what is wrong --------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["", "   \n", "不知道", "忘了", "？", "zhua xuexi cu tisheng"])
+def test_nothing_recalled_is_wrong(answer):
+    g = grade(SAN_ZHUA, answer)
+    assert g.verdict == WRONG and g.score == 0.0
+    assert verdicts(g) == [MISSING] * 3
+
+
+def test_another_item_of_the_same_set_is_wrong():
+    g = grade(["抓学习促提升"], "抓执行促落实", others=SAN_ZHUA)
+    assert g.verdict == WRONG
+    g = grade(["盯一线"], "盯目标", others=SI_DING)
+    assert g.verdict == WRONG and g.items[0].verdict == MISSING
+
+
+def test_one_item_in_six_is_wrong_one_in_three_partial():
+    assert grade(LIU_YU, "工业兴渝").verdict == WRONG
+    assert grade(SAN_ZHUA, "抓学习促提升").verdict == PARTIAL
+
+
+# --- extra pieces ---------------------------------------------------------
+
+
+def test_extra_pieces_are_reported_and_cost_score():
+    g = grade(SI_DING, "盯目标、盯一线、盯问题、盯作风、盯进度")
+    assert g.extra == ["盯进度"]
+    assert verdicts(g) == [CORRECT] * 4
+    assert g.verdict == PARTIAL and g.score < 1.0
+
+
+def test_a_repeated_item_is_extra():
+    g = grade(SAN_ZHUA, "抓学习促提升、抓学习促提升")
+    assert g.extra == ["抓学习促提升"]
+    assert verdicts(g) == [CORRECT, MISSING, MISSING]
+
+
+def test_the_name_written_as_a_heading_is_not_extra():
+    assert grade(SAN_ZHUA, "三抓三促 抓学习促提升、抓执行促落实、抓效能促发展",
+                 ignore=["三抓三促"]).verdict == CORRECT
+
+
+# --- nothing crashes it ---------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", [
+    "[bold]抓学习促提升[/bold]、抓执行促落实、抓效能促发展",
+    "[/]抓学习促提升、抓执行促落实、抓效能促发展[red",
+    "抓学习促提升\x00、抓执行促落实\x00抓效能促发展",
+    "\ufeff抓学习促提升、\u200b抓执行促落实、抓效能促发展\r\n",
+])
+def test_markup_nul_and_invisible_characters(answer):
+    g = grade(SAN_ZHUA, answer)
+    assert [i.verdict for i in g.items] == [CORRECT] * 3
+
+
+def test_thirty_thousand_characters():
+    answer = "抓学习促提升、" + "乱" * 30_000 + "，抓效能促发展"
+    g = grade(SAN_ZHUA, answer)
+    assert verdicts(g) == [CORRECT, MISSING, CORRECT]
+    assert g.verdict == PARTIAL
+    g = grade(SAN_ZHUA, "抓学习促提升" * 5000)
+    assert g.items[0].verdict == CORRECT and g.verdict == PARTIAL
+
+
+# --- the diff and the JSON ------------------------------------------------
+
+
+def test_diff_of_a_close_item_shows_the_changed_characters():
+    g = grade(["抓学习促提升"], "抓學習促提高")
+    (item,) = g.items
+    ops = item.diff()
+    assert "".join(op.expected for op in ops) == "抓学习促提升"
+    assert "".join(op.typed for op in ops) == "抓學習促提高"  # the original characters
+    changed = [op for op in ops if op.op != "equal"]
+    assert [(op.op, op.expected, op.typed) for op in changed] == [("replace", "升", "高")]
+
+
+def test_json_has_exactly_the_promised_keys():
+    out = grade(SAN_ZHUA, "抓学习促提升、抓效能").as_json()
+    assert set(out) == {"score", "verdict", "items", "extra"}
+    assert all(set(item) == {"expected", "typed", "verdict"} for item in out["items"])
+    assert out["verdict"] in grading.VERDICTS
+    assert all(item["verdict"] in grading.ITEM_VERDICTS for item in out["items"])
+
+
+# --- the assignment is optimal --------------------------------------------
+
+
+def test_assignment_beats_greedy():
+    # greedy would give row 0 its best column (5) and leave row 1 with 0
+    assert assign([[5, 4], [4, 0]]) == [1, 0]
+
+
+def test_assignment_matches_brute_force():
+    import itertools
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        rows, cols = rng.randint(1, 5), rng.randint(1, 5)
+        w = [[rng.choice([0, 0, 1, 2.5, 4]) for _ in range(cols)] for _ in range(rows)]
+        got = assign(w)
+        taken = [c for c in got if c >= 0]
+        assert len(taken) == len(set(taken))
+        total = sum(w[r][c] for r, c in enumerate(got) if c >= 0)
+        best = 0.0
+        for perm in itertools.permutations(list(range(cols)) + [-1] * rows, rows):
+            used = [c for c in perm if c >= 0]
+            if len(used) == len(set(used)):
+                best = max(best, sum(w[r][c] for r, c in enumerate(perm) if c >= 0))
+        assert total == pytest.approx(best)
+
+
+# --- every framework of the bundled decks ---------------------------------
+
+
+def _deck_items():
+    for path in sorted(DECKS.glob("*.toml")):
+        for fw in tomllib.loads(path.read_text("utf-8"))["frameworks"]:
+            yield fw["items"], fw.get("ordered", True)
+
+
+def test_every_bundled_framework_grades_its_own_items_correct():
+    for items, ordered in _deck_items():
+        for sep in ("、", "\n", ""):
+            g = grade(items, sep.join(items), ordered)
+            assert g.verdict == CORRECT, (items, sep, [(i.typed, i.verdict) for i in g.items])
+
+
+def test_every_bundled_framework_misses_a_dropped_item():
+    for items, ordered in _deck_items():
+        if len(items) < 2:
+            continue
+        g = grade(items, "\n".join(items[1:]), ordered)
+        assert g.items[0].verdict == MISSING, items
+        assert g.verdict == PARTIAL, items
