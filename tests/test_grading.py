@@ -53,6 +53,29 @@ def test_any_separators_or_none(answer):
     assert typed(g) == SAN_ZHUA  # the trainee's own text, without markers
 
 
+@pytest.mark.parametrize("answer", [
+    "抓学习促提升、抓执行促落实和抓效能促发展",
+    "抓学习促提升，抓执行促落实，以及抓效能促发展",
+    "抓学习促提升、抓执行促落实、抓效能促发展等",
+    "三抓三促 抓学习促提升 抓执行促落实 抓效能促发展",
+])
+def test_joining_words_and_a_heading_are_not_part_of_the_items(answer):
+    g = grade(SAN_ZHUA, answer)
+    assert g.verdict == CORRECT, (typed(g), g.extra)
+    assert typed(g) == SAN_ZHUA
+
+
+def test_joining_words_that_belong_to_an_item_are_kept():
+    assert grade(["和谐稳定", "与时俱进"], "和谐稳定、与时俱进").verdict == CORRECT
+    assert grade(["以人为本"], "和以人为本").verdict == CORRECT
+
+
+def test_a_wrong_item_is_shown_whole():
+    g = grade(["项目就是题目", "现场就是考场", "进度就是答卷"], "项目就是考场，现场就是题目，进度就是答卷")
+    assert typed(g) == ["项目就是考场", "现场就是题目", "进度就是答卷"]
+    assert g.extra == []
+
+
 def test_run_together_six_items():
     g = grade(LIU_YU, "".join(LIU_YU))
     assert verdicts(g) == [CORRECT] * 6

@@ -114,6 +114,11 @@ _MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[是要]|第[一二三四五六七八九十\d]{1,3}[是个点条项]?"
     r"|[\u2460-\u2473\u2776-\u277f]|首先|其次|再次|然后|最后|另外)"
 )
+# Words a trainee puts between or after items: 抓执行促落实和抓效能促发展, …等.
+_LEAD_WORD = re.compile(r"^(?:以及|还有|并且|和|及|与)")
+_TAIL_WORD = re.compile(r"(?:等等|以及|等|和|及|与)$")
+# A heading typed before the items without a colon: 三抓三促 抓学习促提升…
+_HEADING = re.compile(r"^[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{0,3}(?:[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{1,3})?$")
 _MARKER_ONLY = re.compile(r"^(?:[一二三四五六七八九十\d]{1,3}|第?[一二三四五六七八九十\d]{1,3}[是要个点条项]?"
                           r"|[\u2460-\u2473\u2776-\u277f]|首先|其次|再次|然后|最后|另外)$")
 _CN_NUM_CHAR = re.compile(r"[零〇一二两三四五六七八九十百千万亿]")
@@ -414,15 +419,28 @@ def _best_worth(seg: str, items: tuple[_Item, ...]) -> float:
     return best
 
 
-def _strip_marker(seg: str, items: tuple[_Item, ...]) -> int:
-    """How many leading characters of ``seg`` are a list marker (一是, 第二, ①)."""
+def _trim(seg: str, items: tuple[_Item, ...]) -> tuple[int, int]:
+    """The part of a typed segment that is the item: (start, end) within it.
+
+    A list marker (一是, 第二, ①) or a joining word (和, 以及) in front, and
+    a joining word or 等 behind, are not part of it, unless the items
+    themselves begin or end that way.
+    """
+    start, end = 0, len(seg)
     m = _MARKER.match(seg)
-    if not m or m.end() >= len(seg):
-        return 0
-    marker = m.group(0)
-    if any(v.startswith(marker) for item in items for v in item.variants):
-        return 0
-    return m.end()
+    if m and m.end() < end and not _starts_any(m.group(0), items):
+        start = m.end()
+    m = _LEAD_WORD.match(seg, start)
+    if m and m.end() < end and not _starts_any(m.group(0), items):
+        start = m.end()
+    m = _TAIL_WORD.search(seg, start)
+    if m and m.start() > start and not any(v.endswith(m.group(0)) for item in items for v in item.variants):
+        end = m.start()
+    return start, end
+
+
+def _starts_any(text: str, items: tuple[_Item, ...]) -> bool:
+    return any(v.startswith(text) for item in items for v in item.variants)
 
 
 def _boundaries(ans: _Answer, items: tuple[_Item, ...]) -> list[int]:
@@ -453,8 +471,9 @@ def _boundaries(ans: _Answer, items: tuple[_Item, ...]) -> list[int]:
 
 
 def _seg_key(raw: str, items: tuple[_Item, ...]) -> str:
-    """A typed segment's key: its list marker dropped, numerals as digits."""
-    return numerals(raw[_strip_marker(raw, items):])
+    """A typed segment's key: markers and joining words dropped, numerals as digits."""
+    start, end = _trim(raw, items)
+    return numerals(raw[start:end])
 
 
 def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int]) -> list[tuple[int, int]]:
@@ -481,7 +500,7 @@ def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int]) -> list[
         i = j - 2
         while i >= 0 and points[j] - points[i] <= limit:
             value = best[i] + gain(points[i], points[j])
-            if value > best[j] + 1e-9:
+            if value >= best[j] - 1e-9:  # a tie goes to the longer segment: fewer cuts
                 best[j] = value
                 back[j] = i
             i -= 1
@@ -711,7 +730,7 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
         spans = _segment(ans, items, _boundaries(ans, items))
     segs = [_seg_key(ans.chars[a:b], items) for a, b in spans]
     # what the trainee sees as their item starts after its list marker
-    shown = [(a + _strip_marker(ans.chars[a:b], items), b) for a, b in spans]
+    shown = [(a + t[0], a + t[1]) for a, b in spans for t in [_trim(ans.chars[a:b], items)]]
 
     # Only pairs that share more than they differ are candidates (worth > 0).
     worth = [[max(_worth(seg, item), 0.0) for seg in segs] for item in items]
@@ -759,8 +778,8 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
         k = numerals(ans.chars[a:b])
         if _MARKER_ONLY.match(ans.chars[a:b]) or k in ignore_keys:
             return
-        if a == 0 and b in ans.colon_cuts:  # a heading: 三抓三促：…
-            return
+        if a == 0 and (b in ans.colon_cuts or _HEADING.match(ans.chars[a:b])):
+            return  # a heading: 三抓三促：… or 三抓三促 …
         extra.append(_original(ans, a, b))
         if len(k) >= EXTRA_MIN_CHARS:
             penalised += 1
