@@ -300,10 +300,18 @@ def test_markup_nul_and_invisible_characters(answer):
 def test_thirty_thousand_characters():
     answer = "抓学习促提升、" + "乱" * 30_000 + "，抓效能促发展"
     g = grade(SAN_ZHUA, answer)
-    assert verdicts(g) == [CORRECT, MISSING, CORRECT]
+    # past MAX_ALIGNED_CHARS the rest is one extra piece, not read for items
+    assert verdicts(g) == [CORRECT, MISSING, MISSING]
     assert g.verdict == PARTIAL
+    assert g.extra[-1].endswith("，抓效能促发展")
+    assert sum(len(e) for e in g.extra) >= 30_000
     g = grade(SAN_ZHUA, "抓学习促提升" * 5000)
-    assert g.items[0].verdict == CORRECT and g.verdict == PARTIAL
+    assert g.items[0].verdict == CORRECT and g.verdict != CORRECT
+
+
+def test_a_long_answer_within_the_limit_is_read_whole():
+    answer = "抓学习促提升、" + "乱" * (grading.MAX_ALIGNED_CHARS - 50) + "，抓效能促发展"
+    assert verdicts(grade(SAN_ZHUA, answer)) == [CORRECT, MISSING, CORRECT]
 
 
 # --- the diff and the JSON ------------------------------------------------

@@ -99,6 +99,11 @@ CUT_COST = 1.0
 # never tried as one item: it bounds the alignment's work on long answers.
 SEGMENT_SLACK = 1.5
 
+# No one types an answer to one card longer than this; beyond it (a paste,
+# a stuck key) the rest is one extra piece, not aligned, which bounds the
+# time a 30,000-character answer takes. Long frameworks get more room.
+MAX_ALIGNED_CHARS = 2000
+
 # What a trainee types when they do not know: the same as an empty answer.
 REFUSALS = frozenset({
     "不知道", "不清楚", "不记得", "记不得", "记不清", "忘了", "忘记了", "不会", "没记住",
@@ -298,7 +303,18 @@ class _Answer:
     colon_cuts: set[int]  # …of which a colon (a label such as 三抓三促：)
 
 
-def _read(answer: str) -> _Answer:
+def _read(answer: str, limit: int) -> tuple[_Answer, str]:
+    """The answer's first ``limit`` content characters, and the text after them."""
+    overflow = ""
+    if len(answer) > limit:
+        # count content characters cheaply on the raw text to find the cut
+        seen = 0
+        for i, ch in enumerate(answer):
+            if ch.isalnum():
+                seen += 1
+                if seen > limit:
+                    answer, overflow = answer[:i], answer[i:]
+                    break
     folded = _lower(fold(answer))
     chars: list[str] = []
     where: list[int] = []
@@ -312,7 +328,7 @@ def _read(answer: str) -> _Answer:
             cuts.add(len(chars))
             if ch == ":":
                 colon_cuts.add(len(chars))
-    return _Answer(answer, "".join(chars), where, cuts, colon_cuts)
+    return _Answer(answer, "".join(chars), where, cuts, colon_cuts), overflow
 
 
 @dataclass
@@ -720,7 +736,8 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
     if not expected:
         return Grade(results, [], 1.0 if not key(answer) else 0.0,
                      CORRECT if not key(answer) else WRONG, ordered)
-    ans = _read(answer)
+    limit = max(MAX_ALIGNED_CHARS, 3 * sum(len(e) for e in expected))
+    ans, overflow = _read(answer, limit)
     if not ans.chars or ans.chars in REFUSALS:
         return Grade(results, [], 0.0, WRONG, ordered, ["nothing recalled"])
 
@@ -792,6 +809,9 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
             flush()
         run.append(c)
     flush()
+    if overflow.strip():
+        extra.append(overflow.strip())
+        penalised += 1
 
     total = sum(r.credit for r in results)
     score = total / (len(results) + EXTRA_PENALTY * penalised)
