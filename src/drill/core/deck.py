@@ -49,6 +49,7 @@ class Card:
     answer: list[str]
     ordered: bool
     context: str = ""  # for a cloze: the source sentence with the item blanked
+    others: list[str] = field(default_factory=list)  # for a cloze: the framework's other items
 
 
 @dataclass
@@ -101,7 +102,8 @@ def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
             context = fw.quote.replace(item, BLANK, 1) if item in fw.quote else \
                 "、".join(BLANK if other == item else other for other in items)
             cards.append(Card(f"{fw.id}/cloze/{_item_key(item)}", deck_id, fw.id, "cloze",
-                              f"{fw.name}：填空", [item], True, context))
+                              f"{fw.name}：填空", [item], True, context,
+                              [other for other in items if other != item]))
     if fw.kind == "abbreviation" and n >= 2:
         cards.append(Card(f"{fw.id}/name", deck_id, fw.id, "name",
                           "这几项合称什么？" + "、".join(items), [fw.name], True))

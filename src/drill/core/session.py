@@ -1,0 +1,152 @@
+"""A drill session: the cards of today's queue, answered one by one.
+
+The session times each answer, gives hints, grades what was typed (the
+grading core), lets the trainee override the judgement, and hands each
+answer to a recorder (the progress store with its scheduler) exactly once.
+It knows nothing of terminals: the TUI drives it, and so can a test.
+
+An answer is recorded as soon as it is submitted, so a closed terminal or a
+killed process loses nothing the trainee answered; an override replaces that
+record's judgement rather than adding a second review.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from drill.core.deck import Card
+from drill.core.grading import CORRECT, WRONG, Grade, grade
+
+
+@dataclass
+class Answered:
+    card: Card
+    typed: str
+    grade: Grade
+    seconds: float
+    hints: int
+    overridden: str = ""  # "" / "right" / "wrong": the trainee's own judgement
+    rating: int = 0  # 1 Again, 2 Hard, 3 Good, 4 Easy, as the recorder decided
+    due: object = None  # when the card comes back, as the recorder decided
+    receipt: object = None  # the recorder's handle on the record, for an override
+
+    @property
+    def verdict(self) -> str:
+        if self.overridden == "right":
+            return CORRECT
+        if self.overridden == "wrong":
+            return WRONG
+        return self.grade.verdict
+
+    @property
+    def score(self) -> float:
+        if self.overridden == "right":
+            return 1.0
+        if self.overridden == "wrong":
+            return 0.0
+        return self.grade.score
+
+
+class Recorder(Protocol):
+    def record(self, answered: Answered) -> None:
+        """Store the answer durably; set ``answered.rating``, ``.due``, ``.receipt``."""
+
+    def amend(self, answered: Answered) -> None:
+        """The trainee overrode the judgement of a recorded answer: store that instead."""
+
+
+@dataclass
+class Summary:
+    done: int
+    correct: int
+    partial: int
+    wrong: int
+    seconds: float
+    missed: list[tuple[Card, str]] = field(default_factory=list)  # (card, item missed)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.done if self.done else 0.0
+
+
+def hint_for(card: Card, hints: int) -> str:
+    """What ``hints`` presses reveal: the first character of each of the
+    first ``hints`` items, in order."""
+    shown = []
+    for item in card.answer[:hints]:
+        stripped = item.strip()
+        shown.append(stripped[:1] + "…" if stripped else "")
+    return "、".join(shown)
+
+
+class Session:
+    def __init__(self, cards: list[Card], recorder: Recorder | None = None, clock=time.monotonic):
+        self.cards = list(cards)
+        self.recorder = recorder
+        self.clock = clock
+        self.index = 0
+        self.answered: list[Answered] = []
+        self.hints = 0
+        self.started = clock()
+        self._shown_at = clock()
+
+    @property
+    def current(self) -> Card | None:
+        return self.cards[self.index] if self.index < len(self.cards) else None
+
+    @property
+    def finished(self) -> bool:
+        return self.index >= len(self.cards)
+
+    def show(self) -> Card | None:
+        """The current card is on screen: its clock starts now."""
+        self._shown_at = self.clock()
+        self.hints = 0
+        return self.current
+
+    def hint(self) -> str:
+        card = self.current
+        if card is None:
+            return ""
+        self.hints = min(self.hints + 1, len(card.answer))
+        return hint_for(card, self.hints)
+
+    def submit(self, typed: str) -> Answered:
+        card = self.current
+        if card is None:
+            raise IndexError("the session is over")
+        seconds = max(0.0, self.clock() - self._shown_at)
+        ignore = [card.prompt.split("：", 1)[0]] if card.kind in ("recall", "order") else []
+        result = grade(card.answer, typed, card.ordered, ignore=ignore, others=card.others)
+        answered = Answered(card, typed, result, seconds, self.hints)
+        if self.recorder is not None:
+            self.recorder.record(answered)
+        self.answered.append(answered)
+        return answered
+
+    def override(self, right: bool) -> Answered:
+        """The trainee says the last answer was right (or wrong) after all."""
+        answered = self.answered[-1]
+        answered.overridden = "right" if right else "wrong"
+        if self.recorder is not None:
+            self.recorder.amend(answered)
+        return answered
+
+    def next(self) -> Card | None:
+        self.index += 1
+        return self.show()
+
+    def summary(self) -> Summary:
+        done = self.answered
+        missed = [(a.card, item.expected) for a in done if a.overridden != "right"
+                  for item in a.grade.items if item.verdict != CORRECT]
+        return Summary(
+            done=len(done),
+            correct=sum(1 for a in done if a.verdict == CORRECT),
+            partial=sum(1 for a in done if a.verdict == "partial"),
+            wrong=sum(1 for a in done if a.verdict == WRONG),
+            seconds=self.clock() - self.started,
+            missed=missed,
+        )

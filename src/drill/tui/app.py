@@ -1,0 +1,210 @@
+"""DrillApp and make_app(), the one factory the command line and the tests share.
+
+Slow work stays off the UI thread: the decks are read and the grader's
+lazy loads (OpenCC, rapidfuzz, pypinyin's table) are paid in a worker while
+the first screen draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+
+from drill.core.deck import Card, Deck
+from drill.core.errors import DrillError
+
+
+@dataclass
+class DeckCounts:
+    due: int
+    new: int
+    total: int
+    mastery: float
+
+
+class DrillCommands(Provider):
+    """Every action of the app, in the command palette."""
+
+    ACTIONS = [
+        ("Drill everything due", "all_due"),
+        ("Show stats", "stats"),
+        ("Switch trainee", "switch_profile"),
+        ("Back to the decks", "decks"),
+        ("Help: every key", "help"),
+        ("Quit", "quit"),
+    ]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action in self.ACTIONS:
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), self._runner(action), help=f"action: {action}")
+
+    def _runner(self, action: str):
+        async def run() -> None:
+            await self.app.run_action(action)
+        return run
+
+
+class DrillApp(App):
+    CSS_PATH = "drill.tcss"
+    TITLE = "drill"
+    SUB_TITLE = "提法 flashcards"
+    COMMANDS = App.COMMANDS | {DrillCommands}
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, deck_dirs: list[Path], user: str | None = None, progress_factory=None) -> None:
+        super().__init__()
+        self.deck_dirs = deck_dirs
+        self.user = user
+        self.decks: list[Deck] = []
+        self.deck_errors: list[str] = []
+        self.progress_factory = progress_factory
+        self.progress = None
+        self.session = None
+
+    # --- start -------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        # Each answer is recorded when it is submitted, so a closed terminal
+        # (SIGHUP) or Ctrl+C ends the app without losing an answered card.
+        self.load_decks()
+        self.warm_grader()
+
+    @work(thread=True, exclusive=True, group="decks")
+    def load_decks(self) -> None:
+        from drill.core import deck as decks
+
+        found, errors = [], []
+        for path in decks.find_decks(self.deck_dirs):
+            try:
+                found.append(decks.load(path))
+            except DrillError as exc:
+                errors.append(str(exc))
+        self.call_from_thread(self._decks_loaded, found, errors)
+
+    @work(thread=True, group="warm")
+    def warm_grader(self) -> None:
+        from drill.core.grading import warm
+
+        warm()
+
+    def _decks_loaded(self, found: list[Deck], errors: list[str]) -> None:
+        self.decks = found
+        self.deck_errors = errors
+        if self.user is None:
+            from drill.tui.screens.profile import ProfileScreen
+
+            self.push_screen(ProfileScreen(self.known_profiles()), self._profile_chosen)
+            return
+        self._open_progress()
+
+    def known_profiles(self) -> list[str]:
+        return []
+
+    def _profile_chosen(self, name: str | None) -> None:
+        if not name:
+            self.exit()
+            return
+        self.user = name
+        self._open_progress()
+
+    def _open_progress(self) -> None:
+        self.progress = (self.progress_factory or SessionOnlyProgress)(self.user)
+        self.show_decks()
+
+    # --- navigation --------------------------------------------------------
+
+    def show_decks(self) -> None:
+        from drill.tui.screens.decks import DecksScreen
+
+        if self.progress is None:
+            return
+        screen = DecksScreen()
+        if self.screen_stack and len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def start_session(self, decks: list[Deck], due_only: bool = False) -> None:
+        from drill.core.session import Session
+        from drill.tui.screens.drill import DrillScreen
+
+        cards = self.progress.queue(decks, due_only=due_only)
+        if not cards:
+            self.notify("Nothing due in these decks now.", title="drill")
+            return
+        self.session = Session(cards, recorder=self.progress)
+        self.switch_screen(DrillScreen(self.session))
+
+    def quote_for(self, card: Card) -> str:
+        for deck in self.decks:
+            if deck.id == card.deck:
+                for fw in deck.frameworks:
+                    if fw.id == card.framework:
+                        return fw.quote
+        return ""
+
+    def action_decks(self) -> None:
+        self.show_decks()
+
+    def action_all_due(self) -> None:
+        if self.decks and self.progress is not None:
+            self.start_session(list(self.decks), due_only=True)
+
+    def action_help(self) -> None:
+        from drill.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_stats(self) -> None:
+        self.notify("Stats come with the progress store.", title="drill")
+
+    def action_switch_profile(self) -> None:
+        from drill.tui.screens.profile import ProfileScreen
+
+        self.push_screen(ProfileScreen(self.known_profiles()), self._profile_switched)
+
+    def _profile_switched(self, name: str | None) -> None:
+        if name and name != self.user:
+            self.user = name
+            self._open_progress()
+
+
+class SessionOnlyProgress:
+    """Progress kept for this session only: every card is new, nothing is saved."""
+
+    def __init__(self, user: str | None) -> None:
+        self.user = user
+        self.answered: set[str] = set()
+
+    def deck_counts(self, deck: Deck) -> DeckCounts:
+        cards = deck.cards()
+        new = sum(1 for c in cards if c.id not in self.answered)
+        return DeckCounts(due=0, new=new, total=len(cards), mastery=0.0)
+
+    def queue(self, decks: list[Deck], due_only: bool = False) -> list[Card]:
+        if due_only:
+            return []
+        return [c for d in decks for c in d.cards() if c.id not in self.answered][:20]
+
+    def record(self, answered) -> None:
+        self.answered.add(answered.card.id)
+
+    def amend(self, answered) -> None:
+        pass
+
+
+def make_app(deck_dirs: list[Path] | None = None, user: str | None = None, progress_factory=None) -> DrillApp:
+    from drill import paths
+
+    return DrillApp(paths.deck_dirs(deck_dirs or []), user=user, progress_factory=progress_factory)

@@ -1,0 +1,102 @@
+"""Every deck with its due, new and total cards and a mastery bar; choose and start."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+BAR = 10
+
+
+def mastery_bar(share: float) -> Text:
+    filled = round(max(0.0, min(1.0, share)) * BAR)
+    out = Text("█" * filled, style="green")
+    out.append("░" * (BAR - filled), style="dim")
+    out.append(f" {share:4.0%}")
+    return out
+
+
+class DecksScreen(Screen):
+    BINDINGS = [
+        Binding("space", "toggle", "Choose"),
+        Binding("enter", "start", "Drill"),
+        Binding("a", "all_due", "Drill all due"),
+        Binding("s", "app.stats", "Stats"),
+        Binding("p", "app.switch_profile", "Trainee"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chosen: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="who")
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Static(id="decks-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(" ", key="mark", width=2)
+        table.add_column("Deck", key="title")
+        table.add_column("Due", key="due", width=5)
+        table.add_column("New", key="new", width=5)
+        table.add_column("Total", key="total", width=6)
+        table.add_column("Mastery", key="mastery", width=16)
+        self.refresh_decks()
+        table.focus()
+
+    def refresh_decks(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        app = self.app
+        who = Text("trainee: ", style="dim")
+        who.append(app.user or "—", style="bold")
+        self.query_one("#who", Static).update(who)
+        for deck in app.decks:
+            counts = app.progress.deck_counts(deck)
+            mark = "✓" if deck.id in self.chosen else ""
+            table.add_row(mark, Text(deck.title), str(counts.due), str(counts.new), str(counts.total),
+                          mastery_bar(counts.mastery), key=deck.id)
+        note = self.query_one("#decks-note", Static)
+        if app.deck_errors:
+            text = Text("Not loaded: ", style="bold red")
+            text.append("; ".join(app.deck_errors))
+            note.update(text)
+        elif not app.decks:
+            note.update("No decks found. Make one with: drill extract SPEECH.txt -o DECK.toml")
+        else:
+            note.update(Text("space chooses decks, enter drills them", style="dim"))
+
+    def _deck_under_cursor(self):
+        table = self.query_one(DataTable)
+        if not self.app.decks or table.cursor_row is None:
+            return None
+        return self.app.decks[table.cursor_row]
+
+    def action_toggle(self) -> None:
+        deck = self._deck_under_cursor()
+        if deck is None:
+            return
+        self.chosen.symmetric_difference_update({deck.id})
+        table = self.query_one(DataTable)
+        table.update_cell(deck.id, "mark", "✓" if deck.id in self.chosen else "")
+
+    def action_start(self) -> None:
+        decks = [d for d in self.app.decks if d.id in self.chosen]
+        if not decks:
+            deck = self._deck_under_cursor()
+            decks = [deck] if deck is not None else []
+        if decks:
+            self.app.start_session(decks)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # Enter on a row: the table takes the key and says which row it was
+        self.action_start()
+
+    def action_all_due(self) -> None:
+        self.app.start_session(list(self.app.decks), due_only=True)

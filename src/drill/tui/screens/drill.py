@@ -1,0 +1,166 @@
+"""The drill: a card's prompt, an answer area, then the judgement.
+
+Chinese is typed through an input method, and the Enter that confirms a
+candidate must never submit: the answer area is multi-line, Enter makes a
+new line, and Ctrl+S submits (shown in the footer).
+"""
+
+from __future__ import annotations
+
+import random
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TextArea
+
+from drill.core.session import Answered, Session
+from drill.tui.widgets.feedback import answer_text, feedback_text
+
+KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name": "name the abbreviation",
+              "order": "put in order"}
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+class AnswerArea(TextArea):
+    """The trainee's answer: Enter is a new line (an IME's Enter too); Ctrl+S submits."""
+
+
+class DrillScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Submit", priority=True),
+        Binding("f2", "hint", "Hint", priority=True),
+        Binding("f3", "source", "Source", priority=True),
+        Binding("enter", "next", "Next"),
+        Binding("r", "override(True)", "I was right"),
+        Binding("w", "override(False)", "I was wrong"),
+        Binding("escape", "leave", "End session"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.last: Answered | None = None
+        self.source_shown = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="card"):
+            yield Static(id="progress")
+            yield Static(id="prompt")
+            yield Static(id="context")
+            yield Static(id="hint")
+            yield Static(id="source")
+        yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False)
+        with VerticalScroll(id="feedback-box"):
+            yield Static(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_card()
+
+    # --- showing -----------------------------------------------------------
+
+    def show_card(self) -> None:
+        card = self.session.show()
+        if card is None:
+            self.finish()
+            return
+        self.last = None
+        self.source_shown = False
+        total = len(self.session.cards)
+        self.query_one("#progress", Static).update(
+            Text(f"card {self.session.index + 1} of {total} · {KIND_NAMES.get(card.kind, card.kind)}",
+                 style="dim"))
+        prompt = Text(card.prompt, style="bold")
+        self.query_one("#prompt", Static).update(prompt)
+        context = self.query_one("#context", Static)
+        if card.kind == "cloze" and card.context:
+            context.update(Text(card.context))
+        elif card.kind == "order":
+            items = list(card.answer)
+            random.Random(card.id).shuffle(items)
+            context.update(Text("\n".join(f"· {item}" for item in items)))
+        else:
+            context.update("")
+        self.query_one("#hint", Static).update("")
+        self.query_one("#source", Static).update("")
+        self.query_one("#feedback", Static).update("")
+        self.query_one("#feedback-box").display = False
+        area = self.query_one(AnswerArea)
+        area.display = True
+        area.read_only = False
+        area.text = ""
+        area.focus()
+        self._bindings_for("answering")
+
+    def _bindings_for(self, phase: str) -> None:
+        self.phase = phase
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        phase = getattr(self, "phase", "answering")
+        if action in ("submit", "hint"):
+            return phase == "answering"
+        if action in ("next", "override"):
+            return phase == "judged"
+        return True
+
+    # --- actions -----------------------------------------------------------
+
+    def action_submit(self) -> None:
+        if self.phase != "answering":
+            return
+        area = self.query_one(AnswerArea)
+        self.last = self.session.submit(area.text)
+        area.read_only = True
+        area.display = False
+        self.show_feedback()
+        self._bindings_for("judged")
+        self.query_one("#feedback-box").focus()
+
+    def show_feedback(self) -> None:
+        answered = self.last
+        if answered is None:
+            return
+        text = feedback_text(answered.grade, RATING_NAMES.get(answered.rating, ""),
+                             {"right": "you said: right", "wrong": "you said: wrong"}.get(answered.overridden, ""))
+        text.append_text(answer_text(answered.card.answer))
+        text.append("\n\n Enter next · r I was right · w I was wrong", style="dim")
+        self.query_one("#feedback", Static).update(text)
+        self.query_one("#feedback-box").display = True
+
+    def action_hint(self) -> None:
+        shown = self.session.hint()
+        self.query_one("#hint", Static).update(Text(f"hint: {shown}", style="italic yellow"))
+
+    def action_source(self) -> None:
+        card = self.session.current
+        if card is None:
+            return
+        self.source_shown = not self.source_shown
+        quote = getattr(self.app, "quote_for", lambda c: "")(card)
+        self.query_one("#source", Static).update(
+            Text(f"source: {quote or '(no quote recorded)'}", style="dim") if self.source_shown else "")
+
+    def action_override(self, right: bool) -> None:
+        if self.last is None:
+            return
+        self.last = self.session.override(right)
+        self.show_feedback()
+
+    def action_next(self) -> None:
+        if self.phase != "judged":
+            return
+        self.session.next()
+        self.show_card()
+
+    def action_leave(self) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        from drill.tui.screens.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(self.session.summary()))
