@@ -1,5 +1,6 @@
-"""The `drill` command. With no subcommand it lists (later: opens) the decks;
-the subcommands are for instructors and for other tools.
+"""The `drill` command. With no subcommand it opens the terminal app on the
+decks (or, when not run in a terminal or with --list, lists them); the
+subcommands are for instructors and for other tools.
 
 Every error the user can act on is one line on stderr, naming the file (and
 line), with a non-zero exit; never a traceback. `drill deck check` is the
@@ -26,13 +27,16 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="drill",
         description="Memorise the formulations (提法) of Chinese speeches. "
-                    "With no command, lists the decks drill finds.",
+                    "With no command, opens the drill on the decks drill finds.",
     )
     parser.add_argument("--version", action="version", version=f"drill {__version__}")
     parser.add_argument("--home", metavar="DIR",
                         help="keep everything drill writes under DIR (same as DRILL_HOME)")
     parser.add_argument("--decks", metavar="DIR", action="append", default=[],
                         help="also read the decks in DIR (may be given more than once)")
+    parser.add_argument("--user", metavar="NAME", help="drill as this trainee (skips the question)")
+    parser.add_argument("--list", action="store_true",
+                        help="list the decks instead of opening the app (the default when not in a terminal)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ex = sub.add_parser("extract", help="find a speech's frameworks and write them as a deck",
@@ -75,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.deck_command == "check":
                 return _deck_check(args)
             return _deck_show(args)
-        return _list_decks(args)
+        if args.list or not (sys.stdin.isatty() and sys.stdout.isatty()):
+            return _list_decks(args)
+        return _open_app(args)
     except DrillError as exc:
         print(f"drill: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -208,6 +214,17 @@ def _deck_show(args) -> int:
     kinds = {k: sum(1 for c in cards if c.kind == k) for k in decks.CARD_KINDS}
     print(f"\n{len(cards)} cards: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
     return EXIT_OK
+
+
+def _open_app(args) -> int:
+    for d in args.decks:
+        if not Path(d).is_dir():
+            raise DrillError("no such folder", d)
+    from drill.tui.app import make_app
+
+    app = make_app([Path(d) for d in args.decks], user=args.user)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 def _list_decks(args) -> int:

@@ -8,14 +8,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-BAR = 10
+BAR = 10  # the bar and its percentage fill the 15-cell column
 
 
 def mastery_bar(share: float) -> Text:
     filled = round(max(0.0, min(1.0, share)) * BAR)
     out = Text("█" * filled, style="green")
     out.append("░" * (BAR - filled), style="dim")
-    out.append(f" {share:4.0%}")
+    out.append(f"{share:4.0%}")
     return out
 
 
@@ -39,20 +39,36 @@ class DecksScreen(Screen):
         yield Static(id="decks-note")
         yield Footer()
 
+    # fixed columns: mark, due, new, total, mastery; each cell has 1 cell of padding a side
+    FIXED = 2 + 4 + 4 + 5 + 15
+    PADDING = 2 * 6 + 4  # cell padding, the table's margin and scrollbar
+
     def on_mount(self) -> None:
+        self.build_table()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        self.build_table()
+
+    def build_table(self) -> None:
         table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        width = max(12, self.app.size.width - self.FIXED - self.PADDING)
         table.add_column(" ", key="mark", width=2)
-        table.add_column("Deck", key="title")
-        table.add_column("Due", key="due", width=5)
-        table.add_column("New", key="new", width=5)
-        table.add_column("Total", key="total", width=6)
-        table.add_column("Mastery", key="mastery", width=16)
+        table.add_column("Deck", key="title", width=width)
+        table.add_column("Due", key="due", width=4)
+        table.add_column("New", key="new", width=4)
+        table.add_column("Total", key="total", width=5)
+        table.add_column("Mastery", key="mastery", width=15)
         self.refresh_decks()
-        table.focus()
+        if row:
+            table.move_cursor(row=row)
 
     def refresh_decks(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        width = table.columns["title"].width
         app = self.app
         who = Text("trainee: ", style="dim")
         who.append(app.user or "—", style="bold")
@@ -60,7 +76,9 @@ class DecksScreen(Screen):
         for deck in app.decks:
             counts = app.progress.deck_counts(deck)
             mark = "✓" if deck.id in self.chosen else ""
-            table.add_row(mark, Text(deck.title), str(counts.due), str(counts.new), str(counts.total),
+            title = Text(deck.title, no_wrap=True, overflow="ellipsis")
+            title.truncate(width, overflow="ellipsis")
+            table.add_row(mark, title, str(counts.due), str(counts.new), str(counts.total),
                           mastery_bar(counts.mastery), key=deck.id)
         note = self.query_one("#decks-note", Static)
         if app.deck_errors:
