@@ -56,6 +56,19 @@ def _parser() -> argparse.ArgumentParser:
                     '{"score", "verdict", "items": [{"expected", "typed", "verdict"}], "extra"}. '
                     'A line that cannot be graded gets {"error": ...} and grading goes on.')
 
+    stats = sub.add_parser("stats", help="a trainee's progress: reviews, retention, streak, weakest items")
+    stats.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
+                       help="whose stats (default: the last trainee who drilled here)")
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+
+    report = sub.add_parser("report", help="a class report across trainees' progress stores",
+                            description="One row per trainee per deck: reviews, retention, mastery, "
+                                        "last active, weakest items. Each store is read, never written.")
+    report.add_argument("stores", nargs="+", metavar="STORE_OR_DIR",
+                        help="a trainee's progress folder, or a folder holding several (a DRILL_HOME works)")
+    report.add_argument("--csv", metavar="OUT", help="also write the rows as CSV to OUT")
+    report.add_argument("--json", action="store_true", help="print the rows as JSON lines")
+
     deck = sub.add_parser("deck", help="check or show deck files")
     deck_sub = deck.add_subparsers(dest="deck_command", metavar="ACTION", required=True)
     chk = deck_sub.add_parser("check", help="validate decks; print every problem as FILE:LINE: message")
@@ -73,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return _extract(args)
+        if args.command == "stats":
+            return _stats(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "grade":
             return _grade(sys.stdin.buffer, sys.stdout)
         if args.command == "deck":
@@ -132,6 +149,132 @@ def _extract(args) -> int:
         decks.save(deck, target)
         cards = len(deck.cards())
         _note(f"wrote {target}: {len(deck.frameworks)} frameworks, {cards} cards")
+    return status
+
+
+def _known_decks(args) -> list:
+    from drill import paths
+    from drill.core import deck as decks
+
+    found = []
+    for path in decks.find_decks(paths.deck_dirs([Path(d) for d in args.decks])):
+        try:
+            found.append(decks.load(path))
+        except DrillError:
+            continue  # a broken deck is reported by `drill deck check`, not here
+    return found
+
+
+def _stats(args) -> int:
+    from drill.core import stats, store
+
+    user = getattr(args, "user", None) or store.last_profile()
+    if not user:
+        names = store.profiles()
+        if len(names) != 1:
+            raise DrillError("no trainee given and none drilled here yet; use --user NAME"
+                             if not names else "several trainees drill here; say which with --user NAME",
+                             store.progress_dir())
+        user = names[0]
+    folder = store.store_dir(user)
+    if not (folder / store.TRAINEE_FILE).is_file():
+        raise DrillError(f"no progress for {user!r} yet", folder)
+    result = stats.compute(store.Store.open_readonly(folder), _known_decks(args))
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        print(_stats_text(result))
+    return EXIT_OK
+
+
+def _stats_text(result) -> str:
+    minutes = int(result.seconds // 60)
+    lines = [f"{result.user}: {result.reviews} reviews, streak {result.streak} "
+             f"day{'s' if result.streak != 1 else ''}, {minutes} min spent"]
+    if result.true_retention is None:
+        lines.append("true retention: no mature cards reviewed yet")
+    else:
+        lines.append(f"true retention: {result.true_retention:.0%} of {result.mature_reviews} mature reviews")
+    recent = result.reviews_per_day[-14:]
+    if recent:
+        lines.append("reviews per day: " + ", ".join(f"{d[5:]} {n}" for d, n in recent))
+    lines.append("due, next 30 days: " + " ".join(str(n) for n in result.forecast))
+    lines.append("decks:")
+    for deck in result.decks:
+        lines.append(f"  {deck.mastery:4.0%} mastered  {deck.seen}/{deck.cards} seen  {deck.title}")
+    if result.weakest_frameworks:
+        lines.append("weakest frameworks:")
+        lines += [f"  {w.missed}/{w.seen} missed  {w.name}" for w in result.weakest_frameworks]
+    if result.weakest_items:
+        lines.append("weakest items:")
+        lines += [f"  {w.missed}/{w.seen} missed  {w.name}" for w in result.weakest_items]
+    return "\n".join(lines)
+
+
+REPORT_FIELDS = ["trainee", "deck", "title", "reviews", "retention", "mastery", "last_active", "weakest_items"]
+
+
+def _store_folders(target: Path) -> list[Path]:
+    from drill.core import store
+
+    if (target / store.TRAINEE_FILE).is_file():
+        return [target]
+    if not target.is_dir():
+        raise DrillError("no such store or folder", target)
+    for root in (target, target / "progress"):
+        found = sorted(p for p in root.iterdir() if (p / store.TRAINEE_FILE).is_file()) if root.is_dir() else []
+        if found:
+            return found
+    raise DrillError("no progress stores in this folder", target)
+
+
+def _report(args) -> int:
+    import csv
+
+    from drill.core import stats, store
+
+    decks = _known_decks(args)
+    rows, status = [], EXIT_OK
+    for name in args.stores:
+        try:
+            folders = _store_folders(Path(name))
+        except DrillError as exc:
+            _note(str(exc))
+            status = EXIT_PROBLEMS
+            continue
+        for folder in folders:
+            try:
+                result = stats.compute(store.Store.open_readonly(folder), decks)
+            except DrillError as exc:
+                _note(str(exc))
+                status = EXIT_PROBLEMS
+                continue
+            for deck in result.decks:
+                if not deck.seen:
+                    continue
+                weak = [w.name for w in result.weakest_items if w.deck == deck.deck][:3]
+                rows.append({"trainee": result.user, "deck": deck.deck, "title": deck.title,
+                             "reviews": deck.reviews, "retention": round(deck.retention, 4),
+                             "mastery": round(deck.mastery, 4), "last_active": deck.last_active,
+                             "weakest_items": " / ".join(weak)})
+    if args.csv:
+        out = Path(args.csv)
+        try:
+            with open(out, "w", newline="", encoding="utf-8-sig") as fh:
+                writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS)
+                writer.writeheader()
+                writer.writerows(rows)
+        except OSError as exc:
+            raise DrillError(f"cannot write the report: {exc.strerror}", out) from None
+        _note(f"wrote {out}: {len(rows)} rows")
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+    elif not args.csv:
+        for row in rows:
+            print(f"{row['trainee']}\t{row['title']}\t{row['reviews']} reviews\t"
+                  f"retention {row['retention']:.0%}\tmastery {row['mastery']:.0%}\t"
+                  f"last {row['last_active']}\t{row['weakest_items']}")
     return status
 
 

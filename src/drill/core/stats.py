@@ -1,0 +1,158 @@
+"""Numbers for trainees and instructors, computed from a progress store.
+
+Everything here reads the store's tallies (cards, days, items), never the
+review log, so it costs the same after 100 reviews or 100,000.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import asdict, dataclass, field
+
+from drill.core.scheduler import MASTERED_DAYS
+
+FORECAST_DAYS = 30
+WEAKEST = 10
+# A framework or item needs this many answers before it can be called weak.
+WEAK_MIN_SEEN = 2
+
+
+@dataclass
+class DeckStats:
+    deck: str
+    title: str
+    cards: int  # cards in the deck (when the deck is known), else cards seen
+    seen: int
+    mastered: int
+    reviews: int
+    passed: int
+    last_active: str  # ISO date, "" if never
+
+    @property
+    def mastery(self) -> float:
+        return self.mastered / self.cards if self.cards else 0.0
+
+    @property
+    def retention(self) -> float:
+        return self.passed / self.reviews if self.reviews else 0.0
+
+
+@dataclass
+class Weak:
+    deck: str
+    framework: str
+    name: str  # the framework's name, or the item's text
+    seen: int
+    missed: int
+
+    @property
+    def miss_rate(self) -> float:
+        return self.missed / self.seen if self.seen else 0.0
+
+
+@dataclass
+class Stats:
+    user: str
+    reviews: int
+    reviews_per_day: list[tuple[str, int]]  # (ISO date, reviews), oldest first, days with reviews
+    true_retention: float | None  # passes among reviews of mature cards; None before any
+    mature_reviews: int
+    streak: int  # days in a row with reviews, ending today (or yesterday)
+    seconds: float
+    forecast: list[int]  # cards due on each of the next FORECAST_DAYS days (overdue on day 0)
+    decks: list[DeckStats] = field(default_factory=list)
+    weakest_frameworks: list[Weak] = field(default_factory=list)
+    weakest_items: list[Weak] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        out = asdict(self)
+        out["reviews_per_day"] = [{"day": d, "reviews": n} for d, n in self.reviews_per_day]
+        for deck, raw in zip(self.decks, out["decks"]):
+            raw["mastery"] = round(deck.mastery, 4)
+            raw["retention"] = round(deck.retention, 4)
+        for key in ("weakest_frameworks", "weakest_items"):
+            for weak, raw in zip(getattr(self, key), out[key]):
+                raw["miss_rate"] = round(weak.miss_rate, 4)
+        if self.true_retention is not None:
+            out["true_retention"] = round(self.true_retention, 4)
+        return out
+
+
+def compute(store, decks=None, now: float | None = None) -> Stats:
+    """A trainee's stats from ``store``; ``decks`` (optional) give titles,
+    card counts for mastery and framework names."""
+    now = now or time.time()
+    today = dt.datetime.fromtimestamp(now).date()
+    cards = store.card_docs()
+    days = sorted(store.day_docs(), key=lambda d: d["day"])
+
+    reviews = sum(d.get("reviews", 0) for d in days)
+    mature = sum(d.get("mature", 0) for d in days)
+    mature_passed = sum(d.get("mature_passed", 0) for d in days)
+    active = {d["day"] for d in days if d.get("reviews", 0) > 0}
+    streak = 0
+    day = today if today.isoformat() in active else today - dt.timedelta(days=1)
+    while day.isoformat() in active:
+        streak += 1
+        day -= dt.timedelta(days=1)
+
+    forecast = [0] * FORECAST_DAYS
+    for doc in cards:
+        due_day = dt.datetime.fromtimestamp(doc["due"]).date()
+        offset = max(0, (due_day - today).days)
+        if offset < FORECAST_DAYS:
+            forecast[offset] += 1
+
+    names, titles, deck_cards = _deck_info(decks)
+    per_deck: dict[str, DeckStats] = {}
+    for deck_id, title in titles.items():
+        per_deck[deck_id] = DeckStats(deck_id, title, deck_cards.get(deck_id, 0), 0, 0, 0, 0, "")
+    per_fw: dict[str, Weak] = {}
+    for doc in cards:
+        if decks is not None and doc["deck"] not in titles:
+            continue  # a deck not asked about (its cards' state is kept all the same)
+        ds = per_deck.setdefault(doc["deck"], DeckStats(doc["deck"], doc["deck"], 0, 0, 0, 0, 0, ""))
+        ds.seen += 1
+        ds.mastered += int(doc.get("stability", 0.0) >= MASTERED_DAYS)
+        ds.reviews += doc.get("reps", 0)
+        ds.passed += doc.get("reps", 0) - doc.get("lapses", 0)
+        last = dt.datetime.fromtimestamp(doc["last"]).date().isoformat()
+        ds.last_active = max(ds.last_active, last)
+        fw = per_fw.setdefault(doc["fw"], Weak(doc["deck"], doc["fw"], names.get(doc["fw"], doc["fw"]), 0, 0))
+        fw.seen += doc.get("reps", 0)
+        fw.missed += doc.get("lapses", 0)
+    for ds in per_deck.values():
+        if decks is None:
+            ds.cards = ds.seen
+
+    weak_items = [Weak(d["deck"], d["fw"], d["item"], d["seen"], d["missed"]) for d in store.item_docs()
+                  if d["seen"] >= WEAK_MIN_SEEN and d["missed"] > 0
+                  and (decks is None or d["deck"] in titles)]
+    weak_fws = [w for w in per_fw.values() if w.seen >= WEAK_MIN_SEEN and w.missed > 0]
+    by_weakness = lambda w: (-w.miss_rate, -w.missed, w.name)  # noqa: E731
+    return Stats(
+        user=store.name,
+        reviews=reviews,
+        reviews_per_day=[(d["day"], d.get("reviews", 0)) for d in days if d.get("reviews", 0)],
+        true_retention=(mature_passed / mature) if mature else None,
+        mature_reviews=mature,
+        streak=streak,
+        seconds=round(sum(d.get("seconds", 0.0) for d in days), 1),
+        forecast=forecast,
+        decks=sorted(per_deck.values(), key=lambda d: d.title),
+        weakest_frameworks=sorted(weak_fws, key=by_weakness)[:WEAKEST],
+        weakest_items=sorted(weak_items, key=by_weakness)[:WEAKEST],
+    )
+
+
+def _deck_info(decks):
+    names: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for deck in decks or []:
+        titles[deck.id] = deck.title
+        counts[deck.id] = len(deck.cards())
+        for fw in deck.frameworks:
+            names[fw.id] = fw.name
+    return names, titles, counts

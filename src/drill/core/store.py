@@ -1,0 +1,696 @@
+"""The progress store: TinyDB, on storage that stays fast and safe as it grows.
+
+The only module that imports tinydb.
+
+Where it lives
+--------------
+One folder per trainee under ``paths.progress_dir()`` (``$DRILL_HOME/progress``):
+
+    <name>/trainee.json         profile, card states, daily and per-item tallies
+    <name>/reviews-YYYY-MM.json the review log, one file per month
+    <name>/.lock                taken while writing
+
+The file format
+---------------
+TinyDB's own JSON storage rewrites the whole file on every insert, which
+costs hundreds of milliseconds once a trainee has a year of reviews. Here a
+TinyDB file is an append-only log of JSON lines:
+
+    {"drill-store": 1}              the first line
+    ["cards", 17, {...}]            table, document id, the document as it now is
+    ["cards", 17, null]             …or its removal
+
+Reading a file replays its lines; recording an answer appends one line per
+document changed and fsyncs, so when :meth:`Store.record` returns the
+answer is on disk, and costs the same at 100 reviews or 100,000. A process
+killed mid-write leaves at most an unfinished last line: it was never
+acknowledged, and it is ignored (and cut off before the next write). When a
+file holds more than twice as many lines as live documents it is compacted:
+written in full to a temporary file, fsynced, and renamed over the old one,
+so there is never a half-written file.
+
+A damaged file (a bad line that is not the unfinished last one, or not a
+store at all) is reported with its path and line and left exactly as it is.
+
+Two processes: every write takes an exclusive lock on ``.lock``, first
+replays what another process appended, then appends. A second drill waits
+its turn (up to ``BUSY_WAIT_S``) and then says the store is busy; no write
+is lost.
+
+Reading fast: the queue and the stats never read the review log. Recording
+an answer also updates, in ``trainee.json``, the card's state and tallies
+(reviews, lapses), the day's tallies (reviews, passes, mature reviews,
+seconds) and each item's (seen, missed), so opening a store with 5,000 cards
+and 100,000 reviews reads only the small file. :meth:`Store.reviews` reads
+the log for whoever wants every answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import json
+import os
+import re
+import time
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from drill.core import scheduler
+from drill.core.errors import DrillError
+
+FORMAT = 1
+HEADER = json.dumps({"drill-store": FORMAT})
+TRAINEE_FILE = "trainee.json"
+LOCK_FILE = ".lock"
+# A second process waits this long for the lock before saying the store is busy.
+BUSY_WAIT_S = 10.0
+# Compact a file when it holds more than this many times as many lines as live documents.
+COMPACT_RATIO = 2
+COMPACT_MIN_LINES = 2000
+
+
+class StoreError(DrillError):
+    pass
+
+
+# --------------------------------------------------------------------------
+# the storage
+
+
+class _Lock:
+    """An exclusive flock on the store's lock file, re-entrant within a process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+        self.depth = 0
+
+    def __enter__(self):
+        if self.depth == 0:
+            import fcntl
+
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            deadline = time.monotonic() + BUSY_WAIT_S
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        os.close(fd)
+                        raise
+                    if time.monotonic() > deadline:
+                        os.close(fd)
+                        raise StoreError("the progress store is busy: another drill is writing to it; "
+                                         "try again when it has finished", self.path.parent) from None
+                    time.sleep(0.01)
+            self.fd = fd
+        self.depth += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self.fd is not None:
+            import fcntl
+
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+class LogStorage(Storage):
+    """A TinyDB storage that appends one JSON line per changed document."""
+
+    def __init__(self, path: str | Path, lock: _Lock | None = None, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.lock = lock or _Lock(self.path.with_name(LOCK_FILE))
+        self.readonly = readonly
+        self.data: dict[str, dict[str, dict]] = {}
+        self.lines = 0  # lines of documents in the file, for deciding when to compact
+        self.size = 0  # bytes of the file read and trusted
+        self.inode: int | None = None
+        if not self.path.exists():
+            if readonly:
+                return
+            with self.lock:
+                if not self.path.exists():
+                    self._replace_file()
+        self._load()
+
+    # TinyDB's interface ----------------------------------------------------
+
+    def read(self) -> dict[str, dict[str, dict]]:
+        return self.data
+
+    def write(self, data: dict[str, dict[str, dict]]) -> None:
+        """TinyDB's whole-database write (drop_tables and the like): compact."""
+        if self.readonly:
+            raise StoreError("the progress store was opened read-only", self.path)
+        with self.lock:
+            self.data = data
+            self._replace_file()
+
+    def close(self) -> None:
+        pass
+
+    # appending -------------------------------------------------------------
+
+    def append(self, table: str, doc_ids: list[str]) -> None:
+        """Append the current state of ``doc_ids`` in ``table``, durably."""
+        if self.readonly:
+            raise StoreError("the progress store was opened read-only", self.path)
+        rows = self.data.get(table, {})
+        out = []
+        for doc_id in doc_ids:
+            doc = rows.get(doc_id)
+            out.append(json.dumps([table, int(doc_id), doc], ensure_ascii=False, separators=(",", ":")))
+        if not out:
+            return
+        payload = ("\n".join(out) + "\n").encode("utf-8")
+        with self.lock:
+            fd = os.open(self.path, os.O_WRONLY)
+            try:
+                os.ftruncate(fd, self.size)  # an unfinished line left by a killed process goes
+                os.lseek(fd, self.size, os.SEEK_SET)
+                written = 0
+                while written < len(payload):
+                    written += os.write(fd, payload[written:])
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self.size += len(payload)
+            self.lines += len(out)
+            live = sum(len(rows) for rows in self.data.values())
+            if self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
+                self._replace_file()
+
+    def refresh(self) -> None:
+        """Take in what another process wrote since this one last read."""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return
+        if st.st_ino != self.inode or st.st_size < self.size:
+            self._load()  # compacted or replaced: read it all again
+        elif st.st_size > self.size:
+            with open(self.path, "rb") as fh:
+                fh.seek(self.size)
+                tail = fh.read()
+            self._apply(tail, first_line=None)
+
+    # reading ---------------------------------------------------------------
+
+    def _load(self) -> None:
+        try:
+            raw = self.path.read_bytes()
+            self.inode = self.path.stat().st_ino
+        except FileNotFoundError:
+            self.data, self.size, self.lines = {}, 0, 0
+            return
+        except OSError as exc:
+            raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        head, sep, _ = raw.partition(b"\n")
+        try:
+            header = json.loads(head.decode("utf-8")) if sep else None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            header = None
+        if not isinstance(header, dict) or header.get("drill-store") != FORMAT:
+            raise StoreError("not a drill progress store, or damaged at its first line; "
+                             "it was left as it is", self.path, 1)
+        self.data, self.lines = {}, 0
+        self.size = len(head) + 1
+        self._apply(raw[self.size:], first_line=2)
+
+    def _apply(self, chunk: bytes, first_line: int | None) -> None:
+        """Replay ``chunk`` (bytes after ``self.size``); stop before an unfinished last line."""
+        end = chunk.rfind(b"\n") + 1
+        complete, rest = chunk[:end], chunk[end:]
+        if not complete:
+            return
+        text = complete.decode("utf-8", errors="strict") if _valid_utf8(complete) else None
+        rows = None
+        if text is not None:
+            try:
+                rows = json.loads("[" + text.rstrip("\n").replace("\n", ",") + "]")
+            except json.JSONDecodeError:
+                rows = None
+        if rows is None or not all(_is_row(r) for r in rows):
+            rows = self._rows_one_by_one(complete, first_line, unfinished=bool(rest))
+        for table, doc_id, doc in rows:
+            docs = self.data.setdefault(table, {})
+            if doc is None:
+                docs.pop(str(doc_id), None)
+            else:
+                docs[str(doc_id)] = doc
+        self.lines += len(rows)
+        self.size += len(complete)
+
+    def _rows_one_by_one(self, complete: bytes, first_line: int | None, unfinished: bool) -> list:
+        rows = []
+        lines = complete.split(b"\n")[:-1]
+        for n, line in enumerate(lines):
+            try:
+                row = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                row = None
+            if not _is_row(row):
+                where = None if first_line is None else self._line_number(first_line, n)
+                raise StoreError("the progress store is damaged here; it was left as it is "
+                                 "(restore it from a backup, or move it away to start afresh)",
+                                 self.path, where)
+            rows.append(row)
+        return rows
+
+    def _line_number(self, first_line: int, n: int) -> int:
+        return first_line + self.lines + n
+
+    # writing the whole file ------------------------------------------------
+
+    def _replace_file(self) -> None:
+        """Write every live document to a new file and rename it over the old one."""
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        lines = [HEADER]
+        for table, docs in self.data.items():
+            for doc_id, doc in docs.items():
+                lines.append(json.dumps([table, int(doc_id), doc], ensure_ascii=False, separators=(",", ":")))
+        payload = ("\n".join(lines) + "\n").encode("utf-8")
+        with open(tmp, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+        _fsync_dir(self.path.parent)
+        self.size = len(payload)
+        self.lines = len(lines) - 1
+        self.inode = self.path.stat().st_ino
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _is_row(row) -> bool:
+    return (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)
+            and isinstance(row[1], int) and (row[2] is None or isinstance(row[2], dict)))
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class _Touched(MutableMapping):
+    """TinyDB's table updaters see int ids; the storage keeps str ids. This
+    view translates and remembers which documents an update touched."""
+
+    def __init__(self, raw: dict[str, dict]) -> None:
+        self.raw = raw
+        self.touched: list[str] = []
+
+    def __getitem__(self, doc_id):
+        key = str(doc_id)
+        doc = self.raw[key]
+        self.touched.append(key)  # the updater may change it in place
+        return doc
+
+    def __setitem__(self, doc_id, doc) -> None:
+        key = str(doc_id)
+        self.raw[key] = doc
+        self.touched.append(key)
+
+    def __delitem__(self, doc_id) -> None:
+        key = str(doc_id)
+        del self.raw[key]
+        self.touched.append(key)
+
+    def __contains__(self, doc_id) -> bool:
+        return str(doc_id) in self.raw
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(k) for k in list(self.raw))
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+class LogTable(Table):
+    """A TinyDB table whose updates change only what they touch and append it.
+
+    TinyDB's own update rebuilds the whole table on every insert (O(n)); this
+    one works on the stored documents in place and hands the storage the ids
+    it touched.
+    """
+
+    def _update_table(self, updater) -> None:
+        storage: LogStorage = self._storage  # type: ignore[assignment]
+        with storage.lock:
+            tables = storage.read()
+            raw = tables.setdefault(self.name, {})
+            view = _Touched(raw)
+            updater(view)
+            storage.append(self.name, list(dict.fromkeys(view.touched)))
+        self.clear_cache()
+
+
+class LogDB(TinyDB):
+    table_class = LogTable
+
+
+def open_db(path: Path, lock: _Lock, readonly: bool = False) -> LogDB:
+    return LogDB(path, storage=LogStorage, lock=lock, readonly=readonly)
+
+
+# --------------------------------------------------------------------------
+# the store
+
+
+def safe_name(user: str) -> str:
+    """A trainee's name as a folder name: any script, no path tricks."""
+    name = re.sub(r'[\x00-\x1f/\\:*?"<>|]', "_", user.strip())
+    name = name.lstrip(".") or "_"
+    return name[:80]
+
+
+def progress_dir() -> Path:
+    from drill import paths
+
+    return paths.home() / "progress"
+
+
+def store_dir(user: str) -> Path:
+    return progress_dir() / safe_name(user)
+
+
+def profiles() -> list[str]:
+    """The trainees with a store here, most recently active first."""
+    root = progress_dir()
+    if not root.is_dir():
+        return []
+    found = []
+    for child in root.iterdir():
+        f = child / TRAINEE_FILE
+        if f.is_file():
+            found.append((f.stat().st_mtime, child.name))
+    names = [name for _, name in sorted(found, reverse=True)]
+    last = last_profile()
+    if last in names:
+        names.remove(last)
+        names.insert(0, last)
+    return names
+
+
+def last_profile() -> str | None:
+    try:
+        name = (progress_dir() / "last-trainee").read_text("utf-8").strip()
+    except OSError:
+        return None
+    return name or None
+
+
+def set_last_profile(user: str) -> None:
+    root = progress_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".last-trainee.{os.getpid()}.tmp"
+    tmp.write_text(user, "utf-8")
+    os.replace(tmp, root / "last-trainee")
+
+
+@dataclass
+class Receipt:
+    """What recording an answer changed, so an override can redo it."""
+
+    month: str
+    review_id: int
+    card_before: dict | None
+    contribution: dict = field(default_factory=dict)
+
+
+def _day(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts).date().isoformat()
+
+
+class Store:
+    """One trainee's progress: open with :meth:`open` (or :meth:`open_readonly`)."""
+
+    def __init__(self, folder: Path, readonly: bool) -> None:
+        self.folder = folder
+        self.readonly = readonly
+        self.lock = _Lock(folder / LOCK_FILE)
+        self.db = open_db(folder / TRAINEE_FILE, self.lock, readonly)
+        self.cards = self.db.table("cards")
+        self.days = self.db.table("days")
+        self.items = self.db.table("items")
+        self.meta = self.db.table("profile")
+        self._index()
+        self._months: dict[str, LogDB] = {}
+
+    # opening ---------------------------------------------------------------
+
+    @classmethod
+    def open(cls, user: str, folder: Path | None = None) -> Store:
+        folder = folder or store_dir(user)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot make the progress folder: {exc.strerror}", folder) from None
+        store = cls(folder, readonly=False)
+        if not store.meta.contains(doc_id=1):
+            store.meta.insert(Document({"name": user, "settings": scheduler.Settings().as_json(),
+                                        "created": time.time()}, doc_id=1))
+        return store
+
+    @classmethod
+    def open_readonly(cls, folder: Path) -> Store:
+        if not (folder / TRAINEE_FILE).is_file():
+            raise StoreError("not a drill progress store (no trainee.json)", folder)
+        return cls(folder, readonly=True)
+
+    def _index(self) -> None:
+        raw = self.db.storage.read()
+        self._card_ids = {doc["card"]: int(k) for k, doc in raw.get("cards", {}).items()}
+        self._day_ids = {doc["day"]: int(k) for k, doc in raw.get("days", {}).items()}
+        self._item_ids = {(doc["fw"], doc["item"]): int(k) for k, doc in raw.get("items", {}).items()}
+
+    def _refresh(self) -> None:
+        """Take in another process's writes (called with the lock held)."""
+        before = self.db.storage.size
+        self.db.storage.refresh()
+        if self.db.storage.size != before:
+            for table in (self.cards, self.days, self.items, self.meta):
+                table._next_id = None
+                table.clear_cache()
+            self._index()
+
+    @property
+    def name(self) -> str:
+        doc = self.meta.get(doc_id=1)
+        return doc["name"] if doc else self.folder.name
+
+    @property
+    def settings(self) -> scheduler.Settings:
+        doc = self.meta.get(doc_id=1) or {}
+        return scheduler.Settings.from_json(doc.get("settings"))
+
+    def set_settings(self, settings: scheduler.Settings) -> None:
+        with self.lock:
+            self._refresh()
+            self.meta.update({"settings": settings.as_json()}, doc_ids=[1])
+
+    # the queue -------------------------------------------------------------
+
+    def card_state(self, card_id: str) -> dict | None:
+        doc_id = self._card_ids.get(card_id)
+        return self.cards.get(doc_id=doc_id) if doc_id is not None else None
+
+    def due_at(self) -> dict[str, float]:
+        raw = self.db.storage.read().get("cards", {})
+        return {doc["card"]: doc["due"] for doc in raw.values()}
+
+    def new_seen_today(self, now: float | None = None) -> int:
+        doc_id = self._day_ids.get(_day(now or time.time()))
+        doc = self.days.get(doc_id=doc_id) if doc_id is not None else None
+        return doc.get("new", 0) if doc else 0
+
+    def queue(self, decks, due_only: bool = False, now: float | None = None) -> list:
+        """Today's cards from ``decks``: due first, then new up to the day's limit."""
+        now = now or time.time()
+        cards = [c for d in decks for c in d.cards()]
+        by_id = {}
+        for c in cards:
+            by_id.setdefault(c.id, c)
+        limit = max(0, self.settings.new_per_day - self.new_seen_today(now))
+        order = scheduler.build_queue(list(by_id), self.due_at(), now, limit, due_only)
+        return [by_id[c] for c in order]
+
+    # recording -------------------------------------------------------------
+
+    def record(self, answered, now: float | None = None) -> Receipt:
+        """Store an answer durably: the review, the card's new state, the tallies."""
+        now = now or time.time()
+        with self.lock:
+            self._refresh()
+            before = self.card_state(answered.card.id)
+            rating = scheduler.rating_for(answered.verdict, answered.score, answered.seconds,
+                                          sum(len(a) for a in answered.card.answer), answered.hints,
+                                          answered.overridden)
+            month = dt.datetime.fromtimestamp(now).strftime("%Y-%m")
+            reviews = self._month(month)
+            reviews.storage.refresh()
+            table = reviews.table("reviews")
+            table._next_id = None
+            review_id = table.insert(self._review_doc(answered, rating, now))
+            contribution = self._apply(answered, rating, before, now, sign=1)
+            receipt = Receipt(month, review_id, before, contribution)
+        answered.rating = rating
+        answered.due = dt.datetime.fromtimestamp(self.card_state(answered.card.id)["due"])
+        answered.receipt = receipt
+        return receipt
+
+    def amend(self, answered, now: float | None = None) -> None:
+        """The trainee overrode the judgement of ``answered``: store that instead."""
+        receipt: Receipt = answered.receipt
+        now = now or time.time()
+        with self.lock:
+            self._refresh()
+            rating = scheduler.rating_for(answered.verdict, answered.score, answered.seconds,
+                                          sum(len(a) for a in answered.card.answer), answered.hints,
+                                          answered.overridden)
+            self._undo(receipt.contribution)
+            reviewed_at = receipt.contribution.get("at", now)
+            receipt.contribution = self._apply(answered, rating, receipt.card_before, reviewed_at, sign=1)
+            reviews = self._month(receipt.month)
+            reviews.storage.refresh()
+            reviews.table("reviews").update({"rating": rating, "overridden": answered.overridden,
+                                             "verdict": answered.verdict, "score": answered.score},
+                                            doc_ids=[receipt.review_id])
+        answered.rating = rating
+        answered.due = dt.datetime.fromtimestamp(self.card_state(answered.card.id)["due"])
+
+    def _review_doc(self, answered, rating: int, now: float) -> dict:
+        card = answered.card
+        return {
+            "card": card.id, "deck": card.deck, "fw": card.framework, "kind": card.kind,
+            "at": round(now, 3), "typed": answered.typed,
+            "items": [[i.expected, i.typed, i.verdict] for i in answered.grade.items],
+            "extra": list(answered.grade.extra),
+            "score": round(answered.score, 4), "verdict": answered.verdict, "rating": rating,
+            "seconds": round(answered.seconds, 2), "hints": answered.hints,
+            "overridden": answered.overridden,
+        }
+
+    def _apply(self, answered, rating: int, before: dict | None, now: float, sign: int) -> dict:
+        """Update the card's state and the tallies; return what was added, to undo it."""
+        card = answered.card
+        state_before = before["fsrs"] if before else None
+        when = dt.datetime.fromtimestamp(now, dt.UTC)
+        state = scheduler.review(state_before, rating, when, self.settings)
+        passed = rating > scheduler.AGAIN
+        mature = scheduler.interval_days(state_before) >= scheduler.MASTERED_DAYS
+        doc = {
+            "card": card.id, "deck": card.deck, "fw": card.framework, "kind": card.kind,
+            "fsrs": state, "due": scheduler.due_of(state).timestamp(),
+            "stability": scheduler.stability_of(state),
+            "reps": (before["reps"] if before else 0) + 1,
+            "lapses": (before["lapses"] if before else 0) + (0 if passed else 1),
+            "first": before["first"] if before else now, "last": now,
+        }
+        doc_id = self._card_ids.get(card.id)
+        if doc_id is None:
+            self.cards._next_id = None
+            self._card_ids[card.id] = self.cards.insert(doc)
+        else:
+            self.cards.update(doc, doc_ids=[doc_id])
+        day = _day(now)
+        day_delta = {"reviews": 1, "passed": int(passed), "mature": int(mature),
+                     "mature_passed": int(mature and passed), "seconds": round(answered.seconds, 2),
+                     "new": int(before is None)}
+        self._add_day(day, day_delta, sign)
+        item_deltas = []
+        if card.kind in ("recall", "cloze", "order"):
+            for item in answered.grade.items:
+                missed = answered.overridden != "right" and (
+                    answered.overridden == "wrong" or item.verdict not in ("correct", "out_of_place"))
+                item_deltas.append((card.framework, card.deck, item.expected, int(missed)))
+                self._add_item(card.framework, card.deck, item.expected, int(missed), sign)
+        return {"at": now, "day": day, "day_delta": day_delta, "items": item_deltas, "card": card.id,
+                "before": before}
+
+    def _undo(self, contribution: dict) -> None:
+        self._add_day(contribution["day"], contribution["day_delta"], -1)
+        for fw, deck, item, missed in contribution["items"]:
+            self._add_item(fw, deck, item, missed, -1)
+        before = contribution["before"]
+        doc_id = self._card_ids.get(contribution["card"])
+        if doc_id is not None and before is not None:
+            self.cards.update(dict(before), doc_ids=[doc_id])
+
+    def _add_day(self, day: str, delta: dict, sign: int) -> None:
+        doc_id = self._day_ids.get(day)
+        if doc_id is None:
+            self.days._next_id = None
+            doc = {"day": day, **{k: max(0, sign * v) for k, v in delta.items()}}
+            self._day_ids[day] = self.days.insert(doc)
+            return
+        doc = dict(self.days.get(doc_id=doc_id))
+        for k, v in delta.items():
+            doc[k] = round(doc.get(k, 0) + sign * v, 2)
+        self.days.update(doc, doc_ids=[doc_id])
+
+    def _add_item(self, fw: str, deck: str, item: str, missed: int, sign: int) -> None:
+        doc_id = self._item_ids.get((fw, item))
+        if doc_id is None:
+            self.items._next_id = None
+            self._item_ids[(fw, item)] = self.items.insert(
+                {"fw": fw, "deck": deck, "item": item, "seen": max(0, sign), "missed": max(0, sign * missed)})
+            return
+        doc = dict(self.items.get(doc_id=doc_id))
+        doc["seen"] += sign
+        doc["missed"] += sign * missed
+        self.items.update(doc, doc_ids=[doc_id])
+
+    # reading ---------------------------------------------------------------
+
+    def card_docs(self) -> list[dict]:
+        return list(self.db.storage.read().get("cards", {}).values())
+
+    def day_docs(self) -> list[dict]:
+        return list(self.db.storage.read().get("days", {}).values())
+
+    def item_docs(self) -> list[dict]:
+        return list(self.db.storage.read().get("items", {}).values())
+
+    def _month(self, month: str) -> LogDB:
+        db = self._months.get(month)
+        if db is None:
+            db = open_db(self.folder / f"reviews-{month}.json", self.lock, self.readonly)
+            self._months[month] = db
+        return db
+
+    def months(self) -> list[str]:
+        return sorted(p.name[len("reviews-"):-len(".json")] for p in self.folder.glob("reviews-*.json"))
+
+    def reviews(self) -> Iterator[dict]:
+        """Every answer recorded, oldest month first."""
+        for month in self.months():
+            db = self._month(month)
+            yield from db.storage.read().get("reviews", {}).values()
+
+    def close(self) -> None:
+        self.db.close()
+        for db in self._months.values():
+            db.close()
