@@ -136,6 +136,7 @@ class LogStorage(Storage):
         self.lines = 0  # lines of documents in the file, for deciding when to compact
         self.size = 0  # bytes of the file read and trusted
         self.inode: int | None = None
+        self._batch: list[str] | None = None  # lines waiting for the end of a batch
         if not self.path.exists():
             if readonly:
                 return
@@ -162,6 +163,19 @@ class LogStorage(Storage):
 
     # appending -------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def batch(self):
+        """Every change made inside is written, and fsynced, once at the end."""
+        if self._batch is not None:
+            yield
+            return
+        self._batch = []
+        try:
+            yield
+        finally:
+            lines, self._batch = self._batch, None
+            self._write_lines(lines)
+
     def append(self, table: str, doc_ids: list[str]) -> None:
         """Append the current state of ``doc_ids`` in ``table``, durably."""
         if self.readonly:
@@ -171,6 +185,12 @@ class LogStorage(Storage):
         for doc_id in doc_ids:
             doc = rows.get(doc_id)
             out.append(json.dumps([table, int(doc_id), doc], ensure_ascii=False, separators=(",", ":")))
+        if self._batch is not None:
+            self._batch.extend(out)
+        else:
+            self._write_lines(out)
+
+    def _write_lines(self, out: list[str]) -> None:
         if not out:
             return
         payload = ("\n".join(out) + "\n").encode("utf-8")
@@ -191,19 +211,23 @@ class LogStorage(Storage):
             if self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
                 self._replace_file()
 
-    def refresh(self) -> None:
-        """Take in what another process wrote since this one last read."""
+    def refresh(self) -> bool:
+        """Take in what another process wrote since this one last read; say if there was any."""
         try:
             st = self.path.stat()
         except FileNotFoundError:
-            return
+            return False
         if st.st_ino != self.inode or st.st_size < self.size:
             self._load()  # compacted or replaced: read it all again
-        elif st.st_size > self.size:
+            return True
+        if st.st_size > self.size:
+            before = self.size
             with open(self.path, "rb") as fh:
                 fh.seek(self.size)
                 tail = fh.read()
             self._apply(tail, first_line=None)
+            return self.size != before
+        return False
 
     # reading ---------------------------------------------------------------
 
@@ -488,11 +512,9 @@ class Store:
 
     def _refresh(self) -> None:
         """Take in another process's writes (called with the lock held)."""
-        before = self.db.storage.size
-        self.db.storage.refresh()
-        if self.db.storage.size != before:
+        if self.db.storage.refresh():
             for table in (self.cards, self.days, self.items, self.meta):
-                table._next_id = None
+                table._next_id = None  # another process may have used the next ids
                 table.clear_cache()
             self._index()
 
@@ -550,11 +572,15 @@ class Store:
                                           answered.overridden)
             month = dt.datetime.fromtimestamp(now).strftime("%Y-%m")
             reviews = self._month(month)
-            reviews.storage.refresh()
             table = reviews.table("reviews")
-            table._next_id = None
+            if reviews.storage.refresh():
+                table._next_id = None  # another process may have used the next id
+                table.clear_cache()
+            # the review first: once it is on disk the answer is never lost;
+            # the card's state and the tallies follow in one write
             review_id = table.insert(self._review_doc(answered, rating, now))
-            contribution = self._apply(answered, rating, before, now, sign=1)
+            with self.db.storage.batch():
+                contribution = self._apply(answered, rating, before, now, sign=1)
             receipt = Receipt(month, review_id, before, contribution)
         answered.rating = rating
         answered.due = dt.datetime.fromtimestamp(self.card_state(answered.card.id)["due"])
@@ -570,11 +596,13 @@ class Store:
             rating = scheduler.rating_for(answered.verdict, answered.score, answered.seconds,
                                           sum(len(a) for a in answered.card.answer), answered.hints,
                                           answered.overridden)
-            self._undo(receipt.contribution)
             reviewed_at = receipt.contribution.get("at", now)
-            receipt.contribution = self._apply(answered, rating, receipt.card_before, reviewed_at, sign=1)
+            with self.db.storage.batch():
+                self._undo(receipt.contribution)
+                receipt.contribution = self._apply(answered, rating, receipt.card_before, reviewed_at, sign=1)
             reviews = self._month(receipt.month)
-            reviews.storage.refresh()
+            if reviews.storage.refresh():
+                reviews.table("reviews").clear_cache()
             reviews.table("reviews").update({"rating": rating, "overridden": answered.overridden,
                                              "verdict": answered.verdict, "score": answered.score},
                                             doc_ids=[receipt.review_id])
@@ -611,7 +639,6 @@ class Store:
         }
         doc_id = self._card_ids.get(card.id)
         if doc_id is None:
-            self.cards._next_id = None
             self._card_ids[card.id] = self.cards.insert(doc)
         else:
             self.cards.update(doc, doc_ids=[doc_id])
@@ -642,7 +669,6 @@ class Store:
     def _add_day(self, day: str, delta: dict, sign: int) -> None:
         doc_id = self._day_ids.get(day)
         if doc_id is None:
-            self.days._next_id = None
             doc = {"day": day, **{k: max(0, sign * v) for k, v in delta.items()}}
             self._day_ids[day] = self.days.insert(doc)
             return
@@ -654,7 +680,6 @@ class Store:
     def _add_item(self, fw: str, deck: str, item: str, missed: int, sign: int) -> None:
         doc_id = self._item_ids.get((fw, item))
         if doc_id is None:
-            self.items._next_id = None
             self._item_ids[(fw, item)] = self.items.insert(
                 {"fw": fw, "deck": deck, "item": item, "seen": max(0, sign), "missed": max(0, sign * missed)})
             return
