@@ -455,6 +455,14 @@ def set_last_profile(user: str) -> None:
 
 
 @dataclass
+class DeckCounts:
+    due: int
+    new: int
+    total: int
+    mastery: float
+
+
+@dataclass
 class Receipt:
     """What recording an answer changed, so an override can redo it."""
 
@@ -558,6 +566,30 @@ class Store:
         limit = max(0, self.settings.new_per_day - self.new_seen_today(now))
         order = scheduler.build_queue(list(by_id), self.due_at(), now, limit, due_only)
         return [by_id[c] for c in order]
+
+    def deck_counts(self, deck, now: float | None = None) -> DeckCounts:
+        """Due, new and total cards of ``deck``, and the share mastered."""
+        now = now or time.time()
+        raw = self.db.storage.read().get("cards", {})
+        ids = {c.id for c in deck.cards()}
+        due = new = mastered = 0
+        seen = {doc["card"]: doc for doc in raw.values() if doc["card"] in ids}
+        for card_id in ids:
+            doc = seen.get(card_id)
+            if doc is None:
+                new += 1
+                continue
+            due += doc["due"] <= now
+            mastered += doc.get("stability", 0.0) >= scheduler.MASTERED_DAYS
+        return DeckCounts(due, new, len(ids), mastered / len(ids) if ids else 0.0)
+
+    def next_due(self, card_ids: set[str] | None = None, now: float | None = None) -> float | None:
+        """When the next card (of ``card_ids``, or any) falls due after ``now``."""
+        now = now or time.time()
+        raw = self.db.storage.read().get("cards", {})
+        times = [doc["due"] for doc in raw.values()
+                 if doc["due"] > now and (card_ids is None or doc["card"] in card_ids)]
+        return min(times) if times else None
 
     # recording -------------------------------------------------------------
 

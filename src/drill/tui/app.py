@@ -7,7 +7,6 @@ the first screen draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual import work
@@ -17,14 +16,6 @@ from textual.command import Hit, Hits, Provider
 
 from drill.core.deck import Card, Deck
 from drill.core.errors import DrillError
-
-
-@dataclass
-class DeckCounts:
-    due: int
-    new: int
-    total: int
-    mastery: float
 
 
 class DrillCommands(Provider):
@@ -62,13 +53,12 @@ class DrillApp(App):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, deck_dirs: list[Path], user: str | None = None, progress_factory=None) -> None:
+    def __init__(self, deck_dirs: list[Path], user: str | None = None) -> None:
         super().__init__()
         self.deck_dirs = deck_dirs
         self.user = user
         self.decks: list[Deck] = []
         self.deck_errors: list[str] = []
-        self.progress_factory = progress_factory
         self.progress = None
         self.session = None
 
@@ -109,7 +99,9 @@ class DrillApp(App):
         self._open_progress()
 
     def known_profiles(self) -> list[str]:
-        return []
+        from drill.core import store
+
+        return store.profiles()
 
     def _profile_chosen(self, name: str | None) -> None:
         if not name:
@@ -119,7 +111,15 @@ class DrillApp(App):
         self._open_progress()
 
     def _open_progress(self) -> None:
-        self.progress = (self.progress_factory or SessionOnlyProgress)(self.user)
+        from drill.core import store
+
+        try:
+            self.progress = store.Store.open(self.user)
+            store.set_last_profile(self.user)
+        except DrillError as exc:
+            # a damaged or busy store: say so and stop, leaving the file as it is
+            self.exit(return_code=1, message=f"drill: {exc}")
+            return
         self.show_decks()
 
     # --- navigation --------------------------------------------------------
@@ -180,31 +180,14 @@ class DrillApp(App):
             self._open_progress()
 
 
-class SessionOnlyProgress:
-    """Progress kept for this session only: every card is new, nothing is saved."""
+def make_app(deck_dirs: list[Path] | None = None, user: str | None = None) -> DrillApp:
+    """The app on the bundled decks, the user's own and ``deck_dirs``.
 
-    def __init__(self, user: str | None) -> None:
-        self.user = user
-        self.answered: set[str] = set()
-
-    def deck_counts(self, deck: Deck) -> DeckCounts:
-        cards = deck.cards()
-        new = sum(1 for c in cards if c.id not in self.answered)
-        return DeckCounts(due=0, new=new, total=len(cards), mastery=0.0)
-
-    def queue(self, decks: list[Deck], due_only: bool = False) -> list[Card]:
-        if due_only:
-            return []
-        return [c for d in decks for c in d.cards() if c.id not in self.answered][:20]
-
-    def record(self, answered) -> None:
-        self.answered.add(answered.card.id)
-
-    def amend(self, answered) -> None:
-        pass
-
-
-def make_app(deck_dirs: list[Path] | None = None, user: str | None = None, progress_factory=None) -> DrillApp:
+    With no ``user`` the app starts with the last trainee who drilled here,
+    or asks for a name the first time.
+    """
     from drill import paths
+    from drill.core import store
 
-    return DrillApp(paths.deck_dirs(deck_dirs or []), user=user, progress_factory=progress_factory)
+    user = user or store.last_profile()
+    return DrillApp(paths.deck_dirs(deck_dirs or []), user=user)

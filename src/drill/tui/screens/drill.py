@@ -161,6 +161,12 @@ class DrillScreen(Screen):
         self.finish()
 
     def finish(self) -> None:
-        from drill.tui.screens.summary import SummaryScreen
+        from drill.tui.screens.summary import SummaryScreen, when
 
-        self.app.switch_screen(SummaryScreen(self.session.summary()))
+        next_due = ""
+        progress = getattr(self.app, "progress", None)
+        if progress is not None:
+            ids = {c.id for c in self.session.cards}
+            due = progress.next_due(ids)
+            next_due = when(due) if due else ""
+        self.app.switch_screen(SummaryScreen(self.session.summary(), next_due))

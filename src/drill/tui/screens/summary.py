@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +13,20 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from drill.core.session import Summary
+
+
+def when(ts: float, now: float | None = None) -> str:
+    """A due time as a trainee reads it: in 10 min, in 3 h, tomorrow, on 12-03."""
+    now = now or time.time()
+    delta = ts - now
+    if delta < 3600:
+        return f"in {max(1, round(delta / 60))} min"
+    if delta < 86400:
+        return f"in {round(delta / 3600)} h"
+    day = dt.date.fromtimestamp(ts)
+    if day == dt.date.fromtimestamp(now) + dt.timedelta(days=1):
+        return "tomorrow"
+    return f"on {day.isoformat()}"
 
 
 def summary_text(summary: Summary, next_due: str = "") -> Text:
