@@ -353,3 +353,48 @@ def test_reading_a_store_for_a_report_writes_nothing(drill_home, tmp_path, capsy
     assert rows[0] == "trainee,deck,title,reviews,retention,mastery,last_active,weakest_items"
     assert rows[1].startswith("lin,001_2cf52c944239bc02,")
     assert profiles() == ["lin"]
+
+
+def test_a_second_writer_waits_then_says_the_store_is_busy(monkeypatch):
+    import fcntl
+
+    from drill.core import store as store_mod
+
+    store = Store.open("lin")
+    card = recall_cards(deck())[0]
+    monkeypatch.setattr(store_mod, "BUSY_WAIT_S", 0.3)
+    fd = os.open(store_dir("lin") / ".lock", os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another drill is writing
+    try:
+        start = time.monotonic()
+        with pytest.raises(StoreError, match="busy"):
+            store.record(answer(card), now=T0)
+        assert time.monotonic() - start >= 0.3  # it waited its turn first
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    store.record(answer(card), now=T0)  # and once the other is done, it goes ahead
+    assert len(list(Store.open("lin").reviews())) == 1
+
+
+def test_stats_command_home_user_and_json(drill_home, tmp_path, capsys, monkeypatch):
+    import json
+
+    elsewhere = tmp_path / "elsewhere"
+    store = Store.open("lin")  # under the test's DRILL_HOME
+    store.record(answer(recall_cards(deck())[0]), now=time.time())
+    # --home points everything elsewhere: no trainee there
+    assert cli.main(["--home", str(elsewhere), "stats"]) == 1
+    _, err = capsys.readouterr()
+    assert err.startswith("drill: ") and "--user" in err and err.count("\n") == 1
+    assert cli.main(["--home", str(elsewhere), "stats", "--user", "lin"]) == 1
+    _, err = capsys.readouterr()
+    assert "no progress" in err
+    code = cli.main(["--home", str(drill_home), "stats", "--json"])  # the only trainee there
+    out, _ = capsys.readouterr()
+    assert code == 0
+    data = json.loads(out)
+    assert {"user", "reviews", "reviews_per_day", "true_retention", "streak", "seconds", "forecast",
+            "decks", "weakest_frameworks", "weakest_items"} <= set(data)
+    assert data["user"] == "lin" and data["reviews"] == 1 and data["streak"] == 1
+    assert len(data["forecast"]) == 30
