@@ -167,7 +167,27 @@ class DrillApp(App):
         self.push_screen(HelpScreen())
 
     def action_stats(self) -> None:
-        self.notify("Stats come with the progress store.", title="drill")
+        from drill.tui.screens.stats import open_stats
+
+        if self.progress is None:
+            return
+        screen = open_stats(self)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def drill_framework(self, framework_id: str) -> None:
+        """Drill every card of one framework now, due or not (from the weakest list)."""
+        from drill.core.session import Session
+        from drill.tui.screens.drill import DrillScreen
+
+        cards = [c for d in self.decks for c in d.cards() if c.framework == framework_id]
+        if not cards:
+            self.notify("That framework is no longer in any deck.", title="drill")
+            return
+        self.session = Session(cards, recorder=self.progress)
+        self.switch_screen(DrillScreen(self.session))
 
     def action_switch_profile(self) -> None:
         from drill.tui.screens.profile import ProfileScreen

@@ -1,0 +1,134 @@
+"""A trainee's progress: numbers, charts in the terminal, and the weakest
+frameworks and items, each one key (Enter) away from a drill of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual_plotext import PlotextPlot
+
+from drill.core.stats import Stats
+from drill.tui.screens.decks import mastery_bar
+
+CHART_DAYS = 30
+
+
+def overview_text(s: Stats) -> Text:
+    out = Text()
+    out.append(f"{s.user}\n\n", style="bold")
+    minutes = int(s.seconds // 60)
+    out.append(f" reviews        {s.reviews}\n")
+    out.append(f" streak         {s.streak} day{'s' if s.streak != 1 else ''}\n")
+    out.append(f" time spent     {minutes // 60} h {minutes % 60} min\n")
+    if s.true_retention is None:
+        out.append(" true retention no mature cards reviewed yet\n")
+    else:
+        out.append(f" true retention {s.true_retention:.0%} of {s.mature_reviews} mature reviews\n")
+    out.append(f" due today      {s.forecast[0] if s.forecast else 0}\n\n")
+    out.append("Mastery\n", style="bold")
+    for deck in s.decks:
+        out.append(" ")
+        out.append_text(mastery_bar(deck.mastery))
+        out.append("  ")
+        out.append(deck.title)
+        out.append("\n")
+    return out
+
+
+class StatsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("1", "tab('overview')", "Overview"),
+        Binding("2", "tab('reviews')", "Reviews"),
+        Binding("3", "tab('forecast')", "Forecast"),
+        Binding("4", "tab('retention')", "Retention"),
+        Binding("5", "tab('weakest')", "Weakest"),
+    ]
+
+    def __init__(self, stats: Stats, daily: list[dict]) -> None:
+        super().__init__()
+        self.stats = stats
+        self.daily = daily  # the store's day tallies, for retention over time
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial="overview"):
+            with TabPane("Overview", id="overview"):
+                yield Static(overview_text(self.stats), id="overview-text")
+            with TabPane("Reviews", id="reviews"):
+                yield PlotextPlot(id="reviews-plot")
+            with TabPane("Forecast", id="forecast"):
+                yield PlotextPlot(id="forecast-plot")
+            with TabPane("Retention", id="retention"):
+                yield PlotextPlot(id="retention-plot")
+            with TabPane("Weakest", id="weakest"):
+                yield DataTable(id="weak", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        today = dt.date.today()
+        days = [today - dt.timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1)]
+        labels = [d.strftime("%m-%d") for d in days]
+        per_day = dict(self.stats.reviews_per_day)
+        plot = self.query_one("#reviews-plot", PlotextPlot).plt
+        plot.bar(labels, [per_day.get(d.isoformat(), 0) for d in days])
+        plot.title(f"Reviews per day, last {CHART_DAYS} days")
+        plot.xticks(list(range(1, CHART_DAYS + 1, 7)), labels[::7])
+
+        ahead = [(today + dt.timedelta(days=n)).strftime("%m-%d") for n in range(len(self.stats.forecast))]
+        plot = self.query_one("#forecast-plot", PlotextPlot).plt
+        plot.bar(ahead, self.stats.forecast)
+        plot.title("Cards due, next 30 days (overdue on today)")
+        plot.xticks(list(range(1, len(ahead) + 1, 7)), ahead[::7])
+
+        by_day = {d["day"]: d for d in self.daily}
+        xs, ys = [], []
+        for n, d in enumerate(days):
+            doc = by_day.get(d.isoformat())
+            if doc and doc.get("reviews"):
+                xs.append(n + 1)
+                ys.append(100 * doc.get("passed", 0) / doc["reviews"])
+        plot = self.query_one("#retention-plot", PlotextPlot).plt
+        if xs:
+            plot.plot(xs, ys, marker="braille")
+            plot.ylim(0, 100)
+        plot.title("Answers passed per day, % (last 30 days)")
+        plot.xticks(list(range(1, CHART_DAYS + 1, 7)), labels[::7])
+
+        table = self.query_one("#weak", DataTable)
+        table.add_column("", key="what", width=4)
+        table.add_column("Missed", key="missed", width=8)
+        table.add_column("Framework or item", key="name")
+        self._weak_rows: list[str] = []
+        for w in self.stats.weakest_frameworks:
+            table.add_row("fw", f"{w.missed}/{w.seen}", Text(w.name))
+            self._weak_rows.append(w.framework)
+        for w in self.stats.weakest_items:
+            table.add_row("item", f"{w.missed}/{w.seen}", Text(w.name))
+            self._weak_rows.append(w.framework)
+        if not self._weak_rows:
+            table.add_row("", "", Text("Nothing weak yet: answer a few cards first.", style="dim"))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        rows = getattr(self, "_weak_rows", [])
+        if 0 <= event.cursor_row < len(rows):
+            self.app.drill_framework(rows[event.cursor_row])
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_back(self) -> None:
+        self.app.show_decks()
+
+
+def open_stats(app) -> StatsScreen:
+    from drill.core import stats
+
+    result = stats.compute(app.progress, app.decks, now=time.time())
+    return StatsScreen(result, app.progress.day_docs())
