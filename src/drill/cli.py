@@ -367,6 +367,8 @@ def _open_app(args) -> int:
 
     app = make_app([Path(d) for d in args.decks], user=args.user)
     app.run()
+    if app.error:
+        print(f"drill: {app.error}", file=sys.stderr)
     return app.return_code or EXIT_OK
 
 

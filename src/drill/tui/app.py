@@ -61,6 +61,7 @@ class DrillApp(App):
         self.deck_errors: list[str] = []
         self.progress = None
         self.session = None
+        self.error = ""
 
     # --- start -------------------------------------------------------------
 
@@ -118,7 +119,8 @@ class DrillApp(App):
             store.set_last_profile(self.user)
         except DrillError as exc:
             # a damaged or busy store: say so and stop, leaving the file as it is
-            self.exit(return_code=1, message=f"drill: {exc}")
+            self.error = str(exc)  # printed by the command after the screen is restored
+            self.exit(return_code=1)
             return
         self.show_decks()
 

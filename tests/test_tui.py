@@ -1,0 +1,237 @@
+"""The terminal app, driven the way a trainee drives it (Pilot), on the
+bundled decks and a real progress store in a temporary DRILL_HOME."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DECKS
+
+from drill.core.store import Store, last_profile, store_dir
+from drill.tui.app import make_app
+from drill.tui.screens.decks import DecksScreen
+from drill.tui.screens.drill import AnswerArea, DrillScreen
+from drill.tui.screens.help import HelpScreen
+from drill.tui.screens.profile import ProfileScreen
+from drill.tui.screens.stats import StatsScreen
+from drill.tui.screens.summary import SummaryScreen
+
+SIZE = (80, 24)
+
+
+async def ready(app, pilot):
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str):
+    await pilot.press(*[("enter" if ch == "\n" else ch) for ch in text])
+
+
+async def answer(pilot, text: str):
+    await type_text(pilot, text)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def test_a_whole_session():
+    app = make_app(user="林")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert isinstance(app.screen, DecksScreen)
+        assert len(app.decks) == 5
+        await pilot.press("down", "space", "enter")  # choose the second deck, drill it
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        session = app.session
+        assert {c.deck for c in session.cards} == {app.decks[1].id}
+
+        first = session.current
+        await answer(pilot, "\n".join(first.answer))  # right, one item a line
+        assert session.answered[-1].verdict == "correct"
+        feedback = str(app.screen.query_one("#feedback").render())
+        assert "correct" in feedback and "score 100%" in feedback
+        await pilot.press("enter")
+        await pilot.pause()
+
+        second = session.current
+        assert second is not first
+        await answer(pilot, second.answer[0][:-1] + "错")  # a real error in the last character
+        judged = session.answered[-1]
+        assert judged.verdict in ("partial", "wrong")
+        await pilot.press("r")  # "I was right"
+        await pilot.pause()
+        assert judged.overridden == "right" and judged.rating == 3
+        assert "you said: right" in str(app.screen.query_one("#feedback").render())
+        await pilot.press("enter")
+        await pilot.pause()
+
+        await answer(pilot, "不知道")
+        assert session.answered[-1].verdict == "wrong"
+        await pilot.press("enter", "escape")  # end the session
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = str(app.screen.query_one("#summary").render())
+        assert "cards      3" in text and "Missed this session" in text
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        assert "reviews        3" in str(app.screen.query_one("#overview-text").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)
+
+    store = Store.open("林")
+    reviews = list(store.reviews())
+    assert len(reviews) == 3
+    assert [r["overridden"] for r in reviews] == ["", "right", ""]
+    assert last_profile() == "林"
+
+
+async def test_enter_in_the_answer_is_a_new_line_never_a_submit():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "抓学习\n\n")  # an IME confirming a candidate sends Enter
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen) and app.session.answered == []
+        assert app.screen.query_one(AnswerArea).text == "抓学习\n\n"
+
+
+async def test_a_hint_shows_the_first_character_and_caps_the_rating():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        card = app.session.current
+        await pilot.press("f2")
+        await pilot.pause()
+        assert card.answer[0][0] in str(app.screen.query_one("#hint").render())
+        await answer(pilot, "、".join(card.answer))
+        judged = app.session.answered[-1]
+        assert judged.verdict == "correct" and judged.hints == 1 and judged.rating == 2
+
+
+async def test_first_run_asks_for_a_name_and_the_next_run_remembers_it():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert isinstance(app.screen, ProfileScreen)
+        await type_text(pilot, "王芳")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen) and app.user == "王芳"
+    again = make_app()
+    assert again.user == "王芳"
+
+
+async def test_deck_text_that_looks_like_markup_is_shown_literally(tmp_path):
+    deck_dir = tmp_path / "decks"
+    deck_dir.mkdir()
+    text = next(iter(sorted(DECKS.glob("002_*.toml")))).read_text("utf-8")
+    text = text.replace('title = "', 'title = "[bold]加粗[/bold] [/] ', 1)
+    assert "[bold]" in text
+    (deck_dir / "markup.toml").write_text(text, "utf-8")
+    app = make_app([deck_dir], user="lin")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        titles = [d.title for d in app.decks]
+        assert any(t.startswith("[bold]加粗[/bold] [/]") for t in titles)
+        table = app.screen.query_one("#decks")
+        shown = [str(table.get_cell_at((row, 1))) for row in range(table.row_count)]
+        assert any(s.startswith("[bold]加粗[/bold]") for s in shown)
+
+
+async def test_answers_are_kept_when_the_app_is_closed_mid_session():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(2):
+            await answer(pilot, "、".join(app.session.current.answer))
+            await pilot.press("enter")
+            await pilot.pause()
+        await type_text(pilot, "typing the third when the terminal closes")
+        app.exit()  # what Ctrl+Q, Ctrl+C or a closed terminal come to
+    assert len(list(Store.open("lin").reviews())) == 2
+
+
+async def test_help_lists_every_key_and_closes():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").render())
+        for key in ("ctrl+s", "f2", "f3", "space", "ctrl+p"):
+            assert key in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)
+
+
+async def test_a_damaged_store_stops_the_app_with_one_line_and_keeps_the_file():
+    folder = store_dir("lin")
+    folder.mkdir(parents=True)
+    (folder / "trainee.json").write_bytes(b"\x00garbage")
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.5)
+    assert app.return_code == 1
+    assert "trainee.json:1:" in app.error
+    assert (folder / "trainee.json").read_bytes() == b"\x00garbage"
+
+
+# --- the look of the main screens at 80×24 ---------------------------------
+
+
+@pytest.fixture
+def snap_app():
+    return make_app(user="lin")
+
+
+async def _to_drill(pilot):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def _to_feedback(pilot):
+    await _to_drill(pilot)
+    card = pilot.app.session.current
+    text = "\n".join(card.answer[:-1] + [card.answer[-1][:-1] + "错"])
+    await pilot.press(*[("enter" if ch == "\n" else ch) for ch in text])
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def _ready(pilot):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_snapshot_decks(snap_compare, snap_app):
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=_ready)
+
+
+def test_snapshot_drill_card(snap_compare, snap_app):
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=_to_drill)
+
+
+def test_snapshot_feedback(snap_compare, snap_app):
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=_to_feedback)
+
+
+def test_snapshot_help(snap_compare, snap_app):
+    async def run_before(pilot):
+        await _ready(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=run_before)
+
