@@ -22,7 +22,9 @@ class DrillCommands(Provider):
     """Every action of the app, in the command palette."""
 
     ACTIONS = [
+        ("Drill the chosen decks (or the one under the cursor)", "start_chosen"),
         ("Drill everything due", "all_due"),
+        ("End this session and see its summary", "end_session"),
         ("Show stats", "stats"),
         ("Switch trainee", "switch_profile"),
         ("Back to the decks", "decks"),
@@ -51,6 +53,8 @@ class DrillApp(App):
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Ctrl+C quits too, as in any terminal program; every answer is already saved
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
     def __init__(self, deck_dirs: list[Path], user: str | None = None) -> None:
@@ -155,6 +159,18 @@ class DrillApp(App):
                     if fw.id == card.framework:
                         return fw.quote
         return ""
+
+    def action_start_chosen(self) -> None:
+        from drill.tui.screens.decks import DecksScreen
+
+        if isinstance(self.screen, DecksScreen):
+            self.screen.action_start()
+
+    def action_end_session(self) -> None:
+        from drill.tui.screens.drill import DrillScreen
+
+        if isinstance(self.screen, DrillScreen):
+            self.screen.finish()
 
     def action_decks(self) -> None:
         self.show_decks()

@@ -11,14 +11,19 @@ from textual.widgets import Static
 
 KEYS = [
     ("Decks", [("↑ ↓", "move"), ("space", "choose a deck (several may be chosen)"),
-               ("enter", "drill the chosen decks (or the one under the cursor)"),
+               ("enter", "drill the chosen decks, else the highlighted one"),
                ("a", "drill everything due"), ("s", "stats"), ("p", "switch trainee")]),
-    ("Drill", [("typing", "items on separate lines or with any separators; Enter is a new line"),
-               ("ctrl+s", "submit the answer"), ("f2", "hint: the next item's first character (caps the rating)"),
-               ("f3", "show the source sentence"), ("enter", "next card (after the judgement)"),
-               ("r / w", "I was right / I was wrong: your judgement is what is recorded"),
+    ("Drill", [("typing", "items one a line, or with any separators"),
+               ("enter", "a new line in the answer: it never submits"),
+               ("ctrl+s", "submit the answer"), ("f2", "hint: next item's first character (rating ≤ Hard)"),
+               ("f3", "show the source sentence"), ("enter", "after the judgement: the next card"),
+               ("r / w", "I was right / I was wrong: yours is what is saved"),
                ("escape", "end the session")]),
-    ("Everywhere", [("f1", "this help"), ("ctrl+p", "command palette: every action"), ("ctrl+q", "quit")]),
+    ("Stats", [("1-5", "overview, reviews, forecast, retention, weakest"),
+               ("enter", "on a weak framework or item: drill it now"),
+               ("escape", "back to the decks")]),
+    ("Everywhere", [("f1", "this help"), ("ctrl+p", "command palette: every action"),
+                    ("ctrl+q / ctrl+c", "quit (every answer is already saved)")]),
 ]
 
 
@@ -27,7 +32,7 @@ def help_text() -> Text:
     for section, keys in KEYS:
         out.append(f"{section}\n", style="bold")
         for key, what in keys:
-            out.append(f"  {key:<8}", style="bold cyan")
+            out.append(f"  {key:<15}", style="bold cyan")
             out.append(f" {what}\n")
         out.append("\n")
     out.append("escape or f1 closes this help", style="dim")

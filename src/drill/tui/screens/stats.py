@@ -122,6 +122,8 @@ class StatsScreen(Screen):
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        if tab == "weakest":
+            self.query_one("#weak", DataTable).focus()  # Enter drills the row under the cursor
 
     def action_back(self) -> None:
         self.app.show_decks()
