@@ -398,3 +398,15 @@ def test_stats_command_home_user_and_json(drill_home, tmp_path, capsys, monkeypa
             "decks", "weakest_frameworks", "weakest_items"} <= set(data)
     assert data["user"] == "lin" and data["reviews"] == 1 and data["streak"] == 1
     assert len(data["forecast"]) == 30
+
+
+def test_two_stores_opened_together_both_keep_their_writes():
+    cards = recall_cards(deck())
+    first, second = Store.open("lin"), Store.open("lin")  # two drills started at once
+    first.record(answer(cards[0]), now=T0)
+    second.record(answer(cards[1]), now=T0 + 1)
+    first.record(answer(cards[2]), now=T0 + 2)
+    again = Store.open("lin")
+    assert sorted(r["card"] for r in again.reviews()) == sorted(c.id for c in cards[:3])
+    assert sum(d["reviews"] for d in again.day_docs()) == 3
+    assert all(again.card_state(c.id)["reps"] == 1 for c in cards[:3])

@@ -195,6 +195,9 @@ class LogStorage(Storage):
             return
         payload = ("\n".join(out) + "\n").encode("utf-8")
         with self.lock:
+            # Whatever another process finished writing is kept: only an
+            # unfinished last line (a writer killed mid-line) is cut off below.
+            self._take_in_tail()
             fd = os.open(self.path, os.O_WRONLY)
             try:
                 os.ftruncate(fd, self.size)  # an unfinished line left by a killed process goes
@@ -210,6 +213,16 @@ class LogStorage(Storage):
             live = sum(len(rows) for rows in self.data.values())
             if self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
                 self._replace_file()
+
+    def _take_in_tail(self) -> None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return
+        if st.st_ino == self.inode and st.st_size > self.size:
+            with open(self.path, "rb") as fh:
+                fh.seek(self.size)
+                self._apply(fh.read(), first_line=None)
 
     def refresh(self) -> bool:
         """Take in what another process wrote since this one last read; say if there was any."""
@@ -379,6 +392,20 @@ class LogTable(Table):
     one works on the stored documents in place and hands the storage the ids
     it touched.
     """
+
+    def insert(self, document) -> int:
+        storage: LogStorage = self._storage  # type: ignore[assignment]
+        with storage.lock:
+            if storage.refresh():
+                self._next_id = None  # another process may have taken the next id
+            return super().insert(document)
+
+    def insert_multiple(self, documents) -> list[int]:
+        storage: LogStorage = self._storage  # type: ignore[assignment]
+        with storage.lock:
+            if storage.refresh():
+                self._next_id = None
+            return super().insert_multiple(documents)
 
     def _update_table(self, updater) -> None:
         storage: LogStorage = self._storage  # type: ignore[assignment]
