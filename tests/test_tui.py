@@ -90,9 +90,7 @@ async def test_a_whole_session():
 async def test_enter_in_the_answer_is_a_new_line_never_a_submit():
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await _to_drill(pilot)
         await type_text(pilot, "抓学习\n\n")  # an IME confirming a candidate sends Enter
         await pilot.pause()
         assert isinstance(app.screen, DrillScreen) and app.session.answered == []
@@ -102,9 +100,7 @@ async def test_enter_in_the_answer_is_a_new_line_never_a_submit():
 async def test_a_hint_shows_the_first_character_and_caps_the_rating():
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await _to_drill(pilot)
         card = app.session.current
         await pilot.press("f2")
         await pilot.pause()
@@ -147,9 +143,7 @@ async def test_deck_text_that_looks_like_markup_is_shown_literally(tmp_path):
 async def test_answers_are_kept_when_the_app_is_closed_mid_session():
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await _to_drill(pilot)
         for _ in range(2):
             await answer(pilot, "、".join(app.session.current.answer))
             await pilot.press("enter")
