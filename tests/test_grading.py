@@ -240,6 +240,13 @@ def test_a_long_item_allows_a_few_slips_as_close():
     assert g.items[0].verdict == MISSING
 
 
+def test_an_unbroken_half_of_a_long_item_is_close_but_not_of_a_short_one():
+    g = grade(SAN_ZHUA, "抓学习、抓执行、抓效能")
+    assert verdicts(g) == [CLOSE] * 3 and g.verdict == PARTIAL
+    assert grade(SAN_ZHUA, "学习、执行、效能").verdict == WRONG  # a third of each is not half
+    assert grade(["党建强渝"], "党建").verdict == WRONG
+
+
 # --- what is wrong --------------------------------------------------------
 
 

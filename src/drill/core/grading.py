@@ -73,6 +73,8 @@ OUT_OF_PLACE_CREDIT = 0.5
 # of its length: 1 in 6 (抓学习促提高) and 3 in 10 are close; half the
 # item wrong is not recalling it.
 CLOSE_ERROR_SHARE = 0.3
+# An unbroken half (or more) of a longer item — 抓学习 of 抓学习促提升 — is
+# recalled in part: close. Never for short items, where half is a guess.
 # Items this short are the formulation's key characters (党建强渝): one
 # slip is close, two are a different phrase.
 SHORT_ITEM = 4
@@ -685,6 +687,8 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
         allowed = max(1, int(size * CLOSE_ERROR_SHARE))
     if errors <= allowed:
         return CLOSE, CLOSE_CREDIT, f"{errors} character{'s' if errors > 1 else ''} off"
+    if size > SHORT_ITEM and len(seg) * 2 >= size and seg in nearest:
+        return CLOSE, CLOSE_CREDIT, "only part of the item"
     return MISSING, 0.0, "too far from the item"
 
 
