@@ -128,6 +128,8 @@ _TAIL_WORD = re.compile(r"(?:等等|以及|等|和|及|与)$")
 _HEADING = re.compile(r"^[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{0,3}(?:[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{1,3})?$")
 _MARKER_ONLY = re.compile(r"^(?:[一二三四五六七八九十\d]{1,3}|第?[一二三四五六七八九十\d]{1,3}[是要个点条项]?"
                           r"|[\u2460-\u2473\u2776-\u277f]|首先|其次|再次|然后|最后|另外)$")
+# Letters, digits and CJK characters (str.isalnum), %, and the point of a decimal number.
+_CONTENT_RUN = re.compile(r"(?:[^\W_]|%|(?<=\d)\.(?=\d))+")
 _CN_NUM_CHAR = re.compile(r"[零〇一二两三四五六七八九十百千万亿]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 _CN_NUM_RUN = re.compile(r"(百分之)?([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二两三四五六七八九]+)?)")
@@ -266,8 +268,9 @@ def numerals(text: str) -> str:
 
 def _lower(text: str) -> str:
     """Lower case, character for character (a few letters grow under str.lower)."""
-    if text.isascii():
-        return text.lower()
+    low = text.lower()
+    if len(low) == len(text):
+        return low
     return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
 
 
@@ -280,6 +283,7 @@ def _decimal_point(text: str, i: int) -> bool:
     return text[i] == "." and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
 
+@lru_cache(maxsize=4096)
 def key(text: str) -> str:
     """The form compared: folded, lower case, content characters only, numerals as digits."""
     folded = _lower(fold(text))
@@ -318,22 +322,30 @@ def _read(answer: str, limit: int) -> tuple[_Answer, str]:
                     answer, overflow = answer[:i], answer[i:]
                     break
     folded = _lower(fold(answer))
-    chars: list[str] = []
+    runs: list[str] = []
     where: list[int] = []
     cuts: set[int] = set()
     colon_cuts: set[int] = set()
-    for i, ch in enumerate(folded):
-        if _is_content(ch) or _decimal_point(folded, i):
-            chars.append(ch)
-            where.append(i)
-        elif ch in _SEPARATORS or ch.isspace() or unicodedata.category(ch) == "Cc":
-            cuts.add(len(chars))
-            if ch == ":":
-                colon_cuts.add(len(chars))
-    return _Answer(answer, "".join(chars), where, cuts, colon_cuts), overflow
+    count = done = 0
+    for m in _CONTENT_RUN.finditer(folded):
+        _gap(folded[done:m.start()], count, cuts, colon_cuts)
+        runs.append(m.group())
+        where.extend(range(m.start(), m.end()))
+        count += m.end() - m.start()
+        done = m.end()
+    _gap(folded[done:], count, cuts, colon_cuts)
+    return _Answer(answer, "".join(runs), where, cuts, colon_cuts), overflow
 
 
-@dataclass
+def _gap(gap: str, at: int, cuts: set[int], colon_cuts: set[int]) -> None:
+    """What lies between two runs of content: a cut if any of it separates items."""
+    if gap and any(ch in _SEPARATORS or ch.isspace() or unicodedata.category(ch) == "Cc" for ch in gap):
+        cuts.add(at)
+        if ":" in gap:
+            colon_cuts.add(at)
+
+
+@dataclass(frozen=True)
 class _Item:
     text: str
     variants: tuple[str, ...]  # the key, then the key without the shared prefix/suffix
@@ -375,6 +387,23 @@ def _owners(expected: tuple[str, ...]) -> dict[str, int]:
                 shared.add(v)
             owner[v] = r
     return {v: r for v, r in owner.items() if v not in shared}
+
+
+def _exact_edges(ans: _Answer, expected: tuple[str, ...]) -> set[int]:
+    """The edges of the pieces (between separators) typed exactly as a whole item.
+
+    Not as an item less the part all items share: 谋就谋定 alone may be the
+    end of 保持…进取心，谋就谋定, typed with its comma.
+    """
+    items = _items(expected)
+    whole = {item.variants[0] for item in items}
+    n = len(ans.chars)
+    cuts = sorted({0, n} | {c for c in ans.cuts if 0 < c < n})
+    edges: set[int] = set()
+    for a, b in zip(cuts, cuts[1:]):
+        if _seg_key(ans.chars[a:b], items) in whole:
+            edges.update((a, b))
+    return edges
 
 
 def _plain_spans(ans: _Answer, expected: tuple[str, ...]) -> list[tuple[int, int]] | None:
@@ -452,13 +481,37 @@ def _trim(seg: str, items: tuple[_Item, ...]) -> tuple[int, int]:
     if m and m.end() < end and not _starts_any(m.group(0), items):
         start = m.end()
     m = _TAIL_WORD.search(seg, start)
-    if m and m.start() > start and not any(v.endswith(m.group(0)) for item in items for v in item.variants):
+    if m and m.start() > start and m.group(0) not in _ends(items):
         end = m.start()
     return start, end
 
 
 def _starts_any(text: str, items: tuple[_Item, ...]) -> bool:
-    return any(v.startswith(text) for item in items for v in item.variants)
+    return text in _starts(items)
+
+
+# What the items begin and end with (up to 5 characters, the longest marker), worked out once per framework.
+_EDGES: dict[int, tuple[tuple, frozenset[str], frozenset[str]]] = {}
+
+
+def _edges(items: tuple[_Item, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    got = _EDGES.get(id(items))
+    if got is None or got[0] is not items:
+        variants = [v for item in items for v in item.variants]
+        starts = frozenset(v[:n] for v in variants for n in range(1, 6))
+        ends = frozenset(v[-n:] for v in variants for n in range(1, 6))
+        if len(_EDGES) > 512:
+            _EDGES.clear()
+        got = _EDGES[id(items)] = (items, starts, ends)
+    return got[1], got[2]
+
+
+def _starts(items: tuple[_Item, ...]) -> frozenset[str]:
+    return _edges(items)[0]
+
+
+def _ends(items: tuple[_Item, ...]) -> frozenset[str]:
+    return _edges(items)[1]
 
 
 def _boundaries(ans: _Answer, items: tuple[_Item, ...]) -> list[int]:
@@ -494,8 +547,13 @@ def _seg_key(raw: str, items: tuple[_Item, ...]) -> str:
     return numerals(raw[start:end])
 
 
-def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int]) -> list[tuple[int, int]]:
-    """Choose which runs between ``points`` are one segment (a dynamic programme)."""
+def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int],
+             hard: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+    """Choose which runs between ``points`` are one segment (a dynamic programme).
+
+    No segment spans a point in ``hard``: the edges of pieces typed exactly
+    as an item, which stay as they are.
+    """
     longest = max(len(item.variants[0]) for item in items)
     limit = int(longest * SEGMENT_SLACK) + 4
     cache: dict[tuple[int, int], float] = {}
@@ -516,7 +574,7 @@ def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int]) -> list[
         best[j] = best[j - 1] + gain(points[j - 1], points[j])
         back[j] = j - 1
         i = j - 2
-        while i >= 0 and points[j] - points[i] <= limit:
+        while i >= 0 and points[j] - points[i] <= limit and points[i + 1] not in hard:
             value = best[i] + gain(points[i], points[j])
             if value >= best[j] - 1e-9:  # a tie goes to the longer segment: fewer cuts
                 best[j] = value
@@ -748,7 +806,7 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
     items = _items(tuple(expected))
     spans = _plain_spans(ans, tuple(expected))
     if spans is None:
-        spans = _segment(ans, items, _boundaries(ans, items))
+        spans = _segment(ans, items, _boundaries(ans, items), _exact_edges(ans, tuple(expected)))
     segs = [_seg_key(ans.chars[a:b], items) for a, b in spans]
     # what the trainee sees as their item starts after its list marker
     shown = [(a + t[0], a + t[1]) for a, b in spans for t in [_trim(ans.chars[a:b], items)]]
