@@ -85,8 +85,10 @@ class DrillScreen(Screen):
             context.update(Text("\n".join(f"· {item}" for item in items)))
         else:
             context.update("")
-        self.query_one("#hint", Static).update("")
-        self.query_one("#source", Static).update("")
+        context.display = card.kind in ("cloze", "order") and bool(card.context or card.kind == "order")
+        for extra in ("#hint", "#source"):
+            self.query_one(extra, Static).update("")
+            self.query_one(extra, Static).display = False
         self.query_one("#feedback", Static).update("")
         self.query_one("#feedback-box").display = False
         area = self.query_one(AnswerArea)
@@ -134,7 +136,9 @@ class DrillScreen(Screen):
 
     def action_hint(self) -> None:
         shown = self.session.hint()
-        self.query_one("#hint", Static).update(Text(f"hint: {shown}", style="italic yellow"))
+        hint = self.query_one("#hint", Static)
+        hint.update(Text(f"hint: {shown}", style="italic yellow"))
+        hint.display = True
 
     def action_source(self) -> None:
         card = self.session.current
@@ -142,6 +146,7 @@ class DrillScreen(Screen):
             return
         self.source_shown = not self.source_shown
         quote = getattr(self.app, "quote_for", lambda c: "")(card)
+        self.query_one("#source", Static).display = self.source_shown
         self.query_one("#source", Static).update(
             Text(f"source: {quote or '(no quote recorded)'}", style="dim") if self.source_shown else "")
 
