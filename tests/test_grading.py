@@ -245,6 +245,16 @@ def test_an_unbroken_half_of_a_long_item_is_close_but_not_of_a_short_one():
     assert verdicts(g) == [CLOSE] * 3 and g.verdict == PARTIAL
     assert grade(SAN_ZHUA, "学习、执行、效能").verdict == WRONG  # a third of each is not half
     assert grade(["党建强渝"], "党建").verdict == WRONG
+    g = grade(["项目就是题目", "现场就是考场"], "项目题目、现场考场")  # 就是 left out of each
+    assert verdicts(g) == [CLOSE, CLOSE]
+
+
+def test_latin_letters_in_a_chinese_answer_are_listed_but_cost_nothing():
+    g = grade(SAN_ZHUA, "[bold]抓学习促提升[/bold]、抓执行促落实、抓效能促发展")
+    assert g.extra == ["bold", "bold"] and g.verdict == CORRECT
+    # where the items have Latin letters, Latin extras are real extras
+    g = grade(["GDP翻一番", "CPI稳定"], "GDP翻一番、CPI稳定、PPI")
+    assert g.extra == ["PPI"] and g.verdict == PARTIAL
 
 
 # --- what is wrong --------------------------------------------------------

@@ -73,8 +73,9 @@ OUT_OF_PLACE_CREDIT = 0.5
 # of its length: 1 in 6 (抓学习促提高) and 3 in 10 are close; half the
 # item wrong is not recalling it.
 CLOSE_ERROR_SHARE = 0.3
-# An unbroken half (or more) of a longer item — 抓学习 of 抓学习促提升 — is
-# recalled in part: close. Never for short items, where half is a guess.
+# Half a longer item or more, its characters in their order — 抓学习 of
+# 抓学习促提升, 项目题目 of 项目就是题目 — is recalled in part: close.
+# Never for short items, where half is a guess.
 # Items this short are the formulation's key characters (党建强渝): one
 # slip is close, two are a different phrase.
 SHORT_ITEM = 4
@@ -745,9 +746,15 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
         allowed = max(1, int(size * CLOSE_ERROR_SHARE))
     if errors <= allowed:
         return CLOSE, CLOSE_CREDIT, f"{errors} character{'s' if errors > 1 else ''} off"
-    if size > SHORT_ITEM and len(seg) * 2 >= size and seg in nearest:
+    if size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest):
         return CLOSE, CLOSE_CREDIT, "only part of the item"
     return MISSING, 0.0, "too far from the item"
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """Are the characters of ``short`` in ``long``, in the same order?"""
+    chars = iter(long)
+    return all(ch in chars for ch in short)
 
 
 def _in_order(positions: list[tuple[int, int]]) -> set[int]:
@@ -844,6 +851,9 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
                 res.note = (res.note + "; " if res.note else "") + f"belongs in place {r + 1}"
 
     ignore_keys = {key(x) for x in ignore if key(x)}
+    # Latin letters in an answer of Chinese items (a pasted [bold], an IME left
+    # in English mode) are listed as extra but cost nothing.
+    latin_noise = not any(ch.isascii() and ch.isalpha() for item in items for ch in item.variants[0])
     extra: list[str] = []
     penalised = 0
     run: list[int] = []  # neighbouring unused spans with no separator between them
@@ -860,7 +870,7 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
         if a == 0 and (b in ans.colon_cuts or _HEADING.match(ans.chars[a:b])):
             return  # a heading: 三抓三促：… or 三抓三促 …
         extra.append(_original(ans, a, b))
-        if len(k) >= EXTRA_MIN_CHARS:
+        if len(k) >= EXTRA_MIN_CHARS and not (latin_noise and k.isascii() and k.isalpha()):
             penalised += 1
 
     for c, (a, _) in enumerate(spans):
