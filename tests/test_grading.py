@@ -295,6 +295,19 @@ def test_a_repeated_item_is_extra():
     assert verdicts(g) == [CORRECT, MISSING, MISSING]
 
 
+def test_an_item_given_twice_is_listed_but_not_counted_against():
+    g = grade(SAN_ZHUA, "抓学习促提升、抓执行促落实、抓效能促发展、抓学习促提升")
+    assert g.extra == ["抓学习促提升"] and g.verdict == CORRECT
+
+
+def test_words_around_an_item_are_cut_off_and_words_of_the_prompt_cost_nothing():
+    g = grade(["抓学习促提升"], "乱写抓学习促提升")
+    assert g.items[0].verdict == CORRECT and g.extra == ["乱写"] and g.verdict == PARTIAL
+    # a cloze's own context typed around the item is not extra
+    g = grade(["抓学习促提升"], "坚持抓学习促提升", ignore=["一是坚持", "，推动工作落实"])
+    assert g.verdict == CORRECT
+
+
 def test_the_name_written_as_a_heading_is_not_extra():
     assert grade(SAN_ZHUA, "三抓三促 抓学习促提升、抓执行促落实、抓效能促发展",
                  ignore=["三抓三促"]).verdict == CORRECT

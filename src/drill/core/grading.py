@@ -98,6 +98,9 @@ LOCATE_MIN = 60.0
 # where that finds a whole item, never to chip a wrong character off one
 # (党建强区 stays one piece, and close, rather than 党建强 + 区).
 CUT_COST = 1.0
+# A segment that is exactly an item is worth a little more: 坚持抓学习促提升
+# is cut into 坚持 + the item, where the sums would otherwise tie.
+EXACT_BONUS = 0.5
 # A segment longer than this many times the longest item (plus slack) is
 # never tried as one item: it bounds the alignment's work on long answers.
 SEGMENT_SLACK = 1.5
@@ -557,12 +560,14 @@ def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int],
     """
     longest = max(len(item.variants[0]) for item in items)
     limit = int(longest * SEGMENT_SLACK) + 4
+    exact = {v for item in items for v in item.variants}
     cache: dict[tuple[int, int], float] = {}
 
     def gain(a: int, b: int) -> float:
         got = cache.get((a, b))
         if got is None:
-            got = _best_worth(_seg_key(ans.chars[a:b], items), items)
+            seg = _seg_key(ans.chars[a:b], items)
+            got = _best_worth(seg, items) + (EXACT_BONUS if seg in exact else 0.0)
             if a > 0 and a not in ans.cuts:
                 got -= CUT_COST
             cache[(a, b)] = got
@@ -794,8 +799,8 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
           ignore: tuple[str, ...] | list[str] = (), others: tuple[str, ...] | list[str] = ()) -> Grade:
     """Grade ``answer`` against ``expected``.
 
-    ``ignore``: text the trainee may write without it counting as extra
-    (the framework's name, written as a heading). ``others``: the other
+    ``ignore``: text the trainee may write, or any part of it, without it
+    counting as extra (the framework's name as a heading, a cloze's context). ``others``: the other
     items of the framework, for a card that asks for one of them: typing
     a sibling is wrong, however close it looks.
     """
@@ -851,6 +856,7 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
                 res.note = (res.note + "; " if res.note else "") + f"belongs in place {r + 1}"
 
     ignore_keys = {key(x) for x in ignore if key(x)}
+    recalled_keys = {segs[c] for r, c in enumerate(chosen) if c >= 0 and results[r].credit > 0}
     # Latin letters in an answer of Chinese items (a pasted [bold], an IME left
     # in English mode) are listed as extra but cost nothing.
     latin_noise = not any(ch.isascii() and ch.isalpha() for item in items for ch in item.variants[0])
@@ -864,13 +870,14 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
             return
         a, b = spans[run[0]][0], spans[run[-1]][1]
         run.clear()
-        k = numerals(ans.chars[a:b])
-        if _MARKER_ONLY.match(ans.chars[a:b]) or k in ignore_keys:
-            return
+        k = _seg_key(ans.chars[a:b], items)
+        if _MARKER_ONLY.match(ans.chars[a:b]) or any(k in ig for ig in ignore_keys):
+            return  # a list marker, or words of the prompt (its name, a cloze's context)
         if a == 0 and (b in ans.colon_cuts or _HEADING.match(ans.chars[a:b])):
             return  # a heading: 三抓三促：… or 三抓三促 …
         extra.append(_original(ans, a, b))
-        if len(k) >= EXTRA_MIN_CHARS and not (latin_noise and k.isascii() and k.isalpha()):
+        repeat = k in recalled_keys  # an item given twice is listed, not counted against
+        if len(k) >= EXTRA_MIN_CHARS and not repeat and not (latin_noise and k.isascii() and k.isalpha()):
             penalised += 1
 
     for c, (a, _) in enumerate(spans):

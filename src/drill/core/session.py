@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from drill.core.deck import Card
+from drill.core.deck import BLANK, Card
 from drill.core.grading import CORRECT, WRONG, Grade, grade
 
 
@@ -118,7 +118,10 @@ class Session:
         if card is None:
             raise IndexError("the session is over")
         seconds = max(0.0, self.clock() - self._shown_at)
-        ignore = [card.prompt.split("：", 1)[0]] if card.kind in ("recall", "order") else []
+        # the prompt's own words may be typed around the answer without counting as extra
+        ignore = [card.prompt.split("：", 1)[0]]
+        if card.kind == "cloze":
+            ignore += [part for part in card.context.split(BLANK) if part.strip()]
         result = grade(card.answer, typed, card.ordered, ignore=ignore, others=card.others)
         answered = Answered(card, typed, result, seconds, self.hints)
         if self.recorder is not None:
