@@ -410,3 +410,60 @@ def test_two_stores_opened_together_both_keep_their_writes():
     assert sorted(r["card"] for r in again.reviews()) == sorted(c.id for c in cards[:3])
     assert sum(d["reviews"] for d in again.day_docs()) == 3
     assert all(again.card_state(c.id)["reps"] == 1 for c in cards[:3])
+
+
+def test_a_class_report_names_each_decks_own_weakest_items(drill_home, capsys):
+    import json
+
+    first, second = deck(), decks.load(DECKS / "002_6e9bd13a59433aa3.toml")
+    store = Store.open("lin")
+    # eleven items of the first deck missed twice, then one item of the second missed once in two:
+    # the second deck's item is not among the trainee's ten weakest, but it is its deck's weakest
+    now = T0
+    for card in recall_cards(first)[:6]:
+        for _ in range(2):
+            store.record(answer(card, typed="不知道"), now=now)
+            now += 60
+    weak_card = recall_cards(second)[0]
+    store.record(answer(weak_card, typed="不知道"), now=now)
+    store.record(answer(weak_card), now=now + 60)
+    overall = stats.compute(store, [first, second], now=now + 120)
+    assert len(overall.weakest_items) == stats.WEAKEST
+    assert all(w.deck == first.id for w in overall.weakest_items)
+    assert cli.main(["--decks", str(DECKS), "report", str(drill_home), "--json"]) == 0
+    rows = {row["deck"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    # equally weak items come in the order of their text
+    assert rows[second.id]["weakest_items"] == sorted(weak_card.answer)[:stats.WEAKEST_PER_DECK]
+    assert len(rows[first.id]["weakest_items"]) == stats.WEAKEST_PER_DECK
+    assert all(isinstance(item, str) for item in rows[first.id]["weakest_items"])
+
+
+def test_settings_change_the_queue_and_the_schedule(drill_home, capsys):
+    import json
+
+    d = deck()
+    assert cli.main(["settings", "--user", "lin", "--json"]) == 0  # nothing stored yet: the defaults
+    assert json.loads(capsys.readouterr().out) == {"user": "lin", "desired_retention": 0.9, "new_per_day": 20}
+    assert not store_dir("lin").exists()  # showing writes nothing
+    assert cli.main(["settings", "--user", "lin", "--new-per-day", "3", "--retention", "0.8"]) == 0
+    assert "0.8" in capsys.readouterr().out
+    store = Store.open("lin")
+    assert store.settings == scheduler.Settings(desired_retention=0.8, new_per_day=3)
+    assert len(store.queue([d], now=T0)) == 3
+    # a lower desired retention gives a longer interval for the same answers
+    card = recall_cards(d)[0]
+    other = Store.open("kim")
+    for s in (store, other):
+        s.record(answer(card, seconds=good_seconds(card)), now=T0)
+        s.record(answer(card, seconds=good_seconds(card)), now=s.card_state(card.id)["due"] + 60)
+    assert store.card_state(card.id)["due"] > other.card_state(card.id)["due"]
+
+
+@pytest.mark.parametrize("args", [["--retention", "2"], ["--retention", "x"], ["--new-per-day", "-3"],
+                                  ["--new-per-day", "5000"]])
+def test_settings_out_of_range_are_refused_and_nothing_is_written(args, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["settings", "--user", "lin", *args])
+    assert exc.value.code == 2
+    assert "error:" in capsys.readouterr().err
+    assert not store_dir("lin").exists()

@@ -61,6 +61,18 @@ def _parser() -> argparse.ArgumentParser:
                        help="whose stats (default: the last trainee who drilled here)")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
 
+    settings = sub.add_parser("settings", help="show or change a trainee's scheduling settings",
+                              description="Desired retention (the share of reviews fsrs aims to have "
+                                          "answered correctly) and new cards per day. With no option, "
+                                          "shows them.")
+    settings.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
+                          help="whose settings (default: the last trainee who drilled here)")
+    settings.add_argument("--retention", metavar="R", type=_retention,
+                          help="desired retention, from 0.70 to 0.99 (default 0.9)")
+    settings.add_argument("--new-per-day", metavar="N", type=_new_per_day,
+                          help="new cards a day, from 0 to 1000 (default 20)")
+    settings.add_argument("--json", action="store_true", help="print the settings as one JSON object")
+
     report = sub.add_parser("report", help="a class report across trainees' progress stores",
                             description="One row per trainee per deck: reviews, retention, mastery, "
                                         "last active, weakest items. Each store is read, never written.")
@@ -78,6 +90,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _retention(text: str) -> float:
+    from drill.core.scheduler import RETENTION_RANGE
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    low, high = RETENTION_RANGE
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a retention from {low} to {high}")
+    return value
+
+
+def _new_per_day(text: str) -> int:
+    from drill.core.scheduler import NEW_PER_DAY_MAX
+
+    if not text.strip().isdigit() or int(text) > NEW_PER_DAY_MAX:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 0 to {NEW_PER_DAY_MAX}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -88,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             return _extract(args)
         if args.command == "stats":
             return _stats(args)
+        if args.command == "settings":
+            return _settings(args)
         if args.command == "report":
             return _report(args)
         if args.command == "grade":
@@ -165,8 +200,9 @@ def _known_decks(args) -> list:
     return found
 
 
-def _stats(args) -> int:
-    from drill.core import stats, store
+def _trainee(args) -> str:
+    """The trainee a command is about: --user, else the last one who drilled here."""
+    from drill.core import store
 
     user = getattr(args, "user", None) or store.last_profile()
     if not user:
@@ -176,6 +212,40 @@ def _stats(args) -> int:
                              if not names else "several trainees drill here; say which with --user NAME",
                              store.progress_dir())
         user = names[0]
+    return user
+
+
+def _settings(args) -> int:
+    from drill.core import scheduler, store
+
+    user = _trainee(args)
+    folder = store.store_dir(user)
+    if args.retention is None and args.new_per_day is None:
+        if (folder / store.TRAINEE_FILE).is_file():
+            current = store.Store.open_readonly(folder).settings
+        else:
+            current = scheduler.Settings()
+    else:
+        opened = store.Store.open(user)
+        current = opened.settings
+        if args.retention is not None:
+            current.desired_retention = args.retention
+        if args.new_per_day is not None:
+            current.new_per_day = args.new_per_day
+        opened.set_settings(current)
+        opened.close()
+    if args.json:
+        print(json.dumps({"user": user, **current.as_json()}, ensure_ascii=False))
+    else:
+        print(f"{user}: desired retention {current.desired_retention:g}, "
+              f"{current.new_per_day} new cards a day")
+    return EXIT_OK
+
+
+def _stats(args) -> int:
+    from drill.core import stats, store
+
+    user = _trainee(args)
     folder = store.store_dir(user)
     if not (folder / store.TRAINEE_FILE).is_file():
         raise DrillError(f"no progress for {user!r} yet", folder)
@@ -252,18 +322,17 @@ def _report(args) -> int:
             for deck in result.decks:
                 if not deck.seen:
                     continue
-                weak = [w.name for w in result.weakest_items if w.deck == deck.deck][:3]
                 rows.append({"trainee": result.user, "deck": deck.deck, "title": deck.title,
                              "reviews": deck.reviews, "retention": round(deck.retention, 4),
                              "mastery": round(deck.mastery, 4), "last_active": deck.last_active,
-                             "weakest_items": " / ".join(weak)})
+                             "weakest_items": deck.weakest_items})
     if args.csv:
         out = Path(args.csv)
         try:
             with open(out, "w", newline="", encoding="utf-8-sig") as fh:
                 writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS)
                 writer.writeheader()
-                writer.writerows(rows)
+                writer.writerows({**row, "weakest_items": " / ".join(row["weakest_items"])} for row in rows)
         except OSError as exc:
             raise DrillError(f"cannot write the report: {exc.strerror}", out) from None
         _note(f"wrote {out}: {len(rows)} rows")
@@ -274,7 +343,7 @@ def _report(args) -> int:
         for row in rows:
             print(f"{row['trainee']}\t{row['title']}\t{row['reviews']} reviews\t"
                   f"retention {row['retention']:.0%}\tmastery {row['mastery']:.0%}\t"
-                  f"last {row['last_active']}\t{row['weakest_items']}")
+                  f"last {row['last_active']}\t{' / '.join(row['weakest_items'])}")
     return status
 
 

@@ -49,6 +49,13 @@ HARD_MIN_SCORE = 0.5
 MASTERED_DAYS = 21.0
 
 
+# The settings a trainee may choose. Below 0.7 fsrs's intervals grow so long
+# that most of a deck is forgotten between reviews; above 0.99 they stay a
+# day or two for ever.
+RETENTION_RANGE = (0.7, 0.99)
+NEW_PER_DAY_MAX = 1000
+
+
 @dataclass
 class Settings:
     desired_retention: float = 0.9
@@ -62,10 +69,11 @@ class Settings:
         raw = raw or {}
         out = cls()
         retention = raw.get("desired_retention")
-        if isinstance(retention, int | float) and 0.7 <= retention <= 0.99:
+        low, high = RETENTION_RANGE
+        if isinstance(retention, int | float) and low <= retention <= high:
             out.desired_retention = float(retention)
         per_day = raw.get("new_per_day")
-        if isinstance(per_day, int) and not isinstance(per_day, bool) and 0 <= per_day <= 1000:
+        if isinstance(per_day, int) and not isinstance(per_day, bool) and 0 <= per_day <= NEW_PER_DAY_MAX:
             out.new_per_day = per_day
         return out
 

@@ -14,6 +14,8 @@ from drill.core.scheduler import MASTERED_DAYS
 
 FORECAST_DAYS = 30
 WEAKEST = 10
+# A deck's row in a class report names this many of its weakest items.
+WEAKEST_PER_DECK = 3
 # A framework or item needs this many answers before it can be called weak.
 WEAK_MIN_SEEN = 2
 
@@ -28,6 +30,7 @@ class DeckStats:
     reviews: int
     passed: int
     last_active: str  # ISO date, "" if never
+    weakest_items: list[str] = field(default_factory=list)  # the deck's own, weakest first
 
     @property
     def mastery(self) -> float:
@@ -126,11 +129,15 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
         if decks is None:
             ds.cards = ds.seen
 
-    weak_items = [Weak(d["deck"], d["fw"], d["item"], d["seen"], d["missed"]) for d in store.item_docs()
-                  if d["seen"] >= WEAK_MIN_SEEN and d["missed"] > 0
-                  and (decks is None or d["deck"] in titles)]
-    weak_fws = [w for w in per_fw.values() if w.seen >= WEAK_MIN_SEEN and w.missed > 0]
     by_weakness = lambda w: (-w.miss_rate, -w.missed, w.name)  # noqa: E731
+    weak_items = sorted((Weak(d["deck"], d["fw"], d["item"], d["seen"], d["missed"]) for d in store.item_docs()
+                         if d["seen"] >= WEAK_MIN_SEEN and d["missed"] > 0
+                         and (decks is None or d["deck"] in titles)), key=by_weakness)
+    for weak in weak_items:
+        ds = per_deck.get(weak.deck)
+        if ds is not None and len(ds.weakest_items) < WEAKEST_PER_DECK:
+            ds.weakest_items.append(weak.name)
+    weak_fws = [w for w in per_fw.values() if w.seen >= WEAK_MIN_SEEN and w.missed > 0]
     return Stats(
         user=store.name,
         reviews=reviews,
@@ -142,7 +149,7 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
         forecast=forecast,
         decks=sorted(per_deck.values(), key=lambda d: d.title),
         weakest_frameworks=sorted(weak_fws, key=by_weakness)[:WEAKEST],
-        weakest_items=sorted(weak_items, key=by_weakness)[:WEAKEST],
+        weakest_items=weak_items[:WEAKEST],
     )
 
 
