@@ -296,7 +296,7 @@ def _sniff(text: str, path: Path) -> str:
 
 def _records(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]]]:
     """(first line, cells) for each record; a record may span lines."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records, line = [], 1
     while True:
         try:
@@ -304,7 +304,12 @@ def _records(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]
         except StopIteration:
             return records
         except csv.Error as exc:
-            raise DrillError(f"not a readable CSV file: {exc}", path, line) from None
+            reason = str(exc)
+            if "end of data" in reason:
+                reason = 'a quoted cell is not closed (a " is missing)'
+            elif "expected after" in reason:
+                reason = 'text after the closing " of a quoted cell (write a " inside a quoted cell as "")'
+            raise DrillError(f"cannot read the row: {reason}", path, line) from None
         records.append((line, cells))
         line = reader.line_num + 1
 
@@ -348,7 +353,7 @@ def read_table(path: str | Path, deck_path: Path | None = None) -> Imported:
     if not rows:
         raise DrillError("no frameworks: nothing below the header row", path, header_line)
 
-    source = meta.get("source", "").strip()
+    source = written = meta.get("source", "").strip()
     source_text = None
     if source:
         src = Path(source)
@@ -371,7 +376,7 @@ def read_table(path: str | Path, deck_path: Path | None = None) -> Imported:
         problems: list[str] = []
         fw = _row(cells, header, problems)
         if fw is not None:
-            _content(fw, line, name, problems, result.warnings, source_text, source)
+            _content(fw, line, name, problems, result.warnings, source_text, written)
         if fw is not None and fw.id:
             if fw.id in ids:
                 problems.append(f"duplicate id '{fw.id}' (also at line {ids[fw.id]})")
