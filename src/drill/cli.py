@@ -416,7 +416,7 @@ def _deck_import(args) -> int:
         print(problem, file=sys.stderr)
     bad_lines = len({p.line for p in result.bad})
     if bad_lines and not args.skip_bad:
-        raise DrillError(f"{bad_lines} of {result.rows} rows are bad; nothing written "
+        raise DrillError(f"{bad_lines} of {result.rows} rows {'is' if bad_lines == 1 else 'are'} bad; nothing written "
                          "(fix them, or import the rest with --skip-bad)", args.table)
     deck = result.deck
     if not deck.frameworks:
@@ -425,7 +425,7 @@ def _deck_import(args) -> int:
         sys.stdout.write(decks.to_toml(deck))
     else:
         decks.save(deck, out)
-    skipped = f"; skipped {bad_lines} bad rows" if bad_lines else ""
+    skipped = f"; skipped {bad_lines} bad row{'s' if bad_lines != 1 else ''}" if bad_lines else ""
     _note(f"{'wrote ' + str(out) if out else 'read ' + args.table}: {len(deck.frameworks)} frameworks, "
           f"{len(deck.cards())} cards{skipped}")
     return EXIT_PROBLEMS if bad_lines else EXIT_OK
