@@ -414,6 +414,9 @@ def test_import_and_export_never_replace_a_file_without_force(tmp_path, capsys):
     assert code == 1
     assert_one_line_error(err, str(sheet), "--force")
     assert sheet.read_bytes() == before and not (tmp_path / "d.apkg").exists()
+    code, _, err = run(capsys, "deck", "export", str(out), "--csv", str(tmp_path), "--force")
+    assert code == 1
+    assert_one_line_error(err, str(tmp_path), "is a directory")
 
 
 def test_import_without_output_prints_the_deck(tmp_path, capsys):

@@ -393,6 +393,8 @@ def _deck_export(args, parser) -> int:
     deck = decks.load(args.deck)
     outs = [Path(p) for p in (args.anki, args.csv) if p]
     for out in outs:
+        if out.is_dir():
+            raise DrillError("is a directory; give the name of the file to write", out)
         if out.exists() and not args.force:
             raise DrillError("the file exists; use --force to replace it", out)
     if args.anki:
