@@ -81,12 +81,33 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--csv", metavar="OUT", help="also write the rows as CSV to OUT")
     report.add_argument("--json", action="store_true", help="print the rows as JSON lines")
 
-    deck = sub.add_parser("deck", help="check or show deck files")
+    deck = sub.add_parser("deck", help="check, show, export or import deck files")
     deck_sub = deck.add_subparsers(dest="deck_command", metavar="ACTION", required=True)
     chk = deck_sub.add_parser("check", help="validate decks; print every problem as FILE:LINE: message")
     chk.add_argument("decks", nargs="+", metavar="DECK")
     show = deck_sub.add_parser("show", help="print a deck's frameworks and the cards they make")
     show.add_argument("deck", metavar="DECK")
+    exp = deck_sub.add_parser("export", help="write a deck as an Anki package or a spreadsheet",
+                              description="Write a deck as an Anki package (one note per card; "
+                                          "re-importing updates the notes) and/or as CSV or TSV, "
+                                          "one framework per row.")
+    exp.add_argument("deck", metavar="DECK")
+    exp.add_argument("--anki", metavar="OUT.apkg", help="write an Anki package")
+    exp.add_argument("--csv", metavar="OUT.csv",
+                     help="write a spreadsheet: CSV (UTF-8 with BOM, for Excel), or TSV for a .tsv name")
+    exp.add_argument("--force", action="store_true", help="replace existing files")
+    imp = deck_sub.add_parser("import", help="read a spreadsheet (CSV or TSV) of frameworks as a deck",
+                              description="Read a sheet with one framework per row (columns id, kind, "
+                                          "name, items, ordered, tags, note, quote, start, end; items "
+                                          "separated by 、) and write it as a deck. Every bad row is "
+                                          "reported as FILE:LINE: message, and nothing is written "
+                                          "unless --skip-bad is given.")
+    imp.add_argument("table", metavar="FILE.csv|FILE.tsv")
+    imp.add_argument("-o", "--output", metavar="DECK.toml",
+                     help="write the deck here (default: print it)")
+    imp.add_argument("--skip-bad", action="store_true",
+                     help="import the good rows even if some are bad (they are still reported)")
+    imp.add_argument("--force", action="store_true", help="replace an existing deck file")
     return parser
 
 
@@ -130,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "deck":
             if args.deck_command == "check":
                 return _deck_check(args)
+            if args.deck_command == "export":
+                return _deck_export(args, parser)
+            if args.deck_command == "import":
+                return _deck_import(args)
             return _deck_show(args)
         if args.list or not (sys.stdin.isatty() and sys.stdout.isatty()):
             return _list_decks(args)
@@ -426,6 +451,55 @@ def _deck_show(args) -> int:
     kinds = {k: sum(1 for c in cards if c.kind == k) for k in decks.CARD_KINDS}
     print(f"\n{len(cards)} cards: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
     return EXIT_OK
+
+
+def _deck_export(args, parser) -> int:
+    from drill.core import deck as decks
+    from drill.core import share
+
+    if not args.anki and not args.csv:
+        parser.error("deck export: say what to write, with --anki OUT.apkg and/or --csv OUT.csv")
+    deck = decks.load(args.deck)
+    outs = [Path(p) for p in (args.anki, args.csv) if p]
+    for out in outs:
+        if out.is_dir():
+            raise DrillError("is a directory; give the name of the file to write", out)
+        if out.exists() and not args.force:
+            raise DrillError("the file exists; use --force to replace it", out)
+    if args.anki:
+        notes = share.export_anki(deck, args.anki)
+        _note(f"wrote {args.anki}: {notes} notes, one per card, for Anki")
+    if args.csv:
+        rows = share.export_table(deck, args.csv)
+        _note(f"wrote {args.csv}: {rows} frameworks, one per row")
+    return EXIT_OK
+
+
+def _deck_import(args) -> int:
+    from drill.core import deck as decks
+    from drill.core import share
+
+    out = Path(args.output) if args.output else None
+    if out is not None and out.exists() and not args.force:
+        raise DrillError("the deck exists; use --force to replace it (it may hold an instructor's edits)", out)
+    result = share.read_table(args.table, out)
+    for problem in result.bad + result.warnings:
+        print(problem, file=sys.stderr)
+    bad_lines = len({p.line for p in result.bad})
+    if bad_lines and not args.skip_bad:
+        raise DrillError(f"{bad_lines} of {result.rows} rows {'is' if bad_lines == 1 else 'are'} bad; nothing written "
+                         "(fix them, or import the rest with --skip-bad)", args.table)
+    deck = result.deck
+    if not deck.frameworks:
+        raise DrillError("no good rows to import; nothing written", args.table)
+    if out is None:
+        sys.stdout.write(decks.to_toml(deck))
+    else:
+        decks.save(deck, out)
+    skipped = f"; skipped {bad_lines} bad row{'s' if bad_lines != 1 else ''}" if bad_lines else ""
+    _note(f"{'wrote ' + str(out) if out else 'read ' + args.table}: {len(deck.frameworks)} frameworks, "
+          f"{len(deck.cards())} cards{skipped}")
+    return EXIT_PROBLEMS if bad_lines else EXIT_OK
 
 
 def _open_app(args) -> int:

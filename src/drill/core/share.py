@@ -1,0 +1,492 @@
+"""Sharing decks: an Anki package for trainees who use Anki, and a
+spreadsheet (CSV or TSV) that instructors can write and edit by hand.
+
+The Anki package carries the deck's own cards (:meth:`Deck.cards`): recall,
+name-the-abbreviation and put-in-order cards as notes of a "drill 提法"
+note type, cloze cards as notes of a "drill 提法 填空" cloze note type.
+Every id in it is derived, never random: the note types have fixed ids,
+the Anki deck's id comes from the drill deck's id and each note's guid from
+the deck's id and the card's id, so importing a re-exported deck updates
+the notes already in Anki instead of adding copies. Every field is
+HTML-escaped: what the deck says is what Anki shows, markup included.
+
+The spreadsheet has one framework per row under a header naming the
+columns (:data:`COLUMNS`); rows above the header may give the deck's
+``title``, ``source``, ``encoding`` and ``note`` as ``key, value``. Items are
+separated by 、, or written one per line in the cell (which the export does
+when an item itself holds a 、). Reading a sheet reports every bad row with
+its line in the file and builds the deck from the good ones; the caller
+decides whether a sheet with bad rows may be imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import os
+import random
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drill.core.deck import BLANK, Card, Deck, Problem, _check_content
+from drill.core.errors import DrillError
+from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework, framework_id
+
+# --------------------------------------------------------------------------
+# Anki
+
+# Fixed ids: every drill deck shares the two note types, so a trainee's
+# Anki holds one "drill 提法" note type however many decks they import.
+_BASIC_MODEL = ("drill 提法", "drill/basic/1")
+_CLOZE_MODEL = ("drill 提法 填空", "drill/cloze/1")
+
+_CSS = """\
+.card { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;
+        font-size: 22px; text-align: left; color: black; background-color: white; }
+.prompt { font-weight: bold; }
+.context { margin-top: .6em; }
+.quote, .note { margin-top: .8em; font-size: 17px; color: #555; }
+.cloze { font-weight: bold; color: #0645ad; }
+.nightMode .card { color: #eee; background-color: #222; }
+.nightMode .quote, .nightMode .note { color: #aaa; }
+"""
+
+_BACK_EXTRA = ('{{#Quote}}<div class="quote">原文：{{Quote}}</div>{{/Quote}}'
+               '{{#Note}}<div class="note">{{Note}}</div>{{/Note}}')
+
+
+def anki_id(*parts: str) -> int:
+    """A stable Anki id for a note type or deck, in the range Anki and genanki expect."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return (1 << 30) + int(digest[:8], 16) % (1 << 30)
+
+
+def _models():
+    import genanki
+
+    basic = genanki.Model(
+        anki_id(_BASIC_MODEL[1]), _BASIC_MODEL[0],
+        fields=[{"name": "Prompt"}, {"name": "Context"}, {"name": "Answer"}, {"name": "Quote"},
+                {"name": "Note"}, {"name": "Card"}],
+        templates=[{
+            "name": "drill",
+            "qfmt": '<div class="prompt">{{Prompt}}</div>'
+                    '{{#Context}}<div class="context">{{Context}}</div>{{/Context}}',
+            "afmt": '{{FrontSide}}<hr id="answer"><div class="answer">{{Answer}}</div>' + _BACK_EXTRA,
+        }],
+        css=_CSS,
+    )
+    cloze = genanki.Model(
+        anki_id(_CLOZE_MODEL[1]), _CLOZE_MODEL[0],
+        fields=[{"name": "Text"}, {"name": "Prompt"}, {"name": "Answer"}, {"name": "Quote"},
+                {"name": "Note"}, {"name": "Card"}],
+        templates=[{
+            "name": "drill 填空",
+            "qfmt": '<div class="prompt">{{Prompt}}</div><div class="context">{{cloze:Text}}</div>',
+            "afmt": '<div class="prompt">{{Prompt}}</div><div class="context">{{cloze:Text}}</div>'
+                    + _BACK_EXTRA,
+        }],
+        css=_CSS,
+        model_type=genanki.Model.CLOZE,
+    )
+    return basic, cloze
+
+
+def _text(text: str) -> str:
+    """Plain text as an Anki field: shown literally, line breaks kept."""
+    return html.escape(text, quote=False).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _cloze_text(text: str) -> str:
+    """Plain text inside a cloze field: also hide the braces and colons
+    that Anki's cloze syntax ({{c1::…::hint}}) would read."""
+    return _text(text).replace("{", "&#123;").replace("}", "&#125;").replace(":", "&#58;")
+
+
+def _answer(items: list[str], ordered: bool) -> str:
+    if len(items) == 1:
+        return _text(items[0])
+    tag = "ol" if ordered else "ul"
+    return f"<{tag}>" + "".join(f"<li>{_text(item)}</li>" for item in items) + f"</{tag}>"
+
+
+def order_shown(card: Card) -> list[str]:
+    """The items of an order card as they are shown to be put in order:
+    shuffled, the same way every time (as the drill screen does)."""
+    items = list(card.answer)
+    random.Random(card.id).shuffle(items)
+    return items
+
+
+def cloze_text(card: Card) -> str:
+    """A cloze card's context as the Text of an Anki cloze note: the blank
+    becomes ``{{c1::item}}``, everything else is escaped."""
+    before, blank, after = card.context.partition(BLANK)
+    if not blank:  # no blank to fill: show the item in its list
+        before, after = "", ""
+    return f"{_cloze_text(before)}{{{{c1::{_cloze_text(card.answer[0])}}}}}{_cloze_text(after)}"
+
+
+def _tags(fw: Framework, card: Card) -> list[str]:
+    """Anki tags hold no spaces; the card's kind is a tag too (drill::cloze…)."""
+    tags = ["_".join(tag.split()) for tag in fw.tags if tag.strip()]
+    return [*dict.fromkeys(tags), f"drill::{card.kind}"]
+
+
+def anki_deck(deck: Deck):
+    """The deck as a genanki Deck: one note per card of the drill deck."""
+    import genanki
+
+    basic, cloze = _models()
+    out = genanki.Deck(anki_id("drill/deck", deck.id), deck.title)
+    frameworks = {fw.id: fw for fw in deck.frameworks}
+    for card in deck.cards():
+        fw = frameworks[card.framework]
+        guid = genanki.guid_for("drill", deck.id, card.id)
+        quote, note, card_id = _text(fw.quote), _text(fw.note), _text(f"{deck.id}/{card.id}")
+        if card.kind == "cloze":
+            fields = [cloze_text(card), _text(card.prompt), _text(card.answer[0]), quote, note, card_id]
+            model = cloze
+        else:
+            context = ""
+            if card.kind == "order":
+                context = _answer(order_shown(card), ordered=False)
+            fields = [_text(card.prompt), context, _answer(card.answer, card.ordered), quote, note, card_id]
+            model = basic
+        out.add_note(genanki.Note(model=model, fields=fields, tags=_tags(fw, card), guid=guid))
+    return out
+
+
+def export_anki(deck: Deck, out: str | Path, timestamp: float | None = None) -> int:
+    """Write the deck as an Anki package (.apkg); returns the number of notes.
+
+    ``timestamp`` is the notes' modification time (now by default): Anki
+    updates a note already in a collection only from a newer package."""
+    import genanki
+
+    package = anki_deck(deck)
+    _write_atomically(Path(out), lambda tmp: genanki.Package(package).write_to_file(tmp, timestamp))
+    return len(package.notes)
+
+
+def _write_atomically(path: Path, write) -> None:
+    """Call ``write(temp path)`` and move the result over ``path``: a failure
+    leaves the old file (or none), never half a file."""
+    path = Path(path)
+    if path.is_dir():
+        raise DrillError("is a directory", path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise DrillError(f"cannot write here: {exc.strerror or exc}", path) from None
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise DrillError(f"cannot write the file: {exc.strerror or exc}", path) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------
+# spreadsheets
+
+COLUMNS = ("id", "kind", "name", "items", "ordered", "tags", "note", "quote", "start", "end")
+REQUIRED_COLUMNS = ("kind", "name", "items")
+DECK_KEYS = ("title", "source", "encoding", "note")
+ITEM_SEPARATOR = "、"
+
+_TRUE = {"true", "yes", "y", "1", "是", "对", "√", "✓"}
+_FALSE = {"false", "no", "n", "0", "否", "不", "×", "✗"}
+_TAG_SPLIT = re.compile(r"[\s,，、;；]+")
+_LINE_SPLIT = re.compile(r"\r\n|\r|\n")
+
+
+def _delimiter_for(path: Path) -> str:
+    return "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+
+
+def _relative(target: Path, folder: Path) -> str:
+    """``target`` relative to ``folder``; absolute when they share no more than the root."""
+    target, folder = target.resolve(), folder.resolve()
+    try:
+        common = Path(os.path.commonpath([target, folder]))
+        rel = os.path.relpath(target, folder) if common != Path(common.anchor) else str(target)
+    except ValueError:  # another drive
+        rel = str(target)
+    return rel.replace("\\", "/")
+
+
+def items_cell(items: list[str]) -> str:
+    """Items joined by 、, or one per line when an item holds a 、 itself."""
+    if any(ITEM_SEPARATOR in item or "\n" in item for item in items):
+        return "\n".join(items) + ("\n" if len(items) == 1 else "")
+    return ITEM_SEPARATOR.join(items)
+
+
+def split_items(cell: str) -> list[str]:
+    """A cell's items: one per line if the cell has several lines, else split at 、."""
+    pieces = _LINE_SPLIT.split(cell) if _LINE_SPLIT.search(cell) else cell.split(ITEM_SEPARATOR)
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def table_rows(deck: Deck, out: Path | None = None) -> list[list[str]]:
+    """The deck as spreadsheet rows: the deck's own rows, the header, one row per framework.
+    The source path is written relative to ``out``'s folder, as it is read back."""
+    source = deck.source
+    src = deck.source_path()
+    if src is not None and out is not None:
+        source = _relative(src, out.parent)
+    rows = [["title", deck.title], ["source", source]]
+    if deck.encoding and deck.encoding != "utf-8":
+        rows.append(["encoding", deck.encoding])
+    if deck.note:
+        rows.append(["note", deck.note])
+    rows.append(list(COLUMNS))
+    for fw in deck.frameworks:
+        rows.append([fw.id, fw.kind, fw.name, items_cell(fw.items), "true" if fw.ordered else "false",
+                     " ".join(fw.tags), fw.note, fw.quote, str(fw.start), str(fw.end)])
+    return rows
+
+
+def export_table(deck: Deck, out: str | Path) -> int:
+    """Write the deck as CSV (UTF-8 with a BOM, as Excel reads it) or, for
+    a .tsv name, tab-separated; returns the number of rows of frameworks."""
+    out = Path(out)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=_delimiter_for(out), lineterminator="\r\n").writerows(table_rows(deck, out))
+
+    def write(tmp):
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            fh.write(buffer.getvalue())
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    _write_atomically(out, write)
+    return len(deck.frameworks)
+
+
+@dataclass
+class Imported:
+    """What reading a spreadsheet found: the deck of its good rows, and the problems."""
+
+    deck: Deck
+    bad: list[Problem] = field(default_factory=list)  # rows left out, and why
+    warnings: list[Problem] = field(default_factory=list)  # rows kept, with something to look at
+    rows: int = 0  # rows of frameworks read, good and bad
+
+
+def _sniff(text: str, path: Path) -> str:
+    """The delimiter: a tab for .tsv; otherwise the commonest of tab, comma
+    and semicolon in the header line (Excel in some locales writes ';')."""
+    if path.suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    lines = [line for line in text.split("\n")[:20] if line.strip()]
+    header = next((line for line in lines if "items" in line.lower()), lines[0] if lines else "")
+    counts = {d: header.count(d) for d in ("\t", ",", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _records(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]]]:
+    """(first line, cells) for each record; a record may span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records, line = [], 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return records
+        except csv.Error as exc:
+            reason = str(exc)
+            if "end of data" in reason:
+                reason = 'a quoted cell is not closed (a " is missing)'
+            elif "expected after" in reason:
+                reason = 'text after the closing " of a quoted cell (write a " inside a quoted cell as "")'
+            raise DrillError(f"cannot read the row: {reason}", path, line) from None
+        records.append((line, cells))
+        line = reader.line_num + 1
+
+
+def read_table(path: str | Path, deck_path: Path | None = None) -> Imported:
+    """Read a CSV or TSV sheet of frameworks into a deck for ``deck_path``.
+
+    Raises :class:`DrillError` for a file that cannot be a sheet at all
+    (missing, empty, binary, undecodable, without a header row, without a
+    framework row). A bad row is left out and reported in ``bad``, each as
+    ``FILE:LINE: message`` with the line where the row starts in the file."""
+    from drill.core.extract.source import read_text
+
+    path = Path(path)
+    text, _encoding = read_text(path)
+    name = str(path)
+    delimiter = _sniff(text, path)
+    records = _records(text, delimiter, path)
+
+    meta: dict[str, str] = {}
+    header: dict[str, int] | None = None
+    header_line = 0
+    rows: list[tuple[int, list[str]]] = []
+    for line, cells in records:
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            names = [c.strip().lower() for c in cells]
+            if "name" in names and "items" in names:
+                header, header_line = _header(names, path, line), line
+                continue
+            if names[0] in DECK_KEYS and not any(c.strip() for c in cells[2:]):
+                meta[names[0]] = cells[1] if len(cells) > 1 else ""
+                continue
+            raise DrillError("expected the header row naming the columns ("
+                             + ", ".join(COLUMNS) + "), or a deck row (title, source, encoding, note)",
+                             path, line)
+        rows.append((line, cells))
+    if header is None:
+        raise DrillError("no header row naming the columns (" + ", ".join(COLUMNS) + ")", path)
+    if not rows:
+        raise DrillError("no frameworks: nothing below the header row", path, header_line)
+
+    source = written = meta.get("source", "").strip()
+    source_text = None
+    if source:
+        src = Path(source)
+        if not src.is_absolute():
+            src = path.parent / src
+        if src.is_file():
+            try:
+                source_text, _ = read_text(src)
+            except DrillError:
+                source_text = None
+        source = _relative(src, deck_path.parent if deck_path is not None else Path.cwd())
+    title = meta.get("title", "").strip() or path.stem
+    deck = Deck(deck_path, title, source, meta.get("encoding", "").strip() or "utf-8",
+                meta.get("note", ""))
+    result = Imported(deck, rows=len(rows))
+
+    ids: dict[str, int] = {}
+    pending: list[tuple[int, Framework, bool]] = []  # (line, framework, id given)
+    for line, cells in rows:
+        problems: list[str] = []
+        fw = _row(cells, header, problems)
+        if fw is not None:
+            _content(fw, line, name, problems, result.warnings, source_text, written)
+        if fw is not None and fw.id:
+            if fw.id in ids:
+                problems.append(f"duplicate id '{fw.id}' (also at line {ids[fw.id]})")
+            elif not problems:
+                ids[fw.id] = line
+        if problems:
+            result.bad.extend(Problem(name, line, message) for message in problems)
+            continue
+        pending.append((line, fw, bool(fw.id)))
+    # Rows without an id get the id extraction would give them, unique in the deck.
+    for line, fw, given in pending:
+        if not given:
+            base = framework_id(fw.kind, fw.name)
+            new, n = base, 1
+            while new in ids:
+                n += 1
+                new = f"{base}-{n}"
+            fw.id = new
+            ids[new] = line
+        deck.frameworks.append(fw)
+    return result
+
+
+def _header(names: list[str], path: Path, line: int) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, column in enumerate(names):
+        if not column:
+            continue
+        if column not in COLUMNS:
+            raise DrillError(f"unknown column '{column}' (the columns are {', '.join(COLUMNS)})", path, line)
+        if column in columns:
+            raise DrillError(f"column '{column}' is named twice", path, line)
+        columns[column] = index
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise DrillError("no column " + ", ".join(f"'{c}'" for c in missing), path, line)
+    return columns
+
+
+def _row(cells: list[str], header: dict[str, int], problems: list[str]) -> Framework | None:
+    """A row as a framework, or None with the reasons in ``problems``."""
+    width = max(header.values()) + 1
+    if any(c.strip() for c in cells[width:]):
+        problems.append(f"{len(cells)} cells, but the header names {width} columns")
+
+    def cell(column: str) -> str:
+        index = header.get(column)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    kind = cell("kind").strip().lower()
+    if not kind:
+        problems.append(f"no kind (one of {', '.join(KINDS)})")
+    elif kind not in KINDS:
+        problems.append(f"unknown kind '{cell('kind').strip()}' (one of {', '.join(KINDS)})")
+    name = cell("name").strip()
+    if not name:
+        problems.append("no name")
+    items = split_items(cell("items"))
+    if not items:
+        problems.append("no items")
+    ordered_cell = cell("ordered").strip()
+    ordered = DEFAULT_ORDERED.get(kind, True)
+    if ordered_cell:
+        if ordered_cell.lower() in _TRUE:
+            ordered = True
+        elif ordered_cell.lower() in _FALSE:
+            ordered = False
+        else:
+            problems.append(f"ordered must be true or false (or yes/no, 1/0, 是/否), not '{ordered_cell}'")
+    numbers = {}
+    for column in ("start", "end"):
+        value = cell(column).strip()
+        try:
+            numbers[column] = int(value) if value else 0
+        except ValueError:
+            problems.append(f"{column} must be a whole number, not '{value}'")
+            numbers[column] = 0
+    if problems:
+        return None
+    tags = [tag for tag in _TAG_SPLIT.split(cell("tags")) if tag]
+    return Framework(kind=kind, name=name, items=items, start=numbers["start"], end=numbers["end"],
+                     quote=cell("quote"), id=cell("id").strip(), ordered=ordered,
+                     tags=list(dict.fromkeys(tags)), note=cell("note"))
+
+
+class _RowLines:
+    """Every key of a framework read from a sheet is on its row's line."""
+
+    def __init__(self, line: int):
+        self.line = line
+
+    def framework(self, index: int, key: str | None = None) -> int:
+        return self.line
+
+    def items(self, index: int) -> list[int]:
+        return []
+
+
+def _content(fw: Framework, line: int, name: str, problems: list[str], warnings: list[Problem],
+             source_text: str | None, source: str) -> None:
+    """The checks `drill deck check` makes of a framework's items, on a row."""
+
+    def problem(_line, message, warning=False):
+        if warning:
+            warnings.append(Problem(name, line, message, warning=True))
+        else:
+            problems.append(message)
+
+    _check_content(fw, 0, _RowLines(line), problem, None)
+    if source_text is not None:
+        for item in fw.items:
+            if item not in source_text:
+                problems.append(f"item '{item}' is not in the source {source}")
