@@ -235,3 +235,16 @@ def test_drill_lists_the_decks_it_finds(tmp_path, capsys, drill_home):
     assert "mine.toml" in out
     for p in SHIPPED:
         assert p.name in out
+
+
+def test_an_order_card_never_shows_its_items_already_in_order():
+    from drill.core.deck import order_shown
+
+    order_cards = [c for path in sorted(DECKS.glob("*.toml")) for c in decks.load(path).cards()
+                   if c.kind == "order"]
+    assert len(order_cards) > 50
+    for card in order_cards:
+        shown = order_shown(card)
+        assert sorted(shown) == sorted(card.answer)
+        assert shown != card.answer, card.id
+        assert shown == order_shown(card)  # the same every time the card comes up

@@ -13,6 +13,7 @@ framework's id (which survives edits) and, for a cloze, from the item.
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,16 @@ def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
         cards.append(Card(f"{fw.id}/order", deck_id, fw.id, "order",
                           f"{fw.name}：按原文顺序排列", items, True))
     return cards
+
+
+def order_shown(card: Card) -> list[str]:
+    """The items of an order card as the trainee is shown them: shuffled the
+    same way every time (seeded by the card's id), and never already in order."""
+    items = list(card.answer)
+    random.Random(card.id).shuffle(items)
+    if items == card.answer and len(set(items)) > 1:
+        items = items[1:] + items[:1]
+    return items
 
 
 # --------------------------------------------------------------------------

@@ -26,13 +26,12 @@ import hashlib
 import html
 import io
 import os
-import random
 import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drill.core.deck import BLANK, Card, Deck, Problem, _check_content
+from drill.core.deck import BLANK, Card, Deck, Problem, _check_content, order_shown
 from drill.core.errors import DrillError
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework, framework_id
 
@@ -112,14 +111,6 @@ def _answer(items: list[str], ordered: bool) -> str:
         return _text(items[0])
     tag = "ol" if ordered else "ul"
     return f"<{tag}>" + "".join(f"<li>{_text(item)}</li>" for item in items) + f"</{tag}>"
-
-
-def order_shown(card: Card) -> list[str]:
-    """The items of an order card as they are shown to be put in order:
-    shuffled, the same way every time (as the drill screen does)."""
-    items = list(card.answer)
-    random.Random(card.id).shuffle(items)
-    return items
 
 
 def cloze_text(card: Card) -> str:

@@ -7,8 +7,6 @@ new line, and Ctrl+S submits (shown in the footer).
 
 from __future__ import annotations
 
-import random
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
+from drill.core.deck import order_shown
 from drill.core.session import Answered, Session
 from drill.tui.widgets.feedback import answer_text, feedback_text
 
@@ -80,9 +79,7 @@ class DrillScreen(Screen):
         if card.kind == "cloze" and card.context:
             context.update(Text(card.context))
         elif card.kind == "order":
-            items = list(card.answer)
-            random.Random(card.id).shuffle(items)
-            context.update(Text("\n".join(f"· {item}" for item in items)))
+            context.update(Text("\n".join(f"· {item}" for item in order_shown(card))))
         else:
             context.update("")
         context.display = card.kind in ("cloze", "order") and bool(card.context or card.kind == "order")
