@@ -436,3 +436,21 @@ def test_export_of_a_broken_deck_is_one_line_error(tmp_path, capsys):
     assert code == 1
     assert_one_line_error(err, f"{bad}:7", "unknown kind")
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_exported_and_saved_files_can_be_read_by_others(tmp_path):
+    """Decks and packages are for sharing: written with the usual permissions, not a temp file's 0600."""
+    import os
+    import stat
+
+    deck = decks.load(DECKS / "003_b93a616289133548.toml")
+    old = os.umask(0o022)
+    try:
+        share.export_table(deck, tmp_path / "d.csv")
+        share.export_anki(deck, tmp_path / "d.apkg")
+        decks.save(deck, tmp_path / "d.toml")
+    finally:
+        os.umask(old)
+    for name in ("d.csv", "d.apkg", "d.toml"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.apkg", "d.csv", "d.toml"]  # no temp file left

@@ -22,6 +22,7 @@ import tomlkit
 from tomlkit.exceptions import ParseError, TOMLKitError
 
 from drill.core.errors import DrillError
+from drill.core.files import write_atomically
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
 from drill.core.text import fold
 
@@ -228,20 +229,8 @@ def deck_from_extraction(extraction, deck_path: Path | None) -> Deck:
 
 def save(deck: Deck, path: Path) -> None:
     """Write a deck atomically: a crash leaves the old file or the new one."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(to_toml(deck))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = to_toml(deck)
+    write_atomically(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8", newline="\n"))
     deck.path = path
 
 

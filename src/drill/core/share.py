@@ -27,12 +27,12 @@ import html
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from drill.core.deck import BLANK, Card, Deck, Problem, _check_content, order_shown
 from drill.core.errors import DrillError
+from drill.core.files import write_atomically
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework, framework_id
 
 # --------------------------------------------------------------------------
@@ -160,29 +160,8 @@ def export_anki(deck: Deck, out: str | Path, timestamp: float | None = None) -> 
     import genanki
 
     package = anki_deck(deck)
-    _write_atomically(Path(out), lambda tmp: genanki.Package(package).write_to_file(tmp, timestamp))
+    write_atomically(Path(out), lambda tmp: genanki.Package(package).write_to_file(tmp, timestamp))
     return len(package.notes)
-
-
-def _write_atomically(path: Path, write) -> None:
-    """Call ``write(temp path)`` and move the result over ``path``: a failure
-    leaves the old file (or none), never half a file."""
-    path = Path(path)
-    if path.is_dir():
-        raise DrillError("is a directory", path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise DrillError(f"cannot write here: {exc.strerror or exc}", path) from None
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise DrillError(f"cannot write the file: {exc.strerror or exc}", path) from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------
@@ -253,13 +232,8 @@ def export_table(deck: Deck, out: str | Path) -> int:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=_delimiter_for(out), lineterminator="\r\n").writerows(table_rows(deck, out))
 
-    def write(tmp):
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(buffer.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-
-    _write_atomically(out, write)
+    text = buffer.getvalue()
+    write_atomically(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8-sig", newline=""))
     return len(deck.frameworks)
 
 
