@@ -257,3 +257,45 @@ def test_the_default_deck_is_named_after_the_speech_in_the_decks_folder(drill_ho
     assert au.deck_path_for(Path("x/讲话.txt")) == drill_home / "decks" / "讲话.toml"
     assert au.deck_path_for(Path("x/讲话.txt"), tmp_path) == tmp_path / "讲话.toml"
     assert au.deck_path_for(Path("x/讲话.txt"), tmp_path / "a.toml") == tmp_path / "a.toml"
+
+
+# --------------------------------------------------------------------------
+# the review's keys in a deck file, as `drill deck check` reads them
+
+
+def test_deck_check_reads_the_review_keys(speech, tmp_path):
+    path = tmp_path / "speech.toml"
+    first_review(speech, path)
+    text = path.read_text("utf-8")
+    assert 'rejected = ["enu-9e8f1ac345"]' in text and 'merged = ["par-ab76fcd6f1"]' in text
+    # a framework listed as rejected, and an own-wording mark on no item: warnings
+    bad = text.replace('rejected = ["enu-9e8f1ac345"]', f'rejected = ["enu-9e8f1ac345", "{OUTLINE}"]')
+    bad = bad.replace('name = "三个一"', 'name = "三个一"\nown = ["没有这一项"]')
+    path.write_text(bad, "utf-8")
+    _, problems = decks.check(path)
+    assert sorted((p.warning, p.message) for p in problems) == [
+        (True, f"'{OUTLINE}' is listed as rejected too; it is drilled"),
+        (True, "'own' lists '没有这一项', which is not an item"),
+    ]
+    # a rejected list that is not one: an error on its line
+    path.write_text(text.replace('rejected = ["enu-9e8f1ac345"]', 'rejected = "enu-9e8f1ac345"'), "utf-8")
+    _, problems = decks.check(path)
+    line = text.splitlines().index('rejected = ["enu-9e8f1ac345"]') + 1
+    assert [(p.line, p.message, p.warning) for p in problems] == \
+        [(line, "'rejected' must be a list of framework ids", False)]
+
+
+def test_review_keys_survive_a_hand_edited_deck_and_go_when_emptied(speech, tmp_path):
+    path = tmp_path / "speech.toml"
+    first_review(speech, path)
+    path.write_text("# my note on this deck\n" + path.read_text("utf-8"), "utf-8")
+    again = start(speech, path)
+    again.reset(again.find(ABBREV))  # takes 一流的… out of 四个一流 again
+    again.accept(again.find(FOUR))
+    again.accept(again.find(GAPS))  # changed one's mind: rejected before, accepted now
+    again.save()
+    text = path.read_text("utf-8")
+    assert text.startswith("# my note on this deck\n")
+    assert "merged =" not in text and "rejected =" not in text
+    deck = decks.load(path)
+    assert deck.rejected == [] and {FOUR, GAPS} <= {fw.id for fw in deck.frameworks}
