@@ -133,8 +133,9 @@ def test_an_accepted_framework_whose_extraction_changed_is_offered_with_the_edit
     assert three.reason == au.CHANGED and three.status == au.ACCEPTED
     assert len(three.fw.items) == 3 and len(three.origin.items) == 4  # kept edits; the new extraction beside
     assert three.fw.ordered is False
-    again.reset(three)  # take what extraction gives now
+    again.reset(three)  # take the items extraction gives now; the order choice stays
     assert three.fw.items == three.origin.items and three.status == au.ACCEPTED
+    assert three.fw.ordered is False
     again.save()
     assert start(speech, path).offered() == []
 
@@ -202,8 +203,11 @@ def test_split_makes_a_second_framework_and_reset_undoes_it(speech, tmp_path):
     offered = {c.id for c in again.offered()}  # the undecided others, not the two pieces
     assert offered == {OUTLINE, ABBREV, FOUR, GAPS, WINDOWS}
     assert again.find(f"{THREE}.2").status == au.ACCEPTED
-    again.reset(again.find(THREE))
-    assert again.find(f"{THREE}.2") is None and len(again.find(THREE).fw.items) == 3
+    again.split(again.find(f"{THREE}.2"), 1)  # a piece of a piece
+    assert again.find(f"{THREE}.2.2").fw.name == "今年重点抓好三件事（续）"
+    again.reset(again.find(f"{THREE}.2.2"))  # resetting a piece resets what it was split off
+    assert again.find(f"{THREE}.2") is None and again.find(f"{THREE}.2.2") is None
+    assert len(again.find(THREE).fw.items) == 3
     again.save()
     assert [fw.id for fw in decks.load(path).frameworks] == [THREE]
 

@@ -288,3 +288,17 @@ def test_snapshot_author(snap_compare, snap_author):
         await pilot.press("down", "down", "down")  # 一是…二是…三是…, in the middle of the speech
 
     assert snap_compare(snap_author, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_reset_on_a_piece_joins_it_back_and_stays_there(speech, tmp_path):
+    app = author_app(speech, tmp_path / "speech.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await extracted(app, pilot)
+        await pilot.press("end", "s")  # 今年重点抓好三件事, split before its second item
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert current(screen).id == f"{THREE}.2" and len(screen.shown) == 7
+        await pilot.press("u")
+        assert current(screen).id == THREE and len(current(screen).fw.items) == 3
+        assert [c.id for c in screen.shown][-1] == THREE

@@ -318,7 +318,7 @@ class Review:
         while f"{cand.id}.{n}" in taken:
             n += 1
         tail.id = f"{cand.id}.{n}"
-        tail.name = f"{cand.fw.name}（续）"
+        tail.name = f"{cand.fw.name.removesuffix('（续）')}（续）"
         tail.merged = []
         tail.extracted = digest(cand.origin) if cand.origin is not None else cand.fw.extracted
         for part in (head, tail):
@@ -335,12 +335,16 @@ class Review:
         return new
 
     def reset(self, cand: Candidate) -> None:
-        """Back to the candidate as extraction gives it now: edits, merges into
-        it and pieces split off it are undone; accepted or rejected stays."""
+        """Back to the items extraction gives now: item edits, merges into it
+        and pieces split off it are undone; the name, whether order matters,
+        tags and note stay as the instructor left them, and so does accepted
+        or rejected. Resetting a piece split off another resets that one."""
         self._must_be_free(cand)
+        cand = self.root(cand)
         if cand.origin is None:
             raise ReviewError("extraction does not give this one; there is nothing to reset it to")
         fw = _copy(cand.origin)
+        fw.name, fw.ordered, fw.tags, fw.note = cand.fw.name, cand.fw.ordered, list(cand.fw.tags), cand.fw.note
         if cand.status == ACCEPTED:
             self._must_pass(fw)
         for other in self.candidates:
@@ -353,6 +357,15 @@ class Review:
         cand.fw = fw
         cand.reason = ""
         self.dirty = True
+
+    def root(self, cand: Candidate) -> Candidate:
+        """The candidate a piece was split off (itself if it is no piece)."""
+        while cand.origin is None and "." in cand.id:
+            parent = self.find(cand.id.rsplit(".", 1)[0])
+            if parent is None:
+                break
+            cand = parent
+        return cand
 
     def _quote_at(self, offset: int) -> str:
         for sent in self.sentences:

@@ -88,8 +88,11 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
         tail.append(f"! {cand.reason}\n", style="yellow")
     parts.append(tail)
     if cand.origin is not None and cand.origin.items != fw.items:
-        parts += [Text("extraction now gives (u takes it):", style="dim"),
-                  _items_table(cand.origin.items, style="dim"), Text("")]
+        if cand.origin.items:
+            parts += [Text("extraction now gives (u takes it):", style="dim"),
+                      _items_table(cand.origin.items, style="dim"), Text("")]
+        else:
+            parts.append(Text("extraction gives no items (u takes that)\n", style="dim"))
     foot = Text()
     if fw.merged:
         foot.append("merged in: " + "、".join(_name(review, m) for m in fw.merged) + "\n", style="dim")
@@ -194,7 +197,7 @@ class AuthorScreen(Screen):
         earlier = sum(1 for c in review.candidates if not c.offered)
         offered = len(review.offered())
         if earlier:
-            self.say(f"{offered} new or changed; {earlier} judged before (v shows them) · saves to {self.deck_path}")
+            self.say(f"{offered} to review, {earlier} judged before (v shows all) · saves to {self.deck_path}")
         else:
             self.say(f"{offered} candidates · saves to {self.deck_path}")
         self.rebuild()
@@ -213,7 +216,8 @@ class AuthorScreen(Screen):
         cands = self.query_one("#candidates", OptionList)
         keep = keep or self.current
         self.shown = list(review.candidates if self.show_all else review.offered())
-        width = max(10, (cands.content_size.width or 36) - 1)
+        # the room for text: less the border, the padding and the scrollbar that many options bring
+        width = max(10, (cands.outer_size.width or 40) - 4 - (2 if len(self.shown) > 7 else 0))
         cands.clear_options()
         if not self.shown:
             judged = len(review.candidates)
@@ -231,6 +235,10 @@ class AuthorScreen(Screen):
         undecided = counts[au.NEW]
         cands.border_title = f"{'all' if self.show_all else 'to review'}: {len(self.shown)}"
         cands.border_subtitle = f"{undecided} undecided" + (" · unsaved" if review.dirty else "")
+
+    def on_resize(self) -> None:
+        if self.review is not None:
+            self.rebuild()
 
     @property
     def current(self) -> au.Candidate | None:
@@ -308,7 +316,13 @@ class AuthorScreen(Screen):
             self.say("order matters now" if cand.fw.ordered else "any order now", "green")
 
     def action_reset(self) -> None:
-        self._do(self.review.reset, "“{name}” is as extraction gives it again")
+        cand = self.current
+        if cand is None:
+            return
+        root = self.review.root(cand)  # a piece resets what it was split off
+        if self._do(lambda c: self.review.reset(c)):
+            self.rebuild(keep=root)
+            self.say(f"“{root.fw.name}” is as extraction gives it again", "green")
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
