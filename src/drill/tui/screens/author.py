@@ -519,9 +519,12 @@ class AuthorApp(App):
     CSS_PATH = str(Path(__file__).resolve().parent.parent / "drill.tcss")
     TITLE = "drill author"
     COMMANDS = App.COMMANDS | {AuthorCommands}
+    # Not priority bindings: a key typed just before (a, then ctrl+q at once)
+    # must reach the screen first, or its decision would be missed by the
+    # question about unsaved ones. In the edit dialog Ctrl+C copies.
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False),
     ]
 
     def __init__(self, speech: Path, deck_path: Path, text: str, encoding: str, earlier=None) -> None:
