@@ -218,6 +218,13 @@ def test_a_count_that_disagrees_with_the_name_is_said():
     assert any("says 3 but 2" in note for note in ex.notes)
 
 
+def test_the_count_of_a_name_with_ge_is_the_number_before_it():
+    from drill.core.extract.abbrev import expected_count
+
+    assert [expected_count(n) for n in ("四个一流", "四个六", "三个一批", "两个维护", "三抓三促", "三高一低")] == \
+        [4, 4, 3, 2, 3, 4]
+
+
 # --------------------------------------------------------------------------
 # enumerations
 

@@ -49,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
                     help="print one JSON object per PATH, one per line, instead of a deck")
     ex.add_argument("--force", action="store_true", help="replace an existing deck file")
 
+    au = sub.add_parser("author", help="review a speech's extracted frameworks in the app and save a deck",
+                        description="Review the frameworks extraction finds in a speech: accept, reject, "
+                                    "edit, merge, split, then save the deck. Run it again on the same "
+                                    "speech (or a corrected one) to see only what is new or changed.")
+    au.add_argument("speech", metavar="SPEECH", help="the speech, a text file")
+    au.add_argument("-o", "--output", metavar="DECK.toml",
+                    help="the deck to write, and whose earlier decisions to keep (a folder takes "
+                         "SPEECH-NAME.toml; default: your decks folder, $DRILL_HOME/decks/SPEECH-NAME.toml)")
+
     sub.add_parser(
         "grade", help="grade answers given as JSON lines on stdin",
         description='Read JSON lines on stdin, each {"expected": [...], "answer": "...", '
@@ -140,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return _extract(args)
+        if args.command == "author":
+            return _author(args)
         if args.command == "stats":
             return _stats(args)
         if args.command == "settings":
@@ -210,6 +221,31 @@ def _extract(args) -> int:
         cards = len(deck.cards())
         _note(f"wrote {target}: {len(deck.frameworks)} frameworks, {cards} cards")
     return status
+
+
+def _author(args) -> int:
+    from drill.core import authoring
+
+    speech = Path(args.speech)
+    target = authoring.deck_path_for(speech, Path(args.output) if args.output else None)
+    text, encoding, earlier = authoring.read_inputs(speech, target)  # bad input: one line, no app
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise DrillError("drill author needs a terminal (to write a deck without one: drill extract)", speech)
+    _note(f"{target}: " + ("keeping the decisions in this deck" if earlier else "the deck will be saved here"))
+    from drill.tui.app import make_author_app
+
+    app = make_author_app(speech, target, text, encoding, earlier)
+    app.run()
+    if app.error:
+        print(f"drill: {app.error}", file=sys.stderr)
+        return app.return_code or EXIT_PROBLEMS
+    if app.saved is not None:
+        deck = app.saved
+        _note(f"wrote {target}: {len(deck.frameworks)} frameworks, {len(deck.cards())} cards, "
+              f"{len(deck.rejected)} rejected")
+    else:
+        _note(f"{target}: nothing saved")
+    return app.return_code or EXIT_OK
 
 
 def _known_decks(args) -> list:

@@ -27,8 +27,9 @@ from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
 from drill.core.text import fold
 
 FORMAT = 1
-TOP_KEYS = {"format", "title", "source", "encoding", "note", "frameworks"}
-FRAMEWORK_KEYS = {"id", "kind", "name", "items", "ordered", "tags", "note", "quote", "start", "end"}
+TOP_KEYS = {"format", "title", "source", "encoding", "note", "rejected", "frameworks"}
+FRAMEWORK_KEYS = {"id", "kind", "name", "items", "ordered", "tags", "note", "quote", "start", "end",
+                  "own", "merged", "extracted"}
 REQUIRED_KEYS = ("id", "kind", "name", "items")
 
 HEADER = """\
@@ -37,6 +38,12 @@ reviewed by an instructor. Edit names, items, notes, tags and the order of
 the frameworks freely; keep each `id` as it is, since trainees' progress is
 stored against it. `ordered` says whether a trainee must give the items in
 order. `drill deck check FILE` finds mistakes."""
+
+# Written by `drill author` (and read by it again), never needed for drilling:
+#   rejected = [ids]      top level: candidates the instructor turned down
+#   own = [items]         items in the instructor's own wording, not the speech's
+#   merged = [ids]        candidates merged into this framework
+#   extracted = "digest"  the candidate as extraction gave it when it was judged
 
 CARD_KINDS = ("recall", "cloze", "name", "order")
 
@@ -62,6 +69,9 @@ class Deck:
     encoding: str = "utf-8"
     note: str = ""
     frameworks: list[Framework] = field(default_factory=list)
+    # Ids of extracted candidates an instructor rejected (`drill author`):
+    # kept so that a later review does not offer them again; not drilled.
+    rejected: list[str] = field(default_factory=list)
     # The parsed file, kept so that saving an edited deck keeps its comments
     # and layout; None for a deck made from an extraction.
     document: object = field(default=None, repr=False, compare=False)
@@ -144,12 +154,26 @@ def to_toml(deck: Deck) -> str:
     doc["encoding"] = deck.encoding
     if deck.note:
         doc["note"] = deck.note
+    if deck.rejected:
+        doc["rejected"] = _string_array(deck.rejected)
     if deck.frameworks:  # an empty array would be written `frameworks = []`, which no table may follow
         frameworks = tomlkit.aot()
         for fw in deck.frameworks:
             frameworks.append(_framework_table(fw))
         doc["frameworks"] = frameworks
     return tomlkit.dumps(doc)
+
+
+def _string_array(values: list[str]):
+    array = tomlkit.array()
+    array.multiline(len(values) > 1)
+    array.extend(values)
+    return array
+
+
+def _review_fields(fw: Framework) -> list[tuple[str, object]]:
+    """The keys `drill author` records on a framework, written only when set."""
+    return [("own", list(fw.own)), ("merged", list(fw.merged)), ("extracted", fw.extracted)]
 
 
 def _framework_table(fw: Framework):
@@ -170,6 +194,9 @@ def _framework_table(fw: Framework):
     table["quote"] = fw.quote
     table["start"] = fw.start
     table["end"] = fw.end
+    for key, value in _review_fields(fw):
+        if value:
+            table[key] = _string_array(value) if isinstance(value, list) else value
     return table
 
 
@@ -180,6 +207,11 @@ def _update_document(deck: Deck):
             doc[key] = value
     if deck.note or "note" in doc:
         doc["note"] = deck.note
+    if deck.rejected:
+        if list(doc.get("rejected", [])) != list(deck.rejected):
+            doc["rejected"] = _string_array(deck.rejected)
+    elif "rejected" in doc:
+        del doc["rejected"]
     if "frameworks" not in doc:
         doc["frameworks"] = tomlkit.aot()
     aot = doc["frameworks"]
@@ -193,9 +225,16 @@ def _update_document(deck: Deck):
             tables.append(_framework_table(fw))
             continue
         for key, value in (("kind", fw.kind), ("name", fw.name), ("ordered", fw.ordered),
-                           ("tags", list(fw.tags)), ("note", fw.note), ("quote", fw.quote)):
+                           ("tags", list(fw.tags)), ("note", fw.note), ("quote", fw.quote),
+                           ("start", fw.start), ("end", fw.end)):
             if table.get(key) != value:
                 table[key] = value
+        for key, value in _review_fields(fw):
+            if not value:
+                if key in table:
+                    del table[key]
+            elif (list(table.get(key, [])) if isinstance(value, list) else table.get(key)) != value:
+                table[key] = _string_array(value) if isinstance(value, list) else value
         if list(table.get("items", [])) != list(fw.items):
             items = tomlkit.array()
             items.multiline(len(fw.items) > 1)
@@ -406,6 +445,11 @@ def check(path: str | Path, against_source: bool = True) -> tuple[Deck | None, l
         source = ""
     deck = Deck(path, title, source, str(data.get("encoding", "utf-8")), str(data.get("note", "")),
                 document=doc)
+    rejected = data.get("rejected", [])
+    if not isinstance(rejected, list) or not all(isinstance(r, str) for r in rejected):
+        problem(lines.top("rejected"), "'rejected' must be a list of framework ids")
+        rejected = []
+    deck.rejected = list(rejected)
     raw_frameworks = data.get("frameworks", [])
     if not isinstance(raw_frameworks, list) or not all(isinstance(f, dict) for f in raw_frameworks):
         problem(lines.top("frameworks"), "'frameworks' must be tables written [[frameworks]]")
@@ -437,6 +481,9 @@ def check(path: str | Path, against_source: bool = True) -> tuple[Deck | None, l
         else:
             seen_ids[fw.id] = lines.framework(index, "id") or here or 0
         _check_content(fw, index, lines, problem, source_text)
+        if fw.id in deck.rejected:
+            problem(lines.framework(index, "id"),
+                    f"'{fw.id}' is listed as rejected too; it is drilled", warning=True)
         deck.frameworks.append(fw)
     return deck, problems
 
@@ -477,6 +524,17 @@ def _framework(raw: dict, index: int, lines: _Lines, problem) -> Framework | Non
                             ("start", int, "a number"), ("end", int, "a number")):
         if key in raw and (not isinstance(raw[key], typ) or isinstance(raw[key], bool)):
             problem(lines.framework(index, key), f"'{key}' must be {label}")
+    review = {}
+    for key in ("own", "merged"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problem(lines.framework(index, key), f"'{key}' must be a list of strings")
+            value = []
+        review[key] = list(value)
+    extracted = raw.get("extracted", "")
+    if not isinstance(extracted, str):
+        problem(lines.framework(index, "extracted"), "'extracted' must be text")
+        extracted = ""
     start = raw.get("start", 0) if isinstance(raw.get("start", 0), int) else 0
     end = raw.get("end", 0) if isinstance(raw.get("end", 0), int) else 0
     return Framework(
@@ -484,6 +542,7 @@ def _framework(raw: dict, index: int, lines: _Lines, problem) -> Framework | Non
         quote=raw.get("quote", "") if isinstance(raw.get("quote", ""), str) else "",
         id=raw["id"], ordered=ordered, tags=list(tags),
         note=raw.get("note", "") if isinstance(raw.get("note", ""), str) else "",
+        own=review["own"], merged=review["merged"], extracted=extracted,
     )
 
 
@@ -504,8 +563,13 @@ def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_tex
         if key in seen:
             problem(line, f"item '{item}' appears twice")
         seen.add(key)
-        if source_text is not None and item not in source_text:
+        if source_text is not None and item not in source_text and item not in fw.own:
+            # an item in the instructor's own wording (listed in 'own') is exempt
             problem(line, f"item '{item}' is not in the source any more")
+    for word in fw.own:
+        if word not in fw.items:
+            problem(lines.framework(index, "own"), f"'own' lists '{word}', which is not an item",
+                    warning=True)
     if not fw.items:
         return
     if fw.kind == "abbreviation":
@@ -518,6 +582,18 @@ def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_tex
         if expected is not None and expected != len(fw.items):
             problem(lines.framework(index, "items"),
                     f"the lead says {expected} but there are {len(fw.items)} items", warning=True)
+
+
+def framework_problems(fw: Framework, source_text: str | None = None) -> list[Problem]:
+    """What `drill deck check` says about one framework's content (without
+    line numbers): for tools that build frameworks before writing them."""
+    problems: list[Problem] = []
+
+    def problem(line, message, warning=False):
+        problems.append(Problem("", None, message, warning))
+
+    _check_content(fw, 0, _Lines(""), problem, source_text)
+    return problems
 
 
 def load(path: str | Path) -> Deck:

@@ -30,6 +30,12 @@ class Framework:
     # What the extractor noticed (a count that disagrees with the name...).
     warnings: list[str] = field(default_factory=list)
     item_spans: list[tuple[int, int]] = field(default_factory=list)
+    # Review (`drill author`): the items in the instructor's own wording, which
+    # need not be words of the source; the ids of candidates merged into this
+    # one; a digest of the candidate as extraction gave it when it was judged.
+    own: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    extracted: str = ""
 
     def as_json(self) -> dict:
         """The object ``drill extract --json`` prints; other tools read these names."""

@@ -229,3 +229,11 @@ def make_app(deck_dirs: list[Path] | None = None, user: str | None = None) -> Dr
 
     user = user or store.last_profile()
     return DrillApp(paths.deck_dirs(deck_dirs or []), user=user)
+
+
+def make_author_app(speech: Path, deck_path: Path, text: str, encoding: str = "utf-8", earlier=None):
+    """The review of one speech's candidates (`drill author`), saving to ``deck_path``;
+    ``earlier`` is the deck already there, whose decisions are kept."""
+    from drill.tui.screens.author import AuthorApp
+
+    return AuthorApp(Path(speech), Path(deck_path), text, encoding, earlier)

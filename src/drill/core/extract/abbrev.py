@@ -54,8 +54,8 @@ def _dictionary_words() -> dict[str, str]:
 def expected_count(name: str) -> int | None:
     """How many items an abbreviation's name promises.
 
-    三抓三促 → 3 (pairs), 三高一低 → 4, 四不两直 → 6, 四个六 → 4, 六渝 → 6;
-    None when the name does not say (一带两城三区四园, 2+6).
+    三抓三促 → 3 (pairs), 三高一低 → 4, 四不两直 → 6, 四个六 → 4, 四个一流 → 4,
+    六渝 → 6; None when the name does not say (一带两城三区四园, 2+6).
     """
     nums = _NUM_RE.findall(name)
     values = [cn_number(n) for n in nums]
@@ -63,7 +63,7 @@ def expected_count(name: str) -> int | None:
         return None
     if len(values) == 1:
         return values[0]
-    m = re.match(rf"^([{NUM}]+)个([{NUM}]+)$", name)
+    m = re.match(rf"^([{NUM}]+)个", name)  # N个…: N of them, whatever numbers follow
     if m:
         return cn_number(m.group(1))
     if len(values) == 2 and name[0] in NUM:

@@ -1,0 +1,470 @@
+"""Reviewing a speech's extracted candidates into a deck (`drill author`).
+
+Extraction offers candidate frameworks; an instructor accepts, rejects,
+edits, merges and splits them. Every decision lives in the deck file, so a
+later review of the same speech (or of a corrected copy of it) picks them up
+by framework id:
+
+- an accepted framework is a framework of the deck, with its edits;
+- a rejected candidate's id is in the deck's top-level ``rejected`` list,
+  which drilling ignores;
+- a candidate merged into another is in that framework's ``merged`` list;
+- an item in the instructor's own wording (not words of the speech) is in
+  its framework's ``own`` list; every other item must be an exact piece of
+  the speech, as `drill deck check` demands;
+- ``extracted`` is a digest of the candidate as extraction gave it when it
+  was judged, so a later review can tell that extraction now gives
+  something else; ``"kept"`` when extraction no longer gave it and the
+  instructor kept it all the same.
+
+A later review offers again only what is new (never judged), what changed
+(extraction now gives other items, an item is no longer in the speech) and
+what was never reviewed here (a framework written by hand or by
+`drill extract`). Candidates not judged when the deck is saved are neither
+accepted nor rejected: they are offered again next time.
+
+Every framework the review accepts passes the checks of `drill deck check`;
+an operation that would break one is refused with the reason.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drill.core import deck as decks
+from drill.core.errors import DrillError
+from drill.core.frameworks import Framework
+from drill.core.text import fold
+
+NEW, ACCEPTED, REJECTED, MERGED = "new", "accepted", "rejected", "merged"
+
+# why a judged framework is offered again
+CHANGED = "extraction now gives other items than when it was judged"
+NOT_REVIEWED = "in the deck but never reviewed here"
+GONE = "extraction no longer finds it"
+KEPT = "kept"  # `extracted` of a framework kept although extraction no longer gives it
+
+
+class ReviewError(Exception):
+    """An operation the review refuses, with a reason to show."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Untraceable(ReviewError):
+    """Items that are not words of the speech and not marked as own wording."""
+
+    def __init__(self, items: list[str]):
+        shown = "、".join(f"“{i}”" for i in items[:3]) + ("…" if len(items) > 3 else "")
+        super().__init__(f"not in the speech: {shown}")
+        self.items = items
+
+
+def digest(fw: Framework) -> str:
+    """What extraction gave for a candidate, in 12 hex digits (kind and items;
+    the name is already in the id)."""
+    key = "\x1f".join([fw.kind] + [fold(i).strip() for i in fw.items])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def untraceable(items: list[str], text: str, own: list[str] | tuple = ()) -> list[str]:
+    """The items that are neither a piece of ``text`` nor marked as own wording."""
+    return [i for i in items if i not in text and i not in own]
+
+
+def item_spans(text: str, fw: Framework) -> list[tuple[int, int]]:
+    """Where each item that is words of the speech stands in it: the first
+    place at or after the framework's start, else the first anywhere."""
+    if fw.item_spans and len(fw.item_spans) == len(fw.items) and \
+            all(text[a:b] == i for (a, b), i in zip(fw.item_spans, fw.items)):
+        return list(fw.item_spans)
+    spans = []
+    pos = max(0, fw.start)
+    for item in fw.items:
+        if not item:
+            continue
+        at = text.find(item, pos)
+        if at < 0:
+            at = text.find(item)
+        if at < 0:
+            continue
+        spans.append((at, at + len(item)))
+        pos = at + len(item)
+    return spans
+
+
+def _copy(fw: Framework) -> Framework:
+    return copy.deepcopy(fw)
+
+
+@dataclass
+class Candidate:
+    """One framework under review."""
+
+    fw: Framework  # what the deck holds if it is accepted: the edits applied
+    origin: Framework | None  # as extraction gives it now; None if extraction does not
+    status: str = NEW
+    reason: str = ""  # why a judged framework is offered again
+    merged_into: str = ""  # the id it was merged into (status MERGED)
+    offered: bool = True  # shown without asking for all
+
+    @property
+    def id(self) -> str:
+        return self.fw.id
+
+
+@dataclass
+class Review:
+    text: str  # the speech, as decoded
+    source_path: Path
+    deck_path: Path
+    encoding: str = "utf-8"
+    title: str = ""
+    candidates: list[Candidate] = field(default_factory=list)
+    earlier: decks.Deck | None = None
+    dirty: bool = False
+    sentences: list = field(default_factory=list, repr=False)
+
+    # --- building ------------------------------------------------------------
+
+    @classmethod
+    def start(cls, extraction, deck_path: Path, earlier: decks.Deck | None = None) -> Review:
+        """A review of ``extraction`` that keeps the decisions in ``earlier``
+        (the deck at ``deck_path`` when there is one)."""
+        source = extraction.source
+        title = earlier.title if earlier is not None else source.title or Path(source.path).stem
+        review = cls(source.text, Path(source.path), Path(deck_path), source.encoding, title,
+                     earlier=earlier, sentences=list(source.sentences))
+        kept = {fw.id: fw for fw in earlier.frameworks} if earlier is not None else {}
+        order = list(kept)
+        rejected = set(earlier.rejected) if earlier is not None else set()
+        merged_into = {m: fw.id for fw in kept.values() for m in fw.merged}
+        found = {fw.id for fw in extraction.frameworks}
+        for cand in extraction.frameworks:
+            if cand.id in kept:
+                fw = _copy(kept.pop(cand.id))
+                reason = review._why_again(fw, cand)
+                review.candidates.append(Candidate(fw, cand, ACCEPTED, reason, offered=bool(reason)))
+            elif cand.id in merged_into:
+                review.candidates.append(Candidate(_copy(cand), cand, MERGED, merged_into=merged_into[cand.id],
+                                                   offered=False))
+            elif cand.id in rejected:
+                review.candidates.append(Candidate(_copy(cand), cand, REJECTED, offered=False))
+            else:
+                review.candidates.append(Candidate(_copy(cand), cand, NEW))
+        # frameworks of the deck that extraction does not give (any more): hand-made,
+        # split off another, or from an earlier version of the speech
+        for fw in kept.values():
+            fw = _copy(fw)
+            reason = review._why_again(fw, None)
+            if not reason and not review._piece_of(fw.id, found | set(order)) and fw.extracted != KEPT:
+                reason = GONE
+            review.candidates.append(Candidate(fw, None, ACCEPTED, reason, offered=bool(reason)))
+        # source order, the outline first, as extraction lists them
+        review.candidates.sort(key=lambda c: (c.fw.kind != "outline", c.fw.start))
+        return review
+
+    @staticmethod
+    def _piece_of(framework_id: str, ids: set[str]) -> bool:
+        """A piece split off one of ``ids`` (``<id>.<n>``)."""
+        return "." in framework_id and framework_id.rsplit(".", 1)[0] in ids
+
+    def _why_again(self, fw: Framework, cand: Framework | None) -> str:
+        lost = untraceable(fw.items, self.text, fw.own)
+        if lost:
+            return f"not in the speech any more: {lost[0]}"
+        if not fw.extracted:
+            return NOT_REVIEWED
+        if cand is not None and digest(cand) != fw.extracted:
+            return CHANGED
+        return ""
+
+    # --- looking -------------------------------------------------------------
+
+    def offered(self) -> list[Candidate]:
+        """What this review is for: the new and the changed, and what was made here."""
+        return [c for c in self.candidates if c.offered]
+
+    def find(self, framework_id: str) -> Candidate | None:
+        return next((c for c in self.candidates if c.id == framework_id), None)
+
+    def spans(self, cand: Candidate) -> list[tuple[int, int]]:
+        return item_spans(self.text, cand.fw)
+
+    def counts(self, cands: list[Candidate] | None = None) -> dict[str, int]:
+        cands = self.offered() if cands is None else cands
+        return {s: sum(1 for c in cands if c.status == s) for s in (NEW, ACCEPTED, REJECTED, MERGED)}
+
+    def problems(self, fw: Framework) -> list[str]:
+        """What `drill deck check` would refuse in ``fw`` against this speech."""
+        return [p.message for p in decks.framework_problems(fw, self.text) if not p.warning]
+
+    # --- deciding ------------------------------------------------------------
+
+    def _judged(self, cand: Candidate, status: str) -> None:
+        cand.status = status
+        cand.reason = ""
+        self.dirty = True
+
+    def _must_be_free(self, cand: Candidate) -> None:
+        if cand.status == MERGED:
+            target = self.find(cand.merged_into)
+            name = target.fw.name if target is not None else cand.merged_into
+            raise ReviewError(f"merged into “{name}”; reset that one to take it out again")
+
+    def _must_pass(self, fw: Framework) -> None:
+        lost = untraceable(fw.items, self.text, fw.own)
+        if lost:
+            raise Untraceable(lost)
+        errors = self.problems(fw)
+        if errors:
+            raise ReviewError(errors[0])
+
+    def accept(self, cand: Candidate) -> None:
+        self._must_be_free(cand)
+        self._must_pass(cand.fw)
+        self._judged(cand, ACCEPTED)
+
+    def reject(self, cand: Candidate) -> None:
+        self._must_be_free(cand)
+        self._judged(cand, REJECTED)
+        for other in self.candidates:  # what was merged into it goes with it
+            if other.status == MERGED and other.merged_into == cand.id:
+                other.status = REJECTED
+                other.merged_into = ""
+
+    def edit(self, cand: Candidate, name: str, items: list[str], own_wording: bool = False) -> None:
+        """New name and items. An item that is not words of the speech is
+        refused (:class:`Untraceable`) unless it was already marked as own
+        wording or ``own_wording`` says to mark it so."""
+        self._must_be_free(cand)
+        name = name.strip()
+        items = [i.strip() for i in items if i.strip()]
+        if not name:
+            raise ReviewError("a framework needs a name")
+        lost = untraceable(items, self.text, cand.fw.own)
+        if lost and not own_wording:
+            raise Untraceable(lost)
+        fw = _copy(cand.fw)
+        fw.name = name
+        if items != fw.items:
+            fw.items = items
+            fw.item_spans = []
+            spans = item_spans(self.text, fw)
+            if spans:
+                fw.start, fw.end = min(a for a, _ in spans), max(b for _, b in spans)
+        fw.own = [i for i in items if i not in self.text]
+        self._must_pass(fw)
+        cand.fw = fw
+        self._judged(cand, ACCEPTED)
+
+    def toggle_order(self, cand: Candidate) -> None:
+        self._must_be_free(cand)
+        fw = _copy(cand.fw)
+        fw.ordered = not fw.ordered
+        self._must_pass(fw)
+        cand.fw = fw
+        self._judged(cand, ACCEPTED)
+
+    def merge(self, into: Candidate, other: Candidate) -> None:
+        """``other``'s items join ``into``'s, in the order of the speech;
+        ``into`` keeps its id, name and kind, and ``other``'s id is recorded
+        as merged so that a later review does not offer it again."""
+        if into is other:
+            raise ReviewError("choose another framework to merge with")
+        self._must_be_free(into)
+        self._must_be_free(other)
+        first, second = sorted((into.fw, other.fw), key=lambda f: f.start)
+        keys = set()
+        items = []
+        for item in first.items + second.items:
+            if fold(item).strip() not in keys:
+                keys.add(fold(item).strip())
+                items.append(item)
+        fw = _copy(into.fw)
+        fw.items = items
+        fw.item_spans = []
+        fw.own = [i for i in items if i in into.fw.own or i in other.fw.own]
+        fw.start, fw.end = min(into.fw.start, other.fw.start), max(into.fw.end, other.fw.end)
+        fw.merged = [m for m in into.fw.merged + [other.id] + other.fw.merged if m != fw.id]
+        self._must_pass(fw)
+        into.fw = fw
+        self._judged(into, ACCEPTED)
+        for cand in self.candidates:
+            if cand is other or (cand.status == MERGED and cand.merged_into == other.id):
+                cand.status = MERGED
+                cand.merged_into = into.id
+                cand.reason = ""
+
+    def split(self, cand: Candidate, at: int) -> Candidate:
+        """Items before ``at`` stay; the rest become a new framework with the
+        id ``<id>.<n>``, placed after this one. Returns the new one."""
+        self._must_be_free(cand)
+        if not 1 <= at < len(cand.fw.items):
+            raise ReviewError("a split needs items on both sides")
+        head, tail = _copy(cand.fw), _copy(cand.fw)
+        head.items, tail.items = head.items[:at], tail.items[at:]
+        head.item_spans = tail.item_spans = []
+        head.own = [i for i in head.own if i in head.items]
+        tail.own = [i for i in tail.own if i in tail.items]
+        taken = {c.id for c in self.candidates}
+        n = 2
+        while f"{cand.id}.{n}" in taken:
+            n += 1
+        tail.id = f"{cand.id}.{n}"
+        tail.name = f"{cand.fw.name.removesuffix('（续）')}（续）"
+        tail.merged = []
+        tail.extracted = digest(cand.origin) if cand.origin is not None else cand.fw.extracted
+        for part in (head, tail):
+            spans = item_spans(self.text, part)
+            if spans:
+                part.start, part.end = min(a for a, _ in spans), max(b for _, b in spans)
+        tail.quote = self._quote_at(tail.start) or tail.quote
+        self._must_pass(head)
+        self._must_pass(tail)
+        cand.fw = head
+        self._judged(cand, ACCEPTED)
+        new = Candidate(tail, None, ACCEPTED)
+        self.candidates.insert(self.candidates.index(cand) + 1, new)
+        return new
+
+    def reset(self, cand: Candidate) -> None:
+        """Back to the items extraction gives now: item edits, merges into it
+        and pieces split off it are undone; the name, whether order matters,
+        tags and note stay as the instructor left them, and so does accepted
+        or rejected. Resetting a piece split off another resets that one."""
+        self._must_be_free(cand)
+        cand = self.root(cand)
+        if cand.origin is None:
+            raise ReviewError("extraction does not give this one; there is nothing to reset it to")
+        fw = _copy(cand.origin)
+        fw.name, fw.ordered, fw.tags, fw.note = cand.fw.name, cand.fw.ordered, list(cand.fw.tags), cand.fw.note
+        if cand.status == ACCEPTED:
+            self._must_pass(fw)
+        for other in self.candidates:
+            if other.status == MERGED and other.merged_into == cand.id:
+                other.status = NEW
+                other.merged_into = ""
+                other.offered = True
+        self.candidates = [c for c in self.candidates
+                           if not (c.origin is None and c.id.startswith(cand.id + "."))]
+        cand.fw = fw
+        cand.reason = ""
+        self.dirty = True
+
+    def root(self, cand: Candidate) -> Candidate:
+        """The candidate a piece was split off (itself if it is no piece)."""
+        while cand.origin is None and "." in cand.id:
+            parent = self.find(cand.id.rsplit(".", 1)[0])
+            if parent is None:
+                break
+            cand = parent
+        return cand
+
+    def _quote_at(self, offset: int) -> str:
+        for sent in self.sentences:
+            if sent.start <= offset < sent.end:
+                return self.text[sent.start:sent.end].strip()
+        return ""
+
+    # --- saving --------------------------------------------------------------
+
+    def deck(self) -> decks.Deck:
+        """The deck these decisions make: the earlier deck (its comments and
+        order kept) with the accepted frameworks, new ones after the old."""
+        accepted = [c for c in self.candidates if c.status == ACCEPTED]
+        ids = {c.id for c in self.candidates if c.origin is not None}
+        for cand in accepted:
+            if cand.origin is not None:
+                cand.fw.extracted = digest(cand.origin)
+            elif not cand.reason and not self._piece_of(cand.id, ids | {c.id for c in accepted}):
+                cand.fw.extracted = KEPT  # judged here although extraction does not give it
+        if self.earlier is not None:
+            deck = self.earlier
+            old = [fw.id for fw in deck.frameworks]
+        else:
+            deck = decks.Deck(self.deck_path, self.title, "", self.encoding)
+            old = []
+        rank = {fid: i for i, fid in enumerate(old)}
+        fws = [c.fw for c in accepted]
+        fws.sort(key=lambda f: (0, rank[f.id]) if f.id in rank else (1, 0))  # stable: the new in review order
+        deck.frameworks = fws
+        deck.source = _relative(self.source_path, self.deck_path)
+        deck.encoding = self.encoding
+        accepted_ids = {fw.id for fw in fws} | {m for fw in fws for m in fw.merged}
+        rejected = list(deck.rejected)
+        for cand in self.candidates:
+            if cand.status == REJECTED:
+                rejected += [cand.id] + cand.fw.merged
+        seen: set[str] = set()
+        deck.rejected = [r for r in rejected
+                         if r not in accepted_ids and not (r in seen or seen.add(r))]
+        return deck
+
+    def save(self) -> decks.Deck:
+        """Write the deck file; raises :class:`DrillError` if it cannot be
+        written or would not pass `drill deck check`."""
+        deck = self.deck()
+        try:
+            decks.save(deck, self.deck_path)
+        except OSError as exc:
+            raise DrillError(f"cannot write the deck: {exc.strerror or exc}", self.deck_path) from None
+        checked, problems = decks.check(self.deck_path)
+        errors = [p for p in problems if not p.warning]
+        if errors:
+            raise DrillError(f"the saved deck has problems: {errors[0]}", self.deck_path)
+        self.earlier = checked
+        self.dirty = False
+        return checked
+
+
+def _relative(source: Path, deck_path: Path) -> str:
+    try:
+        rel = os.path.relpath(source.resolve(), deck_path.resolve().parent)
+    except ValueError:  # another drive
+        rel = str(source.resolve())
+    return rel.replace("\\", "/")
+
+
+# --------------------------------------------------------------------------
+# the command's inputs
+
+
+def deck_path_for(speech: Path, output: Path | None = None) -> Path:
+    """Where the review of ``speech`` is saved: ``output`` (a folder takes
+    ``<speech name>.toml``), else the user's decks folder."""
+    from drill import paths
+
+    if output is None:
+        return paths.user_decks_dir() / f"{speech.stem}.toml"
+    if output.is_dir():
+        return output / f"{speech.stem}.toml"
+    return output
+
+
+def read_inputs(speech: Path, deck_path: Path) -> tuple[str, str, decks.Deck | None]:
+    """The speech's text and encoding, and the earlier deck if there is one;
+    :class:`DrillError` (one line, naming the file) for anything wrong, the
+    same errors `drill extract` gives."""
+    from drill.core.extract.source import read_text
+
+    text, encoding = read_text(speech)
+    if not text.strip():
+        raise DrillError("the file is empty", speech)
+    earlier = decks.load(deck_path) if deck_path.exists() else None
+    return text, encoding, earlier
+
+
+def start_review(speech: Path, deck_path: Path, text: str, encoding: str,
+                 earlier: decks.Deck | None) -> Review:
+    """Extract the speech (slow: run it off the UI thread) and start its review."""
+    from drill.core.extract import extract
+    from drill.core.extract.source import clean
+
+    return Review.start(extract(clean(text, str(speech), encoding)), deck_path, earlier)
