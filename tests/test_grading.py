@@ -228,6 +228,19 @@ def test_key_character_run_together():
     assert g.extra == []
 
 
+def test_a_wrong_key_character_run_together_is_not_taken_for_a_dropped_suffix():
+    # 党建强 alone is 党建强渝 less the 渝 every item ends with, but here the
+    # trainee typed 区 where 渝 goes: that is the item's wrong last character,
+    # not junk in front of the next item.
+    items = ["工业兴渝", "三农稳渝", "文旅活渝", "城乡美渝", "党建强渝", "生态优渝"]
+    g = grade(items, "工业兴渝三农稳渝文旅活渝城乡美渝党建强区生态优渝")
+    assert typed(g) == ["工业兴渝", "三农稳渝", "文旅活渝", "城乡美渝", "党建强区", "生态优渝"]
+    assert verdicts(g) == [CORRECT] * 4 + [CLOSE, CORRECT]
+    assert g.extra == []
+    # dropping the suffix run together is still read as dropping it
+    assert grade(items, "工业兴三农稳文旅活城乡美党建强生态优").verdict == CORRECT
+
+
 def test_two_slips_in_a_short_item_are_not_close():
     assert grade(["党建强渝"], "党政强区").items[0].verdict == MISSING
 

@@ -353,6 +353,10 @@ def _gap(gap: str, at: int, cuts: set[int], colon_cuts: set[int]) -> None:
 class _Item:
     text: str
     variants: tuple[str, ...]  # the key, then the key without the shared prefix/suffix
+    # The variants the alignment may use for a segment, by whether the text
+    # around it lets the shared prefix (first index) or suffix (second) be
+    # dropped there: all four, or those keeping what may not be dropped.
+    aligned: tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...]]]
 
 
 @lru_cache(maxsize=512)
@@ -370,13 +374,20 @@ def _items(expected: tuple[str, ...]) -> tuple[_Item, ...]:
         prefix, suffix = keys[0][:p], keys[0][len(keys[0]) - s:] if s else ""
     items = []
     for text, k in zip(expected, keys):
-        variants = [k]
-        for cut in ((len(prefix), len(k)), (0, len(k) - len(suffix)),
-                    (len(prefix), len(k) - len(suffix))):
-            v = k[cut[0]:cut[1]]
-            if v and v not in variants:
+        cuts = {(0, len(k)): (False, False), (len(prefix), len(k)): (True, False),
+                (0, len(k) - len(suffix)): (False, True),
+                (len(prefix), len(k) - len(suffix)): (True, True)}
+        variants: list[str] = [k]
+        drops: dict[str, tuple[bool, bool]] = {k: (False, False)}
+        for (a, b), dropped in cuts.items():
+            v = k[a:b]
+            if v and v not in drops:
                 variants.append(v)
-        items.append(_Item(text, tuple(variants)))
+                drops[v] = dropped
+        aligned = tuple(tuple(tuple(v for v in variants
+                                    if (may_p or not drops[v][0]) and (may_s or not drops[v][1]))
+                              for may_s in (False, True)) for may_p in (False, True))
+        items.append(_Item(text, tuple(variants), aligned))
     return tuple(items)
 
 
@@ -453,13 +464,17 @@ def _worth(seg: str, item: _Item) -> float:
     return best
 
 
-def _best_worth(seg: str, items: tuple[_Item, ...]) -> float:
-    """The worth of ``seg`` to the item it suits best (0 if none)."""
+def _best_worth(seg: str, items: tuple[_Item, ...], may_drop: tuple[bool, bool] = (True, True)) -> float:
+    """The worth of ``seg`` to the item it suits best (0 if none).
+
+    ``may_drop``: whether the shared prefix and suffix may be missing from it.
+    """
     best = 0.0
     size = len(seg)
     distance = Indel.distance
+    may_p, may_s = may_drop
     for item in items:
-        for v in item.variants:
+        for v in item.aligned[may_p][may_s]:
             lv = len(v)
             # d >= |size − lv|, so this is the most v could be worth
             if (size + lv) / 2 - abs(size - lv) <= best:
@@ -563,11 +578,26 @@ def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int],
     exact = {v for item in items for v in item.variants}
     cache: dict[tuple[int, int], float] = {}
 
+    chars, n = ans.chars, len(ans.chars)
+    starts, ends = _starts(items), _ends(items)
+
     def gain(a: int, b: int) -> float:
         got = cache.get((a, b))
         if got is None:
-            seg = _seg_key(ans.chars[a:b], items)
-            got = _best_worth(seg, items) + (EXACT_BONUS if seg in exact else 0.0)
+            seg = _seg_key(chars[a:b], items)
+            # A trainee who drops the suffix every item shares ends the item
+            # there: a separator, the end, or the next item follows. A
+            # character that begins no item right after 党建强 is the item's
+            # own wrong last character (党建强区), not junk before the next
+            # item; likewise for a dropped prefix and what comes before.
+            may_drop = (a == 0 or a in ans.cuts or chars[a - 1] in ends,
+                        b == n or b in ans.cuts or chars[b] in starts)
+            if may_drop == (True, True):
+                worth, bonus = _best_worth(seg, items), seg in exact
+            else:
+                worth = _best_worth(seg, items, may_drop)
+                bonus = any(seg in item.aligned[may_drop[0]][may_drop[1]] for item in items)
+            got = worth + (EXACT_BONUS if bonus else 0.0)
             if a > 0 and a not in ans.cuts:
                 got -= CUT_COST
             cache[(a, b)] = got
