@@ -171,6 +171,20 @@ def test_shared_suffix_may_be_dropped():
     assert g.verdict == CORRECT
 
 
+def test_part_of_a_shared_prefix_or_suffix_may_be_dropped():
+    # the trainee keeps the words next to the item's own part and drops the rest
+    enum = ["谋划工作要抓全局", "谋划工作要抓重点", "谋划工作要抓典型"]
+    assert grade(enum, "抓全局、抓重点、抓典型", ordered=True).verdict == CORRECT
+    assert grade(enum, "要抓全局，要抓重点，要抓典型", ordered=True).verdict == CORRECT
+    assert grade(["要督得准", "要督得快", "要督得实"], "督得准、督得快、督得实").verdict == CORRECT
+    feng = ["要大兴真抓实干之风", "要大兴求真务实之风", "要大兴团结协作之风"]
+    assert grade(feng, "大兴真抓实干、大兴求真务实、大兴团结协作").verdict == CORRECT
+    assert grade(feng, "真抓实干之风、求真务实之风、团结协作之风").verdict == CORRECT
+    # but the item's own part stays whole
+    g = grade(enum, "抓全、抓重点、抓典型", ordered=True)
+    assert g.items[0].verdict != CORRECT
+
+
 def test_dropping_is_only_for_what_every_item_shares():
     # 抓 starts every item of 三抓三促, 促 is not at the same place in all
     g = grade(SAN_ZHUA, "学习促提升、执行促落实、效能促发展")

@@ -357,6 +357,23 @@ class _Item:
     # around it lets the shared prefix (first index) or suffix (second) be
     # dropped there: all four, or those keeping what may not be dropped.
     aligned: tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...]]]
+    prefix: int = 0  # how many characters of the key every item begins with
+    suffix: int = 0  # …and ends with
+
+    def own(self) -> str:
+        """The item's own characters: the key without the shared prefix and suffix."""
+        k = self.variants[0]
+        return k[self.prefix:len(k) - self.suffix]
+
+    def with_part_of_the_shared_words(self, seg: str) -> bool:
+        """Is ``seg`` the item with only the outer part of the shared prefix or
+        suffix dropped (督得准 of 要督得准, 抓全局 of 谋划工作要抓全局)?"""
+        k = self.variants[0]
+        end = len(k) - self.suffix
+        for start in range(self.prefix + 1):
+            if k.startswith(seg, start) and start + len(seg) >= end:
+                return True
+        return False
 
 
 @lru_cache(maxsize=512)
@@ -387,7 +404,7 @@ def _items(expected: tuple[str, ...]) -> tuple[_Item, ...]:
         aligned = tuple(tuple(tuple(v for v in variants
                                     if (may_p or not drops[v][0]) and (may_s or not drops[v][1]))
                               for may_s in (False, True)) for may_p in (False, True))
-        items.append(_Item(text, tuple(variants), aligned))
+        items.append(_Item(text, tuple(variants), aligned, len(prefix), len(suffix)))
     return tuple(items)
 
 
@@ -761,7 +778,7 @@ def _same_sound_pass(chosen: list[int], worth: list[list[float]], segs: list[str
 
 def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     """(verdict, credit, note) for a typed segment assigned to ``item``."""
-    if seg in item.variants:
+    if seg in item.variants or item.with_part_of_the_shared_words(seg):
         return CORRECT, 1.0, ""
     nearest = min(item.variants, key=lambda v: Levenshtein.distance(seg, v))
     if _numbers(seg) != _numbers(nearest) and _numbers(seg) != _numbers(item.variants[0]):
