@@ -267,6 +267,26 @@ def test_a_long_item_allows_a_few_slips_as_close():
     assert g.items[0].verdict == MISSING
 
 
+def test_a_word_swapped_in_a_six_character_item_is_close():
+    g = grade(["树牢忧患意识", "坚持底线思维", "强化政治担当"], "树牢忧患意识、坚持底线思维、增强政治担当")
+    assert verdicts(g) == [CORRECT, CORRECT, CLOSE] and g.verdict == PARTIAL
+    g = grade(["项目就是题目", "现场就是考场", "工地就是阵地", "进度就是尺度"],
+              "项目就是题目、现场就是考场、工地就是战场、进度就是尺度")
+    assert verdicts(g) == [CORRECT, CORRECT, CLOSE, CORRECT]
+
+
+def test_the_shared_words_right_and_the_own_part_wrong_is_not_close():
+    du = ["督出压力", "督出动力", "督出战斗力", "督出生产力"]
+    g = grade(du, "督出压力、督出动力、督出凝聚力、督出生产力")
+    assert verdicts(g) == [CORRECT, CORRECT, MISSING, CORRECT]
+    g = grade(["无愧于岗位", "无愧于人民", "无愧于历史"], "无愧于岗位、无愧于人民、无愧于时代")
+    assert verdicts(g) == [CORRECT, CORRECT, MISSING]
+    # only the words every item shares recall none of them
+    assert verdicts(grade(du, "督出")) == [MISSING] * 4
+    g = grade(["健全工作机制", "健全责任机制", "健全考核机制", "健全督查机制"], "健全机制")
+    assert verdicts(g) == [MISSING] * 4 and g.verdict == WRONG
+
+
 def test_an_unbroken_half_of_a_long_item_is_close_but_not_of_a_short_one():
     g = grade(SAN_ZHUA, "抓学习、抓执行、抓效能")
     assert verdicts(g) == [CLOSE] * 3 and g.verdict == PARTIAL

@@ -25,12 +25,15 @@ How the answer is read
    assignment (the Hungarian method) over those worths; segments left over
    are *extra*.
 4. *Judge each pair.* Exact after normalisation, or with the prefix or
-   suffix every item shares dropped (盯目标 → 目标): correct. A different
-   number anywhere: missing, whatever the rest looks like. Only
-   same-sounding characters differ (提生 for 提升): an input-method slip,
-   correct with a note. A few characters off: close; short items allow a
-   single slip, so 党建强区 for 党建强渝 is close, never correct. Anything
-   further: missing, with what was typed shown.
+   suffix every item shares, or its outer part, dropped (盯目标 → 目标,
+   要督得准 → 督得准): correct. A different number anywhere: missing,
+   whatever the rest looks like. Only same-sounding characters differ
+   (提生 for 提升): an input-method slip, correct with a note. A few
+   characters off, with at least half of the item's own characters (those
+   the items do not share) right: close; short items allow a single slip,
+   so 党建强区 for 党建强渝 is close, never correct, and 督出凝聚力 for
+   督出战斗力 is not close at all. Anything further: missing, with what was
+   typed shown.
 5. *Order.* When order matters, the items outside the longest run typed in
    the right order are out of place: partial credit, never zero.
 
@@ -70,9 +73,16 @@ CLOSE_CREDIT = 0.5
 # order is half of what an ordered card asks.
 OUT_OF_PLACE_CREDIT = 0.5
 # How many characters an item may be off and still be close, as a share
-# of its length: 1 in 6 (抓学习促提高) and 3 in 10 are close; half the
-# item wrong is not recalling it.
-CLOSE_ERROR_SHARE = 0.3
+# of its length, rounded: a word of two characters swapped in an item of
+# five or six (增强 for 强化 in 强化政治担当, 战场 for 阵地) leaves the rest
+# of the formulation right, and 3 in 10 are close; half the item wrong is
+# not recalling it.
+CLOSE_ERROR_SHARE = 1 / 3
+# What the items of a framework do not share (战斗力 of 督出战斗力) is what
+# a trainee must recall: a close piece has at least this share of the
+# item's own characters. The shared words typed right around the wrong
+# own part (督出凝聚力, 无愧于时代) recall nothing of the item.
+CLOSE_OWN_SHARE = 0.5
 # Half a longer item or more, its characters in their order — 抓学习 of
 # 抓学习促提升, 项目题目 of 项目就是题目 — is recalled in part: close.
 # Never for short items, where half is a guess.
@@ -795,12 +805,19 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     elif size <= SHORT_ITEM:
         allowed = 1
     else:
-        allowed = max(1, int(size * CLOSE_ERROR_SHARE))
-    if errors <= allowed:
+        allowed = max(1, round(size * CLOSE_ERROR_SHARE))
+    own = item.own()
+    own_typed = _common(seg, own)
+    if errors <= allowed and own_typed >= CLOSE_OWN_SHARE * len(own):
         return CLOSE, CLOSE_CREDIT, f"{errors} character{'s' if errors > 1 else ''} off"
-    if size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest):
+    if size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest) and own_typed:
         return CLOSE, CLOSE_CREDIT, "only part of the item"
     return MISSING, 0.0, "too far from the item"
+
+
+def _common(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share in the same order (their LCS)."""
+    return (len(a) + len(b) - Indel.distance(a, b)) // 2
 
 
 def _subsequence(short: str, long: str) -> bool:
