@@ -131,6 +131,18 @@ def test_traditional_and_simplified_are_the_same_answer():
     assert grade([s2t.convert(i) for i in SAN_ZHUA], "、".join(SAN_ZHUA)).verdict == CORRECT
 
 
+def test_a_deck_in_taiwan_wording_takes_the_mainland_word():
+    # the speech said 项目; its traditional deck says 專案 (OpenCC's Taiwan phrases)
+    items = ["經濟提速", "專案提質", "整治提效", "理念提升"]
+    assert grade(items, "经济提速、项目提质、整治提效、理念提升", ordered=True).verdict == CORRECT
+    assert grade(items, "经济提速、专案提质、整治提效、理念提升", ordered=True).verdict == CORRECT
+    g = grade(["發展大產業", "培育大企業", "承接大專案"], "发展大产业、培育大企业、引进大项目")
+    assert verdicts(g) == [CORRECT, CORRECT, CLOSE]
+    assert g.items[2].expected == "承接大專案"  # shown as the deck has it
+    changed = [(op.expected, op.typed) for op in g.items[2].diff() if op.op != "equal"]
+    assert changed == [("承接", "引进")]  # 專案 and 项目 are not a change
+
+
 # --- input-method slips ---------------------------------------------------
 
 

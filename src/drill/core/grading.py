@@ -52,7 +52,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
-from drill.core.text import CN_DIGITS, fold, is_cjk
+from drill.core.text import CN_DIGITS, fold, is_cjk, mainland, to_simplified
 
 CORRECT = "correct"
 CLOSE = "close"
@@ -173,6 +173,7 @@ class ItemGrade:
     credit: float = 0.0
     note: str = ""
     position: int = -1  # where in the answer it was typed (for ordering), -1 if not
+    compared: str = ""  # the item as it was compared, when not as written (its mainland wording)
 
     def diff(self) -> list[DiffOp]:
         """A character diff of the expected item against what was typed.
@@ -183,6 +184,8 @@ class ItemGrade:
         if not self.typed:
             return [DiffOp("delete", self.expected, "")]
         a, b = fold(self.expected), fold(self.typed)
+        if self.compared and len(self.compared) == len(self.expected):
+            a = fold(self.compared)
         ops = []
         for op in Levenshtein.opcodes(a, b):
             ops.append(DiffOp(op.tag, self.expected[op.src_start:op.src_end],
@@ -867,9 +870,37 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
     counting as extra (the framework's name as a heading, a cloze's context). ``others``: the other
     items of the framework, for a card that asks for one of them: typing
     a sibling is wrong, however close it looks.
+
+    Items in Taiwan wording (專案) are also compared as worded on the
+    mainland (项目), the words the speech most likely had, and the better
+    grade is kept.
     """
     expected = [str(e) for e in expected]
     answer = str(answer or "")
+    g = _grade(expected, answer, ordered, ignore, others)
+    alt = _mainland_items(tuple(expected)) if g.verdict != CORRECT else None
+    if alt is not None:
+        other = _grade(list(alt), answer, ordered, ignore, [mainland(str(o)) for o in others])
+        if other.score > g.score:
+            for item, text in zip(other.items, expected):
+                item.compared, item.expected = item.expected, text
+            g = other
+    return g
+
+
+@lru_cache(maxsize=512)
+def _mainland_items(expected: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The items as worded on the mainland, if that differs from their simplified form."""
+    if all(to_simplified(e) == e for e in expected):
+        return None  # no traditional characters, so no Taiwan wording
+    alt = tuple(mainland(e) for e in expected)
+    if all(key(a) == key(e) for a, e in zip(alt, expected)):
+        return None
+    return alt
+
+
+def _grade(expected: list[str], answer: str, ordered: bool,
+           ignore: tuple[str, ...] | list[str], others: tuple[str, ...] | list[str]) -> Grade:
     results = [ItemGrade(expected=e) for e in expected]
     if not expected:
         return Grade(results, [], 1.0 if not key(answer) else 0.0,
