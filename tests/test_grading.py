@@ -231,6 +231,16 @@ def test_a_wrong_number_in_a_long_item_is_not_close():
     assert g.items[0].verdict == MISSING
 
 
+def test_a_numeral_word_left_out_is_a_word_left_out_not_a_wrong_number():
+    # 三抓三促 is read as 3抓3促, but leaving the name out types no other number
+    item = "形势逼人、时不我待,开展“三抓三促”行动迫在眉睫"
+    g = grade([item], "形势逼人、时不我待，开展行动迫在眉睫")
+    assert g.items[0].verdict == CLOSE and "number" not in g.items[0].note
+    # a figure left out is not half of the item, nor is a wrong figure
+    assert grade(["区属生产总值221.8亿元"], "区属生产总值亿元").items[0].verdict == MISSING
+    assert grade([item], "形势逼人、时不我待，开展四抓四促行动迫在眉睫").items[0].verdict == MISSING
+
+
 def test_numbers_helper():
     assert grading.numerals("百分之十点四") == "10.4%"
     assert grading.numerals("二百二十一点八亿元") == "221.8亿元"

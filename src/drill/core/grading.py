@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -310,6 +311,11 @@ def key(text: str) -> str:
 
 def _numbers(k: str) -> list[str]:
     return sorted(_NUMBER.findall(k))
+
+
+def _fits(numbers: list[str], k: str) -> bool:
+    """Are all of ``numbers`` (as many times as typed) numbers of ``k``?"""
+    return not (Counter(numbers) - Counter(_numbers(k)))
 
 
 # --- reading the answer ---------------------------------------------------
@@ -794,7 +800,11 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     if seg in item.variants or item.with_part_of_the_shared_words(seg):
         return CORRECT, 1.0, ""
     nearest = min(item.variants, key=lambda v: Levenshtein.distance(seg, v))
-    if _numbers(seg) != _numbers(nearest) and _numbers(seg) != _numbers(item.variants[0]):
+    # A number typed that the item does not have is a wrong number. One of
+    # the item's left out is characters left out: 三抓三促 is 3抓3促 too, and
+    # typing …开展行动… leaves a name out, not a figure wrong.
+    typed_numbers = _numbers(seg)
+    if typed_numbers and not (_fits(typed_numbers, nearest) or _fits(typed_numbers, item.variants[0])):
         return MISSING, 0.0, "a number differs"
     for v in item.variants:
         slips = _same_sound(seg, v)
@@ -813,7 +823,9 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     own_typed = _common(seg, own)
     if errors <= allowed and own_typed >= CLOSE_OWN_SHARE * len(own):
         return CLOSE, CLOSE_CREDIT, f"{errors} character{'s' if errors > 1 else ''} off"
-    if size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest) and own_typed:
+    # Part of an item is not its figure's part: the numbers stay.
+    if (size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest) and own_typed
+            and typed_numbers == _numbers(nearest)):
         return CLOSE, CLOSE_CREDIT, "only part of the item"
     return MISSING, 0.0, "too far from the item"
 
