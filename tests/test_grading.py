@@ -358,6 +358,14 @@ def test_extra_pieces_are_reported_and_cost_score():
     assert g.verdict == PARTIAL and g.score < 1.0
 
 
+def test_an_extra_as_long_as_the_items_costs_even_of_one_character():
+    g = grade(["緊", "嚴", "細", "實"], "紧、严、细、实、快", ordered=True)
+    assert verdicts(g) == [CORRECT] * 4 and g.extra == ["快"]
+    assert g.verdict == PARTIAL and g.score < 1.0
+    # a stray character among longer items still costs nothing
+    assert grade(SAN_ZHUA, "抓学习促提升、抓执行促落实、抓效能促发展、的").verdict == CORRECT
+
+
 def test_a_repeated_item_is_extra():
     g = grade(SAN_ZHUA, "抓学习促提升、抓学习促提升")
     assert g.extra == ["抓学习促提升"]

@@ -95,7 +95,8 @@ SHORT_ITEM = 4
 TINY_ITEM = 2
 # Typing pieces that are not in the framework costs half an item each: a
 # trainee who lists five of 四盯 does not know which four they are. Pieces
-# of one character (a stray 的, a marker) cost nothing.
+# of one character (a stray 的, a marker) cost nothing, unless the items are
+# themselves one character (紧、严、细、实): then such a piece is a fifth item.
 EXTRA_PENALTY = 0.5
 EXTRA_MIN_CHARS = 2
 # Below this share of the items the answer is wrong rather than partial:
@@ -969,6 +970,7 @@ def _grade(expected: list[str], answer: str, ordered: bool,
     latin_noise = not any(ch.isascii() and ch.isalpha() for item in items for ch in item.variants[0])
     extra: list[str] = []
     penalised = 0
+    extra_min = min([EXTRA_MIN_CHARS] + [len(item.variants[0]) for item in items if item.variants[0]])
     run: list[int] = []  # neighbouring unused spans with no separator between them
 
     def flush():
@@ -984,7 +986,7 @@ def _grade(expected: list[str], answer: str, ordered: bool,
             return  # a heading: 三抓三促：… or 三抓三促 …
         extra.append(_original(ans, a, b))
         repeat = k in recalled_keys  # an item given twice is listed, not counted against
-        if len(k) >= EXTRA_MIN_CHARS and not repeat and not (latin_noise and k.isascii() and k.isalpha()):
+        if len(k) >= extra_min and not repeat and not (latin_noise and k.isascii() and k.isalpha()):
             penalised += 1
 
     for c, (a, _) in enumerate(spans):
