@@ -281,6 +281,20 @@ def test_two_slips_in_a_short_item_are_not_close():
     assert grade(["党建强渝"], "党政强区").items[0].verdict == MISSING
 
 
+def test_one_character_doubled_or_dropped_in_a_long_item_is_a_slip():
+    item = "把工作标准调整到最高"
+    for typed_text in ("把工作标准调整到最高高", "把工作标准调整最高"):
+        g = grade([item], typed_text)
+        assert g.items[0].verdict == CORRECT and "slip" in g.items[0].note, typed_text
+    g = grade(["明确目标、领会内涵,把准“三抓三促”行动主要目的"], "明确目标、领会内涵，把准三抓三促行动主要目")
+    assert g.verdict == CORRECT
+    # a character in place of another is a different word; in a short item any is
+    assert grade([item], "把工作标准调整到最好").items[0].verdict == CLOSE
+    assert grade(["比学赶超"], "比学赶超超").items[0].verdict == CLOSE
+    # and a digit is never a slip
+    assert grade(["区属生产总值221.8亿元"], "区属生产总值21.8亿元").items[0].verdict == MISSING
+
+
 def test_a_long_item_allows_a_few_slips_as_close():
     item = "深刻领会讲话精神，把准工作方向"
     g = grade([item], "深刻理解讲话精神，把握工作方向")

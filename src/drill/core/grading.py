@@ -84,6 +84,11 @@ CLOSE_ERROR_SHARE = 1 / 3
 # item's own characters. The shared words typed right around the wrong
 # own part (督出凝聚力, 无愧于时代) recall nothing of the item.
 CLOSE_OWN_SHARE = 0.5
+# In an item this long, one character typed twice or left out (调整到最高高,
+# 主要目 for 主要目的) is a slip of the keys, not of memory: correct, with a
+# note. A character in place of another is another word (前进 for 前行):
+# close. Shorter items are the formulation itself, every character counted.
+LONG_ITEM = 8
 # Half a longer item or more, its characters in their order — 抓学习 of
 # 抓学习促提升, 项目题目 of 项目就是题目 — is recalled in part: close.
 # Never for short items, where half is a guess.
@@ -814,6 +819,8 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
             return CORRECT, 1.0, f"same-sound slip: {shown}"
     errors = Levenshtein.distance(seg, nearest)
     size = len(nearest)
+    if size >= LONG_ITEM and Indel.distance(seg, nearest) == 1:
+        return CORRECT, 1.0, "one character more or less: a typing slip"
     if size <= TINY_ITEM:
         allowed = 0
     elif size <= SHORT_ITEM:
