@@ -277,6 +277,11 @@ def test_a_wrong_key_character_run_together_is_not_taken_for_a_dropped_suffix():
     assert grade(items, "工业兴三农稳文旅活城乡美党建强生态优").verdict == CORRECT
 
 
+def test_two_characters_swapped_are_one_slip():
+    g = grade(["佈局集中", "產業集聚", "土地集約"], "布局集中、产业聚集、土地集约", ordered=True)
+    assert verdicts(g) == [CORRECT, CLOSE, CORRECT]
+
+
 def test_two_slips_in_a_short_item_are_not_close():
     assert grade(["党建强渝"], "党政强区").items[0].verdict == MISSING
 

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from drill.core.text import CN_DIGITS, fold, is_cjk, mainland, to_simplified
 
@@ -395,10 +395,7 @@ class _Item:
         suffix dropped (督得准 of 要督得准, 抓全局 of 谋划工作要抓全局)?"""
         k = self.variants[0]
         end = len(k) - self.suffix
-        for start in range(self.prefix + 1):
-            if k.startswith(seg, start) and start + len(seg) >= end:
-                return True
-        return False
+        return any(k.startswith(seg, start) and start + len(seg) >= end for start in range(self.prefix + 1))
 
 
 @lru_cache(maxsize=512)
@@ -805,7 +802,7 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     """(verdict, credit, note) for a typed segment assigned to ``item``."""
     if seg in item.variants or item.with_part_of_the_shared_words(seg):
         return CORRECT, 1.0, ""
-    nearest = min(item.variants, key=lambda v: Levenshtein.distance(seg, v))
+    nearest = min(item.variants, key=lambda v: OSA.distance(seg, v))
     # A number typed that the item does not have is a wrong number. One of
     # the item's left out is characters left out: 三抓三促 is 3抓3促 too, and
     # typing …开展行动… leaves a name out, not a figure wrong.
@@ -817,7 +814,8 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
         if slips:
             shown = "、".join(f"{a}→{b}" for a, b in slips)
             return CORRECT, 1.0, f"same-sound slip: {shown}"
-    errors = Levenshtein.distance(seg, nearest)
+    # two neighbouring characters swapped (聚集 for 集聚) are one slip, not two
+    errors = OSA.distance(seg, nearest)
     size = len(nearest)
     if size >= LONG_ITEM and Indel.distance(seg, nearest) == 1:
         return CORRECT, 1.0, "one character more or less: a typing slip"
