@@ -619,6 +619,8 @@ def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int],
 
     chars, n = ans.chars, len(ans.chars)
     starts, ends = _starts(items), _ends(items)
+    exact_kept = {(p, q): {v for item in items for v in item.aligned[p][q]}
+                  for p in (False, True) for q in (False, True)}
 
     def gain(a: int, b: int) -> float:
         got = cache.get((a, b))
@@ -635,7 +637,7 @@ def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int],
                 worth, bonus = _best_worth(seg, items), seg in exact
             else:
                 worth = _best_worth(seg, items, may_drop)
-                bonus = any(seg in item.aligned[may_drop[0]][may_drop[1]] for item in items)
+                bonus = seg in exact_kept[may_drop]
             got = worth + (EXACT_BONUS if bonus else 0.0)
             if a > 0 and a not in ans.cuts:
                 got -= CUT_COST
