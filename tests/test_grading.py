@@ -131,6 +131,18 @@ def test_traditional_and_simplified_are_the_same_answer():
     assert grade([s2t.convert(i) for i in SAN_ZHUA], "、".join(SAN_ZHUA)).verdict == CORRECT
 
 
+def test_a_deck_in_taiwan_wording_takes_the_mainland_word():
+    # the speech said 项目; its traditional deck says 專案 (OpenCC's Taiwan phrases)
+    items = ["經濟提速", "專案提質", "整治提效", "理念提升"]
+    assert grade(items, "经济提速、项目提质、整治提效、理念提升", ordered=True).verdict == CORRECT
+    assert grade(items, "经济提速、专案提质、整治提效、理念提升", ordered=True).verdict == CORRECT
+    g = grade(["發展大產業", "培育大企業", "承接大專案"], "发展大产业、培育大企业、引进大项目")
+    assert verdicts(g) == [CORRECT, CORRECT, CLOSE]
+    assert g.items[2].expected == "承接大專案"  # shown as the deck has it
+    changed = [(op.expected, op.typed) for op in g.items[2].diff() if op.op != "equal"]
+    assert changed == [("承接", "引进")]  # 專案 and 项目 are not a change
+
+
 # --- input-method slips ---------------------------------------------------
 
 
@@ -171,6 +183,20 @@ def test_shared_suffix_may_be_dropped():
     assert g.verdict == CORRECT
 
 
+def test_part_of_a_shared_prefix_or_suffix_may_be_dropped():
+    # the trainee keeps the words next to the item's own part and drops the rest
+    enum = ["谋划工作要抓全局", "谋划工作要抓重点", "谋划工作要抓典型"]
+    assert grade(enum, "抓全局、抓重点、抓典型", ordered=True).verdict == CORRECT
+    assert grade(enum, "要抓全局，要抓重点，要抓典型", ordered=True).verdict == CORRECT
+    assert grade(["要督得准", "要督得快", "要督得实"], "督得准、督得快、督得实").verdict == CORRECT
+    feng = ["要大兴真抓实干之风", "要大兴求真务实之风", "要大兴团结协作之风"]
+    assert grade(feng, "大兴真抓实干、大兴求真务实、大兴团结协作").verdict == CORRECT
+    assert grade(feng, "真抓实干之风、求真务实之风、团结协作之风").verdict == CORRECT
+    # but the item's own part stays whole
+    g = grade(enum, "抓全、抓重点、抓典型", ordered=True)
+    assert g.items[0].verdict != CORRECT
+
+
 def test_dropping_is_only_for_what_every_item_shares():
     # 抓 starts every item of 三抓三促, 促 is not at the same place in all
     g = grade(SAN_ZHUA, "学习促提升、执行促落实、效能促发展")
@@ -205,6 +231,16 @@ def test_a_wrong_number_in_a_long_item_is_not_close():
     assert g.items[0].verdict == MISSING
 
 
+def test_a_numeral_word_left_out_is_a_word_left_out_not_a_wrong_number():
+    # 三抓三促 is read as 3抓3促, but leaving the name out types no other number
+    item = "形势逼人、时不我待,开展“三抓三促”行动迫在眉睫"
+    g = grade([item], "形势逼人、时不我待，开展行动迫在眉睫")
+    assert g.items[0].verdict == CLOSE and "number" not in g.items[0].note
+    # a figure left out is not half of the item, nor is a wrong figure
+    assert grade(["区属生产总值221.8亿元"], "区属生产总值亿元").items[0].verdict == MISSING
+    assert grade([item], "形势逼人、时不我待，开展四抓四促行动迫在眉睫").items[0].verdict == MISSING
+
+
 def test_numbers_helper():
     assert grading.numerals("百分之十点四") == "10.4%"
     assert grading.numerals("二百二十一点八亿元") == "221.8亿元"
@@ -228,8 +264,40 @@ def test_key_character_run_together():
     assert g.extra == []
 
 
+def test_a_wrong_key_character_run_together_is_not_taken_for_a_dropped_suffix():
+    # 党建强 alone is 党建强渝 less the 渝 every item ends with, but here the
+    # trainee typed 区 where 渝 goes: that is the item's wrong last character,
+    # not junk in front of the next item.
+    items = ["工业兴渝", "三农稳渝", "文旅活渝", "城乡美渝", "党建强渝", "生态优渝"]
+    g = grade(items, "工业兴渝三农稳渝文旅活渝城乡美渝党建强区生态优渝")
+    assert typed(g) == ["工业兴渝", "三农稳渝", "文旅活渝", "城乡美渝", "党建强区", "生态优渝"]
+    assert verdicts(g) == [CORRECT] * 4 + [CLOSE, CORRECT]
+    assert g.extra == []
+    # dropping the suffix run together is still read as dropping it
+    assert grade(items, "工业兴三农稳文旅活城乡美党建强生态优").verdict == CORRECT
+
+
+def test_two_characters_swapped_are_one_slip():
+    g = grade(["佈局集中", "產業集聚", "土地集約"], "布局集中、产业聚集、土地集约", ordered=True)
+    assert verdicts(g) == [CORRECT, CLOSE, CORRECT]
+
+
 def test_two_slips_in_a_short_item_are_not_close():
     assert grade(["党建强渝"], "党政强区").items[0].verdict == MISSING
+
+
+def test_one_character_doubled_or_dropped_in_a_long_item_is_a_slip():
+    item = "把工作标准调整到最高"
+    for typed_text in ("把工作标准调整到最高高", "把工作标准调整最高"):
+        g = grade([item], typed_text)
+        assert g.items[0].verdict == CORRECT and "slip" in g.items[0].note, typed_text
+    g = grade(["明确目标、领会内涵,把准“三抓三促”行动主要目的"], "明确目标、领会内涵，把准三抓三促行动主要目")
+    assert g.verdict == CORRECT
+    # a character in place of another is a different word; in a short item any is
+    assert grade([item], "把工作标准调整到最好").items[0].verdict == CLOSE
+    assert grade(["比学赶超"], "比学赶超超").items[0].verdict == CLOSE
+    # and a digit is never a slip
+    assert grade(["区属生产总值221.8亿元"], "区属生产总值21.8亿元").items[0].verdict == MISSING
 
 
 def test_a_long_item_allows_a_few_slips_as_close():
@@ -238,6 +306,26 @@ def test_a_long_item_allows_a_few_slips_as_close():
     assert g.items[0].verdict == CLOSE
     g = grade([item], "认真学习文件内容，明确努力目标")
     assert g.items[0].verdict == MISSING
+
+
+def test_a_word_swapped_in_a_six_character_item_is_close():
+    g = grade(["树牢忧患意识", "坚持底线思维", "强化政治担当"], "树牢忧患意识、坚持底线思维、增强政治担当")
+    assert verdicts(g) == [CORRECT, CORRECT, CLOSE] and g.verdict == PARTIAL
+    g = grade(["项目就是题目", "现场就是考场", "工地就是阵地", "进度就是尺度"],
+              "项目就是题目、现场就是考场、工地就是战场、进度就是尺度")
+    assert verdicts(g) == [CORRECT, CORRECT, CLOSE, CORRECT]
+
+
+def test_the_shared_words_right_and_the_own_part_wrong_is_not_close():
+    du = ["督出压力", "督出动力", "督出战斗力", "督出生产力"]
+    g = grade(du, "督出压力、督出动力、督出凝聚力、督出生产力")
+    assert verdicts(g) == [CORRECT, CORRECT, MISSING, CORRECT]
+    g = grade(["无愧于岗位", "无愧于人民", "无愧于历史"], "无愧于岗位、无愧于人民、无愧于时代")
+    assert verdicts(g) == [CORRECT, CORRECT, MISSING]
+    # only the words every item shares recall none of them
+    assert verdicts(grade(du, "督出")) == [MISSING] * 4
+    g = grade(["健全工作机制", "健全责任机制", "健全考核机制", "健全督查机制"], "健全机制")
+    assert verdicts(g) == [MISSING] * 4 and g.verdict == WRONG
 
 
 def test_an_unbroken_half_of_a_long_item_is_close_but_not_of_a_short_one():
@@ -287,6 +375,14 @@ def test_extra_pieces_are_reported_and_cost_score():
     assert g.extra == ["盯进度"]
     assert verdicts(g) == [CORRECT] * 4
     assert g.verdict == PARTIAL and g.score < 1.0
+
+
+def test_an_extra_as_long_as_the_items_costs_even_of_one_character():
+    g = grade(["緊", "嚴", "細", "實"], "紧、严、细、实、快", ordered=True)
+    assert verdicts(g) == [CORRECT] * 4 and g.extra == ["快"]
+    assert g.verdict == PARTIAL and g.score < 1.0
+    # a stray character among longer items still costs nothing
+    assert grade(SAN_ZHUA, "抓学习促提升、抓执行促落实、抓效能促发展、的").verdict == CORRECT
 
 
 def test_a_repeated_item_is_extra():

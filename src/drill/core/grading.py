@@ -25,12 +25,15 @@ How the answer is read
    assignment (the Hungarian method) over those worths; segments left over
    are *extra*.
 4. *Judge each pair.* Exact after normalisation, or with the prefix or
-   suffix every item shares dropped (盯目标 → 目标): correct. A different
-   number anywhere: missing, whatever the rest looks like. Only
-   same-sounding characters differ (提生 for 提升): an input-method slip,
-   correct with a note. A few characters off: close; short items allow a
-   single slip, so 党建强区 for 党建强渝 is close, never correct. Anything
-   further: missing, with what was typed shown.
+   suffix every item shares, or its outer part, dropped (盯目标 → 目标,
+   要督得准 → 督得准): correct. A different number anywhere: missing,
+   whatever the rest looks like. Only same-sounding characters differ
+   (提生 for 提升): an input-method slip, correct with a note. A few
+   characters off, with at least half of the item's own characters (those
+   the items do not share) right: close; short items allow a single slip,
+   so 党建强区 for 党建强渝 is close, never correct, and 督出凝聚力 for
+   督出战斗力 is not close at all. Anything further: missing, with what was
+   typed shown.
 5. *Order.* When order matters, the items outside the longest run typed in
    the right order are out of place: partial credit, never zero.
 
@@ -43,13 +46,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from drill.core.text import CN_DIGITS, fold, is_cjk
+from drill.core.text import CN_DIGITS, fold, is_cjk, mainland, to_simplified
 
 CORRECT = "correct"
 CLOSE = "close"
@@ -70,9 +74,21 @@ CLOSE_CREDIT = 0.5
 # order is half of what an ordered card asks.
 OUT_OF_PLACE_CREDIT = 0.5
 # How many characters an item may be off and still be close, as a share
-# of its length: 1 in 6 (抓学习促提高) and 3 in 10 are close; half the
-# item wrong is not recalling it.
-CLOSE_ERROR_SHARE = 0.3
+# of its length, rounded: a word of two characters swapped in an item of
+# five or six (增强 for 强化 in 强化政治担当, 战场 for 阵地) leaves the rest
+# of the formulation right, and 3 in 10 are close; half the item wrong is
+# not recalling it.
+CLOSE_ERROR_SHARE = 1 / 3
+# What the items of a framework do not share (战斗力 of 督出战斗力) is what
+# a trainee must recall: a close piece has at least this share of the
+# item's own characters. The shared words typed right around the wrong
+# own part (督出凝聚力, 无愧于时代) recall nothing of the item.
+CLOSE_OWN_SHARE = 0.5
+# In an item this long, one character typed twice or left out (调整到最高高,
+# 主要目 for 主要目的) is a slip of the keys, not of memory: correct, with a
+# note. A character in place of another is another word (前进 for 前行):
+# close. Shorter items are the formulation itself, every character counted.
+LONG_ITEM = 8
 # Half a longer item or more, its characters in their order — 抓学习 of
 # 抓学习促提升, 项目题目 of 项目就是题目 — is recalled in part: close.
 # Never for short items, where half is a guess.
@@ -84,7 +100,8 @@ SHORT_ITEM = 4
 TINY_ITEM = 2
 # Typing pieces that are not in the framework costs half an item each: a
 # trainee who lists five of 四盯 does not know which four they are. Pieces
-# of one character (a stray 的, a marker) cost nothing.
+# of one character (a stray 的, a marker) cost nothing, unless the items are
+# themselves one character (紧、严、细、实): then such a piece is a fifth item.
 EXTRA_PENALTY = 0.5
 EXTRA_MIN_CHARS = 2
 # Below this share of the items the answer is wrong rather than partial:
@@ -163,6 +180,7 @@ class ItemGrade:
     credit: float = 0.0
     note: str = ""
     position: int = -1  # where in the answer it was typed (for ordering), -1 if not
+    compared: str = ""  # the item as it was compared, when not as written (its mainland wording)
 
     def diff(self) -> list[DiffOp]:
         """A character diff of the expected item against what was typed.
@@ -173,6 +191,8 @@ class ItemGrade:
         if not self.typed:
             return [DiffOp("delete", self.expected, "")]
         a, b = fold(self.expected), fold(self.typed)
+        if self.compared and len(self.compared) == len(self.expected):
+            a = fold(self.compared)
         ops = []
         for op in Levenshtein.opcodes(a, b):
             ops.append(DiffOp(op.tag, self.expected[op.src_start:op.src_end],
@@ -299,6 +319,11 @@ def _numbers(k: str) -> list[str]:
     return sorted(_NUMBER.findall(k))
 
 
+def _fits(numbers: list[str], k: str) -> bool:
+    """Are all of ``numbers`` (as many times as typed) numbers of ``k``?"""
+    return not (Counter(numbers) - Counter(_numbers(k)))
+
+
 # --- reading the answer ---------------------------------------------------
 
 
@@ -353,6 +378,24 @@ def _gap(gap: str, at: int, cuts: set[int], colon_cuts: set[int]) -> None:
 class _Item:
     text: str
     variants: tuple[str, ...]  # the key, then the key without the shared prefix/suffix
+    # The variants the alignment may use for a segment, by whether the text
+    # around it lets the shared prefix (first index) or suffix (second) be
+    # dropped there: all four, or those keeping what may not be dropped.
+    aligned: tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...]]]
+    prefix: int = 0  # how many characters of the key every item begins with
+    suffix: int = 0  # …and ends with
+
+    def own(self) -> str:
+        """The item's own characters: the key without the shared prefix and suffix."""
+        k = self.variants[0]
+        return k[self.prefix:len(k) - self.suffix]
+
+    def with_part_of_the_shared_words(self, seg: str) -> bool:
+        """Is ``seg`` the item with only the outer part of the shared prefix or
+        suffix dropped (督得准 of 要督得准, 抓全局 of 谋划工作要抓全局)?"""
+        k = self.variants[0]
+        end = len(k) - self.suffix
+        return any(k.startswith(seg, start) and start + len(seg) >= end for start in range(self.prefix + 1))
 
 
 @lru_cache(maxsize=512)
@@ -370,13 +413,20 @@ def _items(expected: tuple[str, ...]) -> tuple[_Item, ...]:
         prefix, suffix = keys[0][:p], keys[0][len(keys[0]) - s:] if s else ""
     items = []
     for text, k in zip(expected, keys):
-        variants = [k]
-        for cut in ((len(prefix), len(k)), (0, len(k) - len(suffix)),
-                    (len(prefix), len(k) - len(suffix))):
-            v = k[cut[0]:cut[1]]
-            if v and v not in variants:
+        cuts = {(0, len(k)): (False, False), (len(prefix), len(k)): (True, False),
+                (0, len(k) - len(suffix)): (False, True),
+                (len(prefix), len(k) - len(suffix)): (True, True)}
+        variants: list[str] = [k]
+        drops: dict[str, tuple[bool, bool]] = {k: (False, False)}
+        for (a, b), dropped in cuts.items():
+            v = k[a:b]
+            if v and v not in drops:
                 variants.append(v)
-        items.append(_Item(text, tuple(variants)))
+                drops[v] = dropped
+        aligned = tuple(tuple(tuple(v for v in variants
+                                    if (may_p or not drops[v][0]) and (may_s or not drops[v][1]))
+                              for may_s in (False, True)) for may_p in (False, True))
+        items.append(_Item(text, tuple(variants), aligned, len(prefix), len(suffix)))
     return tuple(items)
 
 
@@ -453,13 +503,17 @@ def _worth(seg: str, item: _Item) -> float:
     return best
 
 
-def _best_worth(seg: str, items: tuple[_Item, ...]) -> float:
-    """The worth of ``seg`` to the item it suits best (0 if none)."""
+def _best_worth(seg: str, items: tuple[_Item, ...], may_drop: tuple[bool, bool] = (True, True)) -> float:
+    """The worth of ``seg`` to the item it suits best (0 if none).
+
+    ``may_drop``: whether the shared prefix and suffix may be missing from it.
+    """
     best = 0.0
     size = len(seg)
     distance = Indel.distance
+    may_p, may_s = may_drop
     for item in items:
-        for v in item.variants:
+        for v in item.aligned[may_p][may_s]:
             lv = len(v)
             # d >= |size − lv|, so this is the most v could be worth
             if (size + lv) / 2 - abs(size - lv) <= best:
@@ -563,11 +617,28 @@ def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int],
     exact = {v for item in items for v in item.variants}
     cache: dict[tuple[int, int], float] = {}
 
+    chars, n = ans.chars, len(ans.chars)
+    starts, ends = _starts(items), _ends(items)
+    exact_kept = {(p, q): {v for item in items for v in item.aligned[p][q]}
+                  for p in (False, True) for q in (False, True)}
+
     def gain(a: int, b: int) -> float:
         got = cache.get((a, b))
         if got is None:
-            seg = _seg_key(ans.chars[a:b], items)
-            got = _best_worth(seg, items) + (EXACT_BONUS if seg in exact else 0.0)
+            seg = _seg_key(chars[a:b], items)
+            # A trainee who drops the suffix every item shares ends the item
+            # there: a separator, the end, or the next item follows. A
+            # character that begins no item right after 党建强 is the item's
+            # own wrong last character (党建强区), not junk before the next
+            # item; likewise for a dropped prefix and what comes before.
+            may_drop = (a == 0 or a in ans.cuts or chars[a - 1] in ends,
+                        b == n or b in ans.cuts or chars[b] in starts)
+            if may_drop == (True, True):
+                worth, bonus = _best_worth(seg, items), seg in exact
+            else:
+                worth = _best_worth(seg, items, may_drop)
+                bonus = seg in exact_kept[may_drop]
+            got = worth + (EXACT_BONUS if bonus else 0.0)
             if a > 0 and a not in ans.cuts:
                 got -= CUT_COST
             cache[(a, b)] = got
@@ -731,29 +802,45 @@ def _same_sound_pass(chosen: list[int], worth: list[list[float]], segs: list[str
 
 def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     """(verdict, credit, note) for a typed segment assigned to ``item``."""
-    if seg in item.variants:
+    if seg in item.variants or item.with_part_of_the_shared_words(seg):
         return CORRECT, 1.0, ""
-    nearest = min(item.variants, key=lambda v: Levenshtein.distance(seg, v))
-    if _numbers(seg) != _numbers(nearest) and _numbers(seg) != _numbers(item.variants[0]):
+    nearest = min(item.variants, key=lambda v: OSA.distance(seg, v))
+    # A number typed that the item does not have is a wrong number. One of
+    # the item's left out is characters left out: 三抓三促 is 3抓3促 too, and
+    # typing …开展行动… leaves a name out, not a figure wrong.
+    typed_numbers = _numbers(seg)
+    if typed_numbers and not (_fits(typed_numbers, nearest) or _fits(typed_numbers, item.variants[0])):
         return MISSING, 0.0, "a number differs"
     for v in item.variants:
         slips = _same_sound(seg, v)
         if slips:
             shown = "、".join(f"{a}→{b}" for a, b in slips)
             return CORRECT, 1.0, f"same-sound slip: {shown}"
-    errors = Levenshtein.distance(seg, nearest)
+    # two neighbouring characters swapped (聚集 for 集聚) are one slip, not two
+    errors = OSA.distance(seg, nearest)
     size = len(nearest)
+    if size >= LONG_ITEM and Indel.distance(seg, nearest) == 1:
+        return CORRECT, 1.0, "one character more or less: a typing slip"
     if size <= TINY_ITEM:
         allowed = 0
     elif size <= SHORT_ITEM:
         allowed = 1
     else:
-        allowed = max(1, int(size * CLOSE_ERROR_SHARE))
-    if errors <= allowed:
+        allowed = max(1, round(size * CLOSE_ERROR_SHARE))
+    own = item.own()
+    own_typed = _common(seg, own)
+    if errors <= allowed and own_typed >= CLOSE_OWN_SHARE * len(own):
         return CLOSE, CLOSE_CREDIT, f"{errors} character{'s' if errors > 1 else ''} off"
-    if size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest):
+    # Part of an item is not its figure's part: the numbers stay.
+    if (size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest) and own_typed
+            and typed_numbers == _numbers(nearest)):
         return CLOSE, CLOSE_CREDIT, "only part of the item"
     return MISSING, 0.0, "too far from the item"
+
+
+def _common(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share in the same order (their LCS)."""
+    return (len(a) + len(b) - Indel.distance(a, b)) // 2
 
 
 def _subsequence(short: str, long: str) -> bool:
@@ -803,9 +890,37 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
     counting as extra (the framework's name as a heading, a cloze's context). ``others``: the other
     items of the framework, for a card that asks for one of them: typing
     a sibling is wrong, however close it looks.
+
+    Items in Taiwan wording (專案) are also compared as worded on the
+    mainland (项目), the words the speech most likely had, and the better
+    grade is kept.
     """
     expected = [str(e) for e in expected]
     answer = str(answer or "")
+    g = _grade(expected, answer, ordered, ignore, others)
+    alt = _mainland_items(tuple(expected)) if g.verdict != CORRECT else None
+    if alt is not None:
+        other = _grade(list(alt), answer, ordered, ignore, [mainland(str(o)) for o in others])
+        if other.score > g.score:
+            for item, text in zip(other.items, expected):
+                item.compared, item.expected = item.expected, text
+            g = other
+    return g
+
+
+@lru_cache(maxsize=512)
+def _mainland_items(expected: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The items as worded on the mainland, if that differs from their simplified form."""
+    if all(to_simplified(e) == e for e in expected):
+        return None  # no traditional characters, so no Taiwan wording
+    alt = tuple(mainland(e) for e in expected)
+    if all(key(a) == key(e) for a, e in zip(alt, expected)):
+        return None
+    return alt
+
+
+def _grade(expected: list[str], answer: str, ordered: bool,
+           ignore: tuple[str, ...] | list[str], others: tuple[str, ...] | list[str]) -> Grade:
     results = [ItemGrade(expected=e) for e in expected]
     if not expected:
         return Grade(results, [], 1.0 if not key(answer) else 0.0,
@@ -862,6 +977,7 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
     latin_noise = not any(ch.isascii() and ch.isalpha() for item in items for ch in item.variants[0])
     extra: list[str] = []
     penalised = 0
+    extra_min = min([EXTRA_MIN_CHARS] + [len(item.variants[0]) for item in items if item.variants[0]])
     run: list[int] = []  # neighbouring unused spans with no separator between them
 
     def flush():
@@ -877,7 +993,7 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
             return  # a heading: 三抓三促：… or 三抓三促 …
         extra.append(_original(ans, a, b))
         repeat = k in recalled_keys  # an item given twice is listed, not counted against
-        if len(k) >= EXTRA_MIN_CHARS and not repeat and not (latin_noise and k.isascii() and k.isalpha()):
+        if len(k) >= extra_min and not repeat and not (latin_noise and k.isascii() and k.isalpha()):
             penalised += 1
 
     for c, (a, _) in enumerate(spans):

@@ -67,6 +67,23 @@ def to_simplified(text: str) -> str:
     return "\n".join(fixed)
 
 
+@lru_cache(maxsize=1)
+def _tw2sp():
+    import opencc
+
+    return opencc.OpenCC("tw2sp")
+
+
+def mainland(text: str) -> str:
+    """Text in Taiwan wording as it is worded on the mainland (OpenCC ``tw2sp``):
+    專案 → 项目, 資訊 → 信息, besides 繁 → 简.
+
+    An alternative reading for comparing only, never the one reading: applied
+    to words that are not Taiwan wording it misreads some (效能 → 性能).
+    """
+    return _tw2sp().convert(text) if text else text
+
+
 def _one_char(converter, ch: str) -> str:
     conv = converter.convert(ch)
     return conv if len(conv) == 1 else ch
