@@ -229,3 +229,48 @@ def test_snapshot_help(snap_compare, snap_app):
 
     assert snap_compare(snap_app, terminal_size=SIZE, run_before=run_before)
 
+
+
+# --- what a trainee sees at 80×24 ------------------------------------------
+
+
+def shown(widget) -> list[str]:
+    """The lines a widget draws (border and padding included), as plain text."""
+    from textual.geometry import Region
+
+    width, height = widget.outer_size
+    return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
+
+
+def footer_keys(app) -> dict[str, tuple[str, object]]:
+    return {key.key: (key.description, key.region) for key in app.screen.query("FooterKey")}
+
+
+def assert_footer_fits(app) -> None:
+    keys = footer_keys(app)
+    palette = keys.pop(app.COMMAND_PALETTE_BINDING)[1]
+    assert "f1" in keys and "ctrl+q" in keys
+    for key, (_, region) in keys.items():
+        assert region.right <= palette.x, f"{key} is hidden behind the palette key"
+
+
+async def test_every_key_shows_in_the_footer_at_80_columns():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert_footer_fits(app)
+        assert footer_keys(app)["enter"][0] == "Drill"  # the table takes Enter: it must say so
+        await pilot.press("enter")
+        await pilot.pause()
+        assert_footer_fits(app)
+        await answer(pilot, "不知道")
+        assert {"enter", "r", "w"} <= set(footer_keys(app))
+        assert_footer_fits(app)
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert_footer_fits(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        assert_footer_fits(app)

@@ -36,7 +36,7 @@ class DrillScreen(Screen):
         Binding("enter", "next", "Next"),
         Binding("r", "override(True)", "I was right"),
         Binding("w", "override(False)", "I was wrong"),
-        Binding("escape", "leave", "End session"),
+        Binding("escape", "leave", "End"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -56,7 +56,7 @@ class DrillScreen(Screen):
         yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False)
         with VerticalScroll(id="feedback-box"):
             yield Static(id="feedback")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.show_card()

@@ -68,7 +68,7 @@ class SummaryScreen(Screen):
         yield Header()
         with VerticalScroll():
             yield Static(summary_text(self.summary, self.next_due), id="summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_back(self) -> None:
         self.app.show_decks()
