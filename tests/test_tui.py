@@ -274,3 +274,27 @@ async def test_every_key_shows_in_the_footer_at_80_columns():
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
         assert_footer_fits(app)
+
+
+async def test_the_palette_lists_every_action_before_anything_is_typed():
+    from textual.command import CommandPalette
+
+    from drill.tui.app import DrillCommands
+
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, CommandPalette)
+        options = app.screen.query_one("CommandList")
+        listed = [str(options.get_option_at_index(n).prompt) for n in range(options.option_count)]
+        for name, _, screens, _ in DrillCommands.ACTIONS:
+            if screens is None or "DecksScreen" in screens:
+                assert any(name in line for line in listed), name
+        assert not any("End this session" in line for line in listed)  # no session to end here
+        await type_text(pilot, "everything due")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)  # nothing due on a first day: it stays, and says why
