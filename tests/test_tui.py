@@ -18,6 +18,18 @@ from drill.tui.screens.summary import SummaryScreen
 SIZE = (80, 24)
 
 
+def shown(widget) -> list[str]:
+    """The lines a widget draws (border and padding included), as plain text."""
+    from textual.geometry import Region
+
+    width, height = widget.outer_size
+    return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
+
+
+def shown_text(widget) -> str:
+    return "\n".join(shown(widget))
+
+
 async def ready(app, pilot):
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -48,7 +60,7 @@ async def test_a_whole_session():
         first = session.current
         await answer(pilot, "\n".join(first.answer))  # right, one item a line
         assert session.answered[-1].verdict == "correct"
-        feedback = str(app.screen.query_one("#feedback").render())
+        feedback = shown_text(app.screen.query_one("#feedback"))
         assert "correct" in feedback and "score 100%" in feedback
         await pilot.press("enter")
         await pilot.pause()
@@ -61,7 +73,7 @@ async def test_a_whole_session():
         await pilot.press("r")  # "I was right"
         await pilot.pause()
         assert judged.overridden == "right" and judged.rating == 3
-        assert "you said: right" in str(app.screen.query_one("#feedback").render())
+        assert "you said: right" in shown_text(app.screen.query_one("#feedback"))
         await pilot.press("enter")
         await pilot.pause()
 
@@ -104,7 +116,7 @@ async def test_a_hint_shows_the_first_character_and_caps_the_rating():
         card = app.session.current
         await pilot.press("f2")
         await pilot.pause()
-        assert card.answer[0][0] in str(app.screen.query_one("#hint").render())
+        assert card.answer[0][0] in shown_text(app.screen.query_one("#hint"))
         await answer(pilot, "、".join(card.answer))
         judged = app.session.answered[-1]
         assert judged.verdict == "correct" and judged.hints == 1 and judged.rating == 2
@@ -234,14 +246,6 @@ def test_snapshot_help(snap_compare, snap_app):
 # --- what a trainee sees at 80×24 ------------------------------------------
 
 
-def shown(widget) -> list[str]:
-    """The lines a widget draws (border and padding included), as plain text."""
-    from textual.geometry import Region
-
-    width, height = widget.outer_size
-    return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
-
-
 def footer_keys(app) -> dict[str, tuple[str, object]]:
     return {key.key: (key.description, key.region) for key in app.screen.query("FooterKey")}
 
@@ -298,3 +302,47 @@ async def test_the_palette_lists_every_action_before_anything_is_typed():
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DecksScreen)  # nothing due on a first day: it stays, and says why
+
+
+async def drill_these(app, pilot, cards):
+    """Open the drill on these cards, as the weakest list does for a framework."""
+    from drill.core.session import Session
+
+    app.session = Session(cards, recorder=app.progress)
+    app.switch_screen(DrillScreen(app.session))
+    await pilot.pause()
+
+
+def long_order_card(app):
+    return next(c for d in app.decks for c in d.cards() if c.kind == "order" and len(c.answer) >= 6)
+
+
+async def test_the_judgement_shows_first_and_the_answer_one_item_a_line():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        card = long_order_card(app)
+        await drill_these(app, pilot, [card])
+        typed = [card.answer[1], card.answer[0], *card.answer[2:-1]]  # two swapped, the last missing
+        await answer(pilot, "\n".join(typed))
+        box = app.screen.query_one("#feedback-box")
+        full = [line.strip() for line in shown(app.screen.query_one("#feedback"))]
+        visible = full[: box.scrollable_content_region.height]  # what shows before any scrolling
+        assert box.scroll_y == 0 and any("partial" in line and "score" in line for line in visible), visible
+        start = full.index("answer")
+        for n, item in enumerate(card.answer, start=1):
+            assert f"{n}. {item}" in full[start + n], full  # each item on a line of its own
+
+
+async def test_the_source_starts_on_the_line_of_its_label():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        card = long_order_card(app)
+        await drill_these(app, pilot, [card])
+        await pilot.press("f3")
+        await pilot.pause()
+        quote = app.quote_for(card)
+        lines = shown(app.screen.query_one("#source"))
+        assert lines[0].startswith("source") and quote[:10] in lines[0], lines
+        assert all(line.startswith(" " * len("source")) for line in lines[1:]), lines  # wraps under itself

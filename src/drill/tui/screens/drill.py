@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
 from drill.core.session import Answered, Session
-from drill.tui.widgets.feedback import answer_text, feedback_text
+from drill.tui.widgets.feedback import feedback_view, labelled
 
 KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name": "name the abbreviation",
               "order": "put in order"}
@@ -127,17 +127,15 @@ class DrillScreen(Screen):
         answered = self.last
         if answered is None:
             return
-        text = feedback_text(answered.grade, RATING_NAMES.get(answered.rating, ""),
+        view = feedback_view(answered.grade, answered.card.answer, RATING_NAMES.get(answered.rating, ""),
                              {"right": "you said: right", "wrong": "you said: wrong"}.get(answered.overridden, ""))
-        text.append_text(answer_text(answered.card.answer))
-        text.append("\n\n Enter next · r I was right · w I was wrong", style="dim")
-        self.query_one("#feedback", Static).update(text)
+        self.query_one("#feedback", Static).update(view)
         self.query_one("#feedback-box").display = True
 
     def action_hint(self) -> None:
         shown = self.session.hint()
         hint = self.query_one("#hint", Static)
-        hint.update(Text(f"hint: {shown}", style="italic yellow"))
+        hint.update(labelled("hint", Text(shown, style="italic yellow"), label_style="bold yellow"))
         hint.display = True
 
     def action_source(self) -> None:
@@ -148,7 +146,7 @@ class DrillScreen(Screen):
         quote = getattr(self.app, "quote_for", lambda c: "")(card)
         self.query_one("#source", Static).display = self.source_shown
         self.query_one("#source", Static).update(
-            Text(f"source: {quote or '(no quote recorded)'}", style="dim") if self.source_shown else "")
+            labelled("source", Text(quote or "(no quote recorded)", style="dim")) if self.source_shown else "")
 
     def action_override(self, right: bool) -> None:
         if self.last is None:
