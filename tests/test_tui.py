@@ -82,7 +82,7 @@ async def test_a_whole_session():
         await pilot.press("enter", "escape")  # end the session
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        text = str(app.screen.query_one("#summary").render())
+        text = shown_text(app.screen.query_one("#summary"))
         assert "cards      3" in text and "Missed this session" in text
         await pilot.press("s")
         await pilot.pause()
@@ -346,3 +346,33 @@ async def test_the_source_starts_on_the_line_of_its_label():
         lines = shown(app.screen.query_one("#source"))
         assert lines[0].startswith("source") and quote[:10] in lines[0], lines
         assert all(line.startswith(" " * len("source")) for line in lines[1:]), lines  # wraps under itself
+
+
+async def test_the_summary_lists_missed_items_under_their_framework():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_drill(pilot)
+        first, second = app.session.cards[:2]
+        assert first.framework == second.framework and len(first.answer) >= 3
+        await answer(pilot, "不知道")
+        await pilot.press("enter")
+        await pilot.pause()
+        await answer(pilot, "不知道")
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        lines = [line.rstrip() for line in shown(app.screen.query_one("#summary"))]
+        name = first.prompt.split("：", 1)[0]
+        assert sum(name in line for line in lines) == 1, lines  # once, as a heading
+        heading = next(n for n, line in enumerate(lines) if name in line)
+        for n, item in enumerate(first.answer, start=1):
+            assert lines[heading + n].strip() == f"· {item}", lines
+
+
+async def test_ending_a_session_before_any_answer_goes_back_to_the_decks():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_drill(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)

@@ -166,10 +166,14 @@ class DrillScreen(Screen):
     def finish(self) -> None:
         from drill.tui.screens.summary import SummaryScreen, when
 
+        if not self.session.answered:  # nothing to sum up
+            self.app.show_decks()
+            return
         next_due = ""
         progress = getattr(self.app, "progress", None)
         if progress is not None:
             ids = {c.id for c in self.session.cards}
             due = progress.next_due(ids)
             next_due = when(due) if due else ""
-        self.app.switch_screen(SummaryScreen(self.session.summary(), next_due))
+        names = {fw.id: fw.name for deck in getattr(self.app, "decks", []) for fw in deck.frameworks}
+        self.app.switch_screen(SummaryScreen(self.session.summary(), next_due, names))
