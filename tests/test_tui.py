@@ -376,3 +376,39 @@ async def test_ending_a_session_before_any_answer_goes_back_to_the_decks():
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DecksScreen)
+
+
+def toasts(app) -> str:
+    """The notifications on screen, their wrapped lines joined again."""
+    lines = [line.strip("▌ ") for toast in app.screen.query("Toast") for line in shown(toast)]
+    return " ".join(line for line in lines if line)
+
+
+async def test_nothing_to_drill_says_why_and_what_to_do():
+    from drill.core.scheduler import Settings
+
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(app, pilot)
+        await pilot.press("a")  # a first day: nothing is due, every card is new
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)
+        assert "new cards wait" in toasts(app), toasts(app)
+        app.progress.set_settings(Settings(new_per_day=1))
+        await pilot.press("enter")
+        await pilot.pause()
+        await answer(pilot, "不知道")
+        await pilot.press("enter")  # the one new card of the day is done: the summary
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)
+        said = toasts(app)
+        assert "today's 1 new card is done" in said and "tomorrow" in said, said
+        app.clear_notifications()
+        await pilot.press("up", "enter")  # the deck drilled: its failed card comes back soon
+        await pilot.pause()
+        assert "The next card is due in" in toasts(app), toasts(app)

@@ -166,10 +166,31 @@ class DrillApp(App):
 
         cards = self.progress.queue(decks, due_only=due_only)
         if not cards:
-            self.notify("Nothing due in these decks now.", title="drill")
+            self.notify(self._nothing_to_drill(decks, due_only), title="drill", markup=False, timeout=8)
             return
         self.session = Session(cards, recorder=self.progress)
         self.switch_screen(DrillScreen(self.session))
+
+    def _nothing_to_drill(self, decks: list[Deck], due_only: bool) -> str:
+        """Why an empty queue is empty, in the store's own numbers, and what to do."""
+        from drill.tui.screens.summary import when
+
+        new = sum(self.progress.deck_counts(deck).new for deck in decks)
+        per_day = self.progress.settings.new_per_day
+        left = max(0, per_day - self.progress.new_seen_today())
+        if due_only and new and left:
+            said = f"Nothing due now; {new} new cards wait: Enter on a deck starts them."
+        elif new and not left:
+            said = (f"Nothing due in these decks, and today's {per_day} new "
+                    f"card{'s are' if per_day != 1 else ' is'} done.")
+        else:
+            said = "Nothing due in these decks now."
+        due = self.progress.next_due({c.id for d in decks for c in d.cards()})
+        if due and not (due_only and new and left):
+            said += f" The next card is due {when(due)}."
+        elif new and not left:
+            said += " More new cards tomorrow."
+        return said
 
     def quote_for(self, card: Card) -> str:
         for deck in self.decks:
