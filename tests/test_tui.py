@@ -412,3 +412,24 @@ async def test_nothing_to_drill_says_why_and_what_to_do():
         await pilot.press("up", "enter")  # the deck drilled: its failed card comes back soon
         await pilot.pause()
         assert "The next card is due in" in toasts(app), toasts(app)
+
+
+async def test_switching_trainee_picks_a_known_name_with_the_arrows():
+    for name in ("甲", "乙"):
+        app = make_app(user=name)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(app, pilot)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert app.user == "乙"  # the last one who drilled
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen)
+        known = app.screen.known
+        assert "↑↓" in shown_text(app.screen.query_one("#profile-keys"))  # it says how
+        await pilot.press("down")  # from the name box into the list
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen) and app.user == known[0]
