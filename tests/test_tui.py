@@ -433,3 +433,18 @@ async def test_switching_trainee_picks_a_known_name_with_the_arrows():
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DecksScreen) and app.user == known[0]
+
+
+async def test_the_retention_chart_spans_the_thirty_days_even_after_one_day():
+    import datetime as dt
+
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_drill(pilot)
+        await answer(pilot, "不知道")
+        await pilot.press("enter", "escape", "s", "4")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        chart = shown_text(app.screen.query_one("#retention-plot"))
+        first_day = (dt.date.today() - dt.timedelta(days=29)).strftime("%m-%d")
+        assert first_day in chart, chart  # today's point at the right end, not alone in the middle

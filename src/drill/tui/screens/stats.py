@@ -100,6 +100,7 @@ class StatsScreen(Screen):
         if xs:
             plot.plot(xs, ys, marker="braille")
             plot.ylim(0, 100)
+        plot.xlim(1, CHART_DAYS)  # the month's days, however few have answers
         plot.title("Answers passed per day, % (last 30 days)")
         plot.xticks(list(range(1, CHART_DAYS + 1, 7)), labels[::7])
 
