@@ -448,3 +448,14 @@ async def test_the_retention_chart_spans_the_thirty_days_even_after_one_day():
         chart = shown_text(app.screen.query_one("#retention-plot"))
         first_day = (dt.date.today() - dt.timedelta(days=29)).strftime("%m-%d")
         assert first_day in chart, chart  # today's point at the right end, not alone in the middle
+
+
+async def test_the_empty_answer_area_says_how_to_answer_and_submit():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_drill(pilot)
+        text = shown_text(app.screen.query_one(AnswerArea))
+        assert "Enter" in text and "Ctrl+S" in text, text
+        await type_text(pilot, "抓")
+        await pilot.pause()
+        assert "Ctrl+S" not in shown_text(app.screen.query_one(AnswerArea))

@@ -53,7 +53,9 @@ class DrillScreen(Screen):
             yield Static(id="context")
             yield Static(id="hint")
             yield Static(id="source")
-        yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False)
+        yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False,
+                         placeholder="Type the items, one a line or with any separators. "
+                                     "Enter makes a new line; Ctrl+S submits.")
         with VerticalScroll(id="feedback-box"):
             yield Static(id="feedback")
         yield Footer(compact=True)
