@@ -219,7 +219,9 @@ def test_exported_csv_reads_back_with_the_csv_module_as_excel_would(tmp_path, pa
         rows = list(csv.reader(fh, dialect="excel"))
     deck = decks.load(path)
     header = rows.index(list(share.COLUMNS))
-    assert rows[:header] == [["title", deck.title], ["source", str(Path(deck.source_path()).resolve())]]
+    assert [row[0] for row in rows[:header]] == ["title", "source"] and rows[0][1] == deck.title
+    # the speech, relative to the sheet (or absolute when the two share only the root)
+    assert (sheet.parent / rows[1][1]).resolve() == deck.source_path().resolve()
     body = [dict(zip(share.COLUMNS, row)) for row in rows[header + 1:]]
     assert len(body) == len(deck.frameworks)
     for row, fw in zip(body, deck.frameworks):

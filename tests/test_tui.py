@@ -18,6 +18,18 @@ from drill.tui.screens.summary import SummaryScreen
 SIZE = (80, 24)
 
 
+def shown(widget) -> list[str]:
+    """The lines a widget draws (border and padding included), as plain text."""
+    from textual.geometry import Region
+
+    width, height = widget.outer_size
+    return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
+
+
+def shown_text(widget) -> str:
+    return "\n".join(shown(widget))
+
+
 async def ready(app, pilot):
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -48,7 +60,7 @@ async def test_a_whole_session():
         first = session.current
         await answer(pilot, "\n".join(first.answer))  # right, one item a line
         assert session.answered[-1].verdict == "correct"
-        feedback = str(app.screen.query_one("#feedback").render())
+        feedback = shown_text(app.screen.query_one("#feedback"))
         assert "correct" in feedback and "score 100%" in feedback
         await pilot.press("enter")
         await pilot.pause()
@@ -61,7 +73,7 @@ async def test_a_whole_session():
         await pilot.press("r")  # "I was right"
         await pilot.pause()
         assert judged.overridden == "right" and judged.rating == 3
-        assert "you said: right" in str(app.screen.query_one("#feedback").render())
+        assert "you said: right" in shown_text(app.screen.query_one("#feedback"))
         await pilot.press("enter")
         await pilot.pause()
 
@@ -70,7 +82,7 @@ async def test_a_whole_session():
         await pilot.press("enter", "escape")  # end the session
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        text = str(app.screen.query_one("#summary").render())
+        text = shown_text(app.screen.query_one("#summary"))
         assert "cards      3" in text and "Missed this session" in text
         await pilot.press("s")
         await pilot.pause()
@@ -104,7 +116,7 @@ async def test_a_hint_shows_the_first_character_and_caps_the_rating():
         card = app.session.current
         await pilot.press("f2")
         await pilot.pause()
-        assert card.answer[0][0] in str(app.screen.query_one("#hint").render())
+        assert card.answer[0][0] in shown_text(app.screen.query_one("#hint"))
         await answer(pilot, "、".join(card.answer))
         judged = app.session.answered[-1]
         assert judged.verdict == "correct" and judged.hints == 1 and judged.rating == 2
@@ -229,3 +241,221 @@ def test_snapshot_help(snap_compare, snap_app):
 
     assert snap_compare(snap_app, terminal_size=SIZE, run_before=run_before)
 
+
+
+# --- what a trainee sees at 80×24 ------------------------------------------
+
+
+def footer_keys(app) -> dict[str, tuple[str, object]]:
+    return {key.key: (key.description, key.region) for key in app.screen.query("FooterKey")}
+
+
+def assert_footer_fits(app) -> None:
+    keys = footer_keys(app)
+    palette = keys.pop(app.COMMAND_PALETTE_BINDING)[1]
+    assert "f1" in keys and "ctrl+q" in keys
+    for key, (_, region) in keys.items():
+        assert region.right <= palette.x, f"{key} is hidden behind the palette key"
+
+
+async def test_every_key_shows_in_the_footer_at_80_columns():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert_footer_fits(app)
+        assert footer_keys(app)["enter"][0] == "Drill"  # the table takes Enter: it must say so
+        await pilot.press("enter")
+        await pilot.pause()
+        assert_footer_fits(app)
+        await answer(pilot, "不知道")
+        assert {"enter", "r", "w"} <= set(footer_keys(app))
+        assert_footer_fits(app)
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert_footer_fits(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        assert_footer_fits(app)
+
+
+async def test_the_palette_lists_every_action_before_anything_is_typed():
+    from textual.command import CommandPalette
+
+    from drill.tui.app import DrillCommands
+
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, CommandPalette)
+        options = app.screen.query_one("CommandList")
+        listed = [str(options.get_option_at_index(n).prompt) for n in range(options.option_count)]
+        for name, _, screens, _ in DrillCommands.ACTIONS:
+            if screens is None or "DecksScreen" in screens:
+                assert any(name in line for line in listed), name
+        assert not any("End this session" in line for line in listed)  # no session to end here
+        await type_text(pilot, "everything due")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)  # nothing due on a first day: it stays, and says why
+
+
+async def drill_these(app, pilot, cards):
+    """Open the drill on these cards, as the weakest list does for a framework."""
+    from drill.core.session import Session
+
+    app.session = Session(cards, recorder=app.progress)
+    app.switch_screen(DrillScreen(app.session))
+    await pilot.pause()
+
+
+def long_order_card(app):
+    return next(c for d in app.decks for c in d.cards() if c.kind == "order" and len(c.answer) >= 6)
+
+
+async def test_the_judgement_shows_first_and_the_answer_one_item_a_line():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        card = long_order_card(app)
+        await drill_these(app, pilot, [card])
+        typed = [card.answer[1], card.answer[0], *card.answer[2:-1]]  # two swapped, the last missing
+        await answer(pilot, "\n".join(typed))
+        box = app.screen.query_one("#feedback-box")
+        full = [line.strip() for line in shown(app.screen.query_one("#feedback"))]
+        visible = full[: box.scrollable_content_region.height]  # what shows before any scrolling
+        assert box.scroll_y == 0 and any("partial" in line and "score" in line for line in visible), visible
+        start = full.index("answer")
+        for n, item in enumerate(card.answer, start=1):
+            assert f"{n}. {item}" in full[start + n], full  # each item on a line of its own
+
+
+async def test_the_source_starts_on_the_line_of_its_label():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        card = long_order_card(app)
+        await drill_these(app, pilot, [card])
+        await pilot.press("f3")
+        await pilot.pause()
+        quote = app.quote_for(card)
+        lines = shown(app.screen.query_one("#source"))
+        assert lines[0].startswith("source") and quote[:10] in lines[0], lines
+        assert all(line.startswith(" " * len("source")) for line in lines[1:]), lines  # wraps under itself
+
+
+async def test_the_summary_lists_missed_items_under_their_framework():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_drill(pilot)
+        first, second = app.session.cards[:2]
+        assert first.framework == second.framework and len(first.answer) >= 3
+        await answer(pilot, "不知道")
+        await pilot.press("enter")
+        await pilot.pause()
+        await answer(pilot, "不知道")
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        lines = [line.rstrip() for line in shown(app.screen.query_one("#summary"))]
+        name = first.prompt.split("：", 1)[0]
+        assert sum(name in line for line in lines) == 1, lines  # once, as a heading
+        heading = next(n for n, line in enumerate(lines) if name in line)
+        for n, item in enumerate(first.answer, start=1):
+            assert lines[heading + n].strip() == f"· {item}", lines
+
+
+async def test_ending_a_session_before_any_answer_goes_back_to_the_decks():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_drill(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)
+
+
+def toasts(app) -> str:
+    """The notifications on screen, their wrapped lines joined again."""
+    lines = [line.strip("▌ ") for toast in app.screen.query("Toast") for line in shown(toast)]
+    return " ".join(line for line in lines if line)
+
+
+async def test_nothing_to_drill_says_why_and_what_to_do():
+    from drill.core.scheduler import Settings
+
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(app, pilot)
+        await pilot.press("a")  # a first day: nothing is due, every card is new
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)
+        assert "new cards wait" in toasts(app), toasts(app)
+        app.progress.set_settings(Settings(new_per_day=1))
+        await pilot.press("enter")
+        await pilot.pause()
+        await answer(pilot, "不知道")
+        await pilot.press("enter")  # the one new card of the day is done: the summary
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)
+        said = toasts(app)
+        assert "today's 1 new card is done" in said and "tomorrow" in said, said
+        app.clear_notifications()
+        await pilot.press("up", "enter")  # the deck drilled: its failed card comes back soon
+        await pilot.pause()
+        assert "The next card is due in" in toasts(app), toasts(app)
+
+
+async def test_switching_trainee_picks_a_known_name_with_the_arrows():
+    for name in ("甲", "乙"):
+        app = make_app(user=name)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(app, pilot)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert app.user == "乙"  # the last one who drilled
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen)
+        known = app.screen.known
+        assert "↑↓" in shown_text(app.screen.query_one("#profile-keys"))  # it says how
+        await pilot.press("down")  # from the name box into the list
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen) and app.user == known[0]
+
+
+async def test_the_retention_chart_spans_the_thirty_days_even_after_one_day():
+    import datetime as dt
+
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_drill(pilot)
+        await answer(pilot, "不知道")
+        await pilot.press("enter", "escape", "s", "4")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        chart = shown_text(app.screen.query_one("#retention-plot"))
+        first_day = (dt.date.today() - dt.timedelta(days=29)).strftime("%m-%d")
+        assert first_day in chart, chart  # today's point at the right end, not alone in the middle
+
+
+async def test_the_empty_answer_area_says_how_to_answer_and_submit():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_drill(pilot)
+        text = shown_text(app.screen.query_one(AnswerArea))
+        assert "Enter" in text and "Ctrl+S" in text, text
+        await type_text(pilot, "抓")
+        await pilot.pause()
+        assert "Ctrl+S" not in shown_text(app.screen.query_one(AnswerArea))

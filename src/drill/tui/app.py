@@ -12,32 +12,51 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from drill.core.deck import Card, Deck
 from drill.core.errors import DrillError
 
 
 class DrillCommands(Provider):
-    """Every action of the app, in the command palette."""
+    """Every action of the app that applies on the current screen, in the
+    command palette: all of them listed before anything is typed, and
+    matched as the trainee types; drill's own first, then Textual's
+    (theme, keys, screenshot, quit). One provider, so the order is fixed."""
 
+    # (name, action, the screens it applies on (None: everywhere), its key)
     ACTIONS = [
-        ("Drill the chosen decks (or the one under the cursor)", "start_chosen"),
-        ("Drill everything due", "all_due"),
-        ("End this session and see its summary", "end_session"),
-        ("Show stats", "stats"),
-        ("Switch trainee", "switch_profile"),
-        ("Back to the decks", "decks"),
-        ("Help: every key", "help"),
-        ("Quit", "quit"),
+        ("Drill the chosen decks (or the one under the cursor)", "start_chosen", ("DecksScreen",),
+         "enter on the decks"),
+        ("Drill everything due", "all_due", None, "a on the decks"),
+        ("End this session and see its summary", "end_session", ("DrillScreen",), "escape"),
+        ("Show stats", "stats", None, "s on the decks"),
+        ("Switch trainee", "switch_profile", None, "p on the decks"),
+        ("Back to the decks", "decks", ("DrillScreen", "SummaryScreen", "StatsScreen"),
+         "escape on the stats, enter on a summary"),
+        ("Help: every key", "help", None, "f1"),
     ]
+
+    def _commands(self):
+        """(name, callback, help, shown before typing) of every command that applies here."""
+        here = type(self.screen).__name__
+        for name, action, screens, key in self.ACTIONS:
+            if screens is None or here in screens:
+                yield name, self._runner(action), f"key: {key}", True
+        for command in self.app.get_system_commands(self.screen):
+            yield command.title, command.callback, command.help, command.discover
+
+    async def discover(self) -> Hits:
+        for name, callback, help, shown in self._commands():
+            if shown:
+                yield DiscoveryHit(name, callback, help=help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, action in self.ACTIONS:
+        for name, callback, help, _ in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), self._runner(action), help=f"action: {action}")
+                yield Hit(score, matcher.highlight(name), callback, help=help)
 
     def _runner(self, action: str):
         async def run() -> None:
@@ -49,7 +68,7 @@ class DrillApp(App):
     CSS_PATH = "drill.tcss"
     TITLE = "drill"
     SUB_TITLE = "提法 flashcards"
-    COMMANDS = App.COMMANDS | {DrillCommands}
+    COMMANDS = {DrillCommands}
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -147,10 +166,31 @@ class DrillApp(App):
 
         cards = self.progress.queue(decks, due_only=due_only)
         if not cards:
-            self.notify("Nothing due in these decks now.", title="drill")
+            self.notify(self._nothing_to_drill(decks, due_only), title="drill", markup=False, timeout=8)
             return
         self.session = Session(cards, recorder=self.progress)
         self.switch_screen(DrillScreen(self.session))
+
+    def _nothing_to_drill(self, decks: list[Deck], due_only: bool) -> str:
+        """Why an empty queue is empty, in the store's own numbers, and what to do."""
+        from drill.tui.screens.summary import when
+
+        new = sum(self.progress.deck_counts(deck).new for deck in decks)
+        per_day = self.progress.settings.new_per_day
+        left = max(0, per_day - self.progress.new_seen_today())
+        if due_only and new and left:
+            said = f"Nothing due now; {new} new cards wait: Enter on a deck starts them."
+        elif new and not left:
+            said = (f"Nothing due in these decks, and today's {per_day} new "
+                    f"card{'s are' if per_day != 1 else ' is'} done.")
+        else:
+            said = "Nothing due in these decks now."
+        due = self.progress.next_due({c.id for d in decks for c in d.cards()})
+        if due and not (due_only and new and left):
+            said += f" The next card is due {when(due)}."
+        elif new and not left:
+            said += " More new cards tomorrow."
+        return said
 
     def quote_for(self, card: Card) -> str:
         for deck in self.decks:

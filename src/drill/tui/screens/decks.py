@@ -19,11 +19,17 @@ def mastery_bar(share: float) -> Text:
     return out
 
 
+class DeckTable(DataTable):
+    """The decks table; it takes Enter itself, so it is the one to show it."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Drill")]
+
+
 class DecksScreen(Screen):
     BINDINGS = [
         Binding("space", "toggle", "Choose"),
-        Binding("enter", "start", "Drill"),
-        Binding("a", "all_due", "Drill all due"),
+        Binding("enter", "start", "Drill", show=False),
+        Binding("a", "all_due", "All due"),
         Binding("s", "app.stats", "Stats"),
         Binding("p", "app.switch_profile", "Trainee"),
     ]
@@ -35,9 +41,9 @@ class DecksScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="who")
-        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="decks-note")
-        yield Footer()
+        yield Footer(compact=True)
 
     # fixed columns: mark, due, new, total, mastery; each cell has 1 cell of padding a side
     FIXED = 2 + 4 + 4 + 5 + 15

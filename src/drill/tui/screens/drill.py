@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Static, TextArea
 
 from drill.core.deck import order_shown
 from drill.core.session import Answered, Session
-from drill.tui.widgets.feedback import answer_text, feedback_text
+from drill.tui.widgets.feedback import feedback_view, labelled
 
 KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name": "name the abbreviation",
               "order": "put in order"}
@@ -35,7 +35,7 @@ class DrillScreen(Screen):
         Binding("enter", "next", "Next"),
         Binding("r", "override(True)", "I was right"),
         Binding("w", "override(False)", "I was wrong"),
-        Binding("escape", "leave", "End session"),
+        Binding("escape", "leave", "End"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -52,10 +52,12 @@ class DrillScreen(Screen):
             yield Static(id="context")
             yield Static(id="hint")
             yield Static(id="source")
-        yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False)
+        yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False,
+                         placeholder="Type the items, one a line or with any separators. "
+                                     "Enter makes a new line; Ctrl+S submits.")
         with VerticalScroll(id="feedback-box"):
             yield Static(id="feedback")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.show_card()
@@ -124,17 +126,15 @@ class DrillScreen(Screen):
         answered = self.last
         if answered is None:
             return
-        text = feedback_text(answered.grade, RATING_NAMES.get(answered.rating, ""),
+        view = feedback_view(answered.grade, answered.card.answer, RATING_NAMES.get(answered.rating, ""),
                              {"right": "you said: right", "wrong": "you said: wrong"}.get(answered.overridden, ""))
-        text.append_text(answer_text(answered.card.answer))
-        text.append("\n\n Enter next · r I was right · w I was wrong", style="dim")
-        self.query_one("#feedback", Static).update(text)
+        self.query_one("#feedback", Static).update(view)
         self.query_one("#feedback-box").display = True
 
     def action_hint(self) -> None:
         shown = self.session.hint()
         hint = self.query_one("#hint", Static)
-        hint.update(Text(f"hint: {shown}", style="italic yellow"))
+        hint.update(labelled("hint", Text(shown, style="italic yellow"), label_style="bold yellow"))
         hint.display = True
 
     def action_source(self) -> None:
@@ -145,7 +145,7 @@ class DrillScreen(Screen):
         quote = getattr(self.app, "quote_for", lambda c: "")(card)
         self.query_one("#source", Static).display = self.source_shown
         self.query_one("#source", Static).update(
-            Text(f"source: {quote or '(no quote recorded)'}", style="dim") if self.source_shown else "")
+            labelled("source", Text(quote or "(no quote recorded)", style="dim")) if self.source_shown else "")
 
     def action_override(self, right: bool) -> None:
         if self.last is None:
@@ -165,10 +165,14 @@ class DrillScreen(Screen):
     def finish(self) -> None:
         from drill.tui.screens.summary import SummaryScreen, when
 
+        if not self.session.answered:  # nothing to sum up
+            self.app.show_decks()
+            return
         next_due = ""
         progress = getattr(self.app, "progress", None)
         if progress is not None:
             ids = {c.id for c in self.session.cards}
             due = progress.next_due(ids)
             next_due = when(due) if due else ""
-        self.app.switch_screen(SummaryScreen(self.session.summary(), next_due))
+        names = {fw.id: fw.name for deck in getattr(self.app, "decks", []) for fw in deck.frameworks}
+        self.app.switch_screen(SummaryScreen(self.session.summary(), next_due, names))

@@ -10,6 +10,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
 
+class NameInput(Input):
+    """The name box; the arrows leave it for the list of known names."""
+
+    BINDINGS = [Binding("down", "screen.to_list", show=False), Binding("up", "screen.to_list", show=False)]
+
+
 class ProfileScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -23,10 +29,19 @@ class ProfileScreen(ModalScreen[str | None]):
             if self.known:
                 yield OptionList(*[Text(name) for name in self.known], id="known")
                 yield Static(Text("…or a new name:", style="dim"))
-            yield Input(placeholder="your name, then Enter", id="name")
+            yield NameInput(placeholder="your name, then Enter", id="name")
+            keys = "↑↓ and Enter pick a name · Esc cancels" if self.known else "Esc quits"
+            yield Static(Text(keys, style="dim"), id="profile-keys")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+
+    def action_to_list(self) -> None:
+        if self.known:
+            names = self.query_one("#known", OptionList)
+            names.focus()
+            if names.highlighted is None:
+                names.highlighted = 0
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         name = event.value.strip()

@@ -17,6 +17,8 @@ from drill.core.stats import Stats
 from drill.tui.screens.decks import mastery_bar
 
 CHART_DAYS = 30
+# the five tab keys show in the footer as one entry, "1 2 3 4 5 Tabs"
+TABS = Binding.Group("Tabs")
 
 
 def overview_text(s: Stats) -> Text:
@@ -44,11 +46,11 @@ def overview_text(s: Stats) -> Text:
 class StatsScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("1", "tab('overview')", "Overview"),
-        Binding("2", "tab('reviews')", "Reviews"),
-        Binding("3", "tab('forecast')", "Forecast"),
-        Binding("4", "tab('retention')", "Retention"),
-        Binding("5", "tab('weakest')", "Weakest"),
+        Binding("1", "tab('overview')", "Overview", group=TABS),
+        Binding("2", "tab('reviews')", "Reviews", group=TABS),
+        Binding("3", "tab('forecast')", "Forecast", group=TABS),
+        Binding("4", "tab('retention')", "Retention", group=TABS),
+        Binding("5", "tab('weakest')", "Weakest", group=TABS),
     ]
 
     def __init__(self, stats: Stats, daily: list[dict]) -> None:
@@ -69,7 +71,7 @@ class StatsScreen(Screen):
                 yield PlotextPlot(id="retention-plot")
             with TabPane("Weakest", id="weakest"):
                 yield DataTable(id="weak", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         today = dt.date.today()
@@ -98,6 +100,7 @@ class StatsScreen(Screen):
         if xs:
             plot.plot(xs, ys, marker="braille")
             plot.ylim(0, 100)
+        plot.xlim(1, CHART_DAYS)  # the month's days, however few have answers
         plot.title("Answers passed per day, % (last 30 days)")
         plot.xticks(list(range(1, CHART_DAYS + 1, 7)), labels[::7])
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from rich.console import Group
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,27 +32,37 @@ def when(ts: float, now: float | None = None) -> str:
     return f"on {day.isoformat()}"
 
 
-def summary_text(summary: Summary, next_due: str = "") -> Text:
+def summary_view(summary: Summary, next_due: str = "", names: dict[str, str] | None = None) -> Group:
+    """The session's numbers, then the items missed, under their framework's name
+    (``names``: framework id → name; else the card's prompt up to its colon)."""
     minutes, seconds = divmod(int(summary.seconds), 60)
     out = Text()
     out.append("Session done\n\n", style="bold")
     out.append(f" cards      {summary.done}\n")
     out.append(f" correct    {summary.correct}   partial {summary.partial}   wrong {summary.wrong}\n")
     out.append(f" accuracy   {summary.accuracy:.0%}\n")
-    out.append(f" time       {minutes} min {seconds:02d} s\n")
+    out.append(f" time       {minutes} min {seconds:02d} s")
     if next_due:
-        out.append(f" next due   {next_due}\n")
+        out.append(f"\n next due   {next_due}")
+    parts: list = [out]
     if summary.missed:
-        out.append("\nMissed this session\n", style="bold")
-        seen = set()
+        parts += [Text(), Text("Missed this session", style="bold")]
+        grouped: dict[str, list[str]] = {}
+        heads: dict[str, str] = {}
         for card, item in summary.missed:
-            if (card.framework, item) in seen:
-                continue
-            seen.add((card.framework, item))
-            out.append(" · ")
-            out.append(item)
-            out.append(f"   ({card.prompt.split('：', 1)[0]})\n", style="dim")
-    return out
+            heads.setdefault(card.framework, (names or {}).get(card.framework) or card.prompt.split("：", 1)[0])
+            items = grouped.setdefault(card.framework, [])
+            if item not in items:
+                items.append(item)
+        for framework, items in grouped.items():
+            parts.append(Padding(Text(heads[framework], style="dim"), (0, 0, 0, 1)))
+            grid = Table.grid(padding=(0, 1, 0, 0))
+            grid.add_column(no_wrap=True)
+            grid.add_column(ratio=1, overflow="fold")
+            for item in items:
+                grid.add_row("·", Text(item))
+            parts.append(Padding(grid, (0, 0, 0, 3)))
+    return Group(*parts)
 
 
 class SummaryScreen(Screen):
@@ -59,16 +72,17 @@ class SummaryScreen(Screen):
         Binding("s", "app.stats", "Stats"),
     ]
 
-    def __init__(self, summary: Summary, next_due: str = "") -> None:
+    def __init__(self, summary: Summary, next_due: str = "", names: dict[str, str] | None = None) -> None:
         super().__init__()
         self.summary = summary
         self.next_due = next_due
+        self.names = names or {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
-            yield Static(summary_text(self.summary, self.next_due), id="summary")
-        yield Footer()
+            yield Static(summary_view(self.summary, self.next_due, self.names), id="summary")
+        yield Footer(compact=True)
 
     def action_back(self) -> None:
         self.app.show_decks()

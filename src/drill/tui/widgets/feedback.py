@@ -1,5 +1,11 @@
-"""How a graded answer is shown: each item marked, close items with a
-character diff, extra pieces, the score and the full answer.
+"""How a graded answer is shown: the judgement first (verdict, score,
+rating), then each item marked, close items with a character diff, extra
+pieces, and the full answer one item a line.
+
+Labels and marks sit in a column of their own, so a long item or quote
+wraps under itself rather than under its label; Chinese text has no
+spaces to break at, and a label followed by one would otherwise stand on a
+line of its own.
 
 Everything the trainee or a deck wrote is appended to ``rich.text.Text`` as
 plain text, never parsed as markup, so ``[bold]`` shows as typed.
@@ -7,6 +13,8 @@ plain text, never parsed as markup, so ``[bold]`` shows as typed.
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 
 from drill.core.grading import CLOSE, CORRECT, MISSING, OUT_OF_PLACE, Grade
@@ -19,6 +27,15 @@ MARKS = {
 }
 VERDICT_WORDS = {CORRECT: "对 correct", "partial": "部分 partial", "wrong": "错 wrong"}
 VERDICT_STYLES = {CORRECT: "bold green", "partial": "bold yellow", "wrong": "bold red"}
+
+
+def labelled(label: str, value: Text, label_style: str = "bold dim") -> Table:
+    """``label value`` on one line; a long value wraps under itself."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(Text(label, style=label_style), value)
+    return grid
 
 
 def diff_text(item) -> Text:
@@ -37,38 +54,57 @@ def diff_text(item) -> Text:
     return out
 
 
-def feedback_text(grade: Grade, rating_name: str = "", overridden: str = "") -> Text:
-    out = Text()
-    for n, item in enumerate(grade.items, start=1):
-        mark, style = MARKS.get(item.verdict, ("?", ""))
-        out.append(f" {mark} ", style=style)
-        out.append(f"{n}. ")
-        if item.verdict == CORRECT:
-            out.append(item.expected)
-        elif item.typed:
-            out.append_text(diff_text(item))
-        else:
-            out.append(item.expected, style="dim")
-            out.append("  (missing)", style="red")
-        if item.note:
-            out.append(f"  — {item.note}", style="italic dim")
-        out.append("\n")
-    if grade.extra:
-        out.append(" + extra: ", style="bold cyan")
-        out.append("、".join(grade.extra))
-        out.append("\n")
-    out.append("\n")
-    out.append(f" {VERDICT_WORDS.get(grade.verdict, grade.verdict)}", style=VERDICT_STYLES.get(grade.verdict, ""))
+def verdict_text(grade: Grade, rating_name: str = "", overridden: str = "") -> Text:
+    out = Text(f"{VERDICT_WORDS.get(grade.verdict, grade.verdict)}", style=VERDICT_STYLES.get(grade.verdict, ""))
     out.append(f"   score {grade.score:.0%}")
     if rating_name:
         out.append(f"   rating {rating_name}")
     if overridden:
         out.append(f"   ({overridden})", style="italic")
-    out.append("\n")
     return out
 
 
-def answer_text(items: list[str]) -> Text:
-    out = Text(" answer: ", style="bold")
-    out.append("、".join(items))
-    return out
+def items_table(grade: Grade) -> Table:
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)  # the mark
+    grid.add_column(no_wrap=True, justify="right")  # the item's number
+    grid.add_column(ratio=1, overflow="fold")
+    for n, item in enumerate(grade.items, start=1):
+        mark, style = MARKS.get(item.verdict, ("?", ""))
+        if item.verdict == CORRECT:
+            text = Text(item.expected)
+        elif item.typed:
+            text = diff_text(item)
+        else:
+            text = Text(item.expected, style="dim")
+            text.append("  (missing)", style="red")
+        if item.note:
+            text.append(f"  — {item.note}", style="italic dim")
+        grid.add_row(Text(mark, style=style), f"{n}.", text)
+    if grade.extra:
+        grid.add_row(Text("+", style="bold cyan"), "", Text("extra: ", style="bold cyan") + Text("、".join(grade.extra)))
+    return grid
+
+
+def answer_view(items: list[str]):
+    """The full answer: on the label's line when it is one item, else one item a line."""
+    if len(items) == 1:
+        return labelled("answer", Text(items[0]), label_style="bold")
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(ratio=1, overflow="fold")
+    for n, item in enumerate(items, start=1):
+        grid.add_row(f"{n}.", Text(item))
+    return Group(Text("answer", style="bold"), grid)
+
+
+def feedback_view(grade: Grade, answer: list[str], rating_name: str = "", overridden: str = "") -> Group:
+    return Group(
+        verdict_text(grade, rating_name, overridden),
+        Text(),
+        items_table(grade),
+        Text(),
+        answer_view(answer),
+        Text(),
+        Text("Enter next · r I was right · w I was wrong", style="dim"),
+    )
