@@ -248,3 +248,52 @@ def test_an_order_card_never_shows_its_items_already_in_order():
         assert sorted(shown) == sorted(card.answer)
         assert shown != card.answer, card.id
         assert shown == order_shown(card)  # the same every time the card comes up
+
+
+def _all_cards():
+    return [c for path in sorted(DECKS.glob("*.toml")) for c in decks.load(path).cards()]
+
+
+def test_no_prompt_gives_its_answer_away():
+    from drill.core.text import fold
+
+    cards = [c for c in _all_cards() if c.kind != "name"]  # naming shows the items by design
+    assert len(cards) > 500
+    for card in cards:
+        shown = fold(card.prompt + (card.context if card.kind == "cloze" else ""))
+        # (a one-character item, 紧 of 紧严细实, may well occur in other words)
+        assert not any(fold(item) in shown for item in card.answer if len(item) > 1), \
+            (card.id, card.prompt, card.context)
+
+
+def test_a_set_phrase_named_by_its_own_words_is_prompted_by_the_words_leading_into_it(tmp_path):
+    from drill.core.frameworks import Framework
+
+    quote = "纵深推进“守规矩、强作风、优环境”活动，全面打造“渝快学”品牌。"
+    fw = Framework(id="par-1", kind="parallel", name="守规矩、强作风、优环境",
+                   items=["守规矩", "强作风", "优环境"], ordered=True, quote=quote, start=0, end=0)
+    recall, *clozes, order = decks.framework_cards("d", fw)
+    assert recall.prompt == f"纵深推进“{decks.BLANK}”活动：原话怎么说？（3项）"
+    assert [c.prompt for c in clozes] == ["原话填空"] * 3
+    assert clozes[1].context == quote.replace("强作风", decks.BLANK)
+    assert order.prompt == "按原文顺序排列"
+    bare = Framework(id="par-2", kind="parallel", name="找得到、谈得拢、落得下",
+                     items=["找得到", "谈得拢", "落得下"], ordered=True, quote="找得到、谈得拢、落得下。", start=0, end=0)
+    assert decks.framework_cards("d", bare)[0].prompt == "以“找”开头的一组提法：原话怎么说？（3项）"
+    named = Framework(id="abb-1", kind="abbreviation", name="三抓三促",
+                      items=["抓学习促提升", "抓执行促落实", "抓效能促发展"], quote="", start=0, end=0)
+    assert decks.framework_cards("d", named)[0].prompt == "三抓三促：它指哪几项？（3项）"
+
+
+def test_a_cloze_whose_sentence_is_only_numbering_shows_the_other_items():
+    from drill.core.frameworks import Framework
+
+    fw = Framework(id="out-1", kind="outline", name="三点意见", items=["要提高站位干", "要讲究方法干", "要真督实查干"],
+                   ordered=True, quote="第一,要提高站位干", start=0, end=0)
+    cloze = decks.framework_cards("d", fw)[1]
+    assert cloze.answer == ["要提高站位干"]
+    assert cloze.context == f"{decks.BLANK}、要讲究方法干、要真督实查干"
+    for card in _all_cards():
+        if card.kind == "cloze":
+            rest = card.context.replace(decks.BLANK, "")
+            assert len(decks._NUMBERING.sub("", rest)) >= decks.CONTEXT_MIN_CHARS, (card.id, card.context)

@@ -94,3 +94,10 @@ def test_a_cloze_answered_with_another_item_of_its_framework_is_wrong():
     session = Session([cloze])
     session.show()
     assert session.submit(cloze.others[0]).verdict == "wrong"
+
+
+def test_a_hint_gives_a_character_not_a_quote_mark():
+    from drill.core.deck import Card
+
+    card = Card("x/recall", "d", "x", "recall", "p", ["“六渝”举措", "【双一号】工程", "——奋进"], True)
+    assert hint_for(card, 3) == "六…、双…、奋…"

@@ -97,31 +97,84 @@ def _item_key(item: str) -> str:
 
 
 BLANK = "＿＿"
+# A lead cut from the quote for a framework whose name gives its items away
+# keeps at most this many characters either side of the blank: enough to
+# recall the phrase by, short enough to read at a glance.
+LEAD_BEFORE = 30
+LEAD_AFTER = 16
+# A cloze context with fewer characters than this besides the blank and the
+# numbering (一、＿＿, 第一,＿＿) gives nothing to recall by: the framework's
+# other items are shown instead.
+CONTEXT_MIN_CHARS = 4
+_STOPS = "。！？；;!?\n"
+_PAUSES = "，,：:、"
+_NUMBERING = re.compile(r"[\s\W\d一二三四五六七八九十第是要首先其次再最后_]")
+
+
+def _lead(quote: str, items: list[str]) -> str:
+    """The quote around the span of ``items``, with that span blanked: the
+    words that lead into a set phrase. "" when the quote has no such words."""
+    start = quote.find(items[0])
+    end = quote.find(items[-1], max(start, 0))
+    if start < 0 or end < 0:
+        return ""
+    end += len(items[-1])
+    before, after = quote[:start], quote[end:]
+    cut = max(before.rfind(ch) for ch in _STOPS) + 1
+    before = before[cut:]
+    if len(before) > LEAD_BEFORE:
+        window = before[-LEAD_BEFORE:]
+        pause = min((i for i in (window.find(ch) for ch in _PAUSES) if i >= 0), default=-1)
+        before = "…" + window[pause + 1:]
+    stop = min((i for i in (after.find(ch) for ch in _STOPS + "，,：:") if i >= 0), default=len(after))
+    after = after[:stop]
+    if len(after) > LEAD_AFTER:
+        after = after[:LEAD_AFTER] + "…"
+    if not _NUMBERING.sub("", before + after):
+        return ""
+    return (before + BLANK + after).replace("：", " ").replace(":", " ")  # the prompt's colon is its own
+
+
+def _gives_away(name: str, items: list[str]) -> bool:
+    return any(fold(item) in fold(name) for item in items)
 
 
 def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
-    """The cards one framework yields."""
+    """The cards one framework yields.
+
+    A framework's name is its prompt, unless the name gives items away (a
+    set phrase named by its own words): then the prompt is the sentence
+    leading into it, with the phrase blanked, or failing that the phrase's
+    first character.
+    """
     items = [i for i in fw.items if i.strip()]
     if not items:
         return []
     n = len(items)
     what = {"abbreviation": "它指哪几项", "enumeration": "分别是什么", "outline": "讲话的几个部分",
             "parallel": "原话怎么说"}.get(fw.kind, "分别是什么")
-    cards = [Card(f"{fw.id}/recall", deck_id, fw.id, "recall", f"{fw.name}：{what}？（{n}项）",
+    cue = fw.name
+    if _gives_away(fw.name, items):
+        first = next((ch for ch in items[0] if ch.isalnum()), items[0][:1])
+        cue = _lead(fw.quote, items) or f"以“{first}”开头的一组提法"
+    cards = [Card(f"{fw.id}/recall", deck_id, fw.id, "recall", f"{cue}：{what}？（{n}项）",
                   items, fw.ordered)]
     if n >= 2:
+        cloze_cue = "原话填空" if cue != fw.name else f"{fw.name}：填空"
         for item in items:
-            context = fw.quote.replace(item, BLANK, 1) if item in fw.quote else \
-                "、".join(BLANK if other == item else other for other in items)
+            listed = "、".join(BLANK if other == item else other for other in items)
+            context = fw.quote.replace(item, BLANK) if item in fw.quote else listed
+            if len(_NUMBERING.sub("", context.replace(BLANK, ""))) < CONTEXT_MIN_CHARS:
+                context = listed
             cards.append(Card(f"{fw.id}/cloze/{_item_key(item)}", deck_id, fw.id, "cloze",
-                              f"{fw.name}：填空", [item], True, context,
+                              cloze_cue, [item], True, context,
                               [other for other in items if other != item]))
     if fw.kind == "abbreviation" and n >= 2:
         cards.append(Card(f"{fw.id}/name", deck_id, fw.id, "name",
                           "这几项合称什么？" + "、".join(items), [fw.name], True))
     if fw.ordered and n >= 3:
-        cards.append(Card(f"{fw.id}/order", deck_id, fw.id, "order",
-                          f"{fw.name}：按原文顺序排列", items, True))
+        order_cue = "按原文顺序排列" if cue != fw.name else f"{fw.name}：按原文顺序排列"
+        cards.append(Card(f"{fw.id}/order", deck_id, fw.id, "order", order_cue, items, True))
     return cards
 
 

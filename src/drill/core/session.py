@@ -72,12 +72,13 @@ class Summary:
 
 
 def hint_for(card: Card, hints: int) -> str:
-    """What ``hints`` presses reveal: the first character of each of the
-    first ``hints`` items, in order."""
+    """What ``hints`` presses reveal: the first character (a letter or a
+    digit, not punctuation) of each of the first ``hints`` items, in order."""
     shown = []
     for item in card.answer[:hints]:
-        stripped = item.strip()
-        shown.append(stripped[:1] + "…" if stripped else "")
+        # the first character worth giving: not a quote mark or a bracket
+        first = next((ch for ch in item if ch.isalnum()), item.strip()[:1])
+        shown.append(first + "…" if first else "")
     return "、".join(shown)
 
 
