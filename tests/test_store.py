@@ -467,3 +467,19 @@ def test_settings_out_of_range_are_refused_and_nothing_is_written(args, capsys):
     assert exc.value.code == 2
     assert "error:" in capsys.readouterr().err
     assert not store_dir("lin").exists()
+
+
+def test_new_cards_come_from_every_chosen_deck_a_framework_at_a_time():
+    first, second = deck(), decks.load(DECKS / "002_6e9bd13a59433aa3.toml")
+    store = Store.open("lin")
+    queue = store.queue([first, second], now=T0)
+    assert len(queue) == store.settings.new_per_day
+    by_deck = {d.id: sum(c.deck == d.id for c in queue) for d in (first, second)}
+    assert by_deck[first.id] == by_deck[second.id] == len(queue) // 2  # the decks take turns
+    assert len({c.framework for c in queue}) == len(queue)  # no two cards of one framework in a day
+    assert all(c.kind == "recall" for c in queue)  # each framework starts with recalling it whole
+    # once every framework has been introduced, their second cards follow
+    everything = store.queue([second], now=T0)
+    assert len(everything) == store.settings.new_per_day
+    seen_frameworks = len(second.frameworks)
+    assert [c.kind for c in everything[:seen_frameworks]] == ["recall"] * min(seen_frameworks, len(everything))

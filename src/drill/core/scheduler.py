@@ -19,9 +19,12 @@ used, in this order:
 
 The queue
 ---------
-Due cards first (most overdue first), then new cards, in deck order, up to
-the day's new-card limit less the new cards already seen today, across the
-decks the trainee chose. A card's state is stored under its stable id, so
+Due cards first (most overdue first), then new cards up to the day's
+new-card limit less the new cards already seen today, across the decks the
+trainee chose. New cards are introduced a framework at a time, as Anki
+keeps a note's sibling cards apart: every framework's first card (its
+recall card) before any framework's second, and the chosen decks taken in
+turn, so two decks share the day's new cards. A card's state is stored under its stable id, so
 an edited deck keeps its progress, and the state of a card that left its
 deck is kept, never deleted.
 """
@@ -140,9 +143,29 @@ def interval_days(state: dict | None) -> float:
     return (due_of(state) - last).total_seconds() / 86400
 
 
+def introduction_order(cards: list) -> list:
+    """``cards`` (with ``.deck`` and ``.framework``, in deck order) in the order
+    new ones are introduced: by the card's place among its framework's
+    cards, then the deck's turn, then deck order (see the module docstring)."""
+    sibling: dict[str, int] = {}
+    turn: dict[str, int] = {}
+    seen_in_deck: dict[str, dict[str, int]] = {}
+    keys = []
+    for index, card in enumerate(cards):
+        rank = sibling.get(card.framework, 0)
+        sibling[card.framework] = rank + 1
+        # a deck's n-th framework takes the n-th turn among the decks
+        frameworks = seen_in_deck.setdefault(card.deck, {})
+        place = frameworks.setdefault(card.framework, len(frameworks))
+        deck_turn = turn.setdefault(card.deck, len(turn))
+        keys.append((rank, place, deck_turn, index))
+    return [cards[k[-1]] for k in sorted(keys)]
+
+
 def build_queue(card_ids: list[str], due_at: dict[str, float], now: float,
                 new_limit: int, due_only: bool = False) -> list[str]:
-    """Today's queue from ``card_ids`` (the chosen decks' cards, in deck order).
+    """Today's queue from ``card_ids`` (the chosen decks' cards, in the order
+    new ones are to be introduced).
 
     ``due_at`` maps the ids of cards seen before to their due time (epoch
     seconds); the others are new. Due cards come first, most overdue first,

@@ -586,9 +586,8 @@ class Store:
     def queue(self, decks, due_only: bool = False, now: float | None = None) -> list:
         """Today's cards from ``decks``: due first, then new up to the day's limit."""
         now = now or time.time()
-        cards = [c for d in decks for c in d.cards()]
         by_id = {}
-        for c in cards:
+        for c in scheduler.introduction_order([c for d in decks for c in d.cards()]):
             by_id.setdefault(c.id, c)
         limit = max(0, self.settings.new_per_day - self.new_seen_today(now))
         order = scheduler.build_queue(list(by_id), self.due_at(), now, limit, due_only)
