@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import DECKS
 
+from drill.core.deck import BLANK, blank_answer
 from drill.core.store import Store, last_profile, store_dir
 from drill.tui.app import make_app
 from drill.tui.screens.decks import DecksScreen
@@ -342,10 +343,26 @@ async def test_the_source_starts_on_the_line_of_its_label():
         await drill_these(app, pilot, [card])
         await pilot.press("f3")
         await pilot.pause()
-        quote = app.quote_for(card)
+        quote = blank_answer(app.quote_for(card), card.answer)
         lines = shown(app.screen.query_one("#source"))
         assert lines[0].startswith("source") and quote[:10] in lines[0], lines
         assert all(line.startswith(" " * len("source")) for line in lines[1:]), lines  # wraps under itself
+
+
+async def test_the_source_hides_the_answer_until_the_card_is_judged():
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        card = next(c for d in app.decks for c in d.cards()
+                    if c.kind == "recall" and all(len(i) > 2 and i in app.quote_for(c) for i in c.answer))
+        await drill_these(app, pilot, [card])
+        await pilot.press("f3")
+        await pilot.pause()
+        before = "".join(line.strip() for line in shown(app.screen.query_one("#source")))
+        assert BLANK in before and not any(item in before for item in card.answer), before
+        await answer(pilot, "不知道")
+        after = "".join(line.strip() for line in shown(app.screen.query_one("#source")))
+        assert all(item in after for item in card.answer), after  # judged: the sentence in full
 
 
 async def test_the_summary_lists_missed_items_under_their_framework():

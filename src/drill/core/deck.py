@@ -178,6 +178,15 @@ def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     return cards
 
 
+def blank_answer(text: str, answer: list[str]) -> str:
+    """``text`` with every item of ``answer`` blanked, longest first: the
+    source sentence as it may be shown before the card is answered."""
+    for item in sorted(answer, key=len, reverse=True):
+        if item.strip():
+            text = text.replace(item, BLANK)
+    return text
+
+
 def order_shown(card: Card) -> list[str]:
     """The items of an order card as the trainee is shown them: shuffled the
     same way every time (seeded by the card's id), and never already in order."""

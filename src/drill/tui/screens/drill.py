@@ -14,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
-from drill.core.deck import order_shown
+from drill.core.deck import blank_answer, order_shown
 from drill.core.session import Answered, Session
 from drill.tui.widgets.feedback import feedback_view, labelled
 
@@ -119,6 +119,7 @@ class DrillScreen(Screen):
         area.read_only = True
         area.display = False
         self.show_feedback()
+        self.show_source()  # now in full
         self._bindings_for("judged")
         self.query_one("#feedback-box").focus()
 
@@ -138,14 +139,23 @@ class DrillScreen(Screen):
         hint.display = True
 
     def action_source(self) -> None:
-        card = self.session.current
-        if card is None:
+        if self.session.current is None:
             return
         self.source_shown = not self.source_shown
+        self.show_source()
+
+    def show_source(self) -> None:
+        """The source sentence, its answer blanked until the card is judged."""
+        card = self.session.current
+        source = self.query_one("#source", Static)
+        source.display = self.source_shown
+        if not self.source_shown or card is None:
+            source.update("")
+            return
         quote = getattr(self.app, "quote_for", lambda c: "")(card)
-        self.query_one("#source", Static).display = self.source_shown
-        self.query_one("#source", Static).update(
-            labelled("source", Text(quote or "(no quote recorded)", style="dim")) if self.source_shown else "")
+        if self.last is None:
+            quote = blank_answer(quote, card.answer)
+        source.update(labelled("source", Text(quote or "(no quote recorded)", style="dim")))
 
     def action_override(self, right: bool) -> None:
         if self.last is None:
