@@ -241,6 +241,16 @@ def test_a_numeral_word_left_out_is_a_word_left_out_not_a_wrong_number():
     assert grade([item], "形势逼人、时不我待，开展四抓四促行动迫在眉睫").items[0].verdict == MISSING
 
 
+def test_half_an_item_is_asked_only_for_the_numbers_of_the_half_typed():
+    # 三抓三促 (3抓3促) is in the half not typed: no number is wrong or left out
+    for item, half in [("紧盯问题、靶向施治,依托“三抓三促”行动攻坚破题", "紧盯问题、靶向施治，依托"),
+                       ("明确目标、领会内涵,把准“三抓三促”行动主要目的", "明确目标，领会内涵，把准")]:
+        g = grade([item], half)
+        assert g.items[0].verdict == CLOSE and "number" not in g.items[0].note, half
+    # a figure inside the half typed is asked for (the test above: 区属生产总值亿元)
+    assert grade(["区属生产总值221.8亿元"], "区属生产总值亿元").items[0].verdict == MISSING
+
+
 def test_numbers_helper():
     assert grading.numerals("百分之十点四") == "10.4%"
     assert grading.numerals("二百二十一点八亿元") == "221.8亿元"

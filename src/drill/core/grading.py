@@ -831,11 +831,33 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     own_typed = _common(seg, own)
     if errors <= allowed and own_typed >= CLOSE_OWN_SHARE * len(own):
         return CLOSE, CLOSE_CREDIT, f"{errors} character{'s' if errors > 1 else ''} off"
-    # Part of an item is not its figure's part: the numbers stay.
+    # Part of an item is not its figure's part: the numbers of the part
+    # typed stay (区属生产总值亿元 is not half of …221.8亿元), those of the
+    # part left out are not asked for (紧盯问题靶向施治依托 of …依托“三抓三促”…).
     if (size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest) and own_typed
-            and typed_numbers == _numbers(nearest)):
+            and typed_numbers == _numbers_spanned(seg, nearest)):
         return CLOSE, CLOSE_CREDIT, "only part of the item"
     return MISSING, 0.0, "too far from the item"
+
+
+def _numbers_spanned(seg: str, k: str) -> list[str]:
+    """The numbers of ``k`` in the stretch that ``seg``, a subsequence of it, spans.
+
+    The stretch runs from the first to the last character of ``seg`` as it
+    first fits in ``k``, widened to whole numbers (a 2 typed of 221.8 spans 221.8).
+    """
+    chars = iter(enumerate(k))
+    start = end = -1
+    for ch in seg:
+        for i, c in chars:
+            if c == ch:
+                if start < 0:
+                    start = i
+                end = i + 1
+                break
+    if start < 0:
+        return []
+    return sorted(m.group() for m in _NUMBER.finditer(k) if m.start() < end and m.end() > start)
 
 
 def _common(a: str, b: str) -> int:
