@@ -347,6 +347,19 @@ def test_an_unbroken_half_of_a_long_item_is_close_but_not_of_a_short_one():
     assert verdicts(g) == [CLOSE, CLOSE]
 
 
+def test_half_the_clauses_of_an_item_typed_whole_are_close():
+    # the heading words of an outline item, before its comma: 8 of its 20 characters
+    item = "围绕大局、聚焦重点,放大“三抓三促”行动实际成效"
+    for half in ("围绕大局聚焦重点", "围绕大局、聚焦重点", "放大三抓三促行动实际成效"):
+        g = grade([item], half)
+        assert g.items[0].verdict == CLOSE and g.verdict == PARTIAL, half
+    g = grade(["明确目标、领会内涵,把准“三抓三促”行动主要目的"], "明确目标，领会内涵")
+    assert g.items[0].verdict == CLOSE and "number" not in g.items[0].note
+    # one clause in three is not half, nor are clauses cut short
+    assert grade([item], "围绕大局").verdict == WRONG
+    assert grade([item], "围绕大局聚焦").verdict == WRONG
+
+
 def test_latin_letters_in_a_chinese_answer_are_listed_but_cost_nothing():
     g = grade(SAN_ZHUA, "[bold]抓学习促提升[/bold]、抓执行促落实、抓效能促发展")
     assert g.extra == ["bold", "bold"] and g.verdict == CORRECT

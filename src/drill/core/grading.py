@@ -32,8 +32,10 @@ How the answer is read
    characters off, with at least half of the item's own characters (those
    the items do not share) right: close; short items allow a single slip,
    so 党建强区 for 党建强渝 is close, never correct, and 督出凝聚力 for
-   督出战斗力 is not close at all. Anything further: missing, with what was
-   typed shown.
+   督出战斗力 is not close at all. Half an item, or half its clauses typed
+   whole (围绕大局、聚焦重点 of an outline heading), asked only for the
+   numbers of the part typed: close. Anything further: missing, with what
+   was typed shown.
 5. *Order.* When order matters, the items outside the longest run typed in
    the right order are out of place: partial credit, never zero.
 
@@ -90,7 +92,9 @@ CLOSE_OWN_SHARE = 0.5
 # close. Shorter items are the formulation itself, every character counted.
 LONG_ITEM = 8
 # Half a longer item or more, its characters in their order — 抓学习 of
-# 抓学习促提升, 项目题目 of 项目就是题目 — is recalled in part: close.
+# 抓学习促提升, 项目题目 of 项目就是题目 — is recalled in part: close. So
+# are half its clauses or more, typed whole: 围绕大局、聚焦重点 of 围绕大局、
+# 聚焦重点,放大“三抓三促”行动实际成效, an outline heading's opening words.
 # Never for short items, where half is a guess.
 # Items this short are the formulation's key characters (党建强渝): one
 # slip is close, two are a different phrase.
@@ -149,6 +153,8 @@ _TAIL_WORD = re.compile(r"(?:等等|以及|等|和|及|与)$")
 _HEADING = re.compile(r"^[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{0,3}(?:[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{1,3})?$")
 _MARKER_ONLY = re.compile(r"^(?:[一二三四五六七八九十\d]{1,3}|第?[一二三四五六七八九十\d]{1,3}[是要个点条项]?"
                           r"|[\u2460-\u2473\u2776-\u277f]|首先|其次|再次|然后|最后|另外)$")
+# What separates the clauses inside an item (not the point of 221.8).
+_CLAUSE_SEPARATOR = re.compile(r"[、,，;；:：。!！?？\s]+")
 # Letters, digits and CJK characters (str.isalnum), %, and the point of a decimal number.
 _CONTENT_RUN = re.compile(r"(?:[^\W_]|%|(?<=\d)\.(?=\d))+")
 _CN_NUM_CHAR = re.compile(r"[零〇一二两三四五六七八九十百千万亿]")
@@ -384,6 +390,18 @@ class _Item:
     aligned: tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...]]]
     prefix: int = 0  # how many characters of the key every item begins with
     suffix: int = 0  # …and ends with
+    # where the key's clauses begin and end (围绕大局、聚焦重点,放大… → 0, 4, 8, 20);
+    # just (0, len(key)) for an item of one clause
+    clauses: tuple[int, ...] = ()
+
+    def whole_clauses(self, seg: str) -> int:
+        """How many of the item's clauses ``seg`` is, typed one after another; 0 if it is not."""
+        k, cuts = self.variants[0], self.clauses
+        for i, a in enumerate(cuts):
+            if k.startswith(seg, a):
+                b = a + len(seg)
+                return cuts.index(b) - i if b in cuts else 0
+        return 0
 
     def own(self) -> str:
         """The item's own characters: the key without the shared prefix and suffix."""
@@ -426,8 +444,20 @@ def _items(expected: tuple[str, ...]) -> tuple[_Item, ...]:
         aligned = tuple(tuple(tuple(v for v in variants
                                     if (may_p or not drops[v][0]) and (may_s or not drops[v][1]))
                               for may_s in (False, True)) for may_p in (False, True))
-        items.append(_Item(text, tuple(variants), aligned, len(prefix), len(suffix)))
+        items.append(_Item(text, tuple(variants), aligned, len(prefix), len(suffix), _clauses(text, k)))
     return tuple(items)
+
+
+def _clauses(text: str, k: str) -> tuple[int, ...]:
+    """Where the clauses of an item (its parts between 、，; and the like) begin and end in its key."""
+    cuts = [0]
+    for part in _CLAUSE_SEPARATOR.split(text):
+        size = len(key(part))
+        if size:
+            cuts.append(cuts[-1] + size)
+    if cuts[-1] != len(k):  # a numeral read across a separator: one clause
+        return (0, len(k))
+    return tuple(cuts)
 
 
 @lru_cache(maxsize=512)
@@ -836,6 +866,9 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     # part left out are not asked for (紧盯问题靶向施治依托 of …依托“三抓三促”…).
     if (size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest) and own_typed
             and typed_numbers == _numbers_spanned(seg, nearest)):
+        return CLOSE, CLOSE_CREDIT, "only part of the item"
+    if size > SHORT_ITEM and own_typed and len(item.clauses) > 2 \
+            and item.whole_clauses(seg) * 2 >= len(item.clauses) - 1:
         return CLOSE, CLOSE_CREDIT, "only part of the item"
     return MISSING, 0.0, "too far from the item"
 
