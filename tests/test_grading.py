@@ -107,6 +107,16 @@ def test_two_swapped_items_cost_one_place():
     assert g.verdict == PARTIAL
 
 
+def test_the_out_of_place_note_says_where_it_was_typed_and_where_it_belongs():
+    # the feedback lists items in their own order: the note adds where it was typed
+    g = grade(SAN_ZHUA, "抓效能促发展、抓学习促提升、抓执行促落实", ordered=True)
+    assert g.items[2].note == "typed 1st, belongs 3rd"
+    # an item missing or typed wrong still counts among what was typed
+    g = grade(LIU_YU, "城乡美渝、工业兴渝、农业稳渝、文旅活渝", ordered=True)
+    assert g.items[3].verdict == OUT_OF_PLACE and g.items[3].note.startswith("typed 1st, belongs 4th")
+
+
+
 # --- width, punctuation, 繁/简 ---------------------------------------------
 
 

@@ -37,7 +37,8 @@ How the answer is read
    numbers of the part typed: close. Anything further: missing, with what
    was typed shown.
 5. *Order.* When order matters, the items outside the longest run typed in
-   the right order are out of place: partial credit, never zero.
+   the right order are out of place: partial credit, never zero. Each
+   note says where the item was typed and where it belongs.
 
 The thresholds are the named constants below, each with the reason for
 its value. Nothing here imports Textual; pypinyin is loaded on the first
@@ -934,6 +935,21 @@ def _in_order(positions: list[tuple[int, int]]) -> set[int]:
     return keep
 
 
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _place_note(r: int, results: list[ItemGrade], recalled: list[tuple[int, int]]) -> str:
+    """What an out-of-place item's note says: where it was typed, where it belongs.
+
+    The feedback lists the items in their own order, numbered, so the note
+    says where among what was typed this one came (typed 3rd, belongs 2nd).
+    """
+    typed_at = sorted(res.position for res in results if res.position >= 0)
+    note = f"typed {_ordinal(typed_at.index(results[r].position) + 1)}, belongs {_ordinal(r + 1)}"
+    return note
+
+
 # --- the grade ------------------------------------------------------------
 
 
@@ -1023,7 +1039,8 @@ def _grade(expected: list[str], answer: str, ordered: bool,
                 res = results[r]
                 res.verdict = OUT_OF_PLACE
                 res.credit *= OUT_OF_PLACE_CREDIT
-                res.note = (res.note + "; " if res.note else "") + f"belongs in place {r + 1}"
+                note = _place_note(r, results, recalled)
+                res.note = (res.note + "; " if res.note else "") + note
 
     ignore_keys = {key(x) for x in ignore if key(x)}
     recalled_keys = {segs[c] for r, c in enumerate(chosen) if c >= 0 and results[r].credit > 0}
