@@ -116,6 +116,19 @@ def test_the_out_of_place_note_says_where_it_was_typed_and_where_it_belongs():
     assert g.items[3].verdict == OUT_OF_PLACE and g.items[3].note.startswith("typed 1st, belongs 4th")
 
 
+def test_a_neighbour_swap_marks_one_item_and_its_note_names_the_other():
+    # one move puts a swap right, so one place is lost, and the note says why only one
+    g = grade(LIU_YU, "工业兴渝、文旅活渝、三农稳渝、城乡美渝、生态绿渝、党建强渝", ordered=True)
+    [moved] = [n for n, item in enumerate(g.items) if item.verdict == OUT_OF_PLACE]
+    other = 3 if moved == 1 else 2
+    assert f"swapped with item {other}" in g.items[moved].note and "only this one" in g.items[moved].note
+    # not a swap: the last item typed first, or two items four places apart
+    g = grade(SAN_ZHUA, "抓效能促发展、抓学习促提升、抓执行促落实", ordered=True)
+    assert "swapped" not in g.items[2].note
+    g = grade(LIU_YU, "工业兴渝、城乡美渝、文旅活渝、三农稳渝、生态绿渝、党建强渝", ordered=True)
+    assert verdicts(g).count(OUT_OF_PLACE) == 2
+    assert not any("swapped" in item.note for item in g.items)
+
 
 # --- width, punctuation, 繁/简 ---------------------------------------------
 

@@ -37,8 +37,9 @@ How the answer is read
    numbers of the part typed: close. Anything further: missing, with what
    was typed shown.
 5. *Order.* When order matters, the items outside the longest run typed in
-   the right order are out of place: partial credit, never zero. Each
-   note says where the item was typed and where it belongs.
+   the right order are out of place: partial credit, never zero. That is
+   the fewest items to move, so two neighbours swapped cost one place;
+   each note says where the item was typed and where it belongs.
 
 The thresholds are the named constants below, each with the reason for
 its value. Nothing here imports Textual; pypinyin is loaded on the first
@@ -944,9 +945,24 @@ def _place_note(r: int, results: list[ItemGrade], recalled: list[tuple[int, int]
 
     The feedback lists the items in their own order, numbered, so the note
     says where among what was typed this one came (typed 3rd, belongs 2nd).
+    Two neighbours swapped, with everything typed before them belonging
+    before them and everything after after, are one item moved by one
+    place: one move puts both right, so only one is out of place, and the
+    note names the other.
     """
     typed_at = sorted(res.position for res in results if res.position >= 0)
     note = f"typed {_ordinal(typed_at.index(results[r].position) + 1)}, belongs {_ordinal(r + 1)}"
+    seq = [i for i, _ in sorted(recalled, key=lambda p: p[1])]
+    at = seq.index(r)
+    for other in (at - 1, at + 1):
+        if not 0 <= other < len(seq):
+            continue
+        s = seq[other]
+        first, second = min(at, other), max(at, other)
+        low, high = min(r, s), max(r, s)
+        if (abs(s - r) == 1 and (other < at) == (s > r) and all(i < low for i in seq[:first])
+                and all(i > high for i in seq[second + 1:])):
+            return note + f": swapped with item {s + 1}, and one move puts both right, so only this one is out of place"
     return note
 
 
