@@ -107,6 +107,29 @@ def test_two_swapped_items_cost_one_place():
     assert g.verdict == PARTIAL
 
 
+def test_the_out_of_place_note_says_where_it_was_typed_and_where_it_belongs():
+    # the feedback lists items in their own order: the note adds where it was typed
+    g = grade(SAN_ZHUA, "抓效能促发展、抓学习促提升、抓执行促落实", ordered=True)
+    assert g.items[2].note == "typed 1st, belongs 3rd"
+    # an item missing or typed wrong still counts among what was typed
+    g = grade(LIU_YU, "城乡美渝、工业兴渝、农业稳渝、文旅活渝", ordered=True)
+    assert g.items[3].verdict == OUT_OF_PLACE and g.items[3].note.startswith("typed 1st, belongs 4th")
+
+
+def test_a_neighbour_swap_marks_one_item_and_its_note_names_the_other():
+    # one move puts a swap right, so one place is lost, and the note says why only one
+    g = grade(LIU_YU, "工业兴渝、文旅活渝、三农稳渝、城乡美渝、生态绿渝、党建强渝", ordered=True)
+    [moved] = [n for n, item in enumerate(g.items) if item.verdict == OUT_OF_PLACE]
+    other = 3 if moved == 1 else 2
+    assert f"swapped with item {other}" in g.items[moved].note and "only this one" in g.items[moved].note
+    # not a swap: the last item typed first, or two items four places apart
+    g = grade(SAN_ZHUA, "抓效能促发展、抓学习促提升、抓执行促落实", ordered=True)
+    assert "swapped" not in g.items[2].note
+    g = grade(LIU_YU, "工业兴渝、城乡美渝、文旅活渝、三农稳渝、生态绿渝、党建强渝", ordered=True)
+    assert verdicts(g).count(OUT_OF_PLACE) == 2
+    assert not any("swapped" in item.note for item in g.items)
+
+
 # --- width, punctuation, 繁/简 ---------------------------------------------
 
 
@@ -241,6 +264,16 @@ def test_a_numeral_word_left_out_is_a_word_left_out_not_a_wrong_number():
     assert grade([item], "形势逼人、时不我待，开展四抓四促行动迫在眉睫").items[0].verdict == MISSING
 
 
+def test_half_an_item_is_asked_only_for_the_numbers_of_the_half_typed():
+    # 三抓三促 (3抓3促) is in the half not typed: no number is wrong or left out
+    for item, half in [("紧盯问题、靶向施治,依托“三抓三促”行动攻坚破题", "紧盯问题、靶向施治，依托"),
+                       ("明确目标、领会内涵,把准“三抓三促”行动主要目的", "明确目标，领会内涵，把准")]:
+        g = grade([item], half)
+        assert g.items[0].verdict == CLOSE and "number" not in g.items[0].note, half
+    # a figure inside the half typed is asked for (the test above: 区属生产总值亿元)
+    assert grade(["区属生产总值221.8亿元"], "区属生产总值亿元").items[0].verdict == MISSING
+
+
 def test_numbers_helper():
     assert grading.numerals("百分之十点四") == "10.4%"
     assert grading.numerals("二百二十一点八亿元") == "221.8亿元"
@@ -335,6 +368,19 @@ def test_an_unbroken_half_of_a_long_item_is_close_but_not_of_a_short_one():
     assert grade(["党建强渝"], "党建").verdict == WRONG
     g = grade(["项目就是题目", "现场就是考场"], "项目题目、现场考场")  # 就是 left out of each
     assert verdicts(g) == [CLOSE, CLOSE]
+
+
+def test_half_the_clauses_of_an_item_typed_whole_are_close():
+    # the heading words of an outline item, before its comma: 8 of its 20 characters
+    item = "围绕大局、聚焦重点,放大“三抓三促”行动实际成效"
+    for half in ("围绕大局聚焦重点", "围绕大局、聚焦重点", "放大三抓三促行动实际成效"):
+        g = grade([item], half)
+        assert g.items[0].verdict == CLOSE and g.verdict == PARTIAL, half
+    g = grade(["明确目标、领会内涵,把准“三抓三促”行动主要目的"], "明确目标，领会内涵")
+    assert g.items[0].verdict == CLOSE and "number" not in g.items[0].note
+    # one clause in three is not half, nor are clauses cut short
+    assert grade([item], "围绕大局").verdict == WRONG
+    assert grade([item], "围绕大局聚焦").verdict == WRONG
 
 
 def test_latin_letters_in_a_chinese_answer_are_listed_but_cost_nothing():

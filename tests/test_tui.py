@@ -335,6 +335,24 @@ async def test_the_judgement_shows_first_and_the_answer_one_item_a_line():
             assert f"{n}. {item}" in full[start + n], full  # each item on a line of its own
 
 
+async def test_an_item_out_of_place_says_where_it_was_typed():
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        card = long_order_card(app)
+        await drill_these(app, pilot, [card])
+        await answer(pilot, "\n".join([card.answer[1], card.answer[0], *card.answer[2:]]))  # 1 and 2 swapped
+        box = app.screen.query_one("#feedback-box")
+        full = [line.strip() for line in shown(app.screen.query_one("#feedback"))]
+        shown_items = "".join(full).replace(" ", "")
+        # the item shown as 1. was typed 2nd (or the one shown as 2. 1st), and the note
+        # names the item it was swapped with
+        assert ("typed2nd,belongs1st:swappedwithitem2" in shown_items
+                or "typed1st,belongs2nd:swappedwithitem1" in shown_items), full
+        assert "belongsinplace" not in shown_items
+        assert box.display
+
+
 async def test_the_source_starts_on_the_line_of_its_label():
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:

@@ -32,10 +32,14 @@ How the answer is read
    characters off, with at least half of the item's own characters (those
    the items do not share) right: close; short items allow a single slip,
    so 党建强区 for 党建强渝 is close, never correct, and 督出凝聚力 for
-   督出战斗力 is not close at all. Anything further: missing, with what was
-   typed shown.
+   督出战斗力 is not close at all. Half an item, or half its clauses typed
+   whole (围绕大局、聚焦重点 of an outline heading), asked only for the
+   numbers of the part typed: close. Anything further: missing, with what
+   was typed shown.
 5. *Order.* When order matters, the items outside the longest run typed in
-   the right order are out of place: partial credit, never zero.
+   the right order are out of place: partial credit, never zero. That is
+   the fewest items to move, so two neighbours swapped cost one place;
+   each note says where the item was typed and where it belongs.
 
 The thresholds are the named constants below, each with the reason for
 its value. Nothing here imports Textual; pypinyin is loaded on the first
@@ -90,7 +94,9 @@ CLOSE_OWN_SHARE = 0.5
 # close. Shorter items are the formulation itself, every character counted.
 LONG_ITEM = 8
 # Half a longer item or more, its characters in their order — 抓学习 of
-# 抓学习促提升, 项目题目 of 项目就是题目 — is recalled in part: close.
+# 抓学习促提升, 项目题目 of 项目就是题目 — is recalled in part: close. So
+# are half its clauses or more, typed whole: 围绕大局、聚焦重点 of 围绕大局、
+# 聚焦重点,放大“三抓三促”行动实际成效, an outline heading's opening words.
 # Never for short items, where half is a guess.
 # Items this short are the formulation's key characters (党建强渝): one
 # slip is close, two are a different phrase.
@@ -149,6 +155,8 @@ _TAIL_WORD = re.compile(r"(?:等等|以及|等|和|及|与)$")
 _HEADING = re.compile(r"^[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{0,3}(?:[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{1,3})?$")
 _MARKER_ONLY = re.compile(r"^(?:[一二三四五六七八九十\d]{1,3}|第?[一二三四五六七八九十\d]{1,3}[是要个点条项]?"
                           r"|[\u2460-\u2473\u2776-\u277f]|首先|其次|再次|然后|最后|另外)$")
+# What separates the clauses inside an item (not the point of 221.8).
+_CLAUSE_SEPARATOR = re.compile(r"[、,，;；:：。!！?？\s]+")
 # Letters, digits and CJK characters (str.isalnum), %, and the point of a decimal number.
 _CONTENT_RUN = re.compile(r"(?:[^\W_]|%|(?<=\d)\.(?=\d))+")
 _CN_NUM_CHAR = re.compile(r"[零〇一二两三四五六七八九十百千万亿]")
@@ -384,6 +392,18 @@ class _Item:
     aligned: tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...]]]
     prefix: int = 0  # how many characters of the key every item begins with
     suffix: int = 0  # …and ends with
+    # where the key's clauses begin and end (围绕大局、聚焦重点,放大… → 0, 4, 8, 20);
+    # just (0, len(key)) for an item of one clause
+    clauses: tuple[int, ...] = ()
+
+    def whole_clauses(self, seg: str) -> int:
+        """How many of the item's clauses ``seg`` is, typed one after another; 0 if it is not."""
+        k, cuts = self.variants[0], self.clauses
+        for i, a in enumerate(cuts):
+            if k.startswith(seg, a):
+                b = a + len(seg)
+                return cuts.index(b) - i if b in cuts else 0
+        return 0
 
     def own(self) -> str:
         """The item's own characters: the key without the shared prefix and suffix."""
@@ -426,8 +446,20 @@ def _items(expected: tuple[str, ...]) -> tuple[_Item, ...]:
         aligned = tuple(tuple(tuple(v for v in variants
                                     if (may_p or not drops[v][0]) and (may_s or not drops[v][1]))
                               for may_s in (False, True)) for may_p in (False, True))
-        items.append(_Item(text, tuple(variants), aligned, len(prefix), len(suffix)))
+        items.append(_Item(text, tuple(variants), aligned, len(prefix), len(suffix), _clauses(text, k)))
     return tuple(items)
+
+
+def _clauses(text: str, k: str) -> tuple[int, ...]:
+    """Where the clauses of an item (its parts between 、，; and the like) begin and end in its key."""
+    cuts = [0]
+    for part in _CLAUSE_SEPARATOR.split(text):
+        size = len(key(part))
+        if size:
+            cuts.append(cuts[-1] + size)
+    if cuts[-1] != len(k):  # a numeral read across a separator: one clause
+        return (0, len(k))
+    return tuple(cuts)
 
 
 @lru_cache(maxsize=512)
@@ -831,11 +863,36 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     own_typed = _common(seg, own)
     if errors <= allowed and own_typed >= CLOSE_OWN_SHARE * len(own):
         return CLOSE, CLOSE_CREDIT, f"{errors} character{'s' if errors > 1 else ''} off"
-    # Part of an item is not its figure's part: the numbers stay.
+    # Part of an item is not its figure's part: the numbers of the part
+    # typed stay (区属生产总值亿元 is not half of …221.8亿元), those of the
+    # part left out are not asked for (紧盯问题靶向施治依托 of …依托“三抓三促”…).
     if (size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest) and own_typed
-            and typed_numbers == _numbers(nearest)):
+            and typed_numbers == _numbers_spanned(seg, nearest)):
+        return CLOSE, CLOSE_CREDIT, "only part of the item"
+    if size > SHORT_ITEM and own_typed and len(item.clauses) > 2 \
+            and item.whole_clauses(seg) * 2 >= len(item.clauses) - 1:
         return CLOSE, CLOSE_CREDIT, "only part of the item"
     return MISSING, 0.0, "too far from the item"
+
+
+def _numbers_spanned(seg: str, k: str) -> list[str]:
+    """The numbers of ``k`` in the stretch that ``seg``, a subsequence of it, spans.
+
+    The stretch runs from the first to the last character of ``seg`` as it
+    first fits in ``k``, widened to whole numbers (a 2 typed of 221.8 spans 221.8).
+    """
+    chars = iter(enumerate(k))
+    start = end = -1
+    for ch in seg:
+        for i, c in chars:
+            if c == ch:
+                if start < 0:
+                    start = i
+                end = i + 1
+                break
+    if start < 0:
+        return []
+    return sorted(m.group() for m in _NUMBER.finditer(k) if m.start() < end and m.end() > start)
 
 
 def _common(a: str, b: str) -> int:
@@ -877,6 +934,36 @@ def _in_order(positions: list[tuple[int, int]]) -> set[int]:
         keep.add(seq[j][0])
         j = prev[j]
     return keep
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _place_note(r: int, results: list[ItemGrade], recalled: list[tuple[int, int]]) -> str:
+    """What an out-of-place item's note says: where it was typed, where it belongs.
+
+    The feedback lists the items in their own order, numbered, so the note
+    says where among what was typed this one came (typed 3rd, belongs 2nd).
+    Two neighbours swapped, with everything typed before them belonging
+    before them and everything after after, are one item moved by one
+    place: one move puts both right, so only one is out of place, and the
+    note names the other.
+    """
+    typed_at = sorted(res.position for res in results if res.position >= 0)
+    note = f"typed {_ordinal(typed_at.index(results[r].position) + 1)}, belongs {_ordinal(r + 1)}"
+    seq = [i for i, _ in sorted(recalled, key=lambda p: p[1])]
+    at = seq.index(r)
+    for other in (at - 1, at + 1):
+        if not 0 <= other < len(seq):
+            continue
+        s = seq[other]
+        first, second = min(at, other), max(at, other)
+        low, high = min(r, s), max(r, s)
+        if (abs(s - r) == 1 and (other < at) == (s > r) and all(i < low for i in seq[:first])
+                and all(i > high for i in seq[second + 1:])):
+            return note + f": swapped with item {s + 1}, and one move puts both right, so only this one is out of place"
+    return note
 
 
 # --- the grade ------------------------------------------------------------
@@ -968,7 +1055,8 @@ def _grade(expected: list[str], answer: str, ordered: bool,
                 res = results[r]
                 res.verdict = OUT_OF_PLACE
                 res.credit *= OUT_OF_PLACE_CREDIT
-                res.note = (res.note + "; " if res.note else "") + f"belongs in place {r + 1}"
+                note = _place_note(r, results, recalled)
+                res.note = (res.note + "; " if res.note else "") + note
 
     ignore_keys = {key(x) for x in ignore if key(x)}
     recalled_keys = {segs[c] for r, c in enumerate(chosen) if c >= 0 and results[r].credit > 0}
