@@ -163,7 +163,7 @@ def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
         cloze_cue = "原话填空" if cue != fw.name else f"{fw.name}：填空"
         for item in items:
             listed = "、".join(BLANK if other == item else other for other in items)
-            context = fw.quote.replace(item, BLANK) if item in fw.quote else listed
+            context = blank_answer(fw.quote, [item]) if item in fw.quote else listed
             if len(_NUMBERING.sub("", context.replace(BLANK, ""))) < CONTEXT_MIN_CHARS:
                 context = listed
             cards.append(Card(f"{fw.id}/cloze/{_item_key(item)}", deck_id, fw.id, "cloze",
