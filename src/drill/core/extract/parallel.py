@@ -28,6 +28,10 @@ MAX_CLAUSES = 12
 # three or more places are shared (把思想统一到…上来，把行动聚焦到…上来).
 CLAUSE_MAX = 10
 CLAUSE_MAX_STRONG = 20
+# Clauses joined by commas that open with the same two characters or more
+# may be as long as this: a paragraph's parallel sentences.
+LONG_OPENING = 2
+CLAUSE_MAX_LONG = 40
 # Clauses of one or two characters are a set phrase only inside quotes
 # (“紧、严、细、实”) or four or more of them (用情、用心、用力、用法).
 CLAUSE_MIN = 3
@@ -98,10 +102,18 @@ def _balanced(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count("(") == text.count(")")
 
 
-def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: list[str]) -> bool:
+def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: list[str],
+            attributive: bool = True) -> bool:
     lengths = [len(k) for k in kept]
     places = _anchor_places(kept, anchors)
     longest = CLAUSE_MAX_STRONG if len(places) >= 3 else CLAUSE_MAX
+    opening = 0
+    while opening < min(lengths) and all(k[opening] == kept[0][opening] for k in kept):
+        opening += 1
+    if opening >= LONG_OPENING and not guessed and set(seps) <= {",", ";"} and \
+            not any(kept[0].startswith(d) for d in DETERMINERS):
+        # sentences of one opening (意味着…，意味着…，意味着…; 统一行使…，统一行使…)
+        longest = CLAUSE_MAX_LONG
     if any(n > longest for n in lengths) or not all(_balanced(k) for k in kept):
         return False
     for edge in (0, -1):  # cut at a conjunction (与对下负责), unless all share it (和去年比)
@@ -122,7 +134,10 @@ def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: l
     head = 0
     while head < min(lengths) and all(k[head] == kept[0][head] for k in kept):
         head += 1
-    if head and any(kept[0][:head].startswith(d) and head <= len(d) + 2 for d in DETERMINERS):
+    # 各领域、各行业、各层面的模范 names things; 落实到各领域、各方面、各环节,
+    # where nothing follows the list, is one formulation
+    if head and (attributive or head > 1) and any(kept[0][:head].startswith(d) and head <= len(d) + 2
+                                                  for d in DETERMINERS):
         return False
     # Only a shared word at the end (党委监督、群众监督和社会监督; 重大项目、
     # 带动性项目): a list of nouns with one head, unless the clauses are of
@@ -165,7 +180,15 @@ def _window(folded: str, window) -> tuple[tuple, Parallel, set[str]] | None:
         folded[items[0][0] - 1:items[0][0]] == "“" and folded[items[-1][1]:items[-1][1] + 1] == "”"
     )
     seps = [c[2] for c in window[:-1]]
-    if not _accept(kept, fit.anchors, quoted_exact, fit.guessed, seps):
+    starts = {o for side, o, _ in fit.anchors if side == "start"}
+    if window[-1][2] == "" and 0 in starts and 1 in starts and not any(
+            side == "end" for side, _, _ in fit.anchors):
+        # sentences of one opening: nothing but the opening tells where the
+        # last one would end, so it ends with the sentence
+        items[-1] = (items[-1][0], spans[-1][1])
+        kept[-1] = folded[items[-1][0]:items[-1][1]]
+    attributive = folded[items[-1][1]:spans[-1][1]].lstrip("”")[:1] != ""
+    if not _accept(kept, fit.anchors, quoted_exact, fit.guessed, seps, attributive):
         return None
     equal = len({len(k) for k in kept}) == 1
     cut = (items[0][0] - spans[0][0]) + (spans[-1][1] - items[-1][1])
@@ -175,11 +198,10 @@ def _window(folded: str, window) -> tuple[tuple, Parallel, set[str]] | None:
 
 # A list joined by 、 whose members share nothing is a set phrase when its
 # members are short and of one shape (打头阵、挑重担、当主力、勇争先; 人力、
-# 物力、财力; 产业兴旺、生态宜居、乡风文明): the members' lengths lie within
-# PLAIN_SPREAD of each other and between PLAIN_MIN and PLAIN_MAX characters.
+# 物力、财力; 产业兴旺、生态宜居、乡风文明): of one length, between PLAIN_MIN
+# and PLAIN_MAX characters.
 PLAIN_MIN = 2
 PLAIN_MAX = 8
-PLAIN_SPREAD = 2
 # A list of names (places, people, organisations) is no formulation.
 PROPER_TAGS = ("ns", "nr", "nrt", "nrfg", "nt")
 
@@ -256,7 +278,9 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
     items = [first, *middle, last]
     kept = [folded[a:b] for a, b in items]
     sizes = [len(k) for k in kept]
-    if min(sizes) < PLAIN_MIN or max(sizes) > PLAIN_MAX or max(sizes) - min(sizes) > PLAIN_SPREAD:
+    # members of one length (uneven ones that share nothing read as prose:
+    # 全面深化改革、联系服务群众、推动发展的本领)
+    if min(sizes) < PLAIN_MIN or max(sizes) > PLAIN_MAX or len(set(sizes)) > 1:
         return None
     if not all(is_cjk(ch) for k in kept for ch in k) or len({*kept}) < len(kept):
         return None
@@ -331,6 +355,7 @@ def _run_together(folded: str, a: int, b: int, words: frozenset[str]) -> list[Pa
     places: dict[str, list[int]] = {}
     for i, ch in enumerate(text):
         places.setdefault(ch, []).append(i)
+    tokens: tuple[set[int], set[tuple[int, int]]] | None = None
     for ch, where in places.items():
         if len(where) < RUN_MIN_MEMBERS or ch in RUN_NOT_SHARED or ch in NUMERALS:
             continue
@@ -343,35 +368,41 @@ def _run_together(folded: str, a: int, b: int, words: frozenset[str]) -> list[Pa
                 chain.append(p)
                 continue
             if len(chain) >= RUN_MIN_MEMBERS:
-                sides = [m for m in (_run_members(text, chain, side, words) for side in ("open", "close"))
-                         if m is not None]
-                best = _best_side(text, sides)
+                tokens = tokens or _word_bounds(text)
+                best = _best_side(text, chain, tokens, words)
                 if best is not None:
                     found.append(Parallel([(a + s, a + e) for s, e in best], False))
             chain = [p] if p is not None else []
     return found
 
 
-def _best_side(text: str, sides: list[list[tuple[int, int]]]) -> list[tuple[int, int]] | None:
-    """Of the ways to cut a run into members, the one whose outer edges fall
+def _word_bounds(text: str) -> tuple[set[int], set[tuple[int, int]]]:
+    """Where jieba's words of ``text`` begin and end, and their spans."""
+    bounds, spans, at = {0}, set(), 0
+    for w in _tagger()(text):
+        spans.add((at, at + len(w.word)))
+        at += len(w.word)
+        bounds.add(at)
+    return bounds, spans
+
+
+def _best_side(text: str, chain: list[int], tokens: tuple[set[int], set[tuple[int, int]]],
+               words: frozenset[str]) -> list[tuple[int, int]] | None:
+    """Of the ways to cut a run into members (each opening with the shared
+    character, or each closing with it), the one whose outer edges fall
     between two of jieba's words, and whose members are most often whole
     words (共商|共建|共享, 获得感|幸福感|安全感); none if no way does. (jieba
     may take a slogan's members together as one word: 防灾减灾.)"""
+    bounds, spans = tokens
+    sides = [m for m in (_run_members(text, chain, side, words, bounds) for side in ("open", "close"))
+             if m is not None and m[0][0] in bounds and m[-1][1] in bounds]
     if not sides:
         return None
-    tokens = _tagger()(text)
-    bounds, at = {0}, 0
-    for w in tokens:
-        at += len(w.word)
-        bounds.add(at)
-    whole = {(s, s + len(w.word)) for s, w in zip(sorted(bounds), tokens)}
-    ok = [m for m in sides if m[0][0] in bounds and m[-1][1] in bounds]
-    if not ok:
-        return None
-    return max(ok, key=lambda m: sum(span in whole for span in m))
+    return max(sides, key=lambda m: sum(span in spans for span in m))
 
 
-def _run_members(text: str, chain: list[int], side: str, words: frozenset[str]) -> list[tuple[int, int]] | None:
+def _run_members(text: str, chain: list[int], side: str, words: frozenset[str],
+                 bounds: set[int]) -> list[tuple[int, int]] | None:
     gaps = [q - p for p, q in zip(chain, chain[1:])]
     size = gaps[0]
     # members of one length, but the last may be one longer when they close
@@ -380,12 +411,12 @@ def _run_members(text: str, chain: list[int], side: str, words: frozenset[str]) 
         return None
     if side == "open" and text[chain[0]] in OPEN_NEVER:
         return None
-    if side == "open":  # 共商共建共享: the last member as long as the others
+    if side == "open":
+        # the last member ends at the first word end as far on as the others
+        # are long (共商共建共享|原则), or a little further (保就业保民生保市场主体)
         members = [(p, q) for p, q in zip(chain, chain[1:])]
-        end = chain[-1] + size
-        rest = len(text) - chain[-1]
-        if size < rest <= size + 2 and not crosses_word(text, len(text), words):
-            end = len(text)  # 保就业保民生保市场主体
+        end = min((e for e in bounds if chain[-1] + size <= e <= chain[-1] + size + 2),
+                  default=chain[-1] + size)
         members.append((chain[-1], end))
     else:  # 获得感幸福感安全感: the first as long as the others
         members = [(chain[0] - size + 1, chain[0] + 1)]
