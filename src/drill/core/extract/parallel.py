@@ -188,7 +188,7 @@ def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: l
     joined = any(s in LAST_JOINERS for s in seps)
     # 政治自觉、思想自觉和行动自觉 is one formulation; 重大项目、带动性项目、
     # 支撑性项目, of uneven lengths, is a list of things with one head noun.
-    if noun_head and not equal:
+    if noun_head and not equal and len(kept) < 4:
         return False
     if equal:
         return True
