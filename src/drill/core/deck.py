@@ -734,7 +734,6 @@ def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_tex
         if entry is None:
             problem(lines.framework(index, "origin"),
                     f"'{fw.name}' is marked origin = \"reference\" but the reference deck does not know it")
-            known = set()
         else:
             known = {fold(i).strip() for i in entry.items}
 
