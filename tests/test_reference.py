@@ -175,3 +175,25 @@ def test_malformed_new_keys_are_reported(tmp_path, bad):
                   f'kind = "abbreviation"\nname = "四个意识"\nitems = []\n{bad}\n')
     _, problems = decks.check(path)
     assert [p.line for p in problems if not p.warning] == [10]
+
+
+async def test_the_drill_screen_says_where_a_reference_card_comes_from():
+    from textual.geometry import Region
+
+    from drill.tui.app import make_app
+    from drill.tui.screens.drill import DrillScreen
+
+    app = make_app(user="lin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        index = next(i for i, deck in enumerate(app.decks) if deck.reference)
+        await pilot.press(*["down"] * index, "space", "enter")  # choose the reference deck, drill it
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        assert {c.deck for c in app.session.cards} == {app.decks[index].id}
+        prompt = app.screen.query_one("#prompt")
+        width, height = prompt.outer_size
+        text = "\n".join(s.text for s in prompt.render_lines(Region(0, 0, width, height)))
+        assert app.session.current.stated_in.startswith("出自：")
+        assert app.session.current.stated_in in "".join(text.split())  # wrapped to the screen
