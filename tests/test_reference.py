@@ -197,3 +197,34 @@ async def test_the_drill_screen_says_where_a_reference_card_comes_from():
         text = "\n".join(s.text for s in prompt.render_lines(Region(0, 0, width, height)))
         assert app.session.current.stated_in.startswith("出自：")
         assert app.session.current.stated_in in "".join(text.split())  # wrapped to the screen
+
+
+def test_reviewing_a_filled_in_framework(tmp_path):
+    from drill.core.authoring import Review, Untraceable
+
+    speech = tmp_path / "speech.txt"
+    speech.write_text(PASSAGE, "utf-8")
+    review = Review.start(extract_text(PASSAGE, str(speech)), tmp_path / "speech.toml")
+    cand = next(c for c in review.candidates if c.fw.name == "四个意识")
+    review.accept(cand)  # its items are the reference's, not the speech's: accepted all the same
+    assert cand.fw.origin == "reference"
+    review.edit(cand, "四个意识", ["看齐意识", "核心意识", "大局意识", "政治意识"])  # reordered: still the reference's
+    assert cand.fw.origin == "reference" and cand.fw.own == []
+    with pytest.raises(Untraceable):  # neither the reference's nor the speech's
+        review.edit(cand, "四个意识", ["政治意识", "大局意识", "核心意识", "忧患意识"])
+    review.edit(cand, "四个意识", ["政治意识", "大局意识", "核心意识", "忧患意识"], own_wording=True)
+    assert cand.fw.origin == "" and cand.fw.document == "" and cand.fw.own == ["政治意识", "大局意识", "核心意识", "忧患意识"]
+
+
+def test_the_review_screen_says_the_items_come_from_the_reference(tmp_path):
+    from rich.console import Console
+
+    from drill.core.authoring import Review
+    from drill.tui.screens.author import candidate_text
+
+    review = Review.start(extract_text(PASSAGE, str(tmp_path / "s.txt")), tmp_path / "s.toml")
+    cand = next(c for c in review.candidates if c.fw.name == "四个自信")
+    console = Console(width=100, record=True)
+    console.print(candidate_text(review, cand))
+    shown = console.export_text()
+    assert "※ 条目取自参考提法库，出自：党的十九大报告（2017）" in shown and "? not in the speech" not in shown
