@@ -99,7 +99,7 @@ def test_a_speech_deck_is_not_asked_for_document_year_url(tmp_path):
 # --- extraction fills a bare name ---------------------------------------------
 
 PASSAGE = ("各级干部要增强“四个意识”、坚定“四个自信”，抓好“三比三争”，做到“两个维护”。"
-           "我们推行“三定两清”：定人员、定任务、定时限，清底数、清责任。\n")
+           "我们开展“三比三赛”，即比学习赛提升、比执行赛落实、比效能赛发展。\n")
 
 
 def test_a_bare_name_the_reference_knows_gets_its_items():
@@ -113,7 +113,7 @@ def test_a_bare_name_the_reference_knows_gets_its_items():
     assert by_name["两个维护"].origin == "reference" and len(by_name["两个维护"].items) == 2
     # a name the reference does not know stays bare; items from the speech stay the speech's
     assert by_name["三比三争"].items == [] and by_name["三比三争"].origin == ""
-    assert by_name["三定两清"].origin == "" and all(item in PASSAGE for item in by_name["三定两清"].items)
+    assert by_name["三比三赛"].origin == "" and by_name["三比三赛"].items == ["比学习赛提升", "比执行赛落实", "比效能赛发展"]
 
 
 def test_the_json_marks_items_from_the_reference(tmp_path, capsys):
@@ -124,8 +124,8 @@ def test_the_json_marks_items_from_the_reference(tmp_path, capsys):
     by_name = {fw["name"]: fw for fw in out["frameworks"]}
     assert by_name["四个自信"]["origin"] == "reference"
     assert by_name["四个自信"]["items"] == ["道路自信", "理论自信", "制度自信", "文化自信"]
-    assert "origin" not in by_name["三比三争"] and "origin" not in by_name["三定两清"]
-    assert set(by_name["三定两清"]) == {"id", "kind", "name", "items", "start", "end", "quote"}
+    assert "origin" not in by_name["三比三争"] and "origin" not in by_name["三比三赛"]
+    assert set(by_name["三比三赛"]) == {"id", "kind", "name", "items", "start", "end", "quote"}
 
 
 def test_a_saved_deck_records_the_origin_and_passes_deck_check(tmp_path, capsys):
@@ -156,8 +156,8 @@ def test_deck_check_refuses_an_item_the_reference_does_not_have(tmp_path):
     assert [p.message for p in errors] == ["item '忧患意识' is not one of the reference deck's items of '四个意识'"]
     assert errors[0].line == text.splitlines().index('    "看齐意识",') + 1
     # an item of the speech is still checked against the speech
-    out.write_text(text.replace('"定人员"', '"定岗位"'), "utf-8")
-    assert any("'定岗位' is not in the source" in p.message for p in decks.check(out)[1])
+    out.write_text(text.replace('"比学习赛提升"', '"比学习赛进步"'), "utf-8")
+    assert any("'比学习赛进步' is not in the source" in p.message for p in decks.check(out)[1])
 
 
 def test_origin_reference_for_a_name_the_reference_does_not_know_is_refused():
@@ -228,3 +228,39 @@ def test_the_review_screen_says_the_items_come_from_the_reference(tmp_path):
     console.print(candidate_text(review, cand))
     shown = console.export_text()
     assert "※ 条目取自参考提法库，出自：党的十九大报告（2017）" in shown and "? not in the speech" not in shown
+
+
+def test_the_reference_deck_is_written_back_as_it_was(tmp_path):
+    deck = decks.load(REFERENCE)
+    assert decks.to_toml(deck) == REFERENCE.read_text("utf-8")  # no source or encoding added
+    deck.frameworks[0].aliases = ["两确立"]
+    deck.frameworks[0].url = ""
+    out = tmp_path / "ref.toml"
+    decks.save(deck, out)
+    again, problems = decks.check(out)
+    assert again.frameworks[0].aliases == ["两确立"]
+    assert [p.message for p in problems] == [
+        f"'{deck.frameworks[0].name}' of a reference deck needs 'url' (where it was stated)"]
+
+
+def test_a_speech_deck_with_filled_in_items_goes_through_a_sheet_and_back(tmp_path, capsys):
+    speech = tmp_path / "speech.txt"  # no bare name left without items: a sheet's row needs items
+    speech.write_text("各级干部要增强“四个意识”。我们开展“三比三赛”，即比学习赛提升、比执行赛落实、比效能赛发展。\n",
+                      "utf-8")
+    deck_path = tmp_path / "speech.toml"
+    assert cli.main(["extract", str(speech), "-o", str(deck_path)]) == 0
+    sheet = tmp_path / "speech.csv"
+    assert cli.main(["deck", "export", str(deck_path), "--csv", str(sheet)]) == 0
+    header = sheet.read_text("utf-8-sig").splitlines()[2]
+    assert header.endswith(",document,year,url,origin")
+    out = tmp_path / "back.toml"
+    assert cli.main(["deck", "import", str(sheet), "-o", str(out)]) == 0
+    original, back = decks.load(deck_path), decks.load(out)
+    assert [(fw.name, fw.items, fw.origin, fw.document, fw.year, fw.url) for fw in back.frameworks] == \
+        [(fw.name, fw.items, fw.origin, fw.document, fw.year, fw.url) for fw in original.frameworks]
+    capsys.readouterr()
+    # a row whose filled-in items are not the reference's is refused
+    rows = sheet.read_text("utf-8-sig").replace("看齐意识", "忧患意识")
+    sheet.write_text(rows, "utf-8-sig")
+    assert cli.main(["deck", "import", str(sheet), "-o", str(tmp_path / "bad.toml")]) == 1
+    assert "'忧患意识' is not one of the reference deck's items of '四个意识'" in capsys.readouterr().err

@@ -305,10 +305,11 @@ def _framework_table(fw: Framework, provenance: bool = True):
 def _update_document(deck: Deck):
     doc = deck.document
     for key, value in (("title", deck.title), ("source", deck.source), ("encoding", deck.encoding)):
-        if deck.reference and not value and key != "title":
-            if key in doc:
+        if deck.reference and key != "title" and (not value or (key == "encoding" and value == "utf-8")):
+            if key in doc and not value:
                 del doc[key]
-        elif doc.get(key) != value:
+            continue  # a reference deck has no speech, so no source to decode
+        if doc.get(key) != value:
             doc[key] = value
     if deck.reference != bool(doc.get("reference", False)):
         if deck.reference:
