@@ -264,3 +264,16 @@ def test_a_speech_deck_with_filled_in_items_goes_through_a_sheet_and_back(tmp_pa
     sheet.write_text(rows, "utf-8-sig")
     assert cli.main(["deck", "import", str(sheet), "-o", str(tmp_path / "bad.toml")]) == 1
     assert "'忧患意识' is not one of the reference deck's items of '四个意识'" in capsys.readouterr().err
+
+
+def test_without_a_readable_reference_deck_extraction_goes_on(tmp_path, monkeypatch):
+    broken = tmp_path / "national_formulations.toml"
+    broken.write_text("format = 1\ntitle = \n", "utf-8")
+    monkeypatch.setattr(reference, "reference_path", lambda: broken)
+    reference._index.cache_clear()
+    try:
+        ex = extract_text(PASSAGE)
+        fw = next(fw for fw in ex.frameworks if fw.name == "四个意识")
+        assert fw.items == [] and fw.origin == ""
+    finally:
+        reference._index.cache_clear()

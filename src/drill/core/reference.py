@@ -44,12 +44,17 @@ def reference_path() -> Path | None:
 @lru_cache(maxsize=1)
 def _index() -> dict[str, Framework]:
     from drill.core import deck as decks
+    from drill.core.errors import DrillError
 
     path = reference_path()
     if path is None:
         return {}
+    try:
+        deck = decks.load(path)
+    except DrillError:  # a broken reference deck is reported by `drill deck check`, not here
+        return {}
     index: dict[str, Framework] = {}
-    for fw in decks.load(path).frameworks:
+    for fw in deck.frameworks:
         for name in (fw.name, *fw.aliases):
             index.setdefault(name_key(name), fw)
     return index
