@@ -15,6 +15,7 @@ from pathlib import Path
 from drill.core.extract import abbrev as _abbrev
 from drill.core.extract import markers as _markers
 from drill.core.extract import parallel as _parallel
+from drill.core.extract import reference_fill as _reference_fill
 from drill.core.extract.common import trim
 from drill.core.extract.source import Source, clean, load
 from drill.core.frameworks import DEFAULT_ORDERED, Framework, assign_ids
@@ -136,6 +137,7 @@ def extract(source: Source) -> Extraction:
     frameworks = [fw for fw in frameworks if fw.kind == "abbreviation" or len(fw.items) >= 2
                   or (fw.kind == "outline" and fw.items)]
     frameworks.sort(key=lambda fw: (fw.kind != "outline", fw.start))
+    frameworks = _reference_fill.fill_from_reference(frameworks)
     assign_ids(frameworks)
     if not frameworks:
         notes.append("no frameworks found")
