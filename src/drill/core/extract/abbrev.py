@@ -94,18 +94,35 @@ def _shape(part: str) -> str | None:
         return None  # 上面千条线: a quantity
     if not all("\u4e00" <= c <= "\u9fff" or c.isdigit() for c in name) or name[0].isdigit():
         return None
-    if _QUANTITY.match(name) or name in IDIOMS or name.startswith("第"):
-        return None
     numerals = _NUM_RE.findall(name)
-    if set("".join(numerals)) <= {"一"}:
-        # 一盘棋, 一把手, 一核: only 一个… and 一X一Y (一带一路) are abbreviations.
-        if not (name.startswith("一个") or re.match(r"^一[^一]{1,3}一", name)):
-            return None
-    if all(c in NUM for c in name) and len(name) < 3:
-        return None  # a bare number; 十四五 is a name
+    if (_QUANTITY.match(name) and len(numerals) < 2) or name in IDIOMS or name.startswith("第"):
+        return None  # 十年, 三期 — but 五位一体, 三期叠加 name things
+    if not _names_a_list(name, numerals):
+        return None
     if _dictionary_words().get(name) == "i":
         return None  # a chengyu
     return name
+
+
+def _names_a_list(name: str, numerals: list[str]) -> bool:
+    """Whether the numerals of a name can stand for a list.
+
+    Not a period or a bare number (十三五, 十四五), digits read one by one
+    (九二共识 is a year, 一二三产 a list of numbers), a count (十二连增),
+    one of a kind (一个主题, 一盘棋: only 一X一Y such as 一带一路 lists), a
+    decimal (一点二个), or a place word (两岸一家亲, 两侧).
+    """
+    if all(c in NUM for c in name):
+        return False
+    if any(len(n) >= 2 and not set(n) & set("十百千双") for n in numerals):
+        return False
+    if re.search(rf"[{NUM}]连", name) or re.search(rf"[{NUM}]点[{NUM}]", name):
+        return False
+    if set("".join(numerals)) <= {"一"} and not re.match(r"^一[^一]{1,3}一", name):
+        return False
+    if len(name) > 2 and _dictionary_words().get(name[:2]) == "f":
+        return False
+    return True
 
 
 @dataclass
@@ -124,6 +141,12 @@ def _key_chars(name: str) -> str:
     """The non-numeral part of a name (三个及时 → 及时, 四盯 → 盯)."""
     rest = _NUM_RE.sub("", name)
     return rest[1:] if rest[:1] in _MEASURE and len(rest) > 1 else rest
+
+
+def _inside_word(folded: str, start: int, end: int) -> bool:
+    """Whether an unquoted name is cut out of a longer word (长|三角一体|化)."""
+    common = dictionary()[0]
+    return folded[max(0, start - 1):start + 2] in common or folded[end - 2:end + 1] in common
 
 
 def find_mentions(source: Source) -> list[Abbrev]:
@@ -147,16 +170,25 @@ def find_mentions(source: Source) -> list[Abbrev]:
                 or m.group(2) in _UNITS or m.group(4) in _UNITS or m.group(2) in "是要" \
                 or m.group(1) == m.group(3) == "一":  # 一企一策, 一村一品: a way of working
             continue
-        if word in _dictionary_words() or word in IDIOMS:
-            continue
+        if _dictionary_words().get(word, "l") not in "lj" or word in IDIOMS:
+            continue  # 四面八方 is an idiom; 一岗双责 a set phrase
+        if m.group(2) in NUM or m.group(2) == "点" or m.group(4) in _MEASURE \
+                or not _names_a_list(word, _NUM_RE.findall(word)) or _inside_word(folded, m.start(), m.end()):
+            continue  # 二十一世(纪), 一点二个, 长三角一体(化)
         if any(a.start <= m.start() < a.end for a in found):
             continue
         found.append(Abbrev(word, m.start(), m.end(), False))
+    # Unquoted "N X 合一/一体": 三证合一, 五位一体 (not 长三角一体化).
+    for m in re.finditer(rf"(?<![{NUM}第“])[{NUM}][\u4e00-\u9fff](?:合一|一体)(?![”])", folded):
+        if any(a.start <= m.start() < a.end for a in found) or _inside_word(folded, m.start(), m.end()):
+            continue
+        found.append(Abbrev(m.group(), m.start(), m.end(), False))
     # Unquoted with a measure word, kept only if an expansion follows or precedes.
     for m in re.finditer(rf"(?<![{NUM}第“])([{NUM}])(个|大)([\u4e00-\u9fff]{{1,2}})(?=[,:]|”)", folded):
         if any(a.start <= m.start() < a.end for a in found):
             continue
-        if m.group(3).startswith(_GENERIC) or folded[max(0, m.start() - 2):m.start()].endswith(_COUNTING):
+        if m.group(3).startswith(_GENERIC) or folded[max(0, m.start() - 2):m.start()].endswith(_COUNTING) \
+                or not _names_a_list(m.group(), _NUM_RE.findall(m.group())):
             continue  # 以下五个理念, 四个字: a count, not a name
         found.append(Abbrev(m.group(), m.start(), m.end(), False))
     # Unquoted "N个XX" set beside another in one list: 增强四个意识、坚定四个自信、做到两个维护.
@@ -166,6 +198,8 @@ def find_mentions(source: Source) -> list[Abbrev]:
         between = folded[prev.end():nxt.start()]
         if "、" in between and len(between) <= 4 and not re.search(r"[。!?;:,]", between):
             for m in (prev, nxt):
+                if not _names_a_list(m.group(), _NUM_RE.findall(m.group())):
+                    continue  # 一个国家、一个民族: one of each
                 if not any(a.start <= m.start() < a.end for a in found):
                     found.append(Abbrev(m.group(), m.start(), m.end(), False, listed=True))
     found.sort(key=lambda a: a.start)
@@ -333,7 +367,7 @@ def find(source: Source, runs_by_start: dict[int, list[tuple[int, int]]]) -> lis
     by_name: dict[str, Abbrev] = {}
     for ab in mentions:
         if not ab.quoted and not ab.items and not ab.listed:
-            shaped = len(ab.name) == 4 and ab.name[0] in NUM and ab.name[2] in NUM
+            shaped = len(ab.name) == 4 and ab.name[0] in NUM and (ab.name[2] in NUM or ab.name[2:] in ("合一", "一体"))
             if not shaped:
                 continue
         if not ab.quoted and ab.items and ab.via != "before" and ab.name[1:2] in "个大":
