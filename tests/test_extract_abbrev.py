@@ -48,3 +48,35 @@ def test_unquoted_n_x_merged_into_one():
 
 def test_unquoted_set_phrase_with_two_numerals():
     assert "一岗双责" in abbrevs("实行党政同责、一岗双责，加大追责力度。")
+
+
+def test_unquoted_name_after_its_list():
+    names = abbrevs("当前经济面临需求收缩、供给冲击、预期转弱三重压力，必须稳字当头。")
+    assert names["三重压力"] == ["需求收缩", "供给冲击", "预期转弱"]
+
+
+def test_unquoted_name_after_its_list_loses_the_verb_of_the_clause():
+    names = abbrevs("坚决打好防范化解重大风险、精准脱贫、污染防治三大攻坚战，取得新成效。")
+    assert names["三大攻坚战"] == ["防范化解重大风险", "精准脱贫", "污染防治"]
+
+
+def test_unquoted_name_after_a_list_of_two_joined_by_he():
+    names = abbrevs("会议要求，紧扣发展和安全两件大事，推动工作落实。")
+    assert names["两件大事"] == ["发展", "安全"]
+
+
+def test_unquoted_name_keeps_its_noun_but_not_the_head_after_it():
+    names = abbrevs("我们明确了推进城乡融合、加快乡村振兴、促进共同富裕三大任务要求。")
+    assert names["三大任务"] == ["推进城乡融合", "加快乡村振兴", "促进共同富裕"]
+
+
+def test_a_list_whose_count_disagrees_is_not_named():
+    assert not abbrevs("抓好粮食、蔬菜、水果、肉类两大保障，确保供应。")
+
+
+def test_a_count_of_what_was_just_said_is_not_a_name():
+    assert not abbrevs("完成修路、建桥这两个项目后，再谈别的。")
+
+
+def test_a_list_of_examples_is_not_named():
+    assert not abbrevs("发展种植、养殖等三大产业，带动就业。")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from drill.core.extract.common import dictionary, fit_clauses, trim
 from drill.core.extract.source import Source
@@ -49,6 +50,56 @@ AFTER_WINDOW = 80
 
 def _dictionary_words() -> dict[str, str]:
     return dictionary()[1]
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    """Every word of one to four characters in jieba's dictionary, with its tag
+    (read without importing jieba); only for the few names cut out of running
+    text (…三条控制线划定工作 → 三条控制线)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return {}
+    try:
+        data = (Path(spec.origin).parent / "dict.txt").read_text("utf-8")
+    except OSError:
+        return {}
+    return dict(re.findall(r"^([\u4e00-\u9fff]{1,4}) \d+ ([a-z]+)", data, re.M))
+
+
+# Heads that follow a name without being part of it (八项规定精神, 双支柱调控框架).
+_TRAILING_HEADS = ("精神", "问题", "工作", "要求", "制度", "体系", "框架", "格局", "布局", "建设",
+                   "成果", "基础", "方针", "政策", "理念")
+# Measure words between a numeral and the noun of a name (三座大山, 三重压力).
+_NAME_MEASURE = "个大项条种类座重支张件场股道"
+
+
+def _noun_after(folded: str, pos: int) -> int:
+    """Where the noun phrase that starts at ``pos`` ends: its first word, and
+    the nouns that follow it, up to six characters; ``pos`` if none starts."""
+    tags = _word_tags()
+    end, first = pos, True
+    while end - pos < 6:
+        for size in range(min(4, len(folded) - end), 0, -1):
+            word = folded[end:end + size]
+            if word in tags or size == 1:
+                break
+        else:
+            break
+        tag = tags.get(word, "")
+        if not all("\u4e00" <= c <= "\u9fff" for c in word):
+            break
+        if first:
+            if not (tag.startswith("n") or tag in ("vn", "i", "l", "j") or size >= 2 and tag != "v"):
+                break
+        elif not tag.startswith("n") or word in _TRAILING_HEADS or end - pos + size > 6:
+            break
+        end += size
+        first = False
+    return end
 
 
 def expected_count(name: str) -> int | None:
@@ -178,6 +229,25 @@ def find_mentions(source: Source) -> list[Abbrev]:
         if any(a.start <= m.start() < a.end for a in found):
             continue
         found.append(Abbrev(word, m.start(), m.end(), False))
+    # Unquoted, right after the list it names: 需求收缩、供给冲击、预期转弱三重压力.
+    for m in re.finditer(rf"(?<=[\u4e00-\u9fff])(?<![{NUM}第])([{NUM}]+)([{_NAME_MEASURE}]?)", folded):
+        count = cn_number(m.group(1))
+        if not count or count < 2 or folded[m.start() - 1] in NUM or folded[m.start() - 1] in "第是的这那":
+            continue  # 这两个目标: a count of what was just said
+        if m.group(2) and _word_tags().get(m.group(), "m") != "m":
+            continue  # 双重功能: 双重 is a word
+        end = _noun_after(folded, m.end())
+        if end - m.end() < (1 if m.group(2) else 2) or (not m.group(2) and end - m.end() > 3):
+            continue
+        name = folded[m.start():end]
+        if name[len(m.group()):].startswith(_GENERIC) or _QUANTITY.match(name) \
+                or not _names_a_list(name, _NUM_RE.findall(name)) or name in IDIOMS:
+            continue
+        if any(a.start <= m.start() < a.end for a in found):
+            continue
+        items = _list_before(folded, m.start(), count)
+        if items:
+            found.append(Abbrev(name, m.start(), end, False, items=items, via="before"))
     # Unquoted "N X 合一/一体": 三证合一, 五位一体 (not 长三角一体化).
     for m in re.finditer(rf"(?<![{NUM}第“])[{NUM}][\u4e00-\u9fff](?:合一|一体)(?![”])", folded):
         if any(a.start <= m.start() < a.end for a in found) or _inside_word(folded, m.start(), m.end()):
@@ -268,6 +338,82 @@ def _before(source: Source, ab: Abbrev, count: int | None) -> list[tuple[int, in
     return _fit(folded, items, head=True, tail=False)
 
 
+def _list_before(folded: str, pos: int, count: int) -> list[tuple[int, int]]:
+    """The list that ends right before an unquoted name: exactly ``count``
+    items of its clause, at 、 (A、B和C) or, for two, at 和/与."""
+    start = pos
+    while start > 0 and folded[start - 1] not in "。!?;:,“”()\n" and pos - start < 120:
+        start -= 1
+    span = folded[start:pos]
+    if "、" in span:
+        items = _split_list(folded, start, pos, seps="、")
+        a, b = items[-1]
+        last = re.search("[和与及]", folded[a:b])
+        if last:
+            items[-1:] = [trim(folded, a, a + last.start()), trim(folded, a + last.end(), b)]
+        if len(items) == count + 1 and last:
+            items[-2:] = [(items[-2][0], items[-1][1])]  # 维护世界和平与促进共同发展: one item
+    elif count == 2 and len(re.findall("[和与]", span)) == 1:
+        cut = start + re.search("[和与]", span).start()
+        items = [trim(folded, start, cut), trim(folded, cut + 1, pos)]
+    else:
+        return []
+    if len(items) != count or any(b <= a or b - a > EXPANSION_ITEM_MAX for a, b in items):
+        return []
+    if any("等" in folded[a:b] for a, b in items):
+        return []  # examples, not a set
+    a, b = items[0]
+    items[0] = (_strip_head(folded, a, b, [folded[x:y] for x, y in items[1:]]), b)
+    return items  # not cut to the others' length: 防范化解重大风险、精准脱贫
+
+
+def _first_word(text: str) -> tuple[str, str]:
+    tags = _word_tags()
+    for size in range(min(4, len(text)), 0, -1):
+        if text[:size] in tags:
+            return text[:size], tags[text[:size]]
+    return text[:1], ""
+
+
+_MODALS = ("要", "应", "应当", "必须", "需要", "能", "会", "可以")
+
+
+def _strip_head(folded: str, a: int, b: int, others: list[str]) -> int:
+    """Where the first item of a list really starts: after the clause's head,
+    its subject and main verb (推翻压在头上的|帝国主义; 当前经济面临|需求收缩;
+    我们要充分发挥|中央; 明确了|推进城乡融合 when the others open with a verb)."""
+    de = folded.rfind("的", a, b - 1)
+    if de != -1:
+        a = de + 1
+    verbs = []  # where each verb (not a modal) of the first item starts and ends
+    bounds = []  # (where each word starts, its tag)
+    pos = a
+    while pos < b:
+        word, tag = _first_word(folded[pos:b])
+        bounds.append((pos, tag))
+        if (tag == "v" or tag == "a" and pos == a) and word not in _MODALS:
+            verbs.append((pos, pos + len(word)))
+        pos += len(word)
+    shortest = max(2, min(len(o) for o in others) // 2)
+    if all(_first_word(o)[1] == "v" for o in others):
+        # the item's own verb, after the main one (为实现|推进…, 明确了|推进…)
+        cut = verbs[-1][0] if verbs and verbs[-1][0] > a and b - verbs[-1][0] >= shortest else a
+    elif verbs:
+        cut = verbs[0][1]
+        while cut < b and folded[cut] in "了着过":
+            cut += 1
+    else:
+        # no verb to go by: the word boundary that leaves an item opening like
+        # the others and nearest them in length
+        tags = {_first_word(o)[1] for o in others}
+        mean = sum(len(o) for o in others) / len(others)
+        fits = [p for p, t in bounds if t in tags and b - p >= shortest]
+        cut = min(fits, key=lambda p: abs(b - p - mean)) if fits else a
+    if b - cut < shortest:
+        return a
+    return cut
+
+
 _AFTER_CUE = re.compile(r"即|就是|包括|分别是|:")
 
 
@@ -341,6 +487,8 @@ def expand(source: Source, abbrevs: list[Abbrev], runs_by_start: dict[int, list[
     """Find each abbreviation's items; ``runs_by_start`` maps where a numbered
     list begins to its item spans, for names followed by a list."""
     for ab in abbrevs:
+        if ab.items:
+            continue  # found with its list
         count = expected_count(ab.name)
         items, via = _before(source, ab, count), "before"
         if not items:
