@@ -80,3 +80,43 @@ def test_a_count_of_what_was_just_said_is_not_a_name():
 
 def test_a_list_of_examples_is_not_named():
     assert not abbrevs("发展种植、养殖等三大产业，带动就业。")
+
+
+def test_a_pair_run_together_before_the_name():
+    names = abbrevs("统筹省内省外两个市场，扩大开放。")
+    assert names["两个市场"] == ["省内", "省外"]
+
+
+def test_bare_n_da_name_without_its_list():
+    assert abbrevs("今年要坚决打好三大保卫战，确保目标完成。") == {"三大保卫战": []}
+
+
+def test_a_congress_is_not_a_name():
+    assert not abbrevs("深入学习贯彻党的十八大精神和二十大精神。")
+
+
+def test_a_counted_set_of_rules_is_a_name_without_qualifier():
+    names = abbrevs("严格落实中央六项规定精神，坚持三项基本原则。")
+    assert names == {"六项规定": [], "三项基本原则": []}
+
+
+def test_a_counted_set_of_things_is_not_a_name():
+    assert not abbrevs("分两个阶段安排，做好三项工作，生育两个孩子。")
+
+
+def test_shuang_and_a_verb_is_a_name():
+    names = abbrevs("完善用水总量和强度双控制度，促进城乡双循环。")
+    assert "双控" in names and "双循环" in names
+
+
+def test_shuang_and_a_noun_is_a_pair_not_a_name():
+    assert not abbrevs("双方同意加强合作，推进双城建设，开展双语教学。")
+
+
+def test_staged_plan_n_bu_zou():
+    assert abbrevs("按照三步走的安排推进。") == {"三步走": []}
+
+
+def test_a_name_inside_another_names_items_is_not_repeated():
+    names = abbrevs("推进“两个三”工作，即建设三大园区，完善三大平台。")
+    assert names == {"两个三": ["建设三大园区", "完善三大平台"]}

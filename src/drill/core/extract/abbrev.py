@@ -77,6 +77,33 @@ _TRAILING_HEADS = ("精神", "问题", "工作", "要求", "制度", "体系", "
 _NAME_MEASURE = "个大项条种类座重支张件场股道"
 
 
+# Nouns of a set of rules: a counted set of them is a name (八项规定, 四项基本原则).
+_RULE_NOUNS = ("原则", "规定", "纪律", "准则", "禁令")
+
+
+def _bare_shape(measure: str, noun: str) -> bool:
+    """Whether a numeral, measure and noun name a set on their own, with no
+    list given: N大X (三大攻坚战) or a counted set of rules (八项规定)."""
+    if not noun or noun.startswith(_GENERIC):
+        return False
+    if measure == "大":
+        return True
+    return measure in "项条" and noun.endswith(_RULE_NOUNS)
+
+
+def _verb_after(folded: str, pos: int) -> int:
+    """Where the verb after 双 ends (双|控|制度, 双|循环), or ``pos`` if it
+    is no verb (双方, 双城: a pair of things)."""
+    tags = _word_tags()
+    if folded[pos + 1:pos + 3] in _TRAILING_HEADS and tags.get(folded[pos], "").startswith("v"):
+        return pos + 1
+    for size in (2, 1):
+        word = folded[pos:pos + size]
+        if len(word) == size and tags.get(word, "") in ("v", "vn"):
+            return pos + size
+    return pos
+
+
 def _noun_after(folded: str, pos: int) -> int:
     """Where the noun phrase that starts at ``pos`` ends: its first word, and
     the nouns that follow it, up to six characters; ``pos`` if none starts."""
@@ -185,6 +212,8 @@ class Abbrev:
     items: list[tuple[int, int]] = field(default_factory=list)
     # Unquoted but named beside others of its kind (增强四个意识、坚定四个自信).
     listed: bool = False
+    # Unquoted and without items, but of a shape only a name has (三大攻坚战, 双控).
+    bare: bool = False
     via: str = ""  # where the items came from: before / after / list
 
 
@@ -232,8 +261,10 @@ def find_mentions(source: Source) -> list[Abbrev]:
     # Unquoted, right after the list it names: 需求收缩、供给冲击、预期转弱三重压力.
     for m in re.finditer(rf"(?<=[\u4e00-\u9fff])(?<![{NUM}第])([{NUM}]+)([{_NAME_MEASURE}]?)", folded):
         count = cn_number(m.group(1))
-        if not count or count < 2 or folded[m.start() - 1] in NUM or folded[m.start() - 1] in "第是的这那":
-            continue  # 这两个目标: a count of what was just said
+        if not count or count < 2 or folded[m.start() - 1] in NUM or folded[m.start() - 1] in "第是的这那等":
+            continue  # 这两个目标, 种植、养殖等三大产业: a count of what was just said
+        if m.group(2) == "大" and count > 10:
+            continue  # 十八大, 二十大: a congress
         if m.group(2) and _word_tags().get(m.group(), "m") != "m":
             continue  # 双重功能: 双重 is a word
         end = _noun_after(folded, m.end())
@@ -248,6 +279,23 @@ def find_mentions(source: Source) -> list[Abbrev]:
         items = _list_before(folded, m.start(), count)
         if items:
             found.append(Abbrev(name, m.start(), end, False, items=items, via="before"))
+        elif _bare_shape(m.group(2), name[len(m.group()):]):
+            found.append(Abbrev(name, m.start(), end, False, bare=True))
+    # Unquoted 双 and a verb (国内国际双循环, 能源消费双控制度), N步走.
+    for m in re.finditer(r"(?<![\u4e00-\u9fff“])双|(?<=[\u4e00-\u9fff])双|[两三四五]步走", folded):
+        if m.group() == "双":
+            end = _verb_after(folded, m.end())
+            if end == m.end() or dictionary()[0].__contains__(folded[m.start():end]) \
+                    or folded[m.start() - 1:m.start()] == "“":
+                continue
+        else:
+            end = m.end()
+        if any(a.start <= m.start() < a.end for a in found):
+            continue
+        name = folded[m.start():end]
+        items = _list_before(folded, m.start(), 2) if name[0] == "双" else []
+        found.append(Abbrev(name, m.start(), end, False, items=items, via="before" if items else "",
+                            bare=not items))
     # Unquoted "N X 合一/一体": 三证合一, 五位一体 (not 长三角一体化).
     for m in re.finditer(rf"(?<![{NUM}第“])[{NUM}][\u4e00-\u9fff](?:合一|一体)(?![”])", folded):
         if any(a.start <= m.start() < a.end for a in found) or _inside_word(folded, m.start(), m.end()):
@@ -356,6 +404,8 @@ def _list_before(folded: str, pos: int, count: int) -> list[tuple[int, int]]:
     elif count == 2 and len(re.findall("[和与]", span)) == 1:
         cut = start + re.search("[和与]", span).start()
         items = [trim(folded, start, cut), trim(folded, cut + 1, pos)]
+    elif count == 2 and _paired(folded[pos - 4:pos]):
+        return [(pos - 4, pos - 2), (pos - 2, pos)]  # 国内国际双循环
     else:
         return []
     if len(items) != count or any(b <= a or b - a > EXPANSION_ITEM_MAX for a, b in items):
@@ -373,6 +423,13 @@ def _first_word(text: str) -> tuple[str, str]:
         if text[:size] in tags:
             return text[:size], tags[text[:size]]
     return text[:1], ""
+
+
+def _paired(text: str) -> bool:
+    """Two words of two characters run together, sharing the first (国内国际, 省内省外)."""
+    tags = _word_tags()
+    return len(text) == 4 and text[0] == text[2] and text[:2] != text[2:] \
+        and text[:2] in tags and text[2:] in tags
 
 
 _MODALS = ("要", "应", "应当", "必须", "需要", "能", "会", "可以")
@@ -514,7 +571,9 @@ def find(source: Source, runs_by_start: dict[int, list[tuple[int, int]]]) -> lis
     expand(source, mentions, runs_by_start)
     by_name: dict[str, Abbrev] = {}
     for ab in mentions:
-        if not ab.quoted and not ab.items and not ab.listed:
+        if ab.bare and any(a <= ab.start < b for other in mentions for a, b in other.items):
+            continue  # 提速六大重点项目 is an item of 四个六, not a name of its own
+        if not ab.quoted and not ab.items and not ab.listed and not ab.bare:
             shaped = len(ab.name) == 4 and ab.name[0] in NUM and (ab.name[2] in NUM or ab.name[2:] in ("合一", "一体"))
             if not shaped:
                 continue
