@@ -120,3 +120,38 @@ def test_staged_plan_n_bu_zou():
 def test_a_name_inside_another_names_items_is_not_repeated():
     names = abbrevs("推进“两个三”工作，即建设三大园区，完善三大平台。")
     assert names == {"两个三": ["建设三大园区", "完善三大平台"]}
+
+
+def test_bare_name_takes_its_list_from_another_sentence():
+    names = abbrevs("我们要推动“双创”深入发展。全社会要支持大众创业、万众创新，激发活力。")
+    assert names["双创"] == ["大众创业", "万众创新"]
+
+
+def test_bare_name_takes_its_list_from_a_sentence_before_it():
+    text = "要加快村村通公路、户户通自来水，改善条件。今年“双通”工程全面完成。"
+    assert abbrevs(text)["双通"] == ["村村通公路", "户户通自来水"]
+
+
+def test_bare_name_takes_a_list_whose_items_hold_its_word():
+    text = "全党要做到“两个维护”。必须坚决维护核心地位、坚决维护集中统一领导。"
+    assert abbrevs(text)["两个维护"] == ["坚决维护核心地位", "坚决维护集中统一领导"]
+
+
+def test_a_list_of_another_count_is_not_taken():
+    names = abbrevs("推进“双创”工作。支持大众创业、万众创新、全民创造。")
+    assert names["双创"] == []
+
+
+def test_a_list_cut_through_a_word_is_not_taken():
+    names = abbrevs("推进农业“两区”建设。我代表区委、区政府表示感谢。")
+    assert names["两区"] == []
+
+
+def test_a_list_far_away_drops_the_conjunction_after_it():
+    names = abbrevs("建设“双创”基地。发挥大众创业、万众创新和“互联网+”的作用。")
+    assert names["双创"] == ["大众创业", "万众创新"]
+
+
+def test_two_short_items_with_one_shared_character_are_not_taken():
+    names = abbrevs("推进“两区”建设。感谢区委、区政府。")
+    assert names["两区"] == []

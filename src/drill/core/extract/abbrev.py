@@ -584,4 +584,80 @@ def find(source: Source, runs_by_start: dict[int, list[tuple[int, int]]]) -> lis
         known = by_name.get(ab.name)
         if known is None or (ab.items and not known.items):
             by_name[ab.name] = ab
+    runs = None
+    for ab in by_name.values():
+        if not ab.items:
+            if runs is None:
+                runs = _pause_runs(source.folded)
+            ab.items = _apart(source.folded, ab, runs)
+            ab.via = "apart" if ab.items else ab.via
     return list(by_name.values())
+
+
+_PAUSE_RUN = re.compile(r"[^。!?;:,、()“”\n]{1,20}(?:、[^。!?;:,、()“”\n]{1,20})+")
+# Longest item of a list found away from its name.
+APART_ITEM_MAX = 12
+
+
+def _pause_runs(folded: str) -> list[list[tuple[int, int]]]:
+    """Every list of the text whose items stand between 、 within a clause."""
+    return [_split_list(folded, m.start(), m.end(), seps="、") for m in _PAUSE_RUN.finditer(folded)]
+
+
+def _apart(folded: str, ab: Abbrev, runs: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """The list a bare name stands for, given elsewhere in the text (双创 …
+    大众创业、万众创新; 四个自信 … 坚定道路自信、理论自信、制度自信、文化自信):
+    as many items as the name says, each holding the name's word (创, 自信),
+    at the same place when it is one character. The nearest such list wins."""
+    nums = _NUM_RE.findall(ab.name)
+    count = expected_count(ab.name)
+    key = _key_chars(ab.name)
+    if len(nums) != 1 or not count or count < 2 or not key or len(key) > 4:
+        return []
+    best: list[tuple[int, int]] = []
+    for run in runs:
+        if len(run) != count:
+            continue
+        texts = [folded[a:b] for a, b in run]
+        if not all(key in t for t in texts):
+            continue
+        items = _align_on(folded, run, key)
+        a, b = items[-1]
+        if folded[b - 1] == "等":
+            continue  # examples
+        if folded[b - 1] in "和与及":
+            items[-1] = (a, b - 1)  # 万众创新和“互联网+”
+        common = dictionary()[0]
+        if any(folded[b - 1:b + 1] in common for (_, b), (_, e) in zip(items, run) if b < e) \
+                or any(folded[a - 1:a + 1] in common for (a, _), (s, _) in zip(items, run) if a > s):
+            continue  # the cut splits a word (区委、区政|府)
+        if any(b - a > APART_ITEM_MAX or b - a < len(key) + (2 if len(key) == 1 else 1) for a, b in items):
+            continue
+        offsets = {folded.find(key, a, b) - a for a, b in items}
+        if len(key) == 1 and len(offsets) != 1:
+            continue
+        if not best or abs(items[0][0] - ab.start) < abs(best[0][0] - ab.start):
+            best = items
+    return best
+
+
+def _align_on(folded: str, run: list[tuple[int, int]], key: str) -> list[tuple[int, int]]:
+    """Cut the clause's head off the first item and its tail off the last,
+    by where the others hold the key (推动大众创业、万众创新政策 → 大众创业、万众创新)."""
+    def at(a: int, b: int) -> int:
+        return folded.find(key, a, b)
+
+    inner = run[1:-1] or run
+    head = max(at(a, b) - a for a, b in (inner if len(run) > 2 else run[1:]))
+    tail = max(b - at(a, b) - len(key) for a, b in (inner if len(run) > 2 else run[:1]))
+    items = list(run)
+    a, b = items[0]
+    k = folded.rfind(key, a, b)
+    if k - a - head >= 2:  # a verb or more (坚定|道路自信)
+        items[0] = (k - head, b)
+    a, b = items[-1]
+    k = at(a, b)
+    if b - k - len(key) - tail >= 3:  # a predicate (万众创新|蓬勃发展), not 户户通自来水
+        items[-1] = (a, k + len(key) + tail)
+    return items
+
