@@ -155,3 +155,13 @@ def test_a_list_far_away_drops_the_conjunction_after_it():
 def test_two_short_items_with_one_shared_character_are_not_taken():
     names = abbrevs("推进“两区”建设。感谢区委、区政府。")
     assert names["两区"] == []
+
+
+def test_name_introduced_in_brackets_after_its_list():
+    text = "各地要抓好作业总量控制、校外培训治理（以下简称“双控”）工作。"
+    assert abbrevs(text)["双控"] == ["作业总量控制", "校外培训治理"]
+
+
+def test_name_introduced_in_brackets_without_quotes():
+    text = "基层要兜牢保基本民生、保工资、保运转（简称三保）底线。"
+    assert abbrevs(text)["三保"] == ["保基本民生", "保工资", "保运转"]

@@ -214,13 +214,18 @@ class Abbrev:
     listed: bool = False
     # Unquoted and without items, but of a shape only a name has (三大攻坚战, 双控).
     bare: bool = False
-    via: str = ""  # where the items came from: before / after / list
+    via: str = ""  # where the items came from: before / after / list / apart
+    # Where the bracket opens that introduces it (…负担（以下简称“双减”）).
+    alias_at: int = -1
 
 
 def _key_chars(name: str) -> str:
     """The non-numeral part of a name (三个及时 → 及时, 四盯 → 盯)."""
     rest = _NUM_RE.sub("", name)
     return rest[1:] if rest[:1] in _MEASURE and len(rest) > 1 else rest
+
+
+_ALIAS = re.compile(r"\((以下)?简称“?([^“”()\n]{2,10}?)”?\)")
 
 
 def _inside_word(folded: str, start: int, end: int) -> bool:
@@ -232,7 +237,15 @@ def _inside_word(folded: str, start: int, end: int) -> bool:
 def find_mentions(source: Source) -> list[Abbrev]:
     folded = source.folded
     found: list[Abbrev] = []
+    # Introduced in brackets: …（以下简称“双减”）, …（简称两新）.
+    for m in _ALIAS.finditer(folded):
+        name = _shape(m.group(2))
+        if name and name == m.group(2):
+            start = m.start(2)
+            found.append(Abbrev(name, start, start + len(name), True, alias_at=m.start()))
     for m in _QUOTED.finditer(folded):
+        if any(a.start == m.start(1) for a in found):
+            continue
         content = m.group(1)
         parts = re.split(r"[,、]", content)
         names = [_shape(p.strip()) for p in parts]
@@ -547,6 +560,10 @@ def expand(source: Source, abbrevs: list[Abbrev], runs_by_start: dict[int, list[
         if ab.items:
             continue  # found with its list
         count = expected_count(ab.name)
+        if ab.alias_at >= 0:
+            ab.items = _list_before(source.folded, ab.alias_at, count) if count else []
+            ab.via = "before"
+            continue
         items, via = _before(source, ab, count), "before"
         if not items:
             items, via = _following_list(source, ab, count, runs_by_start), "list"
