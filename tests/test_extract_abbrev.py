@@ -165,3 +165,20 @@ def test_name_introduced_in_brackets_after_its_list():
 def test_name_introduced_in_brackets_without_quotes():
     text = "基层要兜牢保基本民生、保工资、保运转（简称三保）底线。"
     assert abbrevs(text)["三保"] == ["保基本民生", "保工资", "保运转"]
+
+
+def test_compound_name_with_its_parts_one_by_one():
+    text = "开展“三比三促三争创”活动，即比学习、比工作、比作风，促发展、促和谐、促稳定，争创一流、争创先进、争创品牌。"
+    assert abbrevs(text)["三比三促三争创"] == [
+        "比学习", "比工作", "比作风", "促发展", "促和谐", "促稳定", "争创一流", "争创先进", "争创品牌"]
+
+
+def test_compound_name_with_its_parts_in_pairs():
+    text = "开展“三抓三促”行动，即抓学习促提升、抓执行促落实、抓效能促发展，取得实效。"
+    assert abbrevs(text)["三抓三促"] == ["抓学习促提升", "抓执行促落实", "抓效能促发展"]
+
+
+def test_unquoted_compound_name_runs_to_its_last_part():
+    text = "开展三比三促三争创活动，即比学习、比工作、比作风，促发展、促和谐、促稳定，争创一流、争创先进、争创品牌。"
+    names = abbrevs(text)
+    assert len(names["三比三促三争创"]) == 9

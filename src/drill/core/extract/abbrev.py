@@ -149,6 +149,23 @@ def expected_count(name: str) -> int | None:
     return None
 
 
+def expected_counts(name: str) -> tuple[int, ...]:
+    """Every count of items a name allows, the likelier first: a name of equal
+    numerals lists its parts one by one or in groups (三比三促三争创: nine
+    items, or three; 三抓三促: three pairs), others say their sum or nothing."""
+    values = [cn_number(n) for n in _NUM_RE.findall(name)]
+    one = expected_count(name)
+    if len(values) >= 2 and None not in values and len(set(values)) == 1 and not re.match(rf"^[{NUM}]+个", name):
+        return tuple(dict.fromkeys([values[0], sum(values)]))
+    return (one,) if one is not None else ()
+
+
+def _parts(name: str) -> list[str]:
+    """The words between the numerals (三比三促三争创 → 比, 促, 争创; 三个及时 → 及时)."""
+    parts = [p for p in _NUM_RE.split(name) if p]
+    return [p[1:] if p[:1] in _MEASURE and len(p) > 1 else p for p in parts]
+
+
 _PLUS = re.compile(r"\d{1,2}\+(?:\d{1,2}|[A-Za-z])")
 
 
@@ -228,6 +245,20 @@ def _key_chars(name: str) -> str:
 _ALIAS = re.compile(r"\((以下)?简称“?([^“”()\n]{2,10}?)”?\)")
 
 
+def _more_parts(folded: str, end: int) -> int:
+    """Where a name of numbered parts ends (三去一降|一补, 三比三促|三争创):
+    each further part is a numeral and a character, or a word of two."""
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    while end + 1 < len(folded) and folded[end] in NUM and folded[end + 1] not in NUM \
+            and cjk.match(folded[end + 1]):
+        two = folded[end + 1:end + 3]
+        if len(two) == 2 and two[1] not in NUM and (two in _word_tags() or not cjk.match(folded[end + 3:end + 4] or "。")):
+            end += 3
+        else:
+            end += 2
+    return end
+
+
 def _inside_word(folded: str, start: int, end: int) -> bool:
     """Whether an unquoted name is cut out of a longer word (长|三角一体|化)."""
     common = dictionary()[0]
@@ -270,7 +301,8 @@ def find_mentions(source: Source) -> list[Abbrev]:
             continue  # 二十一世(纪), 一点二个, 长三角一体(化)
         if any(a.start <= m.start() < a.end for a in found):
             continue
-        found.append(Abbrev(word, m.start(), m.end(), False))
+        end = _more_parts(folded, m.end())
+        found.append(Abbrev(folded[m.start():end], m.start(), end, False))
     # Unquoted, right after the list it names: 需求收缩、供给冲击、预期转弱三重压力.
     for m in re.finditer(rf"(?<=[\u4e00-\u9fff])(?<![{NUM}第])([{NUM}]+)([{_NAME_MEASURE}]?)", folded):
         count = cn_number(m.group(1))
@@ -487,7 +519,7 @@ def _strip_head(folded: str, a: int, b: int, others: list[str]) -> int:
 _AFTER_CUE = re.compile(r"即|就是|包括|分别是|:")
 
 
-def _after(source: Source, ab: Abbrev, count: int | None) -> list[tuple[int, int]]:
+def _after(source: Source, ab: Abbrev, count: int | None, also: tuple[int, ...] = ()) -> list[tuple[int, int]]:
     folded = source.folded
     pos = ab.end + (1 if ab.quoted else 0)
     if folded[pos:pos + 1] == "(":  # “三资”（资金、资产、资源）
@@ -514,13 +546,18 @@ def _after(source: Source, ab: Abbrev, count: int | None) -> list[tuple[int, int
         # goes on past its last 、 into the comma clauses
         last_a, last_b = items[-1]
         items = items[:-1] + _split_list(folded, last_a, last_b, seps=",")
+    if items and also and len(items) not in also and "、" in folded[start:end]:
+        grouped = _split_list(folded, start, end, seps="、,")
+        if len(grouped) in also:  # 比学习、比作风，促发展、促和谐: groups at commas
+            items = grouped
     if count:
         if len(items) < count:
             return []
-        items = items[:count]
+        if len(items) not in also:
+            items = items[:count]
     if len(items) < 2:
         return []
-    if cue is None and not all(key in folded[a:b] for a, b in items):
+    if cue is None and not all(any(p in folded[a:b] for p in _parts(ab.name)) for a, b in items):
         return []
     return _fit(folded, items, head=False, tail=True)
 
@@ -559,16 +596,20 @@ def expand(source: Source, abbrevs: list[Abbrev], runs_by_start: dict[int, list[
     for ab in abbrevs:
         if ab.items:
             continue  # found with its list
-        count = expected_count(ab.name)
+        counts = expected_counts(ab.name) or (None,)
         if ab.alias_at >= 0:
-            ab.items = _list_before(source.folded, ab.alias_at, count) if count else []
+            ab.items = next((i for c in counts if c for i in [_list_before(source.folded, ab.alias_at, c)] if i), [])
             ab.via = "before"
             continue
-        items, via = _before(source, ab, count), "before"
-        if not items:
-            items, via = _following_list(source, ab, count, runs_by_start), "list"
-        if not items:
-            items, via = _after(source, ab, count), "after"
+        items, via = [], ""
+        for count in counts:
+            items, via = _before(source, ab, count), "before"
+            if not items:
+                items, via = _following_list(source, ab, count, runs_by_start), "list"
+            if not items:
+                items, via = _after(source, ab, count, counts if count else ()), "after"
+            if items:
+                break
         longest = LIST_ITEM_MAX if via == "list" else EXPANSION_ITEM_MAX
         if items and all(b - a <= longest for a, b in items):
             ab.items = items
