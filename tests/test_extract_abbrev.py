@@ -182,3 +182,28 @@ def test_unquoted_compound_name_runs_to_its_last_part():
     text = "开展三比三促三争创活动，即比学习、比工作、比作风，促发展、促和谐、促稳定，争创一流、争创先进、争创品牌。"
     names = abbrevs(text)
     assert len(names["三比三促三争创"]) == 9
+
+
+def abbrev_frameworks(text: str):
+    return [fw for fw in extract_text(text).frameworks if fw.kind == "abbreviation"]
+
+
+def test_bare_mention_and_mention_with_items_are_one_framework_at_the_items():
+    text = "“三重压力”仍然存在。今年我们面对需求收缩、供给冲击、预期转弱三重压力。"
+    fws = abbrev_frameworks(text)
+    assert [fw.name for fw in fws] == ["三重压力"]
+    assert fws[0].items == ["需求收缩", "供给冲击", "预期转弱"]
+    assert fws[0].start == text.index("需求收缩")
+
+
+def test_two_bare_mentions_are_one_framework_at_the_first():
+    text = "要增强“五种本领”。全党都要增强五种本领，也就是“五种本领”。"
+    fws = abbrev_frameworks(text)
+    assert [(fw.name, fw.items) for fw in fws] == [("五种本领", [])]
+    assert fws[0].start == text.index("五种本领")
+
+
+def test_mention_with_items_first_keeps_them_over_later_bare_ones():
+    text = "坚持“两个毫不动摇”，即毫不动摇巩固公有制经济、毫不动摇鼓励非公有制经济。再次强调“两个毫不动摇”。"
+    fws = abbrev_frameworks(text)
+    assert len(fws) == 1 and fws[0].items == ["毫不动摇巩固公有制经济", "毫不动摇鼓励非公有制经济"]
