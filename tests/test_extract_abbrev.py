@@ -207,3 +207,12 @@ def test_mention_with_items_first_keeps_them_over_later_bare_ones():
     text = "坚持“两个毫不动摇”，即毫不动摇巩固公有制经济、毫不动摇鼓励非公有制经济。再次强调“两个毫不动摇”。"
     fws = abbrev_frameworks(text)
     assert len(fws) == 1 and fws[0].items == ["毫不动摇巩固公有制经济", "毫不动摇鼓励非公有制经济"]
+
+
+def test_quoted_name_of_a_period_and_a_verb():
+    assert "三期叠加" in abbrevs("面对“三期叠加”的局面，要保持定力。")
+    assert not abbrevs("推进“二期”建设。")
+
+
+def test_quoted_name_of_two_parts_joined_by_a_pause_mark():
+    assert "双随机、一公开" in abbrevs("全面推行“双随机、一公开”监管。")

@@ -190,8 +190,11 @@ def _shape(part: str) -> str | None:
     if not all("\u4e00" <= c <= "\u9fff" or c.isdigit() for c in name) or name[0].isdigit():
         return None
     numerals = _NUM_RE.findall(name)
-    if (_QUANTITY.match(name) and len(numerals) < 2) or name in IDIOMS or name.startswith("第"):
-        return None  # 十年, 三期 — but 五位一体, 三期叠加 name things
+    q = _QUANTITY.match(name)
+    if q and len(numerals) < 2 and (len(name) - q.end() < 2 or name[q.end() - 1] not in "期届代批层"):
+        return None  # 十年, 三个月, 二期 — but 五位一体, 三期叠加 name things
+    if name in IDIOMS or name.startswith("第"):
+        return None
     if not _names_a_list(name, numerals):
         return None
     if _dictionary_words().get(name) == "i":
@@ -280,6 +283,9 @@ def find_mentions(source: Source) -> list[Abbrev]:
         content = m.group(1)
         parts = re.split(r"[,、]", content)
         names = [_shape(p.strip()) for p in parts]
+        if not all(names) and any(names) and len(parts) <= 3 \
+                and all(p[:1] in NUM and 2 <= len(p) <= 4 for p in parts):
+            parts, names = [content], [content]  # “双随机、一公开”: one name of two parts
         if not all(names):
             continue
         offset = m.start(1)
