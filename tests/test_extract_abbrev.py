@@ -216,3 +216,7 @@ def test_quoted_name_of_a_period_and_a_verb():
 
 def test_quoted_name_of_two_parts_joined_by_a_pause_mark():
     assert "双随机、一公开" in abbrevs("全面推行“双随机、一公开”监管。")
+
+
+def test_a_count_of_places_or_indicators_is_not_a_name():
+    assert not abbrevs("北京、上海两个城市率先试点，就业、物价、收入三项指标稳定。")

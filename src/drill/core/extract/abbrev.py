@@ -27,7 +27,8 @@ _QUANTITY = re.compile(
 _UNITS = set("届次年月日号级期批轮章节条款岁天周步层代群些位名件把张处支只头匹座栋所家间台辆本份道门根片块段幅班")
 # Nouns that make "N个X" a count of things said, not a name (四个字, 三个方面).
 _GENERIC = ("字", "句", "点", "条", "方面", "问题", "意见", "部分", "要求", "措施", "举措", "理念",
-            "层次", "环节", "步", "阶段")
+            "层次", "环节", "步", "阶段", "百分点", "指标", "城市", "国家", "省份", "地区", "部门",
+            "单位", "企业", "学校", "人", "月", "年")
 # Words before a count that announce a list rather than name one.
 _COUNTING = ("以下", "如下", "下列", "下面", "这", "那", "几", "这些", "们")
 # Measure words that make a numeral-led name an abbreviation (两个确立, 五大战略).
