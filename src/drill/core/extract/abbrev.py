@@ -9,6 +9,8 @@ numbered list that follows it (具体做到三个抓：1、…2、…3、…).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -635,8 +637,12 @@ def find(source: Source, runs_by_start: dict[int, list[tuple[int, int]]]) -> lis
     mentions = find_mentions(source)
     expand(source, mentions, runs_by_start)
     by_name: dict[str, Abbrev] = {}
+    spans = sorted(span for ab in mentions for span in ab.items)
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
     for ab in mentions:
-        if ab.bare and any(a <= ab.start < b for other in mentions for a, b in other.items):
+        k = bisect.bisect_right(starts, ab.start)
+        if ab.bare and k and reach[k - 1] > ab.start:
             continue  # 提速六大重点项目 is an item of 四个六, not a name of its own
         if not ab.quoted and not ab.items and not ab.listed and not ab.bare:
             shaped = len(ab.name) == 4 and ab.name[0] in NUM and (ab.name[2] in NUM or ab.name[2:] in ("合一", "一体"))
@@ -649,12 +655,14 @@ def find(source: Source, runs_by_start: dict[int, list[tuple[int, int]]]) -> lis
         known = by_name.get(ab.name)
         if known is None or (ab.items and not known.items):
             by_name[ab.name] = ab
-    runs = None
+    runs: dict[int, list[list[tuple[int, int]]]] | None = None
     for ab in by_name.values():
         if not ab.items:
             if runs is None:
-                runs = _pause_runs(source.folded)
-            ab.items = _apart(source.folded, ab, runs)
+                runs = {}
+                for run in _pause_runs(source.folded):
+                    runs.setdefault(len(run), []).append(run)
+            ab.items = _apart(source.folded, ab, runs.get(expected_count(ab.name) or 0, []))
             ab.via = "apart" if ab.items else ab.via
     return list(by_name.values())
 
