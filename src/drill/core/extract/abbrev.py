@@ -1,10 +1,15 @@
 """Numeric abbreviations (数字略语): 三抓三促, 六渝, 四个六, 两个确立, 四不两直 …
 
-An abbreviation is found quoted (“六渝”), or unquoted when its shape cannot
-be anything else (三高一低) or when its expansion follows at once (做到三个
-及时，及时…、及时…、及时…). Its expansion is looked for before it (工业兴渝、
-…、党建强渝的“六渝”举措), after it (…“四个六”…，即推进…，提速…), or in the
-numbered list that follows it (具体做到三个抓：1、…2、…3、…).
+An abbreviation is found quoted (“六渝”), introduced in brackets (以下简称
+“双减”), or unquoted when its shape cannot be anything else (三高一低, 三大
+攻坚战, 八项规定, 双控) or when its expansion stands at once before it
+(需求收缩、供给冲击、预期转弱三重压力) or after it (做到三个及时，及时…、
+及时…、及时…). Its expansion is looked for before it (工业兴渝、…、党建强渝的
+“六渝”举措), after it (…“四个六”…，即推进…，提速…), in the numbered list
+that follows it (具体做到三个抓：1、…2、…3、…), or, failing those, in a list
+elsewhere whose items hold the name's word (双创 … 大众创业、万众创新).
+Periods (十四五), counts (十二连增), years (九二共识) and decimals are not
+abbreviations.
 """
 
 from __future__ import annotations
@@ -336,12 +341,11 @@ def find_mentions(source: Source) -> list[Abbrev]:
         elif _bare_shape(m.group(2), name[len(m.group()):]):
             found.append(Abbrev(name, m.start(), end, False, bare=True))
     # Unquoted 双 and a verb (国内国际双循环, 能源消费双控制度), N步走.
-    for m in re.finditer(r"(?<![\u4e00-\u9fff“])双|(?<=[\u4e00-\u9fff])双|[两三四五]步走", folded):
+    for m in re.finditer(r"(?<!“)双|[两三四五]步走", folded):
         if m.group() == "双":
             end = _verb_after(folded, m.end())
-            if end == m.end() or dictionary()[0].__contains__(folded[m.start():end]) \
-                    or folded[m.start() - 1:m.start()] == "“":
-                continue
+            if end == m.end() or folded[m.start():end] in dictionary()[0]:
+                continue  # 双方, 双赢: words
         else:
             end = m.end()
         if any(a.start <= m.start() < a.end for a in found):
@@ -629,10 +633,13 @@ def find(source: Source, runs_by_start: dict[int, list[tuple[int, int]]]) -> lis
     """Every abbreviation once, with its items where the text gives them.
 
     An unquoted name is kept only with its expansion, or when its shape
-    leaves no doubt (三高一低) or it stands in a list of its kind (增强四个
-    意识、坚定四个自信); an unquoted "N个X" whose expansion comes after it
-    must repeat X in every item (三个及时: 及时…、及时…、及时…). Of several
-    mentions, the one with items wins (省委的“五大战略” and 区里的五大战略).
+    leaves no doubt (三高一低, 三大攻坚战, 八项规定, 双控) or it stands in a
+    list of its kind (增强四个意识、坚定四个自信); an unquoted "N个X" whose
+    expansion comes after it must repeat X in every item (三个及时: 及时…、
+    及时…、及时…). Of several mentions, the first with items wins (省委的
+    “五大战略” and 区里的五大战略), else the first. A name still without
+    items takes a list given elsewhere in the text whose items hold its word
+    (双创 … 大众创业、万众创新).
     """
     mentions = find_mentions(source)
     expand(source, mentions, runs_by_start)
