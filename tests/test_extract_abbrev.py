@@ -220,3 +220,7 @@ def test_quoted_name_of_two_parts_joined_by_a_pause_mark():
 
 def test_a_count_of_places_or_indicators_is_not_a_name():
     assert not abbrevs("北京、上海两个城市率先试点，就业、物价、收入三项指标稳定。")
+
+
+def test_unquoted_name_of_three_parts_without_its_list():
+    assert abbrevs("推进结构性改革，落实三去一降一补任务。") == {"三去一降一补": []}

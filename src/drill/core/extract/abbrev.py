@@ -652,7 +652,7 @@ def find(source: Source, runs_by_start: dict[int, list[tuple[int, int]]]) -> lis
         if ab.bare and k and reach[k - 1] > ab.start:
             continue  # 提速六大重点项目 is an item of 四个六, not a name of its own
         if not ab.quoted and not ab.items and not ab.listed and not ab.bare:
-            shaped = len(ab.name) == 4 and ab.name[0] in NUM and (ab.name[2] in NUM or ab.name[2:] in ("合一", "一体"))
+            shaped = len(ab.name) >= 4 and ab.name[0] in NUM and (ab.name[2] in NUM or ab.name[2:] in ("合一", "一体"))
             if not shaped:
                 continue
         if not ab.quoted and ab.items and ab.via != "before" and ab.name[1:2] in "个大":
