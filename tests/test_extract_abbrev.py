@@ -224,3 +224,8 @@ def test_a_count_of_places_or_indicators_is_not_a_name():
 
 def test_unquoted_name_of_three_parts_without_its_list():
     assert abbrevs("推进结构性改革，落实三去一降一补任务。") == {"三去一降一补": []}
+
+
+def test_an_item_before_a_quoted_name_may_hold_a_quoted_name():
+    text = "重点推进“一圈一带”建设、城乡融合发展、乡村全面振兴“三大任务”，取得成效。"
+    assert abbrevs(text)["三大任务"] == ["“一圈一带”建设", "城乡融合发展", "乡村全面振兴"]

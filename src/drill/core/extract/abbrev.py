@@ -420,7 +420,16 @@ def _before(source: Source, ab: Abbrev, count: int | None) -> list[tuple[int, in
     if not ab.quoted:
         return []  # an unquoted name takes only a quoted list (…”五大战略)
     start = pos
-    while start > 0 and folded[start - 1] not in "。!?;:,“”\n" and pos - start < 120:
+    while start > 0 and pos - start < 120:
+        if folded[start - 1] == "”":  # an item may hold a quoted name: “一带一路”建设
+            open_ = folded.rfind("“", max(0, start - 12), start - 1)
+            if open_ == -1 or re.search(r"[。!?;:,、]", folded[open_:start]) \
+                    or not "\u4e00" <= folded[start:start + 1] <= "\u9fff":
+                break  # “两个确立”、坚决做到: the quote is an item of its own
+            start = open_
+            continue
+        if folded[start - 1] in "。!?;:,“\n":
+            break
         start -= 1
     last_sep = folded.rfind("、", start, pos)
     if last_sep == -1:
@@ -441,7 +450,16 @@ def _before(source: Source, ab: Abbrev, count: int | None) -> list[tuple[int, in
         items = items[-count:]
     if len(items) < 2:
         return []
-    return _fit(folded, items, head=True, tail=False)
+    fitted = _fit(folded, items, head=True, tail=False)
+    # a cut never falls inside a quote (重点推进|“一带一路”建设)
+    out = []
+    for (a, b), (s, _) in zip(fitted, items):
+        close = folded.find("”", a, b)
+        if close != -1 and "“" not in folded[a:close]:
+            open_ = folded.rfind("“", s, a)
+            a = open_ if open_ != -1 else a
+        out.append((a, b))
+    return out
 
 
 def _list_before(folded: str, pos: int, count: int) -> list[tuple[int, int]]:
