@@ -229,3 +229,9 @@ def test_unquoted_name_of_three_parts_without_its_list():
 def test_an_item_before_a_quoted_name_may_hold_a_quoted_name():
     text = "重点推进“一圈一带”建设、城乡融合发展、乡村全面振兴“三大任务”，取得成效。"
     assert abbrevs(text)["三大任务"] == ["“一圈一带”建设", "城乡融合发展", "乡村全面振兴"]
+
+
+def test_a_list_sharing_one_character_far_from_the_name_is_not_taken():
+    filler = "今年各项工作稳步推进，取得明显成效。" * 200
+    text = "推进“两新”工作。" + filler + "要应对新挑战、完成新任务。"
+    assert abbrevs(text)["两新"] == []

@@ -695,6 +695,8 @@ def find(source: Source, runs_by_start: dict[int, list[tuple[int, int]]]) -> lis
 _PAUSE_RUN = re.compile(r"[^。!?;:,、()“”\n]{1,20}(?:、[^。!?;:,、()“”\n]{1,20})+")
 # Longest item of a list found away from its name.
 APART_ITEM_MAX = 12
+# How far from its name a list whose items share only one character may stand.
+APART_NEAR = 3000
 
 
 def _pause_runs(folded: str) -> list[list[tuple[int, int]]]:
@@ -732,8 +734,8 @@ def _apart(folded: str, ab: Abbrev, runs: list[list[tuple[int, int]]]) -> list[t
         if any(b - a > APART_ITEM_MAX or b - a < len(key) + (2 if len(key) == 1 else 1) for a, b in items):
             continue
         offsets = {folded.find(key, a, b) - a for a, b in items}
-        if len(key) == 1 and len(offsets) != 1:
-            continue
+        if len(key) == 1 and (len(offsets) != 1 or abs(items[0][0] - ab.start) > APART_NEAR):
+            continue  # one character is weak evidence: same place, and near the name
         if not best or abs(items[0][0] - ab.start) < abs(best[0][0] - ab.start):
             best = items
     return best
