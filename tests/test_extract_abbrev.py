@@ -235,3 +235,12 @@ def test_a_list_sharing_one_character_far_from_the_name_is_not_taken():
     filler = "今年各项工作稳步推进，取得明显成效。" * 200
     text = "推进“两新”工作。" + filler + "要应对新挑战、完成新任务。"
     assert abbrevs(text)["两新"] == []
+
+
+def test_unquoted_n_ge_and_a_verb_is_a_name():
+    names = abbrevs("全党必须做到两个维护。坚持两个毫不动摇，推动发展。")
+    assert names == {"两个维护": [], "两个毫不动摇": []}
+
+
+def test_unquoted_n_ge_and_a_noun_is_a_count():
+    assert not abbrevs("他有两个孩子。我们讲三个方面，用了两个月。")

@@ -354,6 +354,13 @@ def find_mentions(source: Source) -> list[Abbrev]:
         items = _list_before(folded, m.start(), 2) if name[0] == "双" else []
         found.append(Abbrev(name, m.start(), end, False, items=items, via="before" if items else "",
                             bare=not items))
+    # Unquoted "N个" and a verb, where a count would have a noun: 做到两个维护。
+    for m in re.finditer(rf"(?<![{NUM}第“\d])[两三四五六七八九十]个", folded):
+        word, tag = _first_word(folded[m.end():m.end() + 4])
+        end = m.end() + len(word)
+        if tag in ("v", "l", "i", "d") and re.match(r"[,。;、:!?)和与及]|$", folded[end:end + 1]) \
+                and not any(a.start <= m.start() < a.end for a in found):
+            found.append(Abbrev(folded[m.start():end], m.start(), end, False, bare=True))
     # Unquoted "N X 合一/一体": 三证合一, 五位一体 (not 长三角一体化).
     for m in re.finditer(rf"(?<![{NUM}第“])[{NUM}][\u4e00-\u9fff](?:合一|一体)(?![”])", folded):
         if any(a.start <= m.start() < a.end for a in found) or _inside_word(folded, m.start(), m.end()):
