@@ -635,9 +635,12 @@ def expand(source: Source, abbrevs: list[Abbrev], runs_by_start: dict[int, list[
         if ab.items:
             continue  # found with its list
         counts = expected_counts(ab.name) or (None,)
-        if ab.alias_at >= 0:
-            ab.items = next((i for c in counts if c for i in [_list_before(source.folded, ab.alias_at, c)] if i), [])
-            ab.via = "before"
+        if ab.alias_at >= 0:  # the list stands before the bracket, or nowhere
+            for count in counts:
+                ab.items = _list_before(source.folded, ab.alias_at, count) if count else []
+                if ab.items:
+                    ab.via = "before"
+                    break
             continue
         items, via = [], ""
         for count in counts:
