@@ -158,9 +158,9 @@ def _abbreviations(source: Source, runs: list[_markers.Run]) -> tuple[list[Frame
                         start=ab.start, anchor=ab.start)
         if not ab.items:
             fw.start, fw.end = ab.start, ab.end
-        expected = _abbrev.expected_count(ab.name)
-        if ab.items and expected is not None and expected != len(ab.items):
-            fw.warnings.append(f"the name says {expected} but {len(ab.items)} items were found")
+        expected = _abbrev.expected_counts(ab.name)
+        if ab.items and expected and len(ab.items) not in expected:
+            fw.warnings.append(f"the name says {expected[0]} but {len(ab.items)} items were found")
         if ab.items and ab.via == "list":
             consumed.add(ab.items[0][0])
         frameworks.append(fw)
