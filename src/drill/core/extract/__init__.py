@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,7 +206,70 @@ def _topic_lists(source: Source, runs: list[_markers.Run], found: list[Framework
         if count is not None and count != len(spans):
             fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
         frameworks.append(fw)
+    held += [fw.item_spans for fw in frameworks]
+    frameworks += _paragraph_heads(source, runs, held)
     return frameworks
+
+
+def _paragraph_heads(source: Source, runs: list[_markers.Run],
+                     held: list[list[tuple[int, int]]]) -> list[Framework]:
+    """A report section's unnumbered paragraph heads, named by the heading
+    they stand under (or by the lead that announces them)."""
+    para_starts = {a for a, _ in source.paragraphs}
+    headings: dict[int, tuple[int, int]] = {}
+    closers: set[int] = set()
+    for run in runs:
+        heading = run.is_outline or run.family in ("cn_dun", "di", "cn_paren") or run.heading
+        for mk, span in zip(run.markers, run.items):
+            if mk.start in para_starts:
+                if heading:
+                    headings[mk.start] = span
+                else:
+                    closers.add(mk.start)
+    frameworks = []
+    named_under: set[tuple[int, int]] = set()
+    for found in _markers.paragraph_heads(source, headings, closers):
+        spans = found.heads
+        # heads another list already holds (a run of 要…。 or of alike openings)
+        if any(sum(1 for a, b in spans if any(a < d and c < b for c, d in other)) >= 2
+               for other in held):
+            continue
+        lead, count = _markers.lead_and_count(source, found.first)
+        name = None
+        if lead and (count is not None or fold(lead).rstrip().endswith(":")):
+            name = lead
+        elif found.under is not None and found.under not in named_under:
+            name = source.original(*found.under)
+            named_under.add(found.under)
+        elif found.under is not None:
+            # a second run under one heading: named by the paragraph that
+            # introduces it (应对新挑战、完成新任务，对政府工作提出新的更高要求。…)
+            name = _introduction(source, found.first) or lead
+        elif lead:
+            name = lead
+        if name is None:
+            name, count = _enumeration_name(source, found.first, spans)
+        fw = _framework(source, "enumeration", name, spans, start=found.first)
+        if count is not None and count != len(spans):
+            fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
+        frameworks.append(fw)
+    return frameworks
+
+
+def _introduction(source: Source, start: int) -> str | None:
+    """The first sentence of the paragraph before the one at ``start``, if short."""
+    starts = [a for a, _ in source.paragraphs]
+    i = bisect.bisect_left(starts, start)
+    if i == 0:
+        return None
+    a, b = source.paragraphs[i - 1]
+    sent = source.sentence_at(a)
+    if sent is None:
+        return None
+    a, b = trim(source.folded, a, min(sent.end, b))
+    if not 4 <= b - a <= _markers.LEAD_MAX:
+        return None
+    return source.original(a, b)
 
 
 def _parallels(source: Source, found: list[Framework]) -> list[Framework]:

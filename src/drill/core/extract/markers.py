@@ -53,6 +53,8 @@ ITEM_MAX = 80
 PREFIX_GAP = 1500
 # A heading is a short first sentence.
 HEADING_MAX = 40
+# A lead longer than this is named by its last clause if that announces the list.
+LEAD_MAX = 40
 
 
 @dataclass
@@ -432,4 +434,137 @@ def lead_and_count(source: Source, first_start: int) -> tuple[str | None, int | 
     if found is None:
         return None, None
     text, _ = found
+    if len(text) > LEAD_MAX:
+        # a long sentence that ends by announcing the list (《纲要草案》紧紧围绕…，
+        # 突出了以下六个方面：) is named by that last clause
+        last = re.split(r"[,，;；]", text.rstrip(":：。 "))[-1].strip()
+        if len(last) >= 4 and stated_count(last) is not None:
+            text = last
     return text, stated_count(text)
+
+
+# --------------------------------------------------------------------------
+# paragraph heads: a report section built of unnumbered paragraphs whose
+# first sentence is the topic (实施更加积极的财政政策。… / 积极扩大有效投资。…)
+
+
+# The longest first sentence that reads as a paragraph's head.
+PARA_HEAD_MAX = 24
+# Openings that make a first sentence a statement with a subject, or a
+# transition, not a head: 我们…, 今年…, 过去一年，…, 同时，…
+_NOT_HEAD_OPENING = re.compile(
+    r"(我们|我国|我|你们|大家|这|那|今年|去年|明年|当前|目前|如今|现在|过去|回顾|展望|一年来|"
+    r"[\d一二三四五六七八九十百]+年|同时|此外|另外|因此|所以|但是|但|然而|总之|如果|只有|"
+    r"在|从|对|随着|面对|根据|为了|由于|同志们|各位)")
+_END_MARKS = set("。!?:;”’)》…")
+
+
+@dataclass
+class HeadRun:
+    heads: list[tuple[int, int]]  # each head's span, without its end mark
+    under: tuple[int, int] | None  # the heading they stand under
+    first: int  # where the first head's paragraph begins
+    dashes: bool = False  # a list of "——" lines
+
+
+def _continues(source: Source, index: int) -> bool:
+    """True if paragraph ``index`` carries on the one before it: a line
+    broken in the middle of a sentence by a page break or a link in the
+    scraped page (…全员劳动生 / 产率增长高于…; 》。《纲要草案》…)."""
+    folded = source.folded
+    a, b = source.paragraphs[index]
+    if folded[a] in ",、;:。!?”’)》":
+        return True
+    if index == 0:
+        return False
+    pa, pb = source.paragraphs[index - 1]
+    # a heading or title line ends without a mark too: only running text
+    # that stops mid-sentence goes on in the next line
+    if folded[pb - 1] in _END_MARKS:
+        return False
+    return pb - pa > HEADING_MAX or "。" in folded[pa:pb]
+
+
+def _head_of(source: Source, a: int, b: int, dash: bool) -> tuple[int, int] | None:
+    """The head of the paragraph at (a, b): its first sentence, when that is
+    short, ends with 。 and reads as a topic (a verb phrase with no subject
+    of its own); for a "——" line, the text after the dash to its first 。."""
+    folded = source.folded
+    body = a
+    if dash:
+        while body < b and folded[body] == "-":
+            body += 1
+    sent = source.sentence_at(body)
+    end = min(sent.end, b) if sent is not None else b
+    semi = folded.find(";", body, end)
+    if semi != -1:
+        end = semi + 1
+    s, e = trim(folded, body, end)
+    if e - s < 4:
+        return None
+    text = folded[s:e]
+    if dash:
+        if e - s > ITEM_MAX:
+            s, e = item_span(source, s, None)
+        return s, e
+    if end >= b or not folded[end:b].strip() or folded[end - 1] not in "。!":
+        return None  # a paragraph that is one sentence heads nothing
+    if not _short(text, PARA_HEAD_MAX) or text.count(",") > 1 or ":" in text:
+        return None
+    clauses = text.split(",")
+    if len(clauses) == 2 and max(len(c) for c in clauses) <= 6:
+        return None  # a couplet (为政之道，民生为本) is a saying, not a topic
+    if _NOT_HEAD_OPENING.match(text) or any(c in text for c in "是者则"):
+        return None
+    return s, e
+
+
+def paragraph_heads(source: Source, headings: dict[int, tuple[int, int]],
+                    closers: set[int]) -> list[HeadRun]:
+    """Runs of two or more paragraphs in a row that open with a head.
+
+    ``headings`` maps where a heading begins (一、 （一） standing at a
+    paragraph's start) to its text: the heads after it, up to the next one,
+    stand under it. A numbered point that opens a paragraph (``closers``,
+    一是…) ends a run and starts no section of heads.
+    """
+    folded = source.folded
+    found: list[HeadRun] = []
+    under: tuple[int, int] | None = None
+    in_section = True
+    run: list[tuple[int, int]] = []
+    run_start = 0
+    run_dash = False
+
+    def flush():
+        nonlocal run
+        if len(run) >= 2 and in_section:
+            found.append(HeadRun(run, under, run_start, run_dash))
+        run = []
+
+    for index, (a, b) in enumerate(source.paragraphs):
+        if _continues(source, index):
+            continue
+        if a in headings:
+            flush()
+            under, in_section = headings[a], True
+            continue
+        if a in closers:
+            flush()
+            in_section = False
+            continue
+        if b - a <= 10 and folded[b - 1] == "!":
+            # an address to the audience (同志们！ 各位代表！) ends the section
+            flush()
+            in_section = False
+            continue
+        dash = folded.startswith("--", a)
+        head = _head_of(source, a, b, dash)
+        if head is None or (run and dash != run_dash):
+            flush()
+        if head is not None:
+            if not run:
+                run_start, run_dash = a, dash
+            run.append(head)
+    flush()
+    return found

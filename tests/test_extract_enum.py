@@ -1,0 +1,137 @@
+"""Enumerations and outlines found by the shape of a text: paragraph heads,
+"——" lines, numbered points across paragraphs; what is not a list."""
+
+from __future__ import annotations
+
+from drill.core.extract import extract_text
+
+
+def enums(ex):
+    return [fw for fw in ex.frameworks if fw.kind == "enumeration"]
+
+
+def with_items(ex, *items):
+    for fw in enums(ex):
+        if fw.items == list(items):
+            return fw
+    raise AssertionError(f"no enumeration {items}; have {[fw.items for fw in enums(ex)]}")
+
+
+BODY = "围绕重点环节细化措施，完善配套制度，加强督促检查，确保各项安排落到实处，让基层群众切实感受到变化。"
+
+REPORT = (
+    "关于今年工作的报告\n\n"
+    "一、过去一年的工作\n\n"
+    "过去一年，全市发展面临不少困难。我们坚持稳中求进，较好完成了年度目标。" + BODY + "\n\n"
+    "二、今年的主要任务\n\n"
+    "今年是承上启下的关键一年。我们要统筹兼顾，突出重点。" + BODY + "\n\n"
+    "稳住工业增长基本盘。" + BODY + "\n\n"
+    "加快培育新兴服务业。" + BODY + "\n\n"
+    "持续改善城乡人居环境。" + BODY + "\n\n"
+    "各位代表！\n\n"
+    "做好今年工作意义重大。" + BODY + "\n"
+)
+
+
+def test_paragraph_heads_of_a_section_are_an_enumeration_named_by_its_heading():
+    ex = extract_text(REPORT)
+    fw = with_items(ex, "稳住工业增长基本盘", "加快培育新兴服务业", "持续改善城乡人居环境")
+    assert fw.name == "今年的主要任务"
+    # the opening paragraphs with a subject (今年是…, 过去一年，…) head nothing
+    assert all("今年是承上启下的关键一年" not in fw.items for fw in enums(ex))
+
+
+def test_ordinary_paragraphs_are_no_list():
+    text = (
+        "关于今年工作的讲话\n\n"
+        "我们要统筹兼顾。" + BODY + "\n\n"
+        "今年任务很重。" + BODY + "\n\n"
+        "过去一年，成绩来之不易。" + BODY + "\n\n"
+        "发展是第一要务。" + BODY + "\n\n"
+        "为政之道，民生为本。" + BODY + "\n\n"
+        "上下同欲者胜。" + BODY + "\n"
+    )
+    assert enums(extract_text(text)) == []
+
+
+def test_a_lone_head_is_no_list():
+    text = (
+        "二、今年的主要任务\n\n"
+        "今年任务很重。" + BODY + "\n\n"
+        "稳住工业增长基本盘。" + BODY + "\n\n"
+        "我们要统筹兼顾，把握节奏。" + BODY + "\n\n"
+        "加快培育新兴服务业。" + BODY + "\n"
+    )
+    assert enums(extract_text(text)) == []
+
+
+def test_a_line_broken_by_the_page_does_not_end_the_run():
+    text = (
+        "二、今年的主要任务\n\n"
+        "今年任务很重。" + BODY + "\n\n"
+        "稳住工业增长基本盘。围绕重点环节细化措施，完善配套制度，加强督促检查，确保各项安\n\n"
+        "排落到实处，让基层群众切实感受到变化。" + BODY + "\n\n"
+        "加快培育新兴服务业。" + BODY + "\n"
+    )
+    ex = extract_text(text)
+    with_items(ex, "稳住工业增长基本盘", "加快培育新兴服务业")
+
+
+def test_an_address_to_the_audience_ends_the_section():
+    ex = extract_text(REPORT)
+    assert all("做好今年工作意义重大" not in fw.items for fw in enums(ex))
+
+
+def test_dash_lines_are_an_enumeration_named_by_their_lead():
+    text = (
+        "关于五年规划的说明\n\n"
+        "规划纲要坚持问题导向，针对发展中的突出短板，立足当前、着眼长远、统筹兼顾，突出了以下三个方面：\n\n"
+        "——保持经济平稳增长，推动产业提质升级。" + BODY + "\n\n"
+        "——强化科技创新引领，增强发展动力。" + BODY + "\n\n"
+        "——持续增进民生福祉。" + BODY + "\n"
+    )
+    ex = extract_text(text)
+    fw = with_items(ex, "保持经济平稳增长，推动产业提质升级", "强化科技创新引领，增强发展动力", "持续增进民生福祉")
+    assert fw.name == "突出了以下三个方面"
+
+
+def test_numbered_sub_sections_each_have_their_heads():
+    text = (
+        "三、今年重点工作\n\n"
+        "今年要重点做好以下两方面工作。\n\n"
+        "（一）稳定宏观经济大盘，保持经济运行在合理区间。" + BODY + "\n\n"
+        "积极的财政政策要更加有力。" + BODY + "\n\n"
+        "稳健的货币政策要精准有效。" + BODY + "\n\n"
+        "（二）深化重点领域改革，激发市场主体活力。" + BODY + "\n\n"
+        "进一步转变政府职能。" + BODY + "\n\n"
+        "促进民营经济健康发展。" + BODY + "\n"
+    )
+    ex = extract_text(text)
+    a = with_items(ex, "积极的财政政策要更加有力", "稳健的货币政策要精准有效")
+    assert a.name == "稳定宏观经济大盘，保持经济运行在合理区间"
+    b = with_items(ex, "进一步转变政府职能", "促进民营经济健康发展")
+    assert b.name == "深化重点领域改革，激发市场主体活力"
+
+
+def test_a_second_run_under_one_heading_is_named_by_its_introduction():
+    text = REPORT + (
+        "\n面对新形势新任务，改进政府作风，对各级干部提出了新的更高要求。" + BODY + "\n\n"
+        "加强法治政府建设。" + BODY + "\n\n"
+        "提升行政效能和水平。" + BODY + "\n"
+    )
+    text = text.replace("各位代表！\n\n做好今年工作意义重大。" + BODY + "\n", "")
+    ex = extract_text(text)
+    fw = with_items(ex, "加强法治政府建设", "提升行政效能和水平")
+    assert fw.name == "面对新形势新任务，改进政府作风，对各级干部提出了新的更高要求"
+
+
+def test_heads_under_a_numbered_point_are_left_to_it():
+    text = (
+        "一年来，我们主要做了以下工作。\n\n"
+        "一是着力稳增长调结构，创新宏观调控方式。" + BODY + "\n\n"
+        "二是围绕激发市场活力，加大改革开放力度。" + BODY + "\n\n"
+        "财税金融改革深入推进。" + BODY + "\n\n"
+        "坚持以开放促改革。" + BODY + "\n"
+    )
+    ex = extract_text(text)
+    assert [fw.items[:1] for fw in enums(ex)] == [["着力稳增长调结构，创新宏观调控方式"]]
