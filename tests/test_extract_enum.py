@@ -135,3 +135,11 @@ def test_heads_under_a_numbered_point_are_left_to_it():
     )
     ex = extract_text(text)
     assert [fw.items[:1] for fw in enums(ex)] == [["着力稳增长调结构，创新宏观调控方式"]]
+
+
+def test_an_outline_needs_two_headings():
+    one = "关于今年工作的讲话\n\n一、统一思想认识\n\n" + BODY + "\n\n此处隐藏3021字，下载后查看\n"
+    assert [fw for fw in extract_text(one).frameworks if fw.kind == "outline"] == []
+    two = "关于今年工作的讲话\n\n一、统一思想认识\n\n" + BODY + "\n\n二、狠抓工作落实\n\n" + BODY + "\n"
+    (outline,) = [fw for fw in extract_text(two).frameworks if fw.kind == "outline"]
+    assert outline.items == ["统一思想认识", "狠抓工作落实"]

@@ -174,7 +174,9 @@ def _lists(source: Source, runs: list[_markers.Run], consumed: set[int]) -> list
             continue
         first = run.markers[0].start
         if run.is_outline:
-            frameworks.append(_framework(source, "outline", source.title or "提纲", run.items, start=first))
+            fw = _framework(source, "outline", source.title or "提纲", run.items, start=first)
+            if len(fw.items) >= 2:  # an outline has two headings or more
+                frameworks.append(fw)
             continue
         name, count = _enumeration_name(source, first, run.items)
         fw = _framework(source, "enumeration", name, run.items, start=first)

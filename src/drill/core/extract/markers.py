@@ -125,9 +125,9 @@ def build_runs(markers: list[Marker]) -> list[Run]:
             open_runs.setdefault(mk.key, []).append(run)
             runs.append(run)
     runs.extend(_seq_runs(markers))
-    # A lone 一、 heading is kept: it may be all that shows of an outline whose
-    # other headings the site hid ("此处隐藏…字") or cut off.
-    return [r for r in runs if len(r.markers) >= 2 or r.family == "cn_dun"]
+    # A lone 一、 is no outline, even where the site hid ("此处隐藏…字") or cut
+    # off the headings after it: a list needs two items left to be marked.
+    return [r for r in runs if len(r.markers) >= 2]
 
 
 def _seq_runs(markers: list[Marker]) -> list[Run]:
@@ -260,18 +260,14 @@ def resolve(source: Source, runs: list[Run]) -> None:
         run.items = [span for _, span in kept]
     runs[:] = [r for r in runs if r.markers]
     # The outline: the longest run of the highest heading family that has
-    # a heading run of two or more; failing that, a lone 一、 heading.
+    # a heading run of two or more.
     for family in HEADING_FAMILIES:
         candidates = [r for r in runs if r.family == family and len(r.markers) >= 2
                       and (r.heading or family == "cn_dun")]
         if candidates:
             max(candidates, key=lambda r: len(r.markers)).is_outline = True
             break
-    else:
-        lone = [r for r in runs if r.family == "cn_dun" and r.heading]
-        if lone:
-            lone[0].is_outline = True
-    runs[:] = [r for r in runs if len(r.markers) >= 2 or r.is_outline]
+    runs[:] = [r for r in runs if len(r.markers) >= 2]
 
 
 # --------------------------------------------------------------------------
