@@ -143,3 +143,27 @@ def test_an_outline_needs_two_headings():
     two = "关于今年工作的讲话\n\n一、统一思想认识\n\n" + BODY + "\n\n二、狠抓工作落实\n\n" + BODY + "\n"
     (outline,) = [fw for fw in extract_text(two).frameworks if fw.kind == "outline"]
     assert outline.items == ["统一思想认识", "狠抓工作落实"]
+
+
+def test_points_numbered_by_a_counted_noun():
+    text = (
+        "关于发展规划的说明\n\n"
+        "综合各方面条件，今后十年可以分两个阶段来安排。\n\n"
+        "第一个阶段，从今年到第五年，打牢基础、补齐短板，基本建成现代产业体系。" + BODY + "\n\n"
+        "第二个阶段，从第六年到第十年，巩固提升、全面发力，建成区域发展高地。" + BODY + "\n"
+    )
+    ex = extract_text(text)
+    fw = with_items(ex, "从今年到第五年，打牢基础、补齐短板，基本建成现代产业体系",
+                    "从第六年到第十年，巩固提升、全面发力，建成区域发展高地")
+    assert fw.name == "综合各方面条件，今后十年可以分两个阶段来安排"
+
+
+def test_a_point_that_is_a_long_sentence_gives_its_first_clause():
+    text = (
+        "关于减税降费的说明\n\n"
+        "今年将采取两项举措。一是全面推行电子发票，从下月起，将试点范围扩大到建筑、物流、餐饮、零售等各个行业，"
+        "并将全部新办企业纳入系统，确保企业办税成本只减不增。二是清理规范涉企收费项目，停征一批行政事业性收费。"
+        + BODY + "\n"
+    )
+    ex = extract_text(text)
+    with_items(ex, "全面推行电子发票", "清理规范涉企收费项目，停征一批行政事业性收费")

@@ -30,7 +30,9 @@ _FAMILIES: list[tuple[str, re.Pattern]] = [
     ("cn_dun", re.compile(rf"(?P<n>[{CN}]{{1,3}})、")),
     ("di", re.compile(
         rf"第(?P<n>[{CN}]{{1,3}})(?P<suffix>点|条|个方面|方面|部分|项)?(?:要求|意见|建议)?"
-        r"(?:\s*[,:、]|是|(?=要(?!务|素|件|求|害|点|职|紧)))")),
+        r"(?:\s*[,:、]|是|(?=要(?!务|素|件|求|害|点|职|紧)))"
+        # 第一个阶段，… 第二个阶段，…: a counted noun, then a comma or colon
+        rf"|第(?P<n2>[{CN}]{{1,3}})(?P<suffix2>个[\u4e00-\u9fff]{{1,2}})\s*[,:]")),
     ("cn_paren", re.compile(rf"\((?P<n>[{CN}]{{1,3}})\)")),
     ("ar_dun", re.compile(r"(?P<n>\d{1,2})(?:、|\.(?!\d)|\s*\)(?!\d))")),
     ("ar_paren", re.compile(r"\((?P<n>\d{1,2})\)")),
@@ -47,8 +49,8 @@ MAX_GAP = 4000
 # Section headings may stand a whole section apart.
 HEADING_GAP = 30000
 # Items longer than this are cut at their first clause: a trainee recalls
-# a formulation, not a paragraph.
-ITEM_MAX = 80
+# a formulation (一是全面实施营改增，从5月1日起，…), not a paragraph.
+ITEM_MAX = 60
 # Sentences that open alike stop being one list this far apart.
 PREFIX_GAP = 1500
 # A heading is a short first sentence.
@@ -91,11 +93,12 @@ def find_markers(source: Source) -> list[Marker]:
                         word = m.group("word")
                         markers.append(Marker(family, family, _SEQ_RANK.get(word, 0), pos, m.end(), word))
                     else:
-                        raw = m.group("n")
+                        groups = m.groupdict()
+                        raw = groups.get("n") or groups.get("n2")
                         number = cn_number(raw) if family != "circled" else "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(raw) + 1
                         if not number:
                             continue
-                        suffix = m.groupdict().get("suffix") or ""
+                        suffix = groups.get("suffix") or groups.get("suffix2") or ""
                         if family == "di" and suffix in ("个方面",):
                             suffix = "方面"
                         markers.append(Marker(family, f"{family}:{suffix}", number, pos, m.end()))
