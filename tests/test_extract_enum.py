@@ -167,3 +167,23 @@ def test_a_point_that_is_a_long_sentence_gives_its_first_clause():
     )
     ex = extract_text(text)
     with_items(ex, "全面推行电子发票", "清理规范涉企收费项目，停征一批行政事业性收费")
+
+
+def test_sentences_in_a_paragraph_opening_in_one_frame():
+    text = (
+        "关于改进作风的讲话\n\n"
+        "（三）全面提升干部能力。干部队伍是事业成败的关键。要提高调查研究能力，多到基层一线听取意见，掌握第一手材料。"
+        "提高科学决策能力，完善决策程序，防止拍脑袋。提高应急处置能力，健全预案体系，做到反应迅速。"
+        "各级党委要把能力建设摆上重要位置。\n"
+    )
+    ex = extract_text(text)
+    with_items(ex, "提高调查研究能力", "提高科学决策能力", "提高应急处置能力")
+
+
+def test_sentences_that_only_open_alike_are_no_frame():
+    text = (
+        "关于改进作风的讲话\n\n"
+        "干部队伍是事业成败的关键。要加强理论学习，多读书读原著，掌握第一手材料。"
+        "加强基层调研，完善决策程序，防止拍脑袋。加强督查问责，健全预案体系，做到反应迅速。\n"
+    )
+    assert enums(extract_text(text)) == []

@@ -359,6 +359,51 @@ def topic_runs(source: Source, barriers: list[int]) -> list[TopicRun]:
         by_segment.setdefault(segment_of(a), []).append((a, b))
     for members in by_segment.values():
         found.extend(_split_alike(folded, members, [topical[a] for a, _ in members]))
+    found.extend(_framed_openings(source))
+    return found
+
+
+# The opening clause of a sentence that a framed run is made of.
+FRAMED_MIN, FRAMED_MAX = 4, 12
+
+
+def _framed_openings(source: Source) -> list[TopicRun]:
+    """Sentences in a row, inside one paragraph, whose opening clauses share
+    a frame of two characters or more at each end (要增强学习本领，…。增强政治
+    领导本领，…。增强改革创新本领，…): three or more are a list of those
+    clauses. A leading 要 is not part of the item."""
+    folded = source.folded
+    found: list[TopicRun] = []
+    group: list[tuple[int, int]] = []
+    para = -1
+
+    def close():
+        if len(group) >= 3:
+            found.append(TopicRun(list(group)))
+        group.clear()
+
+    for sent in source.sentences:
+        a = sent.start
+        while a < sent.end and folded[a] in " \t":
+            a += 1
+        if folded.startswith("要", a):
+            a += 1
+        comma = folded.find(",", a, sent.end)
+        clause = trim(folded, a, comma) if comma != -1 else None
+        if sent.para != para:
+            close()
+            para = sent.para
+        if clause is None or not FRAMED_MIN <= clause[1] - clause[0] <= FRAMED_MAX:
+            close()
+            continue
+        text = folded[clause[0]:clause[1]]
+        if group:
+            first = folded[group[0][0]:group[0][1]]
+            if not (_common_prefix(first, text) >= 2 and _common_suffix(first, text) >= 2
+                    and first != text):
+                close()
+        group.append(clause)
+    close()
     return found
 
 
