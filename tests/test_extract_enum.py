@@ -187,3 +187,23 @@ def test_sentences_that_only_open_alike_are_no_frame():
         "加强基层调研，完善决策程序，防止拍脑袋。加强督查问责，健全预案体系，做到反应迅速。\n"
     )
     assert enums(extract_text(text)) == []
+
+
+def test_page_numbers_left_in_a_scraped_text_are_no_list():
+    text = (
+        "关于今年工作的讲话\n\n"
+        "今年我们要坚持稳中求进。要推动经济高质量发\n"
+        "1、展，持续扩大有效需求，加快建设现代化产业体系，不断增强发展动力。" + BODY + "要加快建设现代化产业体\n"
+        "2、系，培育壮大新兴产业，推动传统产业改造升级。" + BODY + "\n"
+    )
+    assert enums(extract_text(text)) == []
+
+
+def test_a_list_after_a_lead_without_a_colon_is_kept():
+    text = (
+        "关于今年工作的讲话\n\n"
+        "今年我们要坚持稳中求进。重点抓好以下两项工作\n"
+        "1、抓项目建设。" + BODY + "\n"
+        "2、抓改革攻坚。" + BODY + "\n"
+    )
+    with_items(extract_text(text), "抓项目建设", "抓改革攻坚")

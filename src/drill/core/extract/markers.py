@@ -20,7 +20,7 @@ from drill.core.extract.common import (
     trim,
 )
 from drill.core.extract.source import Source
-from drill.core.text import cn_number
+from drill.core.text import cn_number, is_cjk
 
 CN = "一二三四五六七八九十"
 
@@ -81,7 +81,7 @@ class Run:
 def find_markers(source: Source) -> list[Marker]:
     folded = source.folded
     markers: list[Marker] = []
-    for a, b in source.paragraphs:
+    for index, (a, b) in enumerate(source.paragraphs):
         pos = a
         while pos < b:
             if is_clause_start(folded, pos) or pos == a:
@@ -89,6 +89,8 @@ def find_markers(source: Source) -> list[Marker]:
                     m = pattern.match(folded, pos, b)
                     if not m:
                         continue
+                    if pos == a and family in ("ar_dun", "ar_paren") and _page_number(source, index):
+                        break
                     if family == "seq":
                         word = m.group("word")
                         markers.append(Marker(family, family, _SEQ_RANK.get(word, 0), pos, m.end(), word))
@@ -105,6 +107,21 @@ def find_markers(source: Source) -> list[Marker]:
                     break
             pos += 1
     return markers
+
+
+def _page_number(source: Source, index: int) -> bool:
+    """True if a number opening paragraph ``index`` (1、展，持续扩大内需…) is a
+    page number left in a scraped text: the text before it stops in the middle
+    of a sentence that does not announce a list."""
+    if index == 0:
+        return False
+    folded = source.folded
+    pa, pb = source.paragraphs[index - 1]
+    if not is_cjk(folded[pb - 1]) or not (pb - pa > HEADING_MAX or "。" in folded[pa:pb]):
+        return False
+    cut = max(folded.rfind(m, pa, pb) for m in "。!?;:")
+    last = folded[max(cut + 1, pa):pb]
+    return stated_count(last) is None and "以下" not in last and "如下" not in last
 
 
 def build_runs(markers: list[Marker]) -> list[Run]:
