@@ -115,7 +115,8 @@ def test_numbered_sub_sections_each_have_their_heads():
 
 def test_a_second_run_under_one_heading_is_named_by_its_introduction():
     text = REPORT + (
-        "\n面对新形势新任务，改进政府作风，对各级干部提出了新的更高要求。" + BODY + "\n\n"
+        "\n今年还将启动新一轮规划编制工作。" + BODY + "\n\n"
+        "面对新形势新任务，改进政府作风，对各级干部提出了新的更高要求。" + BODY + "\n\n"
         "加强法治政府建设。" + BODY + "\n\n"
         "提升行政效能和水平。" + BODY + "\n"
     )
@@ -207,3 +208,18 @@ def test_a_list_after_a_lead_without_a_colon_is_kept():
         "2、抓改革攻坚。" + BODY + "\n"
     )
     with_items(extract_text(text), "抓项目建设", "抓改革攻坚")
+
+
+def test_one_paragraph_without_a_head_may_stand_between_two_heads():
+    text = (
+        "三、今年重点工作\n\n"
+        "今年要重点做好以下两方面工作。\n\n"
+        "（一）稳定宏观经济大盘，保持经济运行在合理区间。" + BODY + "\n\n"
+        "积极的财政政策要更加有力。" + BODY + "\n\n"
+        "适度扩大支出规模，优化支出结构，主要用于补短板、强弱项。" + BODY + "\n\n"
+        "稳健的货币政策要精准有效。" + BODY + "\n\n"
+        "加强就业优先政策支持。" + BODY + "\n\n"
+        "（二）深化重点领域改革，激发市场主体活力。" + BODY + "\n"
+    )
+    ex = extract_text(text)
+    with_items(ex, "积极的财政政策要更加有力", "稳健的货币政策要精准有效", "加强就业优先政策支持")

@@ -596,12 +596,17 @@ def paragraph_heads(source: Source, headings: dict[int, tuple[int, int]],
     run: list[tuple[int, int]] = []
     run_start = 0
     run_dash = False
+    # Under a heading, one paragraph without a head may stand between two
+    # heads: the first head's topic carried on (积极的财政政策要加大力度。… /
+    # 适度扩大财政赤字，主要用于减税降费，…。… / 加快财税体制改革。…).
+    bridged = False
 
     def flush():
-        nonlocal run
+        nonlocal run, bridged
         if len(run) >= 2 and in_section:
             found.append(HeadRun(run, under, run_start, run_dash))
         run = []
+        bridged = False
 
     for index, (a, b) in enumerate(source.paragraphs):
         if _continues(source, index):
@@ -621,11 +626,15 @@ def paragraph_heads(source: Source, headings: dict[int, tuple[int, int]],
             continue
         dash = folded.startswith("--", a)
         head = _head_of(source, a, b, dash)
+        if head is None and run and under is not None and not run_dash and not bridged:
+            bridged = True
+            continue
         if head is None or (run and dash != run_dash):
             flush()
         if head is not None:
             if not run:
                 run_start, run_dash = a, dash
             run.append(head)
+            bridged = False
     flush()
     return found
