@@ -223,3 +223,14 @@ def test_one_paragraph_without_a_head_may_stand_between_two_heads():
     )
     ex = extract_text(text)
     with_items(ex, "积极的财政政策要更加有力", "稳健的货币政策要精准有效", "加强就业优先政策支持")
+
+
+def test_heads_with_no_heading_or_lead_are_named_by_the_first():
+    text = (
+        "一年来全市经济运行情况\n\n"
+        "去年以来，全市上下攻坚克难，顶住了多重压力。" + BODY + "\n\n"
+        "就业形势总体稳定。" + BODY + "\n\n"
+        "物价水平保持平稳。" + BODY + "\n"
+    )
+    fw = with_items(extract_text(text), "就业形势总体稳定", "物价水平保持平稳")
+    assert fw.name == "就业形势总体稳定…（共2项）"

@@ -238,7 +238,10 @@ def _paragraph_heads(source: Source, runs: list[_markers.Run],
             continue
         lead, count = _markers.lead_and_count(source, found.first)
         name = None
-        if lead and (count is not None or fold(lead).rstrip().endswith(":")):
+        before = source.folded[:found.first].rstrip()
+        announces = lead is not None and (
+            count is not None or before.endswith(":") or any(w in fold(lead) for w in ("以下", "如下")))
+        if announces:
             name = lead
         elif found.under is not None and found.under not in named_under:
             name = source.original(*found.under)
@@ -247,10 +250,10 @@ def _paragraph_heads(source: Source, runs: list[_markers.Run],
             # a second run under one heading: named by the paragraph that
             # introduces it (应对新挑战、完成新任务，对政府工作提出新的更高要求。…)
             name = _introduction(source, found.first) or lead
-        elif lead:
-            name = lead
         if name is None:
-            name, count = _enumeration_name(source, found.first, spans)
+            # the sentence before is no lead: named by the first head
+            a, b = spans[0]
+            name = f"{source.original(a, b)}…（共{len(spans)}项）"
         fw = _framework(source, "enumeration", name, spans, start=found.first)
         if count is not None and count != len(spans):
             fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
