@@ -67,6 +67,7 @@ def test_a_lone_head_is_no_list():
 
 def test_a_line_broken_by_the_page_does_not_end_the_run():
     text = (
+        "一、过去一年的工作\n\n" + BODY + "\n\n"
         "二、今年的主要任务\n\n"
         "今年任务很重。" + BODY + "\n\n"
         "稳住工业增长基本盘。围绕重点环节细化措施，完善配套制度，加强督促检查，确保各项安\n\n"
@@ -230,7 +231,18 @@ def test_heads_with_no_heading_or_lead_are_named_by_the_first():
         "一年来全市经济运行情况\n\n"
         "去年以来，全市上下攻坚克难，顶住了多重压力。" + BODY + "\n\n"
         "就业形势总体稳定。" + BODY + "\n\n"
-        "物价水平保持平稳。" + BODY + "\n"
+        "物价水平保持平稳。" + BODY + "\n\n"
+        "居民收入稳步增长。" + BODY + "\n"
     )
-    fw = with_items(extract_text(text), "就业形势总体稳定", "物价水平保持平稳")
-    assert fw.name == "就业形势总体稳定…（共2项）"
+    fw = with_items(extract_text(text), "就业形势总体稳定", "物价水平保持平稳", "居民收入稳步增长")
+    assert fw.name == "就业形势总体稳定…（共3项）"
+
+
+def test_two_short_openings_with_no_heading_are_no_list():
+    text = (
+        "在全市经济工作会议上的讲话\n\n"
+        "去年以来，全市上下攻坚克难，顶住了多重压力。" + BODY + "\n\n"
+        "成绩来之不易。" + BODY + "\n\n"
+        "问题不容忽视。" + BODY + "\n"
+    )
+    assert enums(extract_text(text)) == []

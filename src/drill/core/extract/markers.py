@@ -603,7 +603,9 @@ def paragraph_heads(source: Source, headings: dict[int, tuple[int, int]],
 
     def flush():
         nonlocal run, bridged
-        if len(run) >= 2 and in_section:
+        # with no heading above them, two short openings may be chance
+        need = 2 if under is not None or run_dash else 3
+        if len(run) >= need and in_section:
             found.append(HeadRun(run, under, run_start, run_dash))
         run = []
         bridged = False
