@@ -246,3 +246,21 @@ def test_two_short_openings_with_no_heading_are_no_list():
         "问题不容忽视。" + BODY + "\n"
     )
     assert enums(extract_text(text)) == []
+
+
+def test_dash_points_run_together_in_one_paragraph():
+    text = (
+        "关于今年工作的报告\n\n"
+        "一年来，全市上下攻坚克难，较好完成了年度目标。——经济发展再上新台阶。地区生产总值增长百分之六，"
+        "财政收入稳步增长。——结构调整形成新格局。新兴产业加快成长，服务业比重继续提高。"
+        "——民生保障持续加强。城乡居民收入较快增长。\n"
+    )
+    with_items(extract_text(text), "经济发展再上新台阶", "结构调整形成新格局", "民生保障持续加强")
+
+
+def test_a_dash_inside_a_sentence_is_no_point():
+    text = (
+        "关于今年工作的报告\n\n"
+        "我们要牢记一个道理——发展是硬道理。这个道理——人人都懂——却常常被忽视。" + BODY + "\n"
+    )
+    assert enums(extract_text(text)) == []

@@ -230,7 +230,13 @@ def _paragraph_heads(source: Source, runs: list[_markers.Run],
                     closers.add(mk.start)
     frameworks = []
     named_under: set[tuple[int, int]] = set()
-    for found in _markers.paragraph_heads(source, headings, closers):
+    starts = sorted(headings)
+    runs_found = _markers.paragraph_heads(source, headings, closers)
+    for found in _markers.inline_dashes(source):
+        i = bisect.bisect_left(starts, found.first)
+        found.under = headings[starts[i - 1]] if i else None
+        runs_found.append(found)
+    for found in runs_found:
         spans = found.heads
         # heads another list already holds (a run of 要…。 or of alike openings)
         if any(sum(1 for a, b in spans if any(a < d and c < b for c, d in other)) >= 2
@@ -254,6 +260,7 @@ def _paragraph_heads(source: Source, runs: list[_markers.Run],
             # the sentence before is no lead: named by the first head
             a, b = spans[0]
             name = f"{source.original(a, b)}…（共{len(spans)}项）"
+        held.append(spans)
         fw = _framework(source, "enumeration", name, spans, start=found.first)
         if count is not None and count != len(spans):
             fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")

@@ -640,3 +640,32 @@ def paragraph_heads(source: Source, headings: dict[int, tuple[int, int]],
             bridged = False
     flush()
     return found
+
+
+def inline_dashes(source: Source) -> list[HeadRun]:
+    """"——" points run together in one paragraph, each after the end of the
+    one before (…良好开局。——经济发展再上新台阶。…。——结构调整形成新格局。…):
+    a list of "——" lines that lost its line breaks. Each item is the text
+    after its dash up to its first 。 or ；."""
+    folded = source.folded
+    found: list[HeadRun] = []
+    for a, b in source.paragraphs:
+        if "--" not in folded[a:b]:
+            continue
+        heads = []
+        pos = folded.find("--", a, b)
+        while pos != -1:
+            if pos == a or folded[pos - 1] in "。!?;":
+                end = pos
+                while end < b and folded[end] == "-":
+                    end += 1
+                head = _head_of(source, pos, b, dash=True)
+                if head is not None:
+                    heads.append(head)
+                pos = folded.find("--", end, b)
+            else:
+                pos = folded.find("--", pos + 2, b)
+        inline = [h for h in heads if h[0] - 2 > a]
+        if len(heads) >= 2 and inline:
+            found.append(HeadRun(heads, None, heads[0][0], dashes=True))
+    return found
