@@ -264,3 +264,15 @@ def test_a_dash_inside_a_sentence_is_no_point():
         "我们要牢记一个道理——发展是硬道理。这个道理——人人都懂——却常常被忽视。" + BODY + "\n"
     )
     assert enums(extract_text(text)) == []
+
+
+def test_heads_after_a_lead_ending_in_a_colon_are_named_by_it():
+    text = (
+        "一年来全市经济运行情况\n\n"
+        "去年以来，全市上下攻坚克难，经济运行呈现这样的特点：\n\n"
+        "就业形势总体稳定。" + BODY + "\n\n"
+        "物价水平保持平稳。" + BODY + "\n\n"
+        "居民收入稳步增长。" + BODY + "\n"
+    )
+    fw = with_items(extract_text(text), "就业形势总体稳定", "物价水平保持平稳", "居民收入稳步增长")
+    assert fw.name == "去年以来，全市上下攻坚克难，经济运行呈现这样的特点"

@@ -244,9 +244,11 @@ def _paragraph_heads(source: Source, runs: list[_markers.Run],
             continue
         lead, count = _markers.lead_and_count(source, found.first)
         name = None
-        before = source.folded[:found.first].rstrip()
+        before = found.first - 1
+        while before > 0 and source.folded[before].isspace():
+            before -= 1
         announces = lead is not None and (
-            count is not None or before.endswith(":") or any(w in fold(lead) for w in ("以下", "如下")))
+            count is not None or source.folded[before] == ":" or any(w in fold(lead) for w in ("以下", "如下")))
         if announces:
             name = lead
         elif found.under is not None and found.under not in named_under:
