@@ -2,9 +2,11 @@
 
 A *marker* is a list number at the start of a clause: 一、 （一） 1、 （1） ①
 第一 一是 一要 首先/其次/最后. Markers of one family numbered 1, 2, 3… in
-order form a *run*; a run of the top heading family is the outline, every
-other run an enumeration. Unnumbered runs of parallel topic sentences
-(要…。要…。要…。) are found afterwards, between the numbered ones.
+order form a *run*; a run of the top heading family is the outline (two
+headings or more), every other run an enumeration. Unnumbered runs of
+parallel topic sentences (要…。要…。要…。) are found afterwards, between the
+numbered ones, and so are a report section's paragraph heads (实施更加积极的
+财政政策。… / 积极扩大有效投资。…) and its lists of "——" lines.
 """
 
 from __future__ import annotations
