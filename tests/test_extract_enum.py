@@ -276,3 +276,13 @@ def test_heads_after_a_lead_ending_in_a_colon_are_named_by_it():
     )
     fw = with_items(extract_text(text), "就业形势总体稳定", "物价水平保持平稳", "居民收入稳步增长")
     assert fw.name == "去年以来，全市上下攻坚克难，经济运行呈现这样的特点"
+
+
+def test_a_list_after_a_sentence_cut_short_between_words_is_kept():
+    text = (
+        "关于今年工作的讲话\n\n"
+        "今年我们要坚持稳中求进，围绕中心、服务大局，各项工作的主要措施有\n"
+        "1、抓项目建设。" + BODY + "\n"
+        "2、抓改革攻坚。" + BODY + "\n"
+    )
+    with_items(extract_text(text), "抓项目建设", "抓改革攻坚")

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from drill.core.extract.common import (
+    crosses_word,
+    dictionary,
     is_clause_start,
     lead_before,
     sentence_end,
@@ -91,7 +93,7 @@ def find_markers(source: Source) -> list[Marker]:
                     m = pattern.match(folded, pos, b)
                     if not m:
                         continue
-                    if pos == a and family in ("ar_dun", "ar_paren") and _page_number(source, index):
+                    if pos == a and family in ("ar_dun", "ar_paren") and _page_number(source, index, m.end()):
                         break
                     if family == "seq":
                         word = m.group("word")
@@ -111,10 +113,11 @@ def find_markers(source: Source) -> list[Marker]:
     return markers
 
 
-def _page_number(source: Source, index: int) -> bool:
-    """True if a number opening paragraph ``index`` (1、展，持续扩大内需…) is a
-    page number left in a scraped text: the text before it stops in the middle
-    of a sentence that does not announce a list."""
+def _page_number(source: Source, index: int, body: int) -> bool:
+    """True if a number opening paragraph ``index`` (…高质量发 / 1、展，持续扩大
+    内需…) is a page number left in a scraped text: the text before it stops
+    in the middle of a sentence that does not announce a list, and a word runs
+    on from there to the text after the number."""
     if index == 0:
         return False
     folded = source.folded
@@ -123,7 +126,10 @@ def _page_number(source: Source, index: int) -> bool:
         return False
     cut = max(folded.rfind(m, pa, pb) for m in "。!?;:")
     last = folded[max(cut + 1, pa):pb]
-    return stated_count(last) is None and "以下" not in last and "如下" not in last
+    if stated_count(last) is not None or "以下" in last or "如下" in last:
+        return False
+    tail = folded[max(pa, pb - 3):pb]
+    return crosses_word(tail + folded[body:body + 3], len(tail), dictionary()[0])
 
 
 def build_runs(markers: list[Marker]) -> list[Run]:
