@@ -522,7 +522,8 @@ PARA_HEAD_MAX = 24
 # Openings that make a first sentence a statement with a subject, or a
 # transition, not a head: 我们…, 今年…, 过去一年，…, 同时，…
 _NOT_HEAD_OPENING = re.compile(
-    r"(我们|我国|我|你们|大家|这|那|今年|去年|明年|当前|目前|如今|现在|过去|回顾|展望|一年来|"
+    r"(我们|我国|我|你们|大家|这|那|今年|去年|明年|今天|当前|目前|如今|现在|过去|回顾|展望|"
+    r"一年来|多年来|近年来|长期以来|"
     r"[\d一二三四五六七八九十百]+年|同时|此外|另外|因此|所以|但是|但|然而|总之|如果|只有|"
     r"在|从|对|随着|面对|根据|为了|由于|同志们|各位)")
 _END_MARKS = set("。!?:;”’)》…")
