@@ -286,3 +286,25 @@ def test_a_list_after_a_sentence_cut_short_between_words_is_kept():
         "2、抓改革攻坚。" + BODY + "\n"
     )
     with_items(extract_text(text), "抓项目建设", "抓改革攻坚")
+
+
+def test_a_long_lead_is_named_from_the_clause_that_announces_the_list():
+    text = (
+        "关于今年工作的报告\n\n"
+        "一年来，我们认真贯彻上级决策部署，统筹推进稳增长和防风险，主要做了以下工作。\n\n"
+        "一是着力稳定经济增长。" + BODY + "\n\n"
+        "二是持续深化改革开放。" + BODY + "\n"
+    )
+    fw = with_items(extract_text(text), "着力稳定经济增长", "持续深化改革开放")
+    assert fw.name == "主要做了以下工作"
+
+
+def test_framed_clauses_in_a_heading_paragraph_are_named_by_the_heading():
+    text = (
+        "关于改进作风的讲话\n\n"
+        "（一）把政治建设摆在首位。" + BODY + "\n\n"
+        "（二）全面提升干部能力。干部队伍是事业成败的关键。要提高调查研究能力，多到基层一线听取意见。"
+        "提高科学决策能力，完善决策程序，防止拍脑袋。提高应急处置能力，健全预案体系，做到反应迅速。\n"
+    )
+    fw = with_items(extract_text(text), "提高调查研究能力", "提高科学决策能力", "提高应急处置能力")
+    assert fw.name == "全面提升干部能力"

@@ -204,6 +204,11 @@ def _topic_lists(source: Source, runs: list[_markers.Run], found: list[Framework
         if any(_overlaps(spans, s) and set(spans) & set(s) for s in held):
             continue
         name, count = _enumeration_name(source, spans[0][0], spans)
+        heading = _paragraph_heading(source, runs, spans[0][0]) if topic.framed else None
+        if heading is not None:
+            # clauses inside a paragraph that opens with a heading stand under it
+            # (（八）全面增强执政本领。…要增强学习本领，…。增强政治领导本领，…)
+            name, count = source.original(*heading), None
         fw = _framework(source, "enumeration", name, spans)
         if count is not None and count != len(spans):
             fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
@@ -247,8 +252,7 @@ def _paragraph_heads(source: Source, runs: list[_markers.Run],
         before = found.first - 1
         while before > 0 and source.folded[before].isspace():
             before -= 1
-        announces = lead is not None and (
-            count is not None or source.folded[before] == ":" or any(w in fold(lead) for w in ("以下", "如下")))
+        announces = lead is not None and (source.folded[before] == ":" or _markers.announces(lead))
         if announces:
             name = lead
         elif found.under is not None and found.under not in named_under:
@@ -268,6 +272,20 @@ def _paragraph_heads(source: Source, runs: list[_markers.Run],
             fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
         frameworks.append(fw)
     return frameworks
+
+
+def _paragraph_heading(source: Source, runs: list[_markers.Run], pos: int) -> tuple[int, int] | None:
+    """The heading (（八）…, 一、…) that opens the paragraph holding ``pos``, if any."""
+    sent = source.sentence_at(pos)
+    if sent is None:
+        return None
+    start = source.paragraphs[sent.para][0]
+    for run in runs:
+        if run.family in _markers.HEADING_FAMILIES or run.is_outline:
+            for mk, span in zip(run.markers, run.items):
+                if mk.start == start and span[1] <= pos:
+                    return span
+    return None
 
 
 def _introduction(source: Source, start: int) -> str | None:

@@ -24,7 +24,7 @@ from drill.core.extract.common import (
     trim,
 )
 from drill.core.extract.source import Source
-from drill.core.text import cn_number, is_cjk
+from drill.core.text import cn_number, fold, is_cjk
 
 CN = "一二三四五六七八九十"
 
@@ -59,8 +59,8 @@ ITEM_MAX = 60
 PREFIX_GAP = 1500
 # A heading is a short first sentence.
 HEADING_MAX = 40
-# A lead longer than this is named by its last clause if that announces the list.
-LEAD_MAX = 40
+# A lead longer than this is named from the clause that announces the list.
+LEAD_MAX = 30
 
 
 @dataclass
@@ -305,6 +305,7 @@ def resolve(source: Source, runs: list[Run]) -> None:
 @dataclass
 class TopicRun:
     sentences: list[tuple[int, int]]  # spans of the items
+    framed: bool = False  # opening clauses inside one paragraph (增强…本领，…)
 
 
 def _short(text: str, limit: int) -> bool:
@@ -404,7 +405,7 @@ def _framed_openings(source: Source) -> list[TopicRun]:
 
     def close():
         if len(group) >= 3:
-            found.append(TopicRun(list(group)))
+            found.append(TopicRun(list(group), framed=True))
         group.clear()
 
     for sent in source.sentences:
@@ -505,11 +506,19 @@ def lead_and_count(source: Source, first_start: int) -> tuple[str | None, int | 
     text, _ = found
     if len(text) > LEAD_MAX:
         # a long sentence that ends by announcing the list (《纲要草案》紧紧围绕…，
-        # 突出了以下六个方面：) is named by that last clause
-        last = re.split(r"[,，;；]", text.rstrip(":：。 "))[-1].strip()
-        if len(last) >= 4 and stated_count(last) is not None:
-            text = last
+        # 突出了以下六个方面：) is named from the clause that announces it
+        cuts = [m.end() for m in re.finditer(r"[,，;；]", text)]
+        for cut in reversed(cuts):
+            if len(text) - cut >= 4 and announces(text[cut:]):
+                text = text[cut:].strip()
+                break
     return text, stated_count(text)
+
+
+def announces(lead: str) -> bool:
+    """True if a lead says a list follows: a count (三点, 以下七类) or 以下/如下."""
+    folded = fold(lead)
+    return stated_count(folded) is not None or "以下" in folded or "如下" in folded
 
 
 # --------------------------------------------------------------------------
