@@ -308,3 +308,14 @@ def test_framed_clauses_in_a_heading_paragraph_are_named_by_the_heading():
     )
     fw = with_items(extract_text(text), "提高调查研究能力", "提高科学决策能力", "提高应急处置能力")
     assert fw.name == "全面提升干部能力"
+
+
+def test_steps_and_qi_numbering():
+    steps = ("实现目标分两步走。第一步，到第五年打牢发展基础。" + BODY
+             + "第二步，到第十年全面建成发展高地。" + BODY + "\n")
+    fw = with_items(extract_text(steps), "到第五年打牢发展基础", "到第十年全面建成发展高地")
+    assert fw.name == "实现目标分两步走"
+    qi = ("这样安排的理由有三。其一，符合上级精神。" + BODY + "其二，顺应群众期盼。" + BODY
+          + "其三，契合发展实际。" + BODY + "\n")
+    with_items(extract_text(qi), "符合上级精神", "顺应群众期盼", "契合发展实际")
+    assert enums(extract_text("其一致性很强，其二者兼顾的做法值得推广。" + BODY + "\n")) == []

@@ -35,12 +35,13 @@ _FAMILIES: list[tuple[str, re.Pattern]] = [
     ("di", re.compile(
         rf"第(?P<n>[{CN}]{{1,3}})(?P<suffix>点|条|个方面|方面|部分|项)?(?:要求|意见|建议)?"
         r"(?:\s*[,:、]|是|(?=要(?!务|素|件|求|害|点|职|紧)))"
-        # 第一个阶段，… 第二个阶段，…: a counted noun, then a comma or colon
-        rf"|第(?P<n2>[{CN}]{{1,3}})(?P<suffix2>个[\u4e00-\u9fff]{{1,2}})\s*[,:]")),
+        # 第一个阶段，… 第二个阶段，… 第一步，…: a counted noun, then a comma or colon
+        rf"|第(?P<n2>[{CN}]{{1,3}})(?P<suffix2>个[\u4e00-\u9fff]{{1,2}}|步|阶段|层次|批)\s*[,:]")),
     ("cn_paren", re.compile(rf"\((?P<n>[{CN}]{{1,3}})\)")),
     ("ar_dun", re.compile(r"(?P<n>\d{1,2})(?:、|\.(?!\d)|\s*\)(?!\d))")),
     ("ar_paren", re.compile(r"\((?P<n>\d{1,2})\)")),
     ("circled", re.compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
+    ("qi", re.compile(rf"其(?P<n>[{CN}]{{1,2}})(?:\s*[,:、]|是)")),
     ("shi", re.compile(rf"(?P<n>[{CN}]{{1,2}})(?P<suffix>是|要(?!是|求|素|点|务|紧))")),
     ("seq", re.compile(r"(?P<word>首先|其次|再次|再者|然后|最后)(?:是|要|,)?")),
 ]
