@@ -567,8 +567,9 @@ def _continues(source: Source, index: int) -> bool:
 
 def _head_of(source: Source, a: int, b: int, dash: bool) -> tuple[int, int] | None:
     """The head of the paragraph at (a, b): its first sentence, when that is
-    short, ends with 。 and reads as a topic (a verb phrase with no subject
-    of its own); for a "——" line, the text after the dash to its first 。."""
+    short, ends with 。, is followed by more text and reads as a topic (a
+    verb phrase with no subject of its own, no saying); for a "——" line, the
+    text after the dash to its first 。 or ；."""
     folded = source.folded
     body = a
     if dash:
@@ -601,12 +602,14 @@ def _head_of(source: Source, a: int, b: int, dash: bool) -> tuple[int, int] | No
 
 def paragraph_heads(source: Source, headings: dict[int, tuple[int, int]],
                     closers: set[int]) -> list[HeadRun]:
-    """Runs of two or more paragraphs in a row that open with a head.
+    """Runs of paragraphs in a row that open with a head: two or more under
+    a heading (three with none above them), or two "——" lines.
 
     ``headings`` maps where a heading begins (一、 （一） standing at a
     paragraph's start) to its text: the heads after it, up to the next one,
     stand under it. A numbered point that opens a paragraph (``closers``,
-    一是…) ends a run and starts no section of heads.
+    一是…) ends a run and starts no section of heads, and so does an address
+    to the audience. A line that carries on the one before it is skipped.
     """
     folded = source.folded
     found: list[HeadRun] = []
