@@ -319,3 +319,15 @@ def test_steps_and_qi_numbering():
           + "其三，契合发展实际。" + BODY + "\n")
     with_items(extract_text(qi), "符合上级精神", "顺应群众期盼", "契合发展实际")
     assert enums(extract_text("其一致性很强，其二者兼顾的做法值得推广。" + BODY + "\n")) == []
+
+
+def test_dash_lines_under_a_numbered_point_are_a_list_of_their_own():
+    text = (
+        "一年来，我们主要做了以下工作。\n\n"
+        "一是着力稳增长调结构，创新宏观调控方式。" + BODY + "\n\n"
+        "二是围绕激发市场活力，加大改革开放力度。取得了这样几项成果：\n\n"
+        "——营商环境持续优化。" + BODY + "\n\n"
+        "——市场主体不断壮大。" + BODY + "\n"
+    )
+    ex = extract_text(text)
+    with_items(ex, "营商环境持续优化", "市场主体不断壮大")

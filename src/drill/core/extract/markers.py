@@ -627,7 +627,8 @@ def paragraph_heads(source: Source, headings: dict[int, tuple[int, int]],
         nonlocal run, bridged
         # with no heading above them, two short openings may be chance
         need = 2 if under is not None or run_dash else 3
-        if len(run) >= need and in_section:
+        # "——" marks its lines as points wherever they stand (under 一是… too)
+        if len(run) >= need and (in_section or run_dash):
             found.append(HeadRun(run, under, run_start, run_dash))
         run = []
         bridged = False
