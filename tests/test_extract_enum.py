@@ -331,3 +331,14 @@ def test_dash_lines_under_a_numbered_point_are_a_list_of_their_own():
     )
     ex = extract_text(text)
     with_items(ex, "营商环境持续优化", "市场主体不断壮大")
+
+
+def test_a_long_point_that_opens_on_its_setting_is_kept_whole():
+    first = ("从今年到第五年，在打牢产业基础、补齐基础设施短板、稳住就业和民生底线的前提下，"
+             "再奋斗五年，基本建成现代产业体系和区域创新高地")
+    second = ("从第六年到第十年，在基本建成现代产业体系和区域创新高地的基础上，"
+              "再奋斗五年，把全市建成富强民主文明和谐美丽的社会主义现代化城市")
+    text = ("关于发展规划的说明\n\n综合各方面条件，今后十年可以分两个阶段来安排。\n\n"
+            "第一个阶段，" + first + "。" + BODY + "\n\n第二个阶段，" + second + "。" + BODY + "\n")
+    assert len(first) > 60 and len(second) > 60
+    with_items(extract_text(text), first, second)

@@ -56,6 +56,8 @@ HEADING_GAP = 30000
 # Items longer than this are cut at their first clause: a trainee recalls
 # a formulation (一是全面实施营改增，从5月1日起，…), not a paragraph.
 ITEM_MAX = 60
+# The opening of a clause that sets a time, place or means, not a formulation.
+_SETTING = re.compile(r"从|自|到|在|随着|按照|根据|通过|经过")
 # Sentences that open alike stop being one list this far apart.
 PREFIX_GAP = 1500
 # A heading is a short first sentence.
@@ -197,6 +199,10 @@ def item_span(source: Source, body: int, next_start: int | None) -> tuple[int, i
     if next_start is not None and body < next_start < end:
         end = next_start
     a, b = trim(folded, body, end)
+    if ITEM_MAX < b - a <= 80 and _SETTING.match(folded, a):
+        # a point that opens on its setting (从二○三五年到本世纪中叶，…) has
+        # no formulation in its first clause: it is kept whole
+        return a, b
     if b - a > ITEM_MAX:
         # first clause that ends on a strong separator, else the first comma clause
         for sep in (";", ":", ","):
