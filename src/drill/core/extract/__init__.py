@@ -198,11 +198,12 @@ def _topic_lists(source: Source, runs: list[_markers.Run], found: list[Framework
         for mk in run.markers
     ]
     held = [fw.item_spans for fw in found if fw.item_spans]
+    held_items = {span for spans in held for span in spans if span[0] < span[1]}
     frameworks = []
     for topic in _markers.topic_runs(source, barriers):
         spans = [trim(source.folded, a, b) for a, b in topic.sentences]
-        if any(_overlaps(spans, s) and set(spans) & set(s) for s in held):
-            continue
+        if any(span in held_items for span in spans):
+            continue  # an item another list already holds
         name, count = _enumeration_name(source, spans[0][0], spans)
         heading = _paragraph_heading(source, runs, spans[0][0]) if topic.framed else None
         if heading is not None:
@@ -233,6 +234,9 @@ def _paragraph_heads(source: Source, runs: list[_markers.Run],
                     headings[mk.start] = span
                 else:
                     closers.add(mk.start)
+    taken = _Taken()
+    for spans in held:
+        taken.add(spans)
     frameworks = []
     named_under: set[tuple[int, int]] = set()
     starts = sorted(headings)
@@ -244,8 +248,7 @@ def _paragraph_heads(source: Source, runs: list[_markers.Run],
     for found in runs_found:
         spans = found.heads
         # heads another list already holds (a run of 要…。 or of alike openings)
-        if any(sum(1 for a, b in spans if any(a < d and c < b for c, d in other)) >= 2
-               for other in held):
+        if taken.shares_two(spans):
             continue
         lead, count = _markers.lead_and_count(source, found.first)
         name = None
@@ -266,7 +269,7 @@ def _paragraph_heads(source: Source, runs: list[_markers.Run],
             # the sentence before is no lead: named by the first head
             a, b = spans[0]
             name = f"{source.original(a, b)}…（共{len(spans)}项）"
-        held.append(spans)
+        taken.add(spans)
         fw = _framework(source, "enumeration", name, spans, start=found.first)
         if count is not None and count != len(spans):
             fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
@@ -288,10 +291,44 @@ def _paragraph_heading(source: Source, runs: list[_markers.Run], pos: int) -> tu
     return None
 
 
+class _Taken:
+    """Item spans of the frameworks found so far, by start, to ask in
+    logarithmic time whether a new list shares two items with one of them."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.spans: list[tuple[int, int, int]] = []  # (start, end, owner)
+        self.longest = 0
+        self.owners = 0
+
+    def add(self, spans: list[tuple[int, int]]) -> None:
+        for a, b in spans:
+            i = bisect.bisect_left(self.starts, a)
+            self.starts.insert(i, a)
+            self.spans.insert(i, (a, b, self.owners))
+            self.longest = max(self.longest, b - a)
+        self.owners += 1
+
+    def shares_two(self, spans: list[tuple[int, int]]) -> bool:
+        hits: dict[int, int] = {}
+        for a, b in spans:
+            owners = set()
+            i = bisect.bisect_left(self.starts, a - self.longest)
+            while i < len(self.spans) and self.spans[i][0] < b:
+                c, d, owner = self.spans[i]
+                if a < d:
+                    owners.add(owner)
+                i += 1
+            for owner in owners:
+                hits[owner] = hits.get(owner, 0) + 1
+                if hits[owner] >= 2:
+                    return True
+        return False
+
+
 def _introduction(source: Source, start: int) -> str | None:
     """The first sentence of the paragraph before the one at ``start``, if short."""
-    starts = [a for a, _ in source.paragraphs]
-    i = bisect.bisect_left(starts, start)
+    i = bisect.bisect_left(source.paragraphs, (start, -1))
     if i == 0:
         return None
     a, b = source.paragraphs[i - 1]
