@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -89,13 +90,7 @@ def lead_before(source: Source, pos: int) -> tuple[str, int] | None:
         if b - a >= 2:
             return source.original(a, b), a
     # the previous sentence
-    index = None
-    for i, s in enumerate(source.sentences):
-        if s.start >= pos:
-            index = i
-            break
-    if index is None:
-        index = len(source.sentences)
+    index = bisect.bisect_left(source.sentences, pos, key=lambda s: s.start)
     if index == 0:
         return None
     prev = source.sentences[index - 1]
