@@ -318,6 +318,10 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
     middle = spans[1:-1]
     lengths = sorted(b - a for a, b in middle)
     target = lengths[len(lengths) // 2]
+    # a plain list that 和 joins names things (技术、装备和产品): the set
+    # phrases joined so share a word (政治自觉、思想自觉和行动自觉)
+    if run[-2][2] in LAST_JOINERS:
+        return None
     first = _cut_edge(folded, spans[0], target, lengths[-1], True)
     last = _cut_edge(folded, spans[-1], target, lengths[-1], False)
     items = [first, *middle, last]
