@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from drill.core.extract.common import crosses_word, dictionary, fit_clauses, trim
 from drill.core.extract.source import Source
-from drill.core.text import is_cjk
+from drill.core.text import fold, is_cjk
 
 MIN_CLAUSES = 3
 # No set phrase has more members than this (工作项目化…考核数据化 has seven).
@@ -343,7 +343,11 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
         return None
     if _names_things(kept):
         return None
-    proper = _lexicon()[0]
+    proper, idioms = _lexicon()
+    # three idioms in a row describe (上下一致、层层联动、一抓到底); a
+    # formulation of idioms has more members (解放思想、实事求是、与时俱进、求真务实)
+    if len(kept) == MIN_CLAUSES and sum(k in idioms for k in kept) >= 2:
+        return None
     if sum(k in proper for k in kept) * 2 >= len(kept):
         return None
     cut = (first[0] - spans[0][0]) + (spans[-1][1] - last[1])
@@ -488,6 +492,35 @@ def _run_members(text: str, chain: list[int], side: str, words: frozenset[str],
     return members
 
 
+def _known_run_together(folded: str) -> list[Parallel]:
+    """National set phrases run together with nothing shared (亲诚惠容,
+    富强民主文明和谐美丽, 山水林田湖草): only a reader who knows them can cut
+    them, so they are the reference deck's parallel phrases found in the
+    text, at every place, as written there (the first three members or more,
+    for a phrase that grew over the years: 德智体美 | 劳)."""
+    from drill.core import reference
+
+    found = []
+    for entry in reference.frameworks():
+        if entry.kind != "parallel" or len(entry.items) < MIN_CLAUSES:
+            continue
+        members = [fold(item) for item in entry.items]
+        for count in range(len(members), MIN_CLAUSES - 1, -1):
+            joined = "".join(members[:count])
+            at = folded.find(joined)
+            if at < 0:
+                continue
+            while at >= 0:
+                spans, pos = [], at
+                for member in members[:count]:
+                    spans.append((pos, pos + len(member)))
+                    pos += len(member)
+                found.append(Parallel(spans, False))
+                at = folded.find(joined, at + len(joined))
+            break
+    return found
+
+
 def find(source: Source) -> list[Parallel]:
     folded = source.folded
     words = dictionary()[0]
@@ -542,6 +575,11 @@ def find(source: Source) -> list[Parallel]:
                 if tuple(par.items) not in spans:
                     spans.add(tuple(par.items))
                     found.append(par)
+    spans = [(p.items[0][0], p.items[-1][1]) for p in found]
+    for par in _known_run_together(folded):
+        lo, hi = par.items[0][0], par.items[-1][1]
+        if not any(a == lo and b == hi for a, b in spans):
+            found.append(par)
     found.sort(key=lambda p: p.items[0][0])
     return found
 
