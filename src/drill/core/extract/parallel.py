@@ -268,8 +268,13 @@ def _words(text: str) -> list[tuple[str, str]]:
     return [(w.word, w.flag) for w in _tagger()(text)]
 
 
+def _predicative(text: str) -> bool:
+    """True if jieba tags a verb (not a verbal noun) or an adjective in ``text``."""
+    return any((flag.startswith("v") and flag != "vn") or flag.startswith("a") for _, flag in _words(text))
+
+
 def _bad_edge(word: str, flag: str) -> bool:
-    return flag.startswith(EDGE_TAGS) or word in EDGE_VERBS
+    return flag.startswith(EDGE_TAGS) or word in EDGE_VERBS or word in DETERMINERS
 
 
 def _cut_edge(folded: str, span: tuple[int, int], target: int, longest: int,
@@ -305,7 +310,8 @@ def _cut_edge(folded: str, span: tuple[int, int], target: int, longest: int,
         options.append((False, 0, True, *((at, len(text)) if head else (0, at))))
     if not options:
         return span
-    *_, s, e = min(options)
+    # of two cuts as near the others' length, the longer member (市场化运作, not 市场化)
+    *_, s, e = min(options, key=lambda o: (o[0], o[1], o[2], o[3] - o[4]))
     return trim(folded, a + s, a + e)
 
 
@@ -329,8 +335,19 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
     sizes = [len(k) for k in kept]
     # members of one length (uneven ones that share nothing read as prose:
     # 全面深化改革、联系服务群众、推动发展的本领)
-    if min(sizes) < PLAIN_MIN or max(sizes) > PLAIN_MAX or len(set(sizes)) > 1:
+    if min(sizes) < PLAIN_MIN or max(sizes) > PLAIN_MAX or max(sizes) - min(sizes) > 1:
         return None
+    # members a character apart in length read as one shape only when each
+    # says something (企业为主、政府推动、市场化运作; 韧性强、潜力足、回旋余地大),
+    # not when they name things (互联网、大数据、人工智能)
+    if len(set(sizes)) > 1:
+        if sum(not _predicative(k) for k in kept) * 2 >= len(kept):
+            return None
+        tail = 0
+        while tail < min(sizes) and all(k[-1 - tail] == kept[0][-1 - tail] for k in kept):
+            tail += 1
+        if tail >= 2:  # one head noun: 重大项目、带动性项目、支撑性项目
+            return None
     if not all(is_cjk(ch) for k in kept for ch in k) or len({*kept}) < len(kept):
         return None
     # a list that ends in 等 gives examples (GDP、固投、商贸业等指标)
