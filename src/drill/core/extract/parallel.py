@@ -481,7 +481,8 @@ def _run_members(text: str, chain: list[int], side: str, words: frozenset[str],
     size = gaps[0]
     # members of one length, but the last may be one longer when they close
     # alike (连续性稳定性可持续性); one that opens alike may run on instead
-    if any(g != size for g in gaps[:-1]) or (gaps[-1] != size and side == "open"):
+    if any(g != size for g in gaps[:-1]) or gaps[-1] not in (size, size + 1) or (
+            gaps[-1] != size and side == "open"):
         return None
     if side == "open" and text[chain[0]] in OPEN_NEVER:
         return None
@@ -503,9 +504,16 @@ def _run_members(text: str, chain: list[int], side: str, words: frozenset[str],
     if any(ch in NUMERALS or not is_cjk(ch) for k in kept for ch in k):
         return None
     lo, hi = members[0][0], members[-1][1]
-    # the run is a unit: no word runs across its edges or between its members
-    if any(crosses_word(text, cut, words) for cut in (lo, hi, *(e for _, e in members[:-1]))):
+    # the run is a unit: no word runs across its edges, nor between its
+    # members but for one the shared character makes with its neighbour
+    # (尊法|学法 holds 法学)
+    if any(crosses_word(text, cut, words) for cut in (lo, hi)):
         return None
+    for _, cut in members[:-1]:
+        at = cut - 1 if side == "close" else cut
+        if any(text[i:i + n] in words and not i <= at < i + n
+               for n in (2, 3, 4) for i in range(max(0, cut - n + 1), cut)):
+            return None
     return members
 
 
