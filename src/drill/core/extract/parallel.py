@@ -116,7 +116,9 @@ def _balanced(text: str) -> bool:
 # Heads of lists that name things, not a formulation: groups of people
 # (困境儿童、流动儿童、留守儿童), kinds of place (革命老区、民族地区), events
 # (进博会、广交会、服贸会), sectors (节能环保产业…) and kinds of schooling.
-THING_HEADS = ("儿童", "人才", "人士", "同胞", "朋友", "军人", "地区", "会", "产业", "教育")
+THING_HEADS = ("儿童", "人才", "人士", "同胞", "朋友", "军人", "地区", "会", "产业", "教育",
+               # bodies: 区委、区人大、区政协
+               "委", "人大", "政协", "工会")
 
 
 def _names_things(kept: list[str]) -> bool:
@@ -135,6 +137,7 @@ def _names_things(kept: list[str]) -> bool:
     counting = NUMERALS + "百千万零〇"
     if all(d and d[-1] in counting for d in differ) or all(d and d[0] in counting for d in differ):
         return True
+
     return sum(k.endswith(THING_HEADS) for k in kept) * 2 > len(kept)
 
 
@@ -361,11 +364,11 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
     if _names_things(kept):
         return None
     proper, idioms = _lexicon()
+    if sum(k in proper for k in kept) * 2 >= len(kept):  # 北京、上海、广州
+        return None
     # three idioms in a row describe (上下一致、层层联动、一抓到底); a
     # formulation of idioms has more members (解放思想、实事求是、与时俱进、求真务实)
     if len(kept) == MIN_CLAUSES and sum(k in idioms for k in kept) >= 2:
-        return None
-    if sum(k in proper for k in kept) * 2 >= len(kept):
         return None
     cut = (first[0] - spans[0][0]) + (spans[-1][1] - last[1])
     rank = (len(set(sizes)) == 1, len(kept), 0, -cut)
@@ -485,6 +488,8 @@ def _run_members(text: str, chain: list[int], side: str, words: frozenset[str],
             gaps[-1] != size and side == "open"):
         return None
     if side == "open" and text[chain[0]] in OPEN_NEVER:
+        return None
+    if text[chain[0]] in OPEN_NEVER and gaps[-1] != size:  # 民族的科学的大众的, all alike
         return None
     if side == "open":
         # the last member ends at the first word end as far on as the others
