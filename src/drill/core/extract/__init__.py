@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,7 +110,7 @@ def _split_at_headings(runs: list[_markers.Run]) -> list[_markers.Run]:
             continue
         piece_m, piece_i = [], []
         for mk, span in zip(run.markers, run.items):
-            if piece_m and any(piece_m[-1].start < c <= mk.start for c in cuts):
+            if piece_m and bisect_right(cuts, mk.start) > bisect_right(cuts, piece_m[-1].start):
                 out.append(_markers.Run(run.family, piece_m, piece_i, run.heading))
                 piece_m, piece_i = [], []
             piece_m.append(mk)
@@ -195,10 +196,14 @@ def _topic_lists(source: Source, runs: list[_markers.Run], found: list[Framework
         for mk in run.markers
     ]
     held = [fw.item_spans for fw in found if fw.item_spans]
+    holders: dict[tuple[int, int], list[int]] = {}  # item span → the lists that hold it
+    for k, s in enumerate(held):
+        for span in set(s):
+            holders.setdefault(span, []).append(k)
     frameworks = []
     for topic in _markers.topic_runs(source, barriers):
         spans = [trim(source.folded, a, b) for a, b in topic.sentences]
-        if any(_overlaps(spans, s) and set(spans) & set(s) for s in held):
+        if any(_overlaps(spans, held[k]) for span in set(spans) for k in holders.get(span, ())):
             continue
         name, count = _enumeration_name(source, spans[0][0], spans)
         fw = _framework(source, "enumeration", name, spans)

@@ -10,7 +10,9 @@ numbered list that follows it (具体做到三个抓：1、…2、…3、…).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import islice
 
 from drill.core.extract.common import dictionary, fit_clauses, trim
 from drill.core.extract.source import Source
@@ -276,7 +278,8 @@ def _after(source: Source, ab: Abbrev, count: int | None) -> list[tuple[int, int
 
 
 def _following_list(source: Source, ab: Abbrev, count: int | None,
-                    runs_by_start: dict[int, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+                    runs_by_start: dict[int, list[tuple[int, int]]],
+                    starts: list[int] | None = None) -> list[tuple[int, int]]:
     """The numbered list that spells a name out: right after it (要突出“三个结合”，
     一是…; 具体做到三个抓：1、…), after the colon that ends its sentence, or —
     when the count agrees — in the sentences that follow (主要表现为“四性”。一是…)."""
@@ -284,9 +287,8 @@ def _following_list(source: Source, ab: Abbrev, count: int | None,
     pos = ab.end + (1 if ab.quoted else 0)
     sent = source.sentence_at(pos)
     sent_end = sent.end if sent is not None else pos
-    for start in sorted(runs_by_start):
-        if start < pos:
-            continue
+    starts = sorted(runs_by_start) if starts is None else starts
+    for start in islice(starts, bisect_left(starts, pos), None):
         spans = runs_by_start[start]
         agrees = count is None or len(spans) == count
         # Right after the name, with at most a short bridge (：, ，即, 具体是):
@@ -306,11 +308,12 @@ def _following_list(source: Source, ab: Abbrev, count: int | None,
 def expand(source: Source, abbrevs: list[Abbrev], runs_by_start: dict[int, list[tuple[int, int]]]) -> None:
     """Find each abbreviation's items; ``runs_by_start`` maps where a numbered
     list begins to its item spans, for names followed by a list."""
+    starts = sorted(runs_by_start)  # once, not for every name
     for ab in abbrevs:
         count = expected_count(ab.name)
         items, via = _before(source, ab, count), "before"
         if not items:
-            items, via = _following_list(source, ab, count, runs_by_start), "list"
+            items, via = _following_list(source, ab, count, runs_by_start, starts), "list"
         if not items:
             items, via = _after(source, ab, count), "after"
         longest = LIST_ITEM_MAX if via == "list" else EXPANSION_ITEM_MAX
