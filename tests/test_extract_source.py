@@ -8,7 +8,7 @@ import re
 import pytest
 
 from drill.core.extract import extract_text
-from drill.core.extract.common import lead_before, trim
+from drill.core.extract.common import is_clause_start, lead_before, trim
 from drill.core.extract.source import clean
 
 MARKUP = re.compile(r"[<>&]|&\w+;|nbsp|lt;|gt;")
@@ -189,3 +189,12 @@ def test_line_numbers_of_notes_count_the_lines_of_the_text():
     ex = extract_text(text)
     lines = [n for n in ex.notes if n.startswith("line ")]
     assert lines and [int(n.split()[1].rstrip(":")) for n in lines] == [2, 3, 4]
+
+
+def test_a_marker_after_a_long_inline_tag_is_found():
+    style = "color:red;" * 30
+    ex = extract_text(f"会上强调：<span style='{style}'>一是抓学习。</span><span style='{style}'>二是抓执行。</span>")
+    with_items(ex, "enumeration", "抓学习", "抓执行")
+    folded = clean(f"会上强调：<span style='{style}'>一是").folded
+    assert not is_clause_start(folded, folded.index("一") - 1)  # no marker begins at a blank
+    assert is_clause_start(folded, folded.index("一"))

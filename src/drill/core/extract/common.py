@@ -65,8 +65,11 @@ def is_clause_start(folded: str, pos: int) -> bool:
     """True where a list marker may begin: a line start or after a clause break.
 
     A closing quote or bracket after an end mark (。” or ！”) counts as part
-    of the break.
+    of the break. No marker begins at a blank: saying so at once keeps a long
+    run of blanks (folded-out markup) from being scanned from each of its places.
     """
+    if pos < len(folded) and folded[pos] in " \t":
+        return False
     i = pos - 1
     while i >= 0 and folded[i] in " \t":
         i -= 1
@@ -225,13 +228,15 @@ def fit_clauses(clauses: list[str], trim_head: bool = True, trim_tail: bool = Tr
     lo = min(len(t) for t in template)
     hi = max(len(t) for t in template)
     anchors: list[tuple[str, int, str]] = []
+    # columns of the template read from either end (zip stops at the shortest)
+    heads = [len(set(col)) == 1 for col in zip(*template)]
+    tails = [len(set(col)) == 1 for col in zip(*(t[::-1] for t in template))]
+    first_t = template[0]
     for o in range(lo):
-        c = template[0][o]
-        if all(t[o] == c for t in template):
-            anchors.append(("start", o, c))
-        c = template[0][-1 - o]
-        if all(t[-1 - o] == c for t in template):
-            anchors.append(("end", o, c))
+        if heads[o]:
+            anchors.append(("start", o, first_t[o]))
+        if tails[o]:
+            anchors.append(("end", o, first_t[-1 - o]))
     lengths = sorted(len(t) for t in template)
     target = lengths[len(lengths) // 2]
     # Template clauses of one length make a length cut a fair guess (checked
