@@ -128,9 +128,25 @@ def _key_chars(name: str) -> str:
     return rest[1:] if rest[:1] in _MEASURE and len(rest) > 1 else rest
 
 
+class _Found(list):
+    """Mentions found so far, and the places they cover, so that asking
+    whether a place is taken costs the same however many were found."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.covered: set[int] = set()
+
+    def append(self, ab: Abbrev) -> None:
+        super().append(ab)
+        self.covered.update(range(ab.start, ab.end))
+
+    def covers(self, pos: int) -> bool:
+        return pos in self.covered
+
+
 def find_mentions(source: Source) -> list[Abbrev]:
     folded = source.folded
-    found: list[Abbrev] = []
+    found = _Found()
     for m in _QUOTED.finditer(folded):
         content = m.group(1)
         parts = re.split(r"[,、]", content)
@@ -151,12 +167,12 @@ def find_mentions(source: Source) -> list[Abbrev]:
             continue
         if word in _dictionary_words() or word in IDIOMS:
             continue
-        if any(a.start <= m.start() < a.end for a in found):
+        if found.covers(m.start()):
             continue
         found.append(Abbrev(word, m.start(), m.end(), False))
     # Unquoted with a measure word, kept only if an expansion follows or precedes.
     for m in re.finditer(rf"(?<![{NUM}第“])([{NUM}])(个|大)([\u4e00-\u9fff]{{1,2}})(?=[,:]|”)", folded):
-        if any(a.start <= m.start() < a.end for a in found):
+        if found.covers(m.start()):
             continue
         if m.group(3).startswith(_GENERIC) or folded[max(0, m.start() - 2):m.start()].endswith(_COUNTING):
             continue  # 以下五个理念, 四个字: a count, not a name
@@ -168,7 +184,7 @@ def find_mentions(source: Source) -> list[Abbrev]:
         between = folded[prev.end():nxt.start()]
         if "、" in between and len(between) <= 4 and not re.search(r"[。!?;:,]", between):
             for m in (prev, nxt):
-                if not any(a.start <= m.start() < a.end for a in found):
+                if not found.covers(m.start()):
                     found.append(Abbrev(m.group(), m.start(), m.end(), False, listed=True))
     found.sort(key=lambda a: a.start)
     return found
