@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import time
+
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,3 +23,13 @@ def drill_home(tmp_path, monkeypatch) -> Path:
     home = tmp_path / "drill-home"
     monkeypatch.setenv("DRILL_HOME", str(home))
     return home
+
+
+async def until(pilot, condition, timeout: float = 60.0, what: str = "the condition") -> None:
+    """Let the app run until ``condition()`` holds: a wait on what the test
+    needs, however loaded the machine, never a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)

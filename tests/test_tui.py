@@ -4,7 +4,7 @@ bundled decks and a real progress store in a temporary DRILL_HOME."""
 from __future__ import annotations
 
 import pytest
-from conftest import DECKS
+from conftest import DECKS, until
 
 from drill.core.deck import BLANK, blank_answer
 from drill.core.store import Store, last_profile, store_dir
@@ -187,7 +187,8 @@ async def test_a_damaged_store_stops_the_app_with_one_line_and_keeps_the_file():
     (folder / "trainee.json").write_bytes(b"\x00garbage")
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.5)
+        # the decks are loaded, then the store is opened and refused
+        await until(pilot, lambda: app.return_code is not None, what="the app to stop")
     assert app.return_code == 1
     assert "trainee.json:1:" in app.error
     assert (folder / "trainee.json").read_bytes() == b"\x00garbage"
@@ -290,16 +291,20 @@ async def test_the_palette_lists_every_action_before_anything_is_typed():
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.5)
-        assert isinstance(app.screen, CommandPalette)
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
         options = app.screen.query_one("CommandList")
-        listed = [str(options.get_option_at_index(n).prompt) for n in range(options.option_count)]
-        for name, _, screens, _ in DrillCommands.ACTIONS:
-            if screens is None or "DecksScreen" in screens:
-                assert any(name in line for line in listed), name
-        assert not any("End this session" in line for line in listed)  # no session to end here
+        wanted = [name for name, _, screens, _ in DrillCommands.ACTIONS
+                  if screens is None or "DecksScreen" in screens]
+
+        def listed() -> list[str]:
+            return [str(options.get_option_at_index(n).prompt) for n in range(options.option_count)]
+
+        await until(pilot, lambda: all(any(name in line for line in listed()) for name in wanted),
+                    timeout=30, what="every action to be listed")
+        assert not any("End this session" in line for line in listed())  # no session to end here
         await type_text(pilot, "everything due")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: any("everything due" in line.lower() for line in listed()),
+                    timeout=30, what="the search to narrow the list")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DecksScreen)  # nothing due on a first day: it stays, and says why

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, until
 
 from drill import cli
 from drill.core import authoring as au
@@ -36,14 +36,11 @@ def author_app(speech: Path, deck_path: Path):
 
 async def extracted(app, pilot) -> AuthorScreen:
     """Wait for the extraction worker to hand the review to the screen."""
-    for _ in range(200):
-        await pilot.pause(0.02)
-        screen = app.screen
-        if isinstance(screen, AuthorScreen) and screen.review is not None:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            return screen
-    raise AssertionError("extraction did not finish")
+    await until(pilot, lambda: isinstance(app.screen, AuthorScreen) and app.screen.review is not None,
+                what="the extraction to finish")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app.screen
 
 
 def current(screen: AuthorScreen) -> au.Candidate:

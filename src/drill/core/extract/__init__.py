@@ -216,20 +216,41 @@ def _topic_lists(source: Source, runs: list[_markers.Run], found: list[Framework
 def _parallels(source: Source, found: list[Framework]) -> list[Framework]:
     """Parallel phrases that are not already an abbreviation's expansion, a
     numbered list (首先要…，然后再…，最后…) or a phrase said before."""
-    taken = [s for fw in found for s in fw.item_spans if fw.kind == "abbreviation"]
+    import bisect
+
+    taken = sorted(s for fw in found for s in fw.item_spans if fw.kind == "abbreviation")
     known = {tuple(_key(i) for i in fw.items) for fw in found if fw.items}
-    lists = [fw.item_spans for fw in found if fw.kind == "enumeration"]
+    # each enumeration item's span, sorted, with the list it belongs to
+    items = sorted((a, b, n) for n, fw in enumerate(found) if fw.kind == "enumeration"
+                   for a, b in fw.item_spans)
+    starts = [a for a, _, _ in items]
+    longest = max((b - a for a, b, _ in items), default=0)
+
+    def lists_hit(a: int, b: int) -> set[int]:
+        """The enumerations with an item overlapping ``[a, b)``."""
+        lo = bisect.bisect_left(starts, a - longest)
+        hi = bisect.bisect_left(starts, b)
+        return {n for c, d, n in items[lo:hi] if c < b and a < d}
+
+    taken_starts = [a for a, _ in taken]
+    taken_longest = max((b - a for a, b in taken), default=0)
     frameworks = []
     for par in _parallel.find(source):
-        if any(a < d and c < b for a, b in par.items for c, d in taken):
+        lo, hi = par.items[0][0], par.items[-1][1]
+        first = bisect.bisect_left(taken_starts, lo - taken_longest)
+        last = bisect.bisect_left(taken_starts, hi)
+        if any(a < d and c < b for a, b in par.items for c, d in taken[first:last]):
             continue
         key = tuple(_key(source.folded[a:b]) for a, b in par.items)
         if key in known:
             continue
-        if any(sum(1 for c, d in spans if any(a < d and c < b for a, b in par.items)) >= 2
-               for spans in lists):
+        # two or more of its members inside the items of one numbered list
+        hits: dict[int, int] = {}
+        for a, b in par.items:
+            for n in lists_hit(a, b):
+                hits[n] = hits.get(n, 0) + 1
+        if any(count >= 2 for count in hits.values()):
             continue
         known.add(key)
-        lo, hi = par.items[0][0], par.items[-1][1]
         frameworks.append(_framework(source, "parallel", source.original(lo, hi), par.items))
     return frameworks

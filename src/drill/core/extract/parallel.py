@@ -13,10 +13,13 @@ phrase, and is left out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from drill.core.extract.common import dictionary, fit_clauses, trim
+from drill.core.extract.common import crosses_word, dictionary, fit_clauses, trim
 from drill.core.extract.source import Source
+from drill.core.text import is_cjk
 
 MIN_CLAUSES = 3
 # No set phrase has more members than this (工作项目化…考核数据化 has seven).
@@ -25,6 +28,10 @@ MAX_CLAUSES = 12
 # three or more places are shared (把思想统一到…上来，把行动聚焦到…上来).
 CLAUSE_MAX = 10
 CLAUSE_MAX_STRONG = 20
+# Clauses joined by commas that open with the same two characters or more
+# may be as long as this: a paragraph's parallel sentences.
+LONG_OPENING = 2
+CLAUSE_MAX_LONG = 40
 # Clauses of one or two characters are a set phrase only inside quotes
 # (“紧、严、细、实”) or four or more of them (用情、用心、用力、用法).
 CLAUSE_MIN = 3
@@ -46,6 +53,7 @@ NUMERALS = "一二两三四五六七八九十"
 class Parallel:
     items: list[tuple[int, int]]
     quoted: bool
+    plain: bool = False  # members of one shape that share nothing
 
 
 def _clauses(folded: str, a: int, b: int) -> list[tuple[int, int, str]]:
@@ -67,7 +75,10 @@ def _clauses(folded: str, a: int, b: int) -> list[tuple[int, int, str]]:
                     joiner = j
                     break
         if joiner != -1:
-            split.append((s, joiner, folded[joiner]))
+            # 以及 is one joiner: the clause before it ends at 以
+            cut = joiner - 1 if folded[joiner] == "及" and folded[joiner - 1] == "以" and joiner - 1 > s + 1 \
+                else joiner
+            split.append((s, cut, folded[joiner]))
             split.append((joiner + 1, e, sep))
         else:
             split.append((s, e, sep))
@@ -91,10 +102,18 @@ def _balanced(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count("(") == text.count(")")
 
 
-def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: list[str]) -> bool:
+def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: list[str],
+            attributive: bool = True) -> bool:
     lengths = [len(k) for k in kept]
     places = _anchor_places(kept, anchors)
     longest = CLAUSE_MAX_STRONG if len(places) >= 3 else CLAUSE_MAX
+    opening = 0
+    while opening < min(lengths) and all(k[opening] == kept[0][opening] for k in kept):
+        opening += 1
+    if opening >= LONG_OPENING and not guessed and set(seps) <= {",", ";"} and \
+            not any(kept[0].startswith(d) for d in DETERMINERS):
+        # sentences of one opening (意味着…，意味着…，意味着…; 统一行使…，统一行使…)
+        longest = CLAUSE_MAX_LONG
     if any(n > longest for n in lengths) or not all(_balanced(k) for k in kept):
         return False
     for edge in (0, -1):  # cut at a conjunction (与对下负责), unless all share it (和去年比)
@@ -109,13 +128,16 @@ def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: l
     starts = {o for side, o, _ in anchors if side == "start"}
     ends = {o for side, o, _ in anchors if side == "end"}
     # two-character clauses: a shared opening (抓常、抓细、抓长) or four of them
-    shortest = 2 if (0 in starts or len(kept) >= 4) and max(lengths) == 2 else CLAUSE_MIN
+    shortest = 2 if places else CLAUSE_MIN
     if any(n < shortest for n in lengths):
         return False
     head = 0
     while head < min(lengths) and all(k[head] == kept[0][head] for k in kept):
         head += 1
-    if head and any(kept[0][:head].startswith(d) and head <= len(d) + 2 for d in DETERMINERS):
+    # 各领域、各行业、各层面的模范 names things; 落实到各领域、各方面、各环节,
+    # where nothing follows the list, is one formulation
+    if head and (attributive or head > 1) and any(kept[0][:head].startswith(d) and head <= len(d) + 2
+                                                  for d in DETERMINERS):
         return False
     # Only a shared word at the end (党委监督、群众监督和社会监督; 重大项目、
     # 带动性项目): a list of nouns with one head, unless the clauses are of
@@ -126,7 +148,9 @@ def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: l
     inner = {p for p in places if head <= p < len(kept[0]) - tail}
     noun_head = head == 0 and tail >= 2 and not inner
     joined = any(s in LAST_JOINERS for s in seps)
-    if noun_head and (joined or not equal):
+    # 政治自觉、思想自觉和行动自觉 is one formulation; 重大项目、带动性项目、
+    # 支撑性项目, of uneven lengths, is a list of things with one head noun.
+    if noun_head and not equal:
         return False
     if equal:
         return True
@@ -156,7 +180,15 @@ def _window(folded: str, window) -> tuple[tuple, Parallel, set[str]] | None:
         folded[items[0][0] - 1:items[0][0]] == "“" and folded[items[-1][1]:items[-1][1] + 1] == "”"
     )
     seps = [c[2] for c in window[:-1]]
-    if not _accept(kept, fit.anchors, quoted_exact, fit.guessed, seps):
+    starts = {o for side, o, _ in fit.anchors if side == "start"}
+    if window[-1][2] == "" and 0 in starts and 1 in starts and not any(
+            side == "end" for side, _, _ in fit.anchors):
+        # sentences of one opening: nothing but the opening tells where the
+        # last one would end, so it ends with the sentence
+        items[-1] = (items[-1][0], spans[-1][1])
+        kept[-1] = folded[items[-1][0]:items[-1][1]]
+    attributive = folded[items[-1][1]:spans[-1][1]].lstrip("”")[:1] != ""
+    if not _accept(kept, fit.anchors, quoted_exact, fit.guessed, seps, attributive):
         return None
     equal = len({len(k) for k in kept}) == 1
     cut = (items[0][0] - spans[0][0]) + (spans[-1][1] - items[-1][1])
@@ -164,8 +196,248 @@ def _window(folded: str, window) -> tuple[tuple, Parallel, set[str]] | None:
     return rank, Parallel(items, quoted_exact), {c for _, _, c in fit.anchors}
 
 
+# A list joined by 、 whose members share nothing is a set phrase when its
+# members are short and of one shape (打头阵、挑重担、当主力、勇争先; 人力、
+# 物力、财力; 产业兴旺、生态宜居、乡风文明): of one length, between PLAIN_MIN
+# and PLAIN_MAX characters.
+PLAIN_MIN = 2
+PLAIN_MAX = 8
+# A list of names (places, people, organisations) is no formulation.
+PROPER_TAGS = ("ns", "nr", "nrt", "nrfg", "nt")
+
+
+# Words an edge member of a plain list never starts with (在要素保障, 对国民
+#教育, 是承前启后) or ends with (有威望的): jieba's tags for prepositions,
+# conjunctions, particles and pronouns, and 是.
+EDGE_TAGS = ("p", "c", "u", "r", "y", "e")
+EDGE_VERBS = ("是", "要", "让", "使", "把", "将", "为", "有")
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    """jieba's part-of-speech tagger, loaded on first use: only the edges of
+    candidate lists are ever tagged, never a whole text."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.lcut
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    return [(w.word, w.flag) for w in _tagger()(text)]
+
+
+def _bad_edge(word: str, flag: str) -> bool:
+    return flag.startswith(EDGE_TAGS) or word in EDGE_VERBS
+
+
+def _cut_edge(folded: str, span: tuple[int, int], target: int, longest: int,
+              head: bool) -> tuple[int, int]:
+    """Cut the context off the first (``head``) or last member of a plain list
+    at a word boundary: keep the length nearest the other members', and no
+    preposition, particle or pronoun at the outer edge (保障|妇女、儿童…;
+    …、综合国力|持续增强)."""
+    a, b = span
+    text = folded[a:b]
+    if len(text) <= longest:
+        return span
+    words = _words(text)
+    options = []  # (badness, length kept, start, end)
+    if head:
+        at = len(text)
+        for k in range(len(words) - 1, -1, -1):
+            at -= len(words[k][0])
+            if not text[at:].strip():
+                continue
+            options.append((_bad_edge(*words[k]), abs(len(text) - at - target), at, len(text)))
+    else:
+        at = 0
+        for k in range(len(words)):
+            at += len(words[k][0])
+            options.append((_bad_edge(*words[k]), abs(at - target), 0, at))
+    if not options:
+        return span
+    _, _, s, e = min(options)
+    return trim(folded, a + s, a + e)
+
+
+def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
+    """Judge a whole list joined by 、 (和/及/与 before the last) whose members
+    share nothing, as a set phrase of one shape."""
+    spans = [trim(folded, *_strip_quotes(folded, a, b)) for a, b, _ in run]
+    if any(b - a < PLAIN_MIN for a, b in spans[1:-1]) or any(b <= a for a, b in spans):
+        return None
+    middle = spans[1:-1]
+    lengths = sorted(b - a for a, b in middle)
+    target = lengths[len(lengths) // 2]
+    first = _cut_edge(folded, spans[0], target, lengths[-1], True)
+    last = _cut_edge(folded, spans[-1], target, lengths[-1], False)
+    items = [first, *middle, last]
+    kept = [folded[a:b] for a, b in items]
+    sizes = [len(k) for k in kept]
+    # members of one length (uneven ones that share nothing read as prose:
+    # 全面深化改革、联系服务群众、推动发展的本领)
+    if min(sizes) < PLAIN_MIN or max(sizes) > PLAIN_MAX or len(set(sizes)) > 1:
+        return None
+    if not all(is_cjk(ch) for k in kept for ch in k) or len({*kept}) < len(kept):
+        return None
+    # a list that ends in 等 gives examples (GDP、固投、商贸业等指标)
+    if "等" in folded[spans[-1][0]:min(spans[-1][1], last[1] + 2)]:
+        return None
+    head = 0
+    while head < min(sizes) and all(k[head] == kept[0][head] for k in kept):
+        head += 1
+    if head and any(kept[0][:head].startswith(d) for d in DETERMINERS):
+        return None
+    proper = _proper_nouns()
+    if sum(k in proper for k in kept) * 2 >= len(kept):
+        return None
+    cut = (first[0] - spans[0][0]) + (spans[-1][1] - last[1])
+    rank = (len(set(sizes)) == 1, len(kept), 0, -cut)
+    return rank, Parallel(items, False, plain=True)
+
+
+@lru_cache(maxsize=1)
+def _proper_nouns() -> frozenset[str]:
+    """The words jieba's dictionary tags as names of places, people and
+    organisations (北京, 上海, 国务院), read from the file without jieba."""
+    import importlib.util
+    import re
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return frozenset()
+    try:
+        data = (Path(spec.origin).parent / "dict.txt").read_text("utf-8")
+    except OSError:
+        return frozenset()
+    tags = "|".join(PROPER_TAGS)
+    return frozenset(re.findall(rf"^(\S+) \d+ (?:{tags})$", data, re.M))
+
+
+def _runs(clauses) -> list[tuple[int, int]]:
+    """The maximal runs of three or more clauses joined by 、, the last
+    possibly by 和/及/与: ``(first, last)`` clause indices."""
+    out = []
+    i = 0
+    while i < len(clauses):
+        j = i
+        while j + 1 < len(clauses) and clauses[j][2] == "、":
+            j += 1
+        if j + 1 < len(clauses) and clauses[j][2] in LAST_JOINERS and j > i:
+            j += 1
+        if j - i + 1 >= MIN_CLAUSES and j - i + 1 <= MAX_CLAUSES:
+            out.append((i, j))
+        i = j + 1
+    return out
+
+
+# Run-together slogans (共商共建共享; 获得感幸福感安全感; 保就业保民生保市场
+# 主体): three or more members with no separator, each two to four
+# characters, that share a character where each opens (or each closes).
+RUN_MIN_MEMBERS = 3
+RUN_MAX_MEMBERS = 8
+RUN_MEMBER = (2, 4)
+# The characters such a share never is: a run of them is grammar, not a slogan.
+RUN_NOT_SHARED = set("了是在和与及或等之也就都而但个")
+OPEN_NEVER = set("的地得")
+
+
+def _run_together(folded: str, a: int, b: int, words: frozenset[str]) -> list[Parallel]:
+    """Slogans run together in ``folded[a:b]``, a stretch of Chinese
+    characters between two separators."""
+    found: list[Parallel] = []
+    text = folded[a:b]
+    places: dict[str, list[int]] = {}
+    for i, ch in enumerate(text):
+        places.setdefault(ch, []).append(i)
+    tokens: tuple[set[int], set[tuple[int, int]]] | None = None
+    for ch, where in places.items():
+        if len(where) < RUN_MIN_MEMBERS or ch in RUN_NOT_SHARED or ch in NUMERALS:
+            continue
+        # chains of this character at an even spacing
+        chain = [where[0]]
+        for p in [*where[1:], None]:
+            gap = None if p is None else p - chain[-1]
+            if p is not None and RUN_MEMBER[0] <= gap <= RUN_MEMBER[1] and (
+                    len(chain) < 2 or abs(gap - (chain[1] - chain[0])) <= 1):
+                chain.append(p)
+                continue
+            if len(chain) >= RUN_MIN_MEMBERS:
+                tokens = tokens or _word_bounds(text)
+                best = _best_side(text, chain, tokens, words)
+                if best is not None:
+                    found.append(Parallel([(a + s, a + e) for s, e in best], False))
+            chain = [p] if p is not None else []
+    return found
+
+
+def _word_bounds(text: str) -> tuple[set[int], set[tuple[int, int]]]:
+    """Where jieba's words of ``text`` begin and end, and their spans."""
+    bounds, spans, at = {0}, set(), 0
+    for w in _tagger()(text):
+        spans.add((at, at + len(w.word)))
+        at += len(w.word)
+        bounds.add(at)
+    return bounds, spans
+
+
+def _best_side(text: str, chain: list[int], tokens: tuple[set[int], set[tuple[int, int]]],
+               words: frozenset[str]) -> list[tuple[int, int]] | None:
+    """Of the ways to cut a run into members (each opening with the shared
+    character, or each closing with it), the one whose outer edges fall
+    between two of jieba's words, and whose members are most often whole
+    words (共商|共建|共享, 获得感|幸福感|安全感); none if no way does. (jieba
+    may take a slogan's members together as one word: 防灾减灾.)"""
+    bounds, spans = tokens
+    sides = [m for m in (_run_members(text, chain, side, words, bounds) for side in ("open", "close"))
+             if m is not None and m[0][0] in bounds and m[-1][1] in bounds]
+    if not sides:
+        return None
+    return max(sides, key=lambda m: sum(span in spans for span in m))
+
+
+def _run_members(text: str, chain: list[int], side: str, words: frozenset[str],
+                 bounds: set[int]) -> list[tuple[int, int]] | None:
+    gaps = [q - p for p, q in zip(chain, chain[1:])]
+    size = gaps[0]
+    # members of one length, but the last may be one longer when they close
+    # alike (连续性稳定性可持续性); one that opens alike may run on instead
+    if any(g != size for g in gaps[:-1]) or (gaps[-1] != size and side == "open"):
+        return None
+    if side == "open" and text[chain[0]] in OPEN_NEVER:
+        return None
+    if side == "open":
+        # the last member ends at the first word end as far on as the others
+        # are long (共商共建共享|原则), or a little further (保就业保民生保市场主体)
+        members = [(p, q) for p, q in zip(chain, chain[1:])]
+        end = min((e for e in bounds if chain[-1] + size <= e <= chain[-1] + size + 2),
+                  default=chain[-1] + size)
+        members.append((chain[-1], end))
+    else:  # 获得感幸福感安全感: the first as long as the others
+        members = [(chain[0] - size + 1, chain[0] + 1)]
+        members += [(p + 1, q + 1) for p, q in zip(chain, chain[1:])]
+    if members[0][0] < 0 or members[-1][1] > len(text):
+        return None
+    kept = [text[s:e] for s, e in members]
+    if len(set(kept)) < len(kept) or len(kept) > RUN_MAX_MEMBERS:
+        return None
+    if any(ch in NUMERALS or not is_cjk(ch) for k in kept for ch in k):
+        return None
+    lo, hi = members[0][0], members[-1][1]
+    # the run is a unit: no word runs across its edges or between its members
+    if any(crosses_word(text, cut, words) for cut in (lo, hi, *(e for _, e in members[:-1]))):
+        return None
+    return members
+
+
 def find(source: Source) -> list[Parallel]:
     folded = source.folded
+    words = dictionary()[0]
     found: list[Parallel] = []
     for sent in source.sentences:
         clauses = _clauses(folded, sent.start, sent.end)
@@ -193,14 +465,26 @@ def find(source: Source) -> list[Parallel]:
                         or (after and _neighbour_alike(folded, clauses, j + 1, shared))):
                     continue
                 candidates.append((rank, i, j, par))
-        # best first, then no overlaps
+        for i, j in _runs(clauses):
+            judged_plain = _plain(folded, clauses[i:j + 1])
+            if judged_plain is not None:
+                candidates.append((judged_plain[0], i, j, judged_plain[1]))
+        # best first, then no overlaps: two lists may share a clause
+        # (获得感、幸福感、安全感更加充实、更有保障、更可持续), not a member
         candidates.sort(key=lambda c: c[0], reverse=True)
         taken: list[tuple[int, int]] = []
-        for _, i, j, par in candidates:
-            if any(i <= tj and ti <= j for ti, tj in taken):
+        for _, _, _, par in candidates:
+            lo, hi = par.items[0][0], par.items[-1][1]
+            if any(lo < b and a < hi for a, b in taken):
                 continue
-            taken.append((i, j))
+            taken.append((lo, hi))
             found.append(par)
+        spans = {tuple(p.items) for p in found}
+        for m in re.finditer(r"[\u4e00-\u9fff]{6,}", folded[sent.start:sent.end]):
+            for par in _run_together(folded, sent.start + m.start(), sent.start + m.end(), words):
+                if tuple(par.items) not in spans:
+                    spans.add(tuple(par.items))
+                    found.append(par)
     found.sort(key=lambda p: p.items[0][0])
     return found
 

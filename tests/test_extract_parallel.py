@@ -1,0 +1,65 @@
+"""Parallel set phrases in the shapes speeches and reports use, on short
+passages written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from drill.core.extract import extract_text
+
+
+def parallels(text: str) -> list[list[str]]:
+    return [fw.items for fw in extract_text(text).frameworks if fw.kind == "parallel"]
+
+
+@pytest.mark.parametrize("text, items", [
+    # no separators: slogans run together, sharing an opening or a closing
+    ("全体干部要把工作抓紧抓细抓好。", ["抓紧", "抓细", "抓好"]),
+    ("认真解决群众的操心事烦心事揪心事。", ["操心事", "烦心事", "揪心事"]),
+    ("让群众的获得感幸福感安全感更加充实。", ["获得感", "幸福感", "安全感"]),
+    ("坚持共商共建共享原则，扩大合作。", ["共商", "共建", "共享"]),
+    ("全力以赴保就业保民生保市场主体。", ["保就业", "保民生", "保市场主体"]),
+    # 和 / 及 / 与 / 以及 before the last member
+    ("全面增强政治自觉、思想自觉和行动自觉。", ["政治自觉", "思想自觉", "行动自觉"]),
+    ("我们要做到守纪律、讲规矩以及重品行。", ["守纪律", "讲规矩", "重品行"]),
+    # members of two characters
+    ("集中人力、物力、财力办大事。", ["人力", "物力", "财力"]),
+    ("讲清楚其中的道理、学理、哲理。", ["道理", "学理", "哲理"]),
+    # a shared head outside the list, nothing after it
+    ("要把党的全面领导落实到各领域、各方面、各环节。", ["各领域", "各方面", "各环节"]),
+    # one shape with nothing shared, the context cut off at a word
+    ("关键时刻干部要打头阵、挑重担、当主力、勇争先。", ["打头阵", "挑重担", "当主力", "勇争先"]),
+    ("下一步坚持锻长板、补短板、强创新、求突破。", ["锻长板", "补短板", "强创新", "求突破"]),
+    ("我县经济总量、财政收入、居民收入稳步增长。", ["经济总量", "财政收入", "居民收入"]),
+    # two lists sharing a clause
+    ("获得感、幸福感、安全感更加充实、更有保障、更可持续。", ["更加充实", "更有保障", "更可持续"]),
+    # sentences of one opening, however long
+    ("这意味着我们的事业站上了新的历史起点，意味着发展的动力更加强劲持久，"
+     "意味着人民群众的日子会越过越红火。",
+     ["意味着我们的事业站上了新的历史起点", "意味着发展的动力更加强劲持久", "意味着人民群众的日子会越过越红火"]),
+])
+def test_parallel_shapes(text, items):
+    assert items in parallels(text)
+
+
+@pytest.mark.parametrize("text", [
+    # ordinary lists of things
+    "今年要稳住GDP、固投、商贸业等指标。",
+    "展会在北京、上海、广州三地举办。",
+    "他们是全区各领域、各行业、各层面的模范和标兵。",
+    # members of uneven length that share nothing are prose
+    "推动全面深化改革、联系服务群众和推动发展的本领不断提高。",
+    # a word repeated is no slogan
+    "一个一个地落实，一个一个地检查。",
+])
+def test_lists_that_are_not_set_phrases(text):
+    assert parallels(text) == []
+
+
+def test_every_member_is_an_exact_piece_of_the_text():
+    text = "要坚持锻长板、补短板、强创新、求突破，抓紧抓细抓好，做到政治自觉、思想自觉和行动自觉。"
+    ex = extract_text(text)
+    assert ex.frameworks
+    for fw in ex.frameworks:
+        for item in fw.items:
+            assert item in text
