@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drill.core.extract import extract_text
 from drill.core.extract.common import is_clause_start, lead_before, trim
@@ -198,3 +200,26 @@ def test_a_marker_after_a_long_inline_tag_is_found():
     folded = clean(f"会上强调：<span style='{style}'>一是").folded
     assert not is_clause_start(folded, folded.index("一") - 1)  # no marker begins at a blank
     assert is_clause_start(folded, folded.index("一"))
+
+
+# Pieces of scraped pages: speech, markers, separators, and markup.
+PIECES = [
+    "一、", "二、", "1、", "2、", "（一）", "一是", "二是", "三是", "首先", "其次", "最后", "要",
+    "抓学习", "促提升", "抓执行", "促落实", "查必清", "清必办", "“三抓三促”", "、", "，", "。", "：",
+    "\n", " ", "<br>", "<BR/>", "</p><p>", "<td>", "</td>", "<span class='a'>", "</span>", "<b>",
+    "&nbsp;", "&lt;", "&gt;", "&amp;", "&#12289;", "&ldquo;", "&rdquo;", "&lt;BR&gt;", "&#x3001;",
+    "&bogus;", "&", "<", ">", "<!-- x -->", "我的文档", "12", "- 3 -", "[bold]", "[/]",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=80).map("".join))
+def test_scraped_markup_never_reaches_an_item(text):
+    ex = extract_text(text)
+    source = ex.source
+    assert len(source.folded) == len(text)
+    for fw in ex.frameworks:
+        for item, (a, b) in zip(fw.items, fw.item_spans):
+            assert text[a:b] == item and item.strip()
+            for a2, b2, _ in source.markup:
+                assert not (a < b2 and a2 < b), (item, text[a2:b2])
