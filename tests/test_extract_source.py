@@ -141,6 +141,13 @@ def test_a_page_number_that_breaks_a_sentence_is_folded_away(page):
     assert any(reason == "page number" for _, reason, _ in ex.source.dropped)
 
 
+def test_a_page_number_between_paragraph_tags_is_folded_away():
+    ex = extract_text(f"领导讲话\n<p>{RUNNING}</p><p>12</p><p>织领导，做到查必清、清必办、办必果。</p>")
+    fw = with_items(ex, "parallel", "查必清", "清必办", "办必果")
+    assert "加强组织领导" in fw.quote
+    traced(ex)
+
+
 def test_a_page_number_inside_a_line_is_folded_away_where_it_splits_a_word():
     ex = extract_text("领导讲话\n今年我们要进一步加强组 12 织领导，做到查必清、清必办、办必果。")
     fw = with_items(ex, "parallel", "查必清", "清必办", "办必果")

@@ -503,7 +503,7 @@ def clean(text: str, path: str = "<text>", encoding: str = "utf-8") -> Source:
                 _blank(chars, a, b)
                 dropped.append((number, "page number", text[a:b].strip()))
                 markup.append((a, b, ""))  # shows as nothing: the word is whole again
-    _join_page_breaks(chars, dropped, text, markup)
+    _join_page_breaks(chars, dropped, text, folded, markup)
     markup.sort()
 
     masked = "".join(chars)
@@ -531,7 +531,7 @@ def _splits_word(chars: list[str], a: int, b: int) -> bool:
 
 
 def _join_page_breaks(chars: list[str], dropped: list[tuple[int, str, str]], text: str,
-                      pieces: list[tuple[int, int, str]]) -> None:
+                      unmasked: str, pieces: list[tuple[int, int, str]]) -> None:
     """Join the two halves of a sentence that a page number broke apart.
 
     Between a line of running text that stops in mid-sentence and a line
@@ -539,6 +539,8 @@ def _join_page_breaks(chars: list[str], dropped: list[tuple[int, str, str]], tex
     - 12 -, 第12页), invisible characters, or a bare 2、 where a word runs
     across the break (加强组 / 2、 / 织领导): the line breaks are folded to
     blanks and the number is blanked, so the sentence reads as one.
+    ``unmasked`` is the folded text before boilerplate was blanked (markup
+    already folded out).
     """
     masked = "".join(chars)
     pos = 0
@@ -550,7 +552,7 @@ def _join_page_breaks(chars: list[str], dropped: list[tuple[int, str, str]], tex
         start, end = pos, pos + len(line)
         pos = end + 1
         stripped = line.strip()
-        raw = text[start:end].strip()
+        raw = unmasked[start:end].strip()  # the line before boilerplate was blanked
         if not stripped:
             if raw and (_PAGE_NUMBER.match(raw) or all(c in _INVISIBLE or c.isspace() for c in raw)):
                 gap.append((start, end, "page"))
