@@ -230,3 +230,11 @@ def test_scraped_markup_never_reaches_an_item(text):
             assert text[a:b] == item and item.strip()
             for a2, b2, _ in source.markup:
                 assert not (a < b2 and a2 < b), (item, text[a2:b2])
+
+
+@pytest.mark.parametrize("page", [
+    "<html><head><title>在全县工作会议上的讲话_三七文档</title></head><body><p>同志们：今天我们召开会议。</p>",
+    "在全县工作会议上的讲话 - 某某新闻网\n同志们：今天我们召开会议。",
+])
+def test_a_title_loses_the_site_name_after_it(page):
+    assert clean(page).title == "在全县工作会议上的讲话"

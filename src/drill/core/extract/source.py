@@ -639,7 +639,8 @@ def _segment(masked: str) -> tuple[list[tuple[int, int]], list[Sentence]]:
 
 _TITLE_LABEL = re.compile(r"(?:本文标题|标题|题目)[:]\s*(.+)")
 _CRUMB_LAST = re.compile(r"(?:当前位置|您的位置|首页)[^\n]*[>»›]\s*([^>»›\n]+?)\s*$")
-_TITLE_TRIM = re.compile(r"(?:\((?:全文完整|完整版|精选|通用|word版|最新)[^)]*\)|范例|范文|精选|模板|【[^】]*】)\s*$")
+_TITLE_TRIM = re.compile(r"(?:\((?:全文完整|完整版|精选|通用|word版|最新)[^)]*\)|范例|范文|精选|模板|【[^】]*】|"
+                         r"\s*[_|-]+\s*[^_|\-\n]{1,12}?(?:文档|文库|网|范文网|资料网))\s*$", re.I)
 _MEETING = re.compile(r"召开(?:这场|这次|今天的|了)?([^的了过。!?,;\n][^。!?,;\n]{3,40}(?:会议|大会))")
 _TITLE_LEAD = re.compile(r"^\s*([^。!?\n]{6,60}?(?:讲话稿|讲话|发言|报告|致辞|提纲|大纲))")
 
