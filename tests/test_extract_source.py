@@ -238,3 +238,16 @@ def test_scraped_markup_never_reaches_an_item(text):
 ])
 def test_a_title_loses_the_site_name_after_it(page):
     assert clean(page).title == "在全县工作会议上的讲话"
+
+
+def test_junk_patterns_still_blank_what_they_did():
+    long = "我们要全力以赴做好各项工作，进一步提高站位，切实把思想和行动统一到上级决策部署上来。" * 3
+    source = clean(f"标题\n{long}   ---此处隐藏5022字，下载后查看---   正文继续。访问 www.example.com 或 abc-d.cn/x 了解。")
+    reasons = {reason for _, reason, _ in source.dropped}
+    assert {"hidden text", "link"} <= reasons
+    assert "此处隐藏" not in source.folded and "example" not in source.folded and "abc-d" not in source.folded
+
+
+def test_a_run_together_title_is_found_after_blank_lines():
+    source = clean("\n\n   \n在全县工作会议上的讲话同志们：今天我们召开会议，部署全年工作任务，大家要认真落实。")
+    assert source.title == "在全县工作会议上的讲话"

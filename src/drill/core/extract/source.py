@@ -153,8 +153,11 @@ def read_text(path: str | Path) -> tuple[str, str]:
 _BLOCK_TAGS = (
     "br|p|div|tr|td|th|li|ul|ol|dl|dt|dd|table|tbody|thead|tfoot|caption|h[1-6]|hr|blockquote|"
     "pre|section|article|header|footer|nav|aside|main|center|form|figure|figcaption|address|"
-    "html|head|body|title|meta|link|iframe|select|option|textarea|frameset|frame|noscript"
+    "html|head|body|title|meta|link|iframe|select|option|textarea|frameset|frame|noscript|"
+    "script|style"
 )
+# What a script or a style holds is no text either, up to its closing tag.
+_CLOSE_HIDDEN = re.compile(r"</(script|style)\s*>", re.I)
 # Tags inside a line: they vanish.
 _INLINE_TAGS = (
     "span|font|a|b|i|u|s|em|strong|strike|del|ins|mark|small|big|sup|sub|tt|code|kbd|var|"
@@ -162,11 +165,10 @@ _INLINE_TAGS = (
 )
 _TAG_NAME = rf"(?P<name>{_BLOCK_TAGS}|{_INLINE_TAGS})"
 _MARKUP = re.compile(
-    r"(?P<script><(?:script|style)\b[^<>]{0,400}>.{0,10000}?</(?:script|style)\s*>)"
-    r"|(?P<comment><!--.{0,2000}?-->|<![a-z][^<>]{0,400}>|<\?xml[^<>]{0,400}>)"
+    r"(?P<comment><!--.{0,2000}?-->|<![a-z][^<>]{0,400}>|<\?xml[^<>]{0,400}>)"
     rf"|(?P<tag></?\s*{_TAG_NAME}(?=[\s/>])[^<>]{{0,400}}>)"
     # a tag escaped once more (&lt;BR&gt;) is shown as a tag, and is one
-    rf"|(?P<etag>&(?:amp;)?lt;/?\s*(?P<ename>{_BLOCK_TAGS}|{_INLINE_TAGS})(?=[\s/&])[^<>\n]{{0,400}}?&(?:amp;)?gt;)"
+    rf"|(?P<etag>&(?:amp;)?lt;/?\s*(?P<ename>{_BLOCK_TAGS}|{_INLINE_TAGS})(?=[\s/&])(?:[^<>\n&]|&(?:amp;)?quot;){{0,400}}&(?:amp;)?gt;)"
     r"|(?P<entity>&(?:amp;)?(?P<ref>#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31})(?P<semi>;?))",
     re.I | re.S,
 )
@@ -208,8 +210,20 @@ def _fold_markup(folded: str) -> tuple[list[str], list[tuple[int, int, str]]]:
     pieces: list[tuple[int, int, str]] = []
     if "<" not in folded and "&" not in folded:
         return chars, pieces
+    closing: dict[str, list[int]] = {}  # where each </script> and </style> ends
+    for m in _CLOSE_HIDDEN.finditer(folded):
+        closing.setdefault(m.group(1).lower(), []).append(m.end())
+    skip = 0
     for m in _MARKUP.finditer(folded):
         a, b = m.span()
+        if a < skip:
+            continue  # inside a script or style already folded out
+        name = (m.group("name") or "").lower()
+        if name in ("script", "style") and not m.group(0).startswith("</"):
+            ends = closing.get(name, [])
+            i = bisect_left(ends, b + 1)
+            if i < len(ends):
+                b = skip = ends[i]
         shown = ""
         if m.group("entity") is not None:
             ch = _entity_char(m.group("ref"), m.group("semi"))
@@ -298,8 +312,11 @@ _RELATED_HEADER = re.compile(
 
 # Forum anti-copy junk: runs of short ASCII tokens ("4 d0 L2 Z& v4 N3 }&").
 _ASCII_JUNK = re.compile(r"(?:[!-~]{1,3}[ \t]){3,}[!-~]{0,3}")
-_URL = re.compile(r"https?://\S+|www\.[\w.-]+\S*|\b[\w-]+\.(?:com|cn|net|org|html?)\b\S*", re.I)
-_HIDDEN = re.compile(r"-*\s*此处隐藏\s*\d*\s*字.{0,12}?(下载后查看|查看)?\s*-*")
+# A host name's label is at most 63 characters: bounded, so that a long run
+# of letters and hyphens is not scanned again from each of its places.
+_URL = re.compile(r"https?://\S+|www\.[\w.-]+\S*|\b[\w-]{1,63}\.(?:com|cn|net|org|html?)\b\S*", re.I)
+# From the start of the dashes and blanks before it, never from inside them.
+_HIDDEN = re.compile(r"(?<![-\s])[-\s]*此处隐藏\s*\d*\s*字.{0,12}?(下载后查看|查看)?\s*-*")
 
 # Long lines are speech, whatever words they contain: boilerplate is short.
 _BOILERPLATE_MAX = 120
@@ -638,11 +655,12 @@ def _segment(masked: str) -> tuple[list[tuple[int, int]], list[Sentence]]:
 
 
 _TITLE_LABEL = re.compile(r"(?:本文标题|标题|题目)[:]\s*(.+)")
+_CRUMB_MAX = 300  # a breadcrumb is a short line
 _CRUMB_LAST = re.compile(r"(?:当前位置|您的位置|首页)[^\n]*[>»›]\s*([^>»›\n]+?)\s*$")
 _TITLE_TRIM = re.compile(r"(?:\((?:全文完整|完整版|精选|通用|word版|最新)[^)]*\)|范例|范文|精选|模板|【[^】]*】|"
                          r"\s*[_|-]+\s*[^_|\-\n]{1,12}?(?:文档|文库|网|范文网|资料网))\s*$", re.I)
 _MEETING = re.compile(r"召开(?:这场|这次|今天的|了)?([^的了过。!?,;\n][^。!?,;\n]{3,40}(?:会议|大会))")
-_TITLE_LEAD = re.compile(r"^\s*([^。!?\n]{6,60}?(?:讲话稿|讲话|发言|报告|致辞|提纲|大纲))")
+_TITLE_LEAD = re.compile(r"\s*([^。!?\n]{6,60}?(?:讲话稿|讲话|发言|报告|致辞|提纲|大纲))")
 
 
 def _find_title(source: Source, lines: list[str], offsets: list[int]) -> str:
@@ -664,12 +682,16 @@ def _find_title(source: Source, lines: list[str], offsets: list[int]) -> str:
             return _trim_title(text, lead, lead + len(stripped))
         break
     # 3. a run-together first line that opens with its title (在…会上的讲话 同志们:…)
-    m = _TITLE_LEAD.match(source.folded)
+    folded = source.folded
+    first = len(folded) - len(folded.lstrip())
+    # the title can begin no further back than its longest length (not
+    # from the start of a long run of blanks)
+    m = _TITLE_LEAD.match(folded, max(folded.rfind("\n", 0, first) + 1, first - 60))
     if m:
         return _trim_title(text, m.start(1), m.end(1))
     # 4. the last component of a breadcrumb
     for line, start in zip(lines, offsets):
-        m = _CRUMB_LAST.search(line)
+        m = _CRUMB_LAST.search(line) if len(line) <= _CRUMB_MAX else None
         if m and len(m.group(1)) >= 6:
             return _trim_title(text, start + m.start(1), start + m.end(1))
     # 5. the meeting the speech opens
