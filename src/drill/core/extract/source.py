@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drill.core.errors import DrillError
-from drill.core.text import fold, is_cjk
+from drill.core.text import fold, fold_width, is_cjk
 
 # A speech is tens of kilobytes; anything past this is not a speech.
 MAX_BYTES = 8 * 1024 * 1024
@@ -234,7 +234,7 @@ def _fold_markup(folded: str) -> tuple[list[str], list[tuple[int, int, str]]]:
             if ch.isspace() or ch in "\u200b\ufeff":
                 shown = " " if ch.isspace() else ""
             else:
-                f = fold(ch)
+                f = fold(ch) if is_cjk(ch) else fold_width(ch)  # OpenCC only for a character
                 f = f if len(f) == 1 and f != "\n" else " "
                 chars[b - 1 if f in _OPENING else a] = f
                 shown = ch
@@ -329,6 +329,11 @@ class Sentence:
     para: int  # index of the paragraph (line)
 
 
+_BLANKS = re.compile(r" +")
+# Spans this long have their original text remembered.
+_REMEMBER_FROM = 200
+
+
 @dataclass
 class Source:
     path: str
@@ -373,16 +378,32 @@ class Source:
         return out
 
     def _plain(self, start: int, end: int) -> str:
-        raw = self.text[start:end]
+        """The text of a span without what was blanked out in it (blanks of
+        the text itself stay). Walks the runs of blanks, not every character."""
         if " " not in self.folded[start:end]:
-            return raw
-        return "".join(
-            ch for ch, f in zip(raw, self.folded[start:end]) if not (f == " " and ch not in " \t")
-        )
+            return self.text[start:end]
+        out, pos = [], start
+        for m in _BLANKS.finditer(self.folded, start, end):
+            a, b = m.span()
+            out.append(self.text[pos:a])
+            out.append("".join(ch for ch in self.text[a:b] if ch in " \t"))
+            pos = b
+        out.append(self.text[pos:end])
+        return "".join(out)
 
     def original(self, start: int, end: int) -> str:
         """The original text of a span, without blanked-out junk inside it;
-        HTML in it shows as what it stands for (&#12289; as 、, a tag as nothing)."""
+        HTML in it shows as what it stands for (&#12289; as 、, a tag as nothing).
+
+        A long span is read once: every framework in one long sentence quotes it."""
+        if end - start < _REMEMBER_FROM:
+            return self._original(start, end)
+        seen = self._index.setdefault("original", {})
+        if (start, end) not in seen:
+            seen[(start, end)] = self._original(start, end)
+        return seen[(start, end)]
+
+    def _original(self, start: int, end: int) -> str:
         pieces = self._markup_in(start, end)
         if not pieces:
             return self._plain(start, end)
