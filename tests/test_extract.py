@@ -55,6 +55,12 @@ def test_every_item_is_traced_to_its_place_in_the_original(prefix):
     assert ex.frameworks
     for fw in ex.frameworks:
         assert 0 <= fw.start < fw.end <= len(text)
+        if fw.origin == "reference":  # a bare mention, its items filled in from the reference deck
+            from drill.core import reference
+
+            assert fw.items == reference.lookup(fw.name).items and not fw.item_spans
+            assert fw.name in text[fw.start:fw.end] and fw.quote and fw.quote in text
+            continue
         for item in fw.items:
             assert item and item in text, (fw.name, item)
             assert item in text[fw.start:fw.end], (fw.name, item)
@@ -161,8 +167,13 @@ def test_abbreviation_whose_expansion_opens_the_speech():
 
 def test_abbreviations_only_mentioned_are_listed_without_items():
     ex = run("001")
-    for name in ("八个着力", "两个确立", "两个维护", "四不两直", "六必访"):
+    for name in ("八个着力", "四不两直", "六必访"):
         assert named(ex, "abbreviation", name).items == []
+        assert named(ex, "abbreviation", name).origin == ""
+    # national formulations the reference deck knows take its items
+    for name in ("两个确立", "两个维护"):
+        fw = named(ex, "abbreviation", name)
+        assert fw.origin == "reference" and len(fw.items) == 2
 
 
 def test_abbreviation_with_a_measure_word_and_its_list():

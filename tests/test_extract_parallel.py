@@ -31,6 +31,8 @@ def parallels(text: str) -> list[list[str]]:
     ("关键时刻干部要打头阵、挑重担、当主力、勇争先。", ["打头阵", "挑重担", "当主力", "勇争先"]),
     ("下一步坚持锻长板、补短板、强创新、求突破。", ["锻长板", "补短板", "强创新", "求突破"]),
     ("我县经济总量、财政收入、居民收入稳步增长。", ["经济总量", "财政收入", "居民收入"]),
+    # an idiom that holds 与 is one member, not two
+    ("坚持长期合作、互相支持、荣辱与共。", ["长期合作", "互相支持", "荣辱与共"]),
     # two lists sharing a clause
     ("获得感、幸福感、安全感更加充实、更有保障、更可持续。", ["更加充实", "更有保障", "更可持续"]),
     # sentences of one opening, however long
@@ -51,6 +53,11 @@ def test_parallel_shapes(text, items):
     "推动全面深化改革、联系服务群众和推动发展的本领不断提高。",
     # a word repeated is no slogan
     "一个一个地落实，一个一个地检查。",
+    # events, groups of people, figures and counts are things, not a formulation
+    "今年办好进博会、广交会、服贸会。",
+    "关爱困境儿童、流动儿童和留守儿童。",
+    "三项指标分别增长23%、15%、18%。",
+    "用一年、两年、三年的时间完成。",
 ])
 def test_lists_that_are_not_set_phrases(text):
     assert parallels(text) == []

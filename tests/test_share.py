@@ -201,7 +201,13 @@ def test_csv_round_trip_of_a_bundled_deck_gives_back_the_same_deck(tmp_path, cap
     original, imported = decks.load(path), decks.load(out)
     assert frameworks_of(imported) == frameworks_of(original)
     assert (imported.title, imported.encoding, imported.note) == (original.title, original.encoding, original.note)
-    assert imported.source_path().resolve() == original.source_path().resolve()
+    assert imported.reference == original.reference
+    if original.reference:  # no speech; where each framework was stated comes back
+        assert imported.source_path() is None
+        assert [(fw.document, fw.year, fw.url, fw.aliases) for fw in imported.frameworks] == \
+            [(fw.document, fw.year, fw.url, fw.aliases) for fw in original.frameworks]
+    else:
+        assert imported.source_path().resolve() == original.source_path().resolve()
     assert [c.id for c in imported.cards()] == [c.id for c in original.cards()]
     # and the imported deck passes `drill deck check`, items checked against the speech
     assert decks.check(out) == (decks.check(out)[0], [])
@@ -218,11 +224,17 @@ def test_exported_csv_reads_back_with_the_csv_module_as_excel_would(tmp_path, pa
     with open(sheet, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh, dialect="excel"))
     deck = decks.load(path)
-    header = rows.index(list(share.COLUMNS))
-    assert [row[0] for row in rows[:header]] == ["title", "source"] and rows[0][1] == deck.title
-    # the speech, relative to the sheet (or absolute when the two share only the root)
-    assert (sheet.parent / rows[1][1]).resolve() == deck.source_path().resolve()
-    body = [dict(zip(share.COLUMNS, row)) for row in rows[header + 1:]]
+    header = next(i for i, row in enumerate(rows) if row[:len(share.COLUMNS)] == list(share.COLUMNS))
+    columns = rows[header]
+    if deck.reference:  # no speech; where each framework was stated, in columns of its own
+        assert [row[0] for row in rows[:header]] == ["title", "reference", "note"] and rows[0][1] == deck.title
+        assert columns[len(share.COLUMNS):] == ["document", "year", "url", "aliases"]
+    else:
+        assert [row[0] for row in rows[:header]] == ["title", "source"] and rows[0][1] == deck.title
+        # the speech, relative to the sheet (or absolute when the two share only the root)
+        assert (sheet.parent / rows[1][1]).resolve() == deck.source_path().resolve()
+        assert columns == list(share.COLUMNS)  # nothing new for a speech's deck
+    body = [dict(zip(columns, row)) for row in rows[header + 1:]]
     assert len(body) == len(deck.frameworks)
     for row, fw in zip(body, deck.frameworks):
         assert (row["id"], row["kind"], row["name"]) == (fw.id, fw.kind, fw.name)

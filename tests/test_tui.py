@@ -51,7 +51,7 @@ async def test_a_whole_session():
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         assert isinstance(app.screen, DecksScreen)
-        assert len(app.decks) == 5
+        assert len(app.decks) == 6  # the five seed speeches and the reference deck
         await pilot.press("down", "space", "enter")  # choose the second deck, drill it
         await pilot.pause()
         assert isinstance(app.screen, DrillScreen)

@@ -483,6 +483,9 @@ def _deck_show(args) -> int:
         print(f"\n[{fw.kind}] {fw.name}  ({len(fw.items)} items, {order}; id {fw.id})")
         for item in fw.items:
             print(f"  - {item}")
+        stated = fw.stated_in()
+        if stated:
+            print(f"  {stated}" + (f"  {fw.url}" if fw.url else ""))
     cards = deck.cards()
     kinds = {k: sum(1 for c in cards if c.kind == k) for k in decks.CARD_KINDS}
     print(f"\n{len(cards)} cards: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))

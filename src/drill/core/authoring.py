@@ -78,6 +78,25 @@ def untraceable(items: list[str], text: str, own: list[str] | tuple = ()) -> lis
     return [i for i in items if i not in text and i not in own]
 
 
+def from_reference(fw: Framework, items: list[str] | None = None) -> bool:
+    """Whether ``fw``'s items (or ``items``) are the reference deck's items
+    for its name: filled in for a bare mention, not words of the speech."""
+    if fw.origin != "reference":
+        return False
+    from drill.core import reference
+
+    entry = reference.lookup(fw.name)
+    if entry is None:
+        return False
+    known = {fold(i).strip() for i in entry.items}
+    return all(fold(i).strip() in known for i in (fw.items if items is None else items))
+
+
+def _speech_items(fw: Framework) -> list[str]:
+    """The items that must be words of the speech."""
+    return [] if from_reference(fw) else fw.items
+
+
 def item_spans(text: str, fw: Framework) -> list[tuple[int, int]]:
     """Where each item that is words of the speech stands in it: the first
     place at or after the framework's start, else the first anywhere."""
@@ -176,7 +195,7 @@ class Review:
         return "." in framework_id and framework_id.rsplit(".", 1)[0] in ids
 
     def _why_again(self, fw: Framework, cand: Framework | None) -> str:
-        lost = untraceable(fw.items, self.text, fw.own)
+        lost = untraceable(_speech_items(fw), self.text, fw.own)
         if lost:
             return f"not in the speech any more: {lost[0]}"
         if not fw.extracted:
@@ -219,7 +238,7 @@ class Review:
             raise ReviewError(f"merged into “{name}”; reset that one to take it out again")
 
     def _must_pass(self, fw: Framework) -> None:
-        lost = untraceable(fw.items, self.text, fw.own)
+        lost = untraceable(_speech_items(fw), self.text, fw.own)
         if lost:
             raise Untraceable(lost)
         errors = self.problems(fw)
@@ -248,18 +267,23 @@ class Review:
         items = [i.strip() for i in items if i.strip()]
         if not name:
             raise ReviewError("a framework needs a name")
-        lost = untraceable(items, self.text, cand.fw.own)
-        if lost and not own_wording:
-            raise Untraceable(lost)
         fw = _copy(cand.fw)
         fw.name = name
+        # items filled in from the reference deck stay its items while they are
+        # its items; edited otherwise, they are words of the speech (or own wording)
+        reference_items = from_reference(fw, items)
+        lost = [] if reference_items else untraceable(items, self.text, cand.fw.own)
+        if lost and not own_wording:
+            raise Untraceable(lost)
+        if not reference_items and fw.origin:
+            fw.origin, fw.document, fw.year, fw.url = "", "", None, ""
         if items != fw.items:
             fw.items = items
             fw.item_spans = []
             spans = item_spans(self.text, fw)
             if spans:
                 fw.start, fw.end = min(a for a, _ in spans), max(b for _, b in spans)
-        fw.own = [i for i in items if i not in self.text]
+        fw.own = [] if reference_items else [i for i in items if i not in self.text]
         self._must_pass(fw)
         cand.fw = fw
         self._judged(cand, ACCEPTED)

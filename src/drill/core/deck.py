@@ -27,9 +27,13 @@ from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
 from drill.core.text import fold
 
 FORMAT = 1
-TOP_KEYS = {"format", "title", "source", "encoding", "note", "rejected", "frameworks"}
+TOP_KEYS = {"format", "title", "source", "encoding", "note", "rejected", "reference", "frameworks"}
 FRAMEWORK_KEYS = {"id", "kind", "name", "items", "ordered", "tags", "note", "quote", "start", "end",
-                  "own", "merged", "extracted"}
+                  "own", "merged", "extracted", "document", "year", "url", "aliases", "origin"}
+# Where a framework of the reference deck was stated: every one of its
+# frameworks needs these (a speech's framework may carry them too).
+STATED_KEYS = ("document", "year", "url")
+ORIGINS = ("reference",)
 REQUIRED_KEYS = ("id", "kind", "name", "items")
 
 HEADER = """\
@@ -44,6 +48,13 @@ order. `drill deck check FILE` finds mistakes."""
 #   own = [items]         items in the instructor's own wording, not the speech's
 #   merged = [ids]        candidates merged into this framework
 #   extracted = "digest"  the candidate as extraction gave it when it was judged
+#
+# The reference deck (`reference = true`, no source) holds national
+# formulations a speech names without their items (四个意识, 两个维护…):
+#   document, year, url   where each was stated, and a public source that states it
+#   aliases = [names]     other names it goes by (五大发展理念 for 新发展理念)
+# A speech's abbreviation whose items were filled in from it records
+#   origin = "reference"  (and the reference's document, year and url)
 
 CARD_KINDS = ("recall", "cloze", "name", "order")
 
@@ -59,6 +70,8 @@ class Card:
     ordered: bool
     context: str = ""  # for a cloze: the source sentence with the item blanked
     others: list[str] = field(default_factory=list)  # for a cloze: the framework's other items
+    # Where the items come from, when not from a speech: 出自：党的十九大报告（2017）.
+    stated_in: str = ""
 
 
 @dataclass
@@ -72,6 +85,9 @@ class Deck:
     # Ids of extracted candidates an instructor rejected (`drill author`):
     # kept so that a later review does not offer them again; not drilled.
     rejected: list[str] = field(default_factory=list)
+    # A reference deck: national formulations with where each was stated,
+    # and no speech; its items are checked against nothing but themselves.
+    reference: bool = False
     # The parsed file, kept so that saving an edited deck keeps its comments
     # and layout; None for a deck made from an extraction.
     document: object = field(default=None, repr=False, compare=False)
@@ -145,8 +161,17 @@ def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     A framework's name is its prompt, unless the name gives items away (a
     set phrase named by its own words): then the prompt is the sentence
     leading into it, with the phrase blanked, or failing that the phrase's
-    first character.
+    first character. A framework that says where it was stated (the
+    reference deck's, or one filled in from it) has every card say so.
     """
+    cards = _framework_cards(deck_id, fw)
+    stated = fw.stated_in()
+    for card in cards:
+        card.stated_in = stated
+    return cards
+
+
+def _framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     items = [i for i in fw.items if i.strip()]
     if not items:
         return []
@@ -163,6 +188,8 @@ def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
         cloze_cue = "原话填空" if cue != fw.name else f"{fw.name}：填空"
         for item in items:
             listed = "、".join(BLANK if other == item else other for other in items)
+            if fw.document and not fw.quote:  # no speech around it: the list under its name
+                listed = f"{fw.name}：{listed}"
             context = blank_answer(fw.quote, [item]) if item in fw.quote else listed
             if len(_NUMBERING.sub("", context.replace(BLANK, ""))) < CONTEXT_MIN_CHARS:
                 context = listed
@@ -212,8 +239,11 @@ def to_toml(deck: Deck) -> str:
     doc.add(tomlkit.nl())
     doc["format"] = FORMAT
     doc["title"] = deck.title
-    doc["source"] = deck.source
-    doc["encoding"] = deck.encoding
+    if deck.reference:
+        doc["reference"] = True
+    if deck.source or not deck.reference:
+        doc["source"] = deck.source
+        doc["encoding"] = deck.encoding
     if deck.note:
         doc["note"] = deck.note
     if deck.rejected:
@@ -221,7 +251,7 @@ def to_toml(deck: Deck) -> str:
     if deck.frameworks:  # an empty array would be written `frameworks = []`, which no table may follow
         frameworks = tomlkit.aot()
         for fw in deck.frameworks:
-            frameworks.append(_framework_table(fw))
+            frameworks.append(_framework_table(fw, provenance=not deck.reference))
         doc["frameworks"] = frameworks
     return tomlkit.dumps(doc)
 
@@ -238,7 +268,13 @@ def _review_fields(fw: Framework) -> list[tuple[str, object]]:
     return [("own", list(fw.own)), ("merged", list(fw.merged)), ("extracted", fw.extracted)]
 
 
-def _framework_table(fw: Framework):
+def _stated_fields(fw: Framework) -> list[tuple[str, object]]:
+    """Where a framework was stated and what it is also called, written only when set."""
+    return [("document", fw.document), ("year", fw.year), ("url", fw.url),
+            ("aliases", list(fw.aliases)), ("origin", fw.origin)]
+
+
+def _framework_table(fw: Framework, provenance: bool = True):
     table = tomlkit.table()
     for warning in fw.warnings:
         table.add(tomlkit.comment(f"extract: {warning}"))
@@ -253,9 +289,13 @@ def _framework_table(fw: Framework):
     table["ordered"] = fw.ordered
     table["tags"] = list(fw.tags)
     table["note"] = fw.note
-    table["quote"] = fw.quote
-    table["start"] = fw.start
-    table["end"] = fw.end
+    for key, value in _stated_fields(fw):
+        if value:
+            table[key] = _string_array(value) if isinstance(value, list) else value
+    if provenance or fw.quote or fw.start or fw.end:  # a reference framework has no place in a speech
+        table["quote"] = fw.quote
+        table["start"] = fw.start
+        table["end"] = fw.end
     for key, value in _review_fields(fw):
         if value:
             table[key] = _string_array(value) if isinstance(value, list) else value
@@ -265,8 +305,17 @@ def _framework_table(fw: Framework):
 def _update_document(deck: Deck):
     doc = deck.document
     for key, value in (("title", deck.title), ("source", deck.source), ("encoding", deck.encoding)):
+        if deck.reference and key != "title" and (not value or (key == "encoding" and value == "utf-8")):
+            if key in doc and not value:
+                del doc[key]
+            continue  # a reference deck has no speech, so no source to decode
         if doc.get(key) != value:
             doc[key] = value
+    if deck.reference != bool(doc.get("reference", False)):
+        if deck.reference:
+            doc["reference"] = True
+        else:
+            del doc["reference"]
     if deck.note or "note" in doc:
         doc["note"] = deck.note
     if deck.rejected:
@@ -284,14 +333,16 @@ def _update_document(deck: Deck):
     for fw in deck.frameworks:
         table = old_tables.get(fw.id)
         if table is None:
-            tables.append(_framework_table(fw))
+            tables.append(_framework_table(fw, provenance=not deck.reference))
             continue
         for key, value in (("kind", fw.kind), ("name", fw.name), ("ordered", fw.ordered),
                            ("tags", list(fw.tags)), ("note", fw.note), ("quote", fw.quote),
                            ("start", fw.start), ("end", fw.end)):
+            if deck.reference and key in ("quote", "start", "end") and not value and key not in table:
+                continue  # a reference framework has no place in a speech
             if table.get(key) != value:
                 table[key] = value
-        for key, value in _review_fields(fw):
+        for key, value in _stated_fields(fw) + _review_fields(fw):
             if not value:
                 if key in table:
                     del table[key]
@@ -505,8 +556,15 @@ def check(path: str | Path, against_source: bool = True) -> tuple[Deck | None, l
     if not isinstance(source, str):
         problem(lines.top("source"), "'source' must be a path")
         source = ""
+    reference = data.get("reference", False)
+    if not isinstance(reference, bool):
+        problem(lines.top("reference"), "'reference' must be true or false")
+        reference = False
+    if reference and source:
+        problem(lines.top("source"), "a reference deck has no source: its items stand on their own")
+        source = ""
     deck = Deck(path, title, source, str(data.get("encoding", "utf-8")), str(data.get("note", "")),
-                document=doc)
+                reference=reference, document=doc)
     rejected = data.get("rejected", [])
     if not isinstance(rejected, list) or not all(isinstance(r, str) for r in rejected):
         problem(lines.top("rejected"), "'rejected' must be a list of framework ids")
@@ -532,17 +590,20 @@ def check(path: str | Path, against_source: bool = True) -> tuple[Deck | None, l
                     warning=True)
 
     seen_ids: dict[str, int] = {}
+    seen_names: dict[str, tuple[str, int]] = {}  # a reference deck's names and aliases
     for index, raw in enumerate(raw_frameworks):
         here = lines.framework(index)
         fw = _framework(raw, index, lines, problem)
         if fw is None:
             continue
+        if reference:
+            _check_stated(fw, raw, index, lines, problem, seen_names)
         if fw.id in seen_ids:
             problem(lines.framework(index, "id"),
                     f"duplicate id '{fw.id}' (also at line {seen_ids[fw.id]})")
         else:
             seen_ids[fw.id] = lines.framework(index, "id") or here or 0
-        _check_content(fw, index, lines, problem, source_text)
+        _check_content(fw, index, lines, problem, source_text, against_reference=against_source)
         if fw.id in deck.rejected:
             problem(lines.framework(index, "id"),
                     f"'{fw.id}' is listed as rejected too; it is drilled", warning=True)
@@ -597,6 +658,25 @@ def _framework(raw: dict, index: int, lines: _Lines, problem) -> Framework | Non
     if not isinstance(extracted, str):
         problem(lines.framework(index, "extracted"), "'extracted' must be text")
         extracted = ""
+    stated: dict = {}
+    for key in ("document", "url", "origin"):
+        value = raw.get(key, "")
+        if not isinstance(value, str):
+            problem(lines.framework(index, key), f"'{key}' must be text")
+            value = ""
+        stated[key] = value
+    if stated["origin"] and stated["origin"] not in ORIGINS:
+        problem(lines.framework(index, "origin"),
+                f"unknown origin '{stated['origin']}' (the one known is {', '.join(ORIGINS)})")
+        stated["origin"] = ""
+    year = raw.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        problem(lines.framework(index, "year"), "'year' must be a year (a whole number)")
+        year = None
+    aliases = raw.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        problem(lines.framework(index, "aliases"), "'aliases' must be a list of strings")
+        aliases = []
     start = raw.get("start", 0) if isinstance(raw.get("start", 0), int) else 0
     end = raw.get("end", 0) if isinstance(raw.get("end", 0), int) else 0
     return Framework(
@@ -605,12 +685,58 @@ def _framework(raw: dict, index: int, lines: _Lines, problem) -> Framework | Non
         id=raw["id"], ordered=ordered, tags=list(tags),
         note=raw.get("note", "") if isinstance(raw.get("note", ""), str) else "",
         own=review["own"], merged=review["merged"], extracted=extracted,
+        document=stated["document"], year=year, url=stated["url"], aliases=list(aliases),
+        origin=stated["origin"],
     )
 
 
-def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_text: str | None) -> None:
+def _check_stated(fw: Framework, raw: dict, index: int, lines: _Lines, problem,
+                  seen_names: dict[str, tuple[str, int]]) -> None:
+    """A reference deck's framework says where it was stated, and none of its
+    names (the name and the aliases) is another framework's."""
+    from drill.core.reference import name_key
+
+    missing = [key for key in STATED_KEYS if not raw.get(key)]
+    if missing:
+        problem(lines.framework(index), f"'{fw.name}' of a reference deck needs "
+                + ", ".join(f"'{k}'" for k in missing) + " (where it was stated)")
+    if fw.year is not None and not 1900 <= fw.year <= 2100:
+        problem(lines.framework(index, "year"), f"year {fw.year} is not a year of a document")
+    if fw.url and not re.match(r"https?://\S+$", fw.url):
+        problem(lines.framework(index, "url"), f"'url' must be a web address (http:// or https://)")
+    if fw.origin:
+        problem(lines.framework(index, "origin"), "a reference deck's framework has no origin: it is the reference")
+    here = lines.framework(index) or 0
+    for name in [fw.name, *fw.aliases]:
+        key = name_key(name)
+        if not key:
+            problem(lines.framework(index, "aliases"), "an empty alias")
+            continue
+        other = seen_names.get(key)
+        if other is not None and other[0] != fw.id:
+            problem(lines.framework(index, "aliases" if name != fw.name else "name"),
+                    f"the name '{name}' is also '{other[0]}''s (line {other[1]}): a name finds one framework")
+        else:
+            seen_names[key] = (fw.id, here)
+
+
+def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_text: str | None,
+                   against_reference: bool = True) -> None:
     from drill.core.extract.abbrev import expected_count
     from drill.core.extract.common import stated_count
+
+    # Items filled in from the reference deck are checked against it, not
+    # against the speech (which names the framework without its items).
+    known = None
+    if fw.origin == "reference" and against_reference:
+        from drill.core import reference
+
+        entry = reference.lookup(fw.name)
+        if entry is None:
+            problem(lines.framework(index, "origin"),
+                    f"'{fw.name}' is marked origin = \"reference\" but the reference deck does not know it")
+        else:
+            known = {fold(i).strip() for i in entry.items}
 
     if not fw.items and fw.kind != "abbreviation":
         problem(lines.framework(index, "items"), f"{fw.kind} '{fw.name[:30]}' has no items")
@@ -625,7 +751,10 @@ def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_tex
         if key in seen:
             problem(line, f"item '{item}' appears twice")
         seen.add(key)
-        if source_text is not None and item not in source_text and item not in fw.own:
+        if fw.origin == "reference":
+            if known is not None and key not in known and item not in fw.own:
+                problem(line, f"item '{item}' is not one of the reference deck's items of '{fw.name}'")
+        elif source_text is not None and item not in source_text and item not in fw.own:
             # an item in the instructor's own wording (listed in 'own') is exempt
             problem(line, f"item '{item}' is not in the source any more")
     for word in fw.own:
@@ -636,7 +765,7 @@ def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_tex
         return
     if fw.kind == "abbreviation":
         expected = expected_count(fw.name)
-        if expected is not None and expected != len(fw.items):
+        if expected is not None and len(fw.items) not in _name_counts(fw.name, expected):
             problem(lines.framework(index, "items"),
                     f"'{fw.name}' says {expected} but has {len(fw.items)} items")
     elif fw.kind == "enumeration":
@@ -644,6 +773,25 @@ def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_tex
         if expected is not None and expected != len(fw.items):
             problem(lines.framework(index, "items"),
                     f"the lead says {expected} but there are {len(fw.items)} items", warning=True)
+
+
+_NUMERALS = re.compile(r"[一二两三四五六七八九十百千双]+|\d+")
+
+
+def _name_counts(name: str, expected: int) -> set[int]:
+    """The item counts a name allows: the one extraction expects, and the sum
+    of its numerals where both readings are usual: 三抓三促 is three pairs
+    (抓学习促提升…) but 三严三实 six items; 一个中心、两个基本点 and 一带一路
+    count every numeral; 五位一体 is five in one."""
+    from drill.core.text import cn_number
+
+    values = [cn_number(n) for n in _NUMERALS.findall(name)]
+    counts = {expected}
+    if len(values) > 1 and all(v is not None for v in values):
+        counts.add(sum(values))
+    if re.search(r"位一体$", name) and values and values[0] is not None:
+        counts.add(values[0])
+    return counts
 
 
 def framework_problems(fw: Framework, source_text: str | None = None) -> list[Problem]:

@@ -36,10 +36,30 @@ class Framework:
     own: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     extracted: str = ""
+    # Where a framework of the reference deck (a deck of national
+    # formulations, without a speech) was stated: the document, its year and
+    # a public source; a speech's framework whose items were filled in from
+    # the reference carries them too. ``aliases`` are other names it goes by.
+    document: str = ""
+    year: int | None = None
+    url: str = ""
+    aliases: list[str] = field(default_factory=list)
+    # "reference" when the items come from the reference deck, not the speech.
+    origin: str = ""
+
+    def stated_in(self) -> str:
+        """Where the items come from, as a card says it: 出自：党的十九大报告（2017）;
+        "" for a framework of a speech."""
+        if not self.document:
+            return ""
+        where = self.document + (f"（{self.year}）" if self.year else "")
+        if self.origin == "reference":
+            return f"条目取自参考提法库，出自：{where}"
+        return f"出自：{where}"
 
     def as_json(self) -> dict:
         """The object ``drill extract --json`` prints; other tools read these names."""
-        return {
+        out = {
             "id": self.id,
             "kind": self.kind,
             "name": self.name,
@@ -48,6 +68,9 @@ class Framework:
             "end": self.end,
             "quote": self.quote,
         }
+        if self.origin:
+            out["origin"] = self.origin
+        return out
 
 
 def _key(text: str) -> str:

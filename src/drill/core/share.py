@@ -138,7 +138,9 @@ def anki_deck(deck: Deck):
     for card in deck.cards():
         fw = frameworks[card.framework]
         guid = genanki.guid_for("drill", deck.id, card.id)
-        quote, note, card_id = _text(fw.quote), _text(fw.note), _text(f"{deck.id}/{card.id}")
+        # where the items were stated (the reference deck's) leads the note
+        note = _text("\n".join(part for part in (card.stated_in, fw.note) if part))
+        quote, card_id = _text(fw.quote), _text(f"{deck.id}/{card.id}")
         if card.kind == "cloze":
             fields = [cloze_text(card), _text(card.prompt), _text(card.answer[0]), quote, note, card_id]
             model = cloze
@@ -168,8 +170,11 @@ def export_anki(deck: Deck, out: str | Path, timestamp: float | None = None) -> 
 # spreadsheets
 
 COLUMNS = ("id", "kind", "name", "items", "ordered", "tags", "note", "quote", "start", "end")
+# Where a framework was stated, what else it is called, and whether its items
+# come from the reference deck: written only when some framework has them.
+STATED_COLUMNS = ("document", "year", "url", "aliases", "origin")
 REQUIRED_COLUMNS = ("kind", "name", "items")
-DECK_KEYS = ("title", "source", "encoding", "note")
+DECK_KEYS = ("title", "source", "encoding", "note", "reference")
 ITEM_SEPARATOR = "、"
 
 _TRUE = {"true", "yes", "y", "1", "是", "对", "√", "✓"}
@@ -213,16 +218,31 @@ def table_rows(deck: Deck, out: Path | None = None) -> list[list[str]]:
     src = deck.source_path()
     if src is not None and out is not None:
         source = _relative(src, out.parent)
-    rows = [["title", deck.title], ["source", source]]
+    rows = [["title", deck.title]]
+    if deck.reference:
+        rows.append(["reference", "true"])
+    if source or not deck.reference:
+        rows.append(["source", source])
     if deck.encoding and deck.encoding != "utf-8":
         rows.append(["encoding", deck.encoding])
     if deck.note:
         rows.append(["note", deck.note])
-    rows.append(list(COLUMNS))
+    stated = [column for column in STATED_COLUMNS
+              if any(_stated_cell(fw, column) for fw in deck.frameworks)]
+    rows.append(list(COLUMNS) + stated)
     for fw in deck.frameworks:
         rows.append([fw.id, fw.kind, fw.name, items_cell(fw.items), "true" if fw.ordered else "false",
-                     " ".join(fw.tags), fw.note, fw.quote, str(fw.start), str(fw.end)])
+                     " ".join(fw.tags), fw.note, fw.quote, str(fw.start), str(fw.end)]
+                    + [_stated_cell(fw, column) for column in stated])
     return rows
+
+
+def _stated_cell(fw: Framework, column: str) -> str:
+    if column == "year":
+        return str(fw.year) if fw.year is not None else ""
+    if column == "aliases":
+        return items_cell(fw.aliases) if fw.aliases else ""
+    return getattr(fw, column)
 
 
 def export_table(deck: Deck, out: str | Path) -> int:
@@ -331,8 +351,9 @@ def read_table(path: str | Path, deck_path: Path | None = None) -> Imported:
                 source_text = None
         source = _relative(src, deck_path.parent if deck_path is not None else Path.cwd())
     title = meta.get("title", "").strip() or path.stem
+    reference = meta.get("reference", "").strip().lower() in _TRUE
     deck = Deck(deck_path, title, source, meta.get("encoding", "").strip() or "utf-8",
-                meta.get("note", ""))
+                meta.get("note", ""), reference=reference)
     result = Imported(deck, rows=len(rows))
 
     ids: dict[str, int] = {}
@@ -342,6 +363,11 @@ def read_table(path: str | Path, deck_path: Path | None = None) -> Imported:
         fw = _row(cells, header, problems)
         if fw is not None:
             _content(fw, line, name, problems, result.warnings, source_text, written)
+        if fw is not None and reference:
+            missing = [c for c in ("document", "year", "url") if not _stated_cell(fw, c)]
+            if missing:
+                problems.append(f"'{fw.name}' of a reference deck needs " + ", ".join(missing)
+                                + " (where it was stated)")
         if fw is not None and fw.id:
             if fw.id in ids:
                 problems.append(f"duplicate id '{fw.id}' (also at line {ids[fw.id]})")
@@ -370,8 +396,9 @@ def _header(names: list[str], path: Path, line: int) -> dict[str, int]:
     for index, column in enumerate(names):
         if not column:
             continue
-        if column not in COLUMNS:
-            raise DrillError(f"unknown column '{column}' (the columns are {', '.join(COLUMNS)})", path, line)
+        if column not in COLUMNS and column not in STATED_COLUMNS:
+            raise DrillError(f"unknown column '{column}' (the columns are "
+                             f"{', '.join(COLUMNS + STATED_COLUMNS)})", path, line)
         if column in columns:
             raise DrillError(f"column '{column}' is named twice", path, line)
         columns[column] = index
@@ -419,12 +446,24 @@ def _row(cells: list[str], header: dict[str, int], problems: list[str]) -> Frame
         except ValueError:
             problems.append(f"{column} must be a whole number, not '{value}'")
             numbers[column] = 0
+    year_cell = cell("year").strip()
+    year = None
+    if year_cell:
+        try:
+            year = int(year_cell)
+        except ValueError:
+            problems.append(f"year must be a year (a whole number), not '{year_cell}'")
+    origin = cell("origin").strip().lower()
+    if origin and origin != "reference":
+        problems.append(f"unknown origin '{cell('origin').strip()}' (the one known is reference)")
     if problems:
         return None
     tags = [tag for tag in _TAG_SPLIT.split(cell("tags")) if tag]
     return Framework(kind=kind, name=name, items=items, start=numbers["start"], end=numbers["end"],
                      quote=cell("quote"), id=cell("id").strip(), ordered=ordered,
-                     tags=list(dict.fromkeys(tags)), note=cell("note"))
+                     tags=list(dict.fromkeys(tags)), note=cell("note"),
+                     document=cell("document").strip(), year=year, url=cell("url").strip(),
+                     aliases=split_items(cell("aliases")), origin=origin)
 
 
 class _RowLines:
@@ -451,7 +490,7 @@ def _content(fw: Framework, line: int, name: str, problems: list[str], warnings:
             problems.append(message)
 
     _check_content(fw, 0, _RowLines(line), problem, None)
-    if source_text is not None:
+    if source_text is not None and fw.origin != "reference":  # those items are the reference's
         for item in fw.items:
             if item not in source_text:
                 problems.append(f"item '{item}' is not in the source {source}")

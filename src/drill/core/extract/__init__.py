@@ -16,6 +16,7 @@ from pathlib import Path
 from drill.core.extract import abbrev as _abbrev
 from drill.core.extract import markers as _markers
 from drill.core.extract import parallel as _parallel
+from drill.core.extract import reference_fill as _reference_fill
 from drill.core.extract.common import trim
 from drill.core.extract.source import Source, clean, load
 from drill.core.frameworks import DEFAULT_ORDERED, Framework, assign_ids
@@ -137,6 +138,7 @@ def extract(source: Source) -> Extraction:
     frameworks = [fw for fw in frameworks if fw.kind == "abbreviation" or len(fw.items) >= 2
                   or (fw.kind == "outline" and fw.items)]
     frameworks.sort(key=lambda fw: (fw.kind != "outline", fw.start))
+    frameworks = _reference_fill.fill_from_reference(frameworks)
     assign_ids(frameworks)
     if not frameworks:
         notes.append("no frameworks found")
@@ -226,11 +228,11 @@ def _parallels(source: Source, found: list[Framework]) -> list[Framework]:
     starts = [a for a, _, _ in items]
     longest = max((b - a for a, b, _ in items), default=0)
 
-    def lists_hit(a: int, b: int) -> set[int]:
-        """The enumerations with an item overlapping ``[a, b)``."""
+    def items_hit(a: int, b: int) -> set[tuple[int, int]]:
+        """The enumeration items overlapping ``[a, b)``, as (list, item start)."""
         lo = bisect.bisect_left(starts, a - longest)
         hi = bisect.bisect_left(starts, b)
-        return {n for c, d, n in items[lo:hi] if c < b and a < d}
+        return {(n, c) for c, d, n in items[lo:hi] if c < b and a < d}
 
     taken_starts = [a for a, _ in taken]
     taken_longest = max((b - a for a, b in taken), default=0)
@@ -244,12 +246,13 @@ def _parallels(source: Source, found: list[Framework]) -> list[Framework]:
         key = tuple(_key(source.folded[a:b]) for a, b in par.items)
         if key in known:
             continue
-        # two or more of its members inside the items of one numbered list
-        hits: dict[int, int] = {}
+        # the same list as a numbered one: its members in two or more items
+        # of one list (a phrase inside one point is a framework of its own)
+        hit: dict[int, set[int]] = {}
         for a, b in par.items:
-            for n in lists_hit(a, b):
-                hits[n] = hits.get(n, 0) + 1
-        if any(count >= 2 for count in hits.values()):
+            for n, item in items_hit(a, b):
+                hit.setdefault(n, set()).add(item)
+        if any(len(points) >= 2 for points in hit.values()):
             continue
         known.add(key)
         frameworks.append(_framework(source, "parallel", source.original(lo, hi), par.items))

@@ -71,7 +71,7 @@ def _clauses(folded: str, a: int, b: int) -> list[tuple[int, int, str]]:
         joiner = -1
         if k > 0 and out[k - 1][2] == "、" and e - s <= 2 * CLAUSE_MAX:
             for j in range(s + 2, e - 1):
-                if folded[j] in LAST_JOINERS:
+                if folded[j] in LAST_JOINERS and (folded[j - 1:j + 1] == "以及" or not _inside_word(folded, j)):
                     joiner = j
                     break
         if joiner != -1:
@@ -83,6 +83,17 @@ def _clauses(folded: str, a: int, b: int) -> list[tuple[int, int, str]]:
         else:
             split.append((s, e, sep))
     return split
+
+
+def _inside_word(folded: str, i: int) -> bool:
+    """True if a common word holds the character at ``i`` (荣辱与共, 参与)."""
+    around = folded[max(0, i - 3):i + 4]
+    at = i - max(0, i - 3)
+    words = dictionary()[0]
+    if crosses_word(around, at, words) or crosses_word(around, at + 1, words):
+        return True
+    idioms = _lexicon()[1]
+    return any(folded[k:k + 4] in idioms for k in range(max(0, i - 3), i + 1))
 
 
 def _strip_quotes(folded: str, a: int, b: int) -> tuple[int, int]:
@@ -102,9 +113,36 @@ def _balanced(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count("(") == text.count(")")
 
 
+# Heads of lists that name things, not a formulation: groups of people
+# (困境儿童、流动儿童、留守儿童), kinds of place (革命老区、民族地区), events
+# (进博会、广交会、服贸会), sectors (节能环保产业…) and kinds of schooling.
+THING_HEADS = ("儿童", "人才", "人士", "同胞", "朋友", "军人", "地区", "会", "产业", "教育")
+
+
+def _names_things(kept: list[str]) -> bool:
+    """True for members that count or name things: figures (23%、15%、18%),
+    numbers in the part that differs (一年、两年、三年; 十六大、十七大、十八大),
+    or a head of THING_HEADS on most of them."""
+    if any(ch.isdigit() for k in kept for ch in k):
+        return True
+    head = 0
+    while head < min(map(len, kept)) and all(k[head] == kept[0][head] for k in kept):
+        head += 1
+    tail = 0
+    while tail < min(map(len, kept)) - head and all(k[-1 - tail] == kept[0][-1 - tail] for k in kept):
+        tail += 1
+    differ = [k[head:len(k) - tail] for k in kept]
+    counting = NUMERALS + "百千万零〇"
+    if all(d and d[-1] in counting for d in differ) or all(d and d[0] in counting for d in differ):
+        return True
+    return sum(k.endswith(THING_HEADS) for k in kept) * 2 > len(kept)
+
+
 def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: list[str],
             attributive: bool = True) -> bool:
     lengths = [len(k) for k in kept]
+    if _names_things(kept):
+        return False
     places = _anchor_places(kept, anchors)
     longest = CLAUSE_MAX_STRONG if len(places) >= 3 else CLAUSE_MAX
     opening = 0
@@ -150,7 +188,7 @@ def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: l
     joined = any(s in LAST_JOINERS for s in seps)
     # 政治自觉、思想自觉和行动自觉 is one formulation; 重大项目、带动性项目、
     # 支撑性项目, of uneven lengths, is a list of things with one head noun.
-    if noun_head and not equal:
+    if noun_head and not equal and len(kept) < 4:
         return False
     if equal:
         return True
@@ -245,22 +283,29 @@ def _cut_edge(folded: str, span: tuple[int, int], target: int, longest: int,
     if len(text) <= longest:
         return span
     words = _words(text)
-    options = []  # (badness, length kept, start, end)
+    # (bad edge, distance from the others' length, not one of jieba's cuts, start, end)
+    options = []
     if head:
         at = len(text)
         for k in range(len(words) - 1, -1, -1):
             at -= len(words[k][0])
             if not text[at:].strip():
                 continue
-            options.append((_bad_edge(*words[k]), abs(len(text) - at - target), at, len(text)))
+            options.append((_bad_edge(*words[k]), abs(len(text) - at - target), False, at, len(text)))
+        at = len(text) - target
     else:
         at = 0
         for k in range(len(words)):
             at += len(words[k][0])
-            options.append((_bad_edge(*words[k]), abs(at - target), 0, at))
+            options.append((_bad_edge(*words[k]), abs(at - target), False, 0, at))
+        at = target
+    # jieba may join a member to its context (军种|主|建新|格局): the cut at the
+    # others' length is good too where it splits no common word
+    if not crosses_word(text, at, dictionary()[0]):
+        options.append((False, 0, True, *((at, len(text)) if head else (0, at))))
     if not options:
         return span
-    _, _, s, e = min(options)
+    *_, s, e = min(options)
     return trim(folded, a + s, a + e)
 
 
@@ -292,7 +337,9 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
         head += 1
     if head and any(kept[0][:head].startswith(d) for d in DETERMINERS):
         return None
-    proper = _proper_nouns()
+    if _names_things(kept):
+        return None
+    proper = _lexicon()[0]
     if sum(k in proper for k in kept) * 2 >= len(kept):
         return None
     cut = (first[0] - spans[0][0]) + (spans[-1][1] - last[1])
@@ -301,22 +348,24 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
 
 
 @lru_cache(maxsize=1)
-def _proper_nouns() -> frozenset[str]:
-    """The words jieba's dictionary tags as names of places, people and
-    organisations (北京, 上海, 国务院), read from the file without jieba."""
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """From jieba's dictionary, read without jieba: the words it tags as names
+    of places, people and organisations (北京, 国务院), and its idioms and set
+    phrases of four characters, however rare (荣辱与共)."""
     import importlib.util
-    import re
     from pathlib import Path
 
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:
-        return frozenset()
+        return frozenset(), frozenset()
     try:
         data = (Path(spec.origin).parent / "dict.txt").read_text("utf-8")
     except OSError:
-        return frozenset()
+        return frozenset(), frozenset()
     tags = "|".join(PROPER_TAGS)
-    return frozenset(re.findall(rf"^(\S+) \d+ (?:{tags})$", data, re.M))
+    proper = frozenset(re.findall(rf"^(\S+) \d+ (?:{tags})$", data, re.M))
+    idioms = frozenset(re.findall(r"^(\S{4}) \d+ [il]$", data, re.M))
+    return proper, idioms
 
 
 def _runs(clauses) -> list[tuple[int, int]]:
@@ -467,6 +516,10 @@ def find(source: Source) -> list[Parallel]:
                 candidates.append((rank, i, j, par))
         for i, j in _runs(clauses):
             judged_plain = _plain(folded, clauses[i:j + 1])
+            if judged_plain is None and clauses[j - 1][2] in LAST_JOINERS and j - i >= MIN_CLAUSES:
+                # the 和 was inside the last member (权责清晰、财力协调、区域均衡的
+                # 中央和地方财政关系): the list ends before it
+                judged_plain = _plain(folded, clauses[i:j])
             if judged_plain is not None:
                 candidates.append((judged_plain[0], i, j, judged_plain[1]))
         # best first, then no overlaps: two lists may share a clause

@@ -69,9 +69,13 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
     order = "in order" if fw.ordered else "any order"
     head.append(f"{fw.kind} · {status} · {order} · {len(fw.items)} items", style="dim")
 
+    reference = au.from_reference(fw)  # items filled in from the reference deck
+
     def mark(item: str) -> Text:
         if item in fw.own:
             return Text(OWN_MARK, style="magenta")
+        if reference:
+            return Text("※", style="cyan")
         if item not in review.text:
             return Text("?", style="bold red")
         return Text(" ")
@@ -82,7 +86,9 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
         tail.append(" (no items: e adds them, or m merges another in)\n", style="italic")
     if any(i in fw.own for i in fw.items):
         tail.append(f"{OWN_MARK} your own wording, not the speech's\n", style="magenta")
-    if any(i not in review.text and i not in fw.own for i in fw.items):
+    if reference:
+        tail.append(f"※ {fw.stated_in()}: the speech names it without its items\n", style="cyan")
+    elif any(i not in review.text and i not in fw.own for i in fw.items):
         tail.append("? not in the speech: e corrects it or keeps it as your own wording\n", style="red")
     if cand.reason:
         tail.append(f"! {cand.reason}\n", style="yellow")

@@ -76,6 +76,8 @@ class DrillScreen(Screen):
             Text(f"card {self.session.index + 1} of {total} · {KIND_NAMES.get(card.kind, card.kind)}",
                  style="dim"))
         prompt = Text(card.prompt, style="bold")
+        if card.stated_in:  # items that come from a document, not from a speech
+            prompt.append("\n" + card.stated_in, style="dim")
         self.query_one("#prompt", Static).update(prompt)
         context = self.query_one("#context", Static)
         if card.kind == "cloze" and card.context:
