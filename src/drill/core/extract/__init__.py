@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,7 +111,7 @@ def _split_at_headings(runs: list[_markers.Run]) -> list[_markers.Run]:
             continue
         piece_m, piece_i = [], []
         for mk, span in zip(run.markers, run.items):
-            if piece_m and bisect_right(cuts, mk.start) > bisect_right(cuts, piece_m[-1].start):
+            if piece_m and bisect.bisect_right(cuts, mk.start) > bisect.bisect_right(cuts, piece_m[-1].start):
                 out.append(_markers.Run(run.family, piece_m, piece_i, run.heading))
                 piece_m, piece_i = [], []
             piece_m.append(mk)
@@ -159,9 +159,9 @@ def _abbreviations(source: Source, runs: list[_markers.Run]) -> tuple[list[Frame
                         start=ab.start, anchor=ab.start)
         if not ab.items:
             fw.start, fw.end = ab.start, ab.end
-        expected = _abbrev.expected_count(ab.name)
-        if ab.items and expected is not None and expected != len(ab.items):
-            fw.warnings.append(f"the name says {expected} but {len(ab.items)} items were found")
+        expected = _abbrev.expected_counts(ab.name)
+        if ab.items and expected and len(ab.items) not in expected:
+            fw.warnings.append(f"the name says {expected[0]} but {len(ab.items)} items were found")
         if ab.items and ab.via == "list":
             consumed.add(ab.items[0][0])
         frameworks.append(fw)
@@ -176,7 +176,9 @@ def _lists(source: Source, runs: list[_markers.Run], consumed: set[int]) -> list
             continue
         first = run.markers[0].start
         if run.is_outline:
-            frameworks.append(_framework(source, "outline", source.title or "提纲", run.items, start=first))
+            fw = _framework(source, "outline", source.title or "提纲", run.items, start=first)
+            if len(fw.items) >= 2:  # an outline has two headings or more
+                frameworks.append(fw)
             continue
         name, count = _enumeration_name(source, first, run.items)
         fw = _framework(source, "enumeration", name, run.items, start=first)
@@ -198,21 +200,147 @@ def _topic_lists(source: Source, runs: list[_markers.Run], found: list[Framework
         for mk in run.markers
     ]
     held = [fw.item_spans for fw in found if fw.item_spans]
-    holders: dict[tuple[int, int], list[int]] = {}  # item span → the lists that hold it
-    for k, s in enumerate(held):
-        for span in set(s):
-            holders.setdefault(span, []).append(k)
+    held_items = {span for spans in held for span in spans if span[0] < span[1]}
     frameworks = []
     for topic in _markers.topic_runs(source, barriers):
         spans = [trim(source.folded, a, b) for a, b in topic.sentences]
-        if any(_overlaps(spans, held[k]) for span in set(spans) for k in holders.get(span, ())):
-            continue
+        if any(span in held_items for span in spans):
+            continue  # an item another list already holds
         name, count = _enumeration_name(source, spans[0][0], spans)
+        heading = _paragraph_heading(source, runs, spans[0][0]) if topic.framed else None
+        if heading is not None:
+            # clauses inside a paragraph that opens with a heading stand under it
+            # (（八）全面增强执政本领。…要增强学习本领，…。增强政治领导本领，…)
+            name, count = source.original(*heading), None
         fw = _framework(source, "enumeration", name, spans)
         if count is not None and count != len(spans):
             fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
         frameworks.append(fw)
+    held += [fw.item_spans for fw in frameworks]
+    frameworks += _paragraph_heads(source, runs, held)
     return frameworks
+
+
+def _paragraph_heads(source: Source, runs: list[_markers.Run],
+                     held: list[list[tuple[int, int]]]) -> list[Framework]:
+    """A report section's unnumbered paragraph heads, named by the heading
+    they stand under (or by the lead that announces them)."""
+    para_starts = {a for a, _ in source.paragraphs}
+    headings: dict[int, tuple[int, int]] = {}
+    closers: set[int] = set()
+    for run in runs:
+        heading = run.is_outline or run.family in ("cn_dun", "di", "cn_paren") or run.heading
+        for mk, span in zip(run.markers, run.items):
+            if mk.start in para_starts:
+                if heading:
+                    headings[mk.start] = span
+                else:
+                    closers.add(mk.start)
+    taken = _Taken()
+    for spans in held:
+        taken.add(spans)
+    frameworks = []
+    named_under: set[tuple[int, int]] = set()
+    starts = sorted(headings)
+    runs_found = _markers.paragraph_heads(source, headings, closers)
+    for found in _markers.inline_dashes(source):
+        i = bisect.bisect_left(starts, found.first)
+        found.under = headings[starts[i - 1]] if i else None
+        runs_found.append(found)
+    for found in runs_found:
+        spans = found.heads
+        # heads another list already holds (a run of 要…。 or of alike openings)
+        if taken.shares_two(spans):
+            continue
+        lead, count = _markers.lead_and_count(source, found.first)
+        name = None
+        before = found.first - 1
+        while before > 0 and source.folded[before].isspace():
+            before -= 1
+        announces = lead is not None and (source.folded[before] == ":" or _markers.announces(lead))
+        if announces:
+            name = lead
+        elif found.under is not None and found.under not in named_under:
+            name = source.original(*found.under)
+            named_under.add(found.under)
+        elif found.under is not None:
+            # a second run under one heading: named by the paragraph that
+            # introduces it (应对新挑战、完成新任务，对政府工作提出新的更高要求。…)
+            name = _introduction(source, found.first) or lead
+        if name is None:
+            # the sentence before is no lead: named by the first head
+            a, b = spans[0]
+            name = f"{source.original(a, b)}…（共{len(spans)}项）"
+        taken.add(spans)
+        fw = _framework(source, "enumeration", name, spans, start=found.first)
+        if count is not None and count != len(spans):
+            fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
+        frameworks.append(fw)
+    return frameworks
+
+
+def _paragraph_heading(source: Source, runs: list[_markers.Run], pos: int) -> tuple[int, int] | None:
+    """The heading (（八）…, 一、…) that opens the paragraph holding ``pos``, if any."""
+    sent = source.sentence_at(pos)
+    if sent is None:
+        return None
+    start = source.paragraphs[sent.para][0]
+    for run in runs:
+        if run.family in _markers.HEADING_FAMILIES or run.is_outline:
+            for mk, span in zip(run.markers, run.items):
+                if mk.start == start and span[1] <= pos:
+                    return span
+    return None
+
+
+class _Taken:
+    """Item spans of the frameworks found so far, by start, to ask in
+    logarithmic time whether a new list shares two items with one of them."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.spans: list[tuple[int, int, int]] = []  # (start, end, owner)
+        self.longest = 0
+        self.owners = 0
+
+    def add(self, spans: list[tuple[int, int]]) -> None:
+        for a, b in spans:
+            i = bisect.bisect_left(self.starts, a)
+            self.starts.insert(i, a)
+            self.spans.insert(i, (a, b, self.owners))
+            self.longest = max(self.longest, b - a)
+        self.owners += 1
+
+    def shares_two(self, spans: list[tuple[int, int]]) -> bool:
+        hits: dict[int, int] = {}
+        for a, b in spans:
+            owners = set()
+            i = bisect.bisect_left(self.starts, a - self.longest)
+            while i < len(self.spans) and self.spans[i][0] < b:
+                c, d, owner = self.spans[i]
+                if a < d:
+                    owners.add(owner)
+                i += 1
+            for owner in owners:
+                hits[owner] = hits.get(owner, 0) + 1
+                if hits[owner] >= 2:
+                    return True
+        return False
+
+
+def _introduction(source: Source, start: int) -> str | None:
+    """The first sentence of the paragraph before the one at ``start``, if short."""
+    i = bisect.bisect_left(source.paragraphs, (start, -1))
+    if i == 0:
+        return None
+    a, b = source.paragraphs[i - 1]
+    sent = source.sentence_at(a)
+    if sent is None:
+        return None
+    a, b = trim(source.folded, a, min(sent.end, b))
+    if not 4 <= b - a <= _markers.LEAD_MAX:
+        return None
+    return source.original(a, b)
 
 
 def _parallels(source: Source, found: list[Framework]) -> list[Framework]:
