@@ -18,7 +18,8 @@ scaled: texts built from the seeds, each extracted warm at size n and 2n
 (median of M runs, at most 3 for the large ones; wall-clock and CPU
 seconds): a 20,000-character text of seed paragraphs (at 2n, that text
 twice); 10,000 lines of numbered points (一是…，…；二是…); one sentence of
-3,000 clauses joined by 、. For each: seconds at n and 2n, the ratio of their
+3,000 clauses joined by 、; 2,000 sections of a report (一、… （一）… 1、… 2、…
+首先…其次…最后…). For each: seconds at n and 2n, the ratio of their
 CPU times (2.0 when extraction is linear), and a baseline measured in the
 same run on the same text — a plain Python pass that reads every character —
 so that ``x_baseline`` (extraction CPU time over baseline CPU time) compares
@@ -125,11 +126,14 @@ def _seed_texts(seeds: list[Path]) -> list[str]:
 
 
 def _phrases(texts: list[str]) -> list[str]:
-    """Runs of four to eight Chinese characters from the seeds, each once, in order."""
+    """Runs of four to eight Chinese characters from the seeds' body text
+    (lines of speech, not the short lines of a site's chrome), each once, in order."""
     seen: dict[str, None] = {}
     for text in texts:
-        for m in re.finditer(r"[\u4e00-\u9fff]{4,8}", text):
-            seen.setdefault(m.group(), None)
+        for line in text.split("\n"):
+            if len(line) > 60:
+                for m in re.finditer(r"[\u4e00-\u9fff]{4,8}", line):
+                    seen.setdefault(m.group(), None)
     return list(seen)
 
 
@@ -163,6 +167,19 @@ def numbered_points(phrases: list[str], lines: int) -> str:
 def clause_sentence(phrases: list[str], clauses: int) -> str:
     """One sentence of ``clauses`` clauses joined by 、."""
     return "我们要" + "、".join(phrases[i % len(phrases)] for i in range(clauses)) + "。\n"
+
+
+def sections(phrases: list[str], count: int) -> str:
+    """Sections of a report: a heading, a sub-heading, numbered points and
+    首先/其次/最后, ``count`` times over."""
+    out = []
+    k = 0
+    for i in range(count):
+        p = [phrases[(k + j) % len(phrases)] for j in range(7)]
+        k += 7
+        out.append(f"{CN[i % 10]}、{p[0]}\n（一）{p[1]}。1、{p[2]}。2、{p[3]}。\n"
+                   f"首先要{p[4]}，其次要{p[5]}，最后要{p[6]}。")
+    return "\n".join(out) + "\n"
 
 
 def _plain_pass(text: str) -> int:
@@ -199,6 +216,7 @@ def scaled(seeds: list[Path], repeats: int, quick: bool) -> dict[str, dict]:
          else seed_text(texts, n // 2) + "\n" + seed_text(texts, n // 2), TARGET_SEED_TEXT_S),
         ("numbered_10k_lines", 10_000 // scale, lambda n: numbered_points(phrases, n), TARGET_NUMBERED_S),
         ("sentence_3k_clauses", 3_000 // scale, lambda n: clause_sentence(phrases, n), None),
+        ("sections_2k", 2_000 // scale, lambda n: sections(phrases, n), None),
     ]
     out: dict[str, dict] = {}
     for name, n, build, target in cases:
