@@ -21,7 +21,7 @@ def parallels(text: str) -> list[list[str]]:
     ("全力以赴保就业保民生保市场主体。", ["保就业", "保民生", "保市场主体"]),
     # 和 / 及 / 与 / 以及 before the last member
     ("全面增强政治自觉、思想自觉和行动自觉。", ["政治自觉", "思想自觉", "行动自觉"]),
-    ("我们要做到守纪律、讲规矩以及重品行。", ["守纪律", "讲规矩", "重品行"]),
+    ("要把学习抓早、抓实以及抓常，不搞形式。", ["抓早", "抓实", "抓常"]),
     # members of two characters
     ("集中人力、物力、财力办大事。", ["人力", "物力", "财力"]),
     ("讲清楚其中的道理、学理、哲理。", ["道理", "学理", "哲理"]),
@@ -32,7 +32,9 @@ def parallels(text: str) -> list[list[str]]:
     ("下一步坚持锻长板、补短板、强创新、求突破。", ["锻长板", "补短板", "强创新", "求突破"]),
     ("我县经济总量、财政收入、居民收入稳步增长。", ["经济总量", "财政收入", "居民收入"]),
     # an idiom that holds 与 is one member, not two
-    ("坚持长期合作、互相支持、荣辱与共。", ["长期合作", "互相支持", "荣辱与共"]),
+    ("做到同舟共济、互相支持、荣辱与共、携手并进。", ["同舟共济", "互相支持", "荣辱与共", "携手并进"]),
+    # a character apart in length, each saying something
+    ("坚持企业为主、政府推动、市场化运作。", ["企业为主", "政府推动", "市场化运作"]),
     # two lists sharing a clause
     ("获得感、幸福感、安全感更加充实、更有保障、更可持续。", ["更加充实", "更有保障", "更可持续"]),
     # sentences of one opening, however long
@@ -53,6 +55,12 @@ def test_parallel_shapes(text, items):
     "推动全面深化改革、联系服务群众和推动发展的本领不断提高。",
     # a word repeated is no slogan
     "一个一个地落实，一个一个地检查。",
+    # a character apart in length naming things, or with one head noun
+    "加快发展互联网、大数据、人工智能。",
+    "比如重大项目、带动性项目、支撑性项目不强。",
+    # a plain list joined by 和 names things; three idioms in a row describe
+    "引进先进技术、成套装备和优质产品。",
+    "工作中做到上下一致、层层联动、一抓到底。",
     # events, groups of people, figures and counts are things, not a formulation
     "今年办好进博会、广交会、服贸会。",
     "关爱困境儿童、流动儿童和留守儿童。",

@@ -62,7 +62,7 @@ def _index() -> dict[str, Framework]:
 
 def frameworks() -> list[Framework]:
     """The reference deck's frameworks, in the deck's order."""
-    return list(dict.fromkeys(_index().values()))
+    return list({id(fw): fw for fw in _index().values()}.values())
 
 
 def lookup(name: str) -> Framework | None:

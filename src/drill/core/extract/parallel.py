@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from drill.core.extract.common import crosses_word, dictionary, fit_clauses, trim
 from drill.core.extract.source import Source
-from drill.core.text import is_cjk
+from drill.core.text import fold, is_cjk
 
 MIN_CLAUSES = 3
 # No set phrase has more members than this (工作项目化…考核数据化 has seven).
@@ -268,8 +268,13 @@ def _words(text: str) -> list[tuple[str, str]]:
     return [(w.word, w.flag) for w in _tagger()(text)]
 
 
+def _predicative(text: str) -> bool:
+    """True if jieba tags a verb (not a verbal noun) or an adjective in ``text``."""
+    return any((flag.startswith("v") and flag != "vn") or flag.startswith("a") for _, flag in _words(text))
+
+
 def _bad_edge(word: str, flag: str) -> bool:
-    return flag.startswith(EDGE_TAGS) or word in EDGE_VERBS
+    return flag.startswith(EDGE_TAGS) or word in EDGE_VERBS or word in DETERMINERS
 
 
 def _cut_edge(folded: str, span: tuple[int, int], target: int, longest: int,
@@ -305,7 +310,8 @@ def _cut_edge(folded: str, span: tuple[int, int], target: int, longest: int,
         options.append((False, 0, True, *((at, len(text)) if head else (0, at))))
     if not options:
         return span
-    *_, s, e = min(options)
+    # of two cuts as near the others' length, the longer member (市场化运作, not 市场化)
+    *_, s, e = min(options, key=lambda o: (o[0], o[1], o[2], o[3] - o[4]))
     return trim(folded, a + s, a + e)
 
 
@@ -318,6 +324,10 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
     middle = spans[1:-1]
     lengths = sorted(b - a for a, b in middle)
     target = lengths[len(lengths) // 2]
+    # a plain list that 和 joins names things (技术、装备和产品): the set
+    # phrases joined so share a word (政治自觉、思想自觉和行动自觉)
+    if run[-2][2] in LAST_JOINERS:
+        return None
     first = _cut_edge(folded, spans[0], target, lengths[-1], True)
     last = _cut_edge(folded, spans[-1], target, lengths[-1], False)
     items = [first, *middle, last]
@@ -325,8 +335,19 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
     sizes = [len(k) for k in kept]
     # members of one length (uneven ones that share nothing read as prose:
     # 全面深化改革、联系服务群众、推动发展的本领)
-    if min(sizes) < PLAIN_MIN or max(sizes) > PLAIN_MAX or len(set(sizes)) > 1:
+    if min(sizes) < PLAIN_MIN or max(sizes) > PLAIN_MAX or max(sizes) - min(sizes) > 1:
         return None
+    # members a character apart in length read as one shape only when each
+    # says something (企业为主、政府推动、市场化运作; 韧性强、潜力足、回旋余地大),
+    # not when they name things (互联网、大数据、人工智能)
+    if len(set(sizes)) > 1:
+        if sum(not _predicative(k) for k in kept) * 2 >= len(kept):
+            return None
+        tail = 0
+        while tail < min(sizes) and all(k[-1 - tail] == kept[0][-1 - tail] for k in kept):
+            tail += 1
+        if tail >= 2:  # one head noun: 重大项目、带动性项目、支撑性项目
+            return None
     if not all(is_cjk(ch) for k in kept for ch in k) or len({*kept}) < len(kept):
         return None
     # a list that ends in 等 gives examples (GDP、固投、商贸业等指标)
@@ -339,7 +360,11 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
         return None
     if _names_things(kept):
         return None
-    proper = _lexicon()[0]
+    proper, idioms = _lexicon()
+    # three idioms in a row describe (上下一致、层层联动、一抓到底); a
+    # formulation of idioms has more members (解放思想、实事求是、与时俱进、求真务实)
+    if len(kept) == MIN_CLAUSES and sum(k in idioms for k in kept) >= 2:
+        return None
     if sum(k in proper for k in kept) * 2 >= len(kept):
         return None
     cut = (first[0] - spans[0][0]) + (spans[-1][1] - last[1])
@@ -484,6 +509,35 @@ def _run_members(text: str, chain: list[int], side: str, words: frozenset[str],
     return members
 
 
+def _known_run_together(folded: str) -> list[Parallel]:
+    """National set phrases run together with nothing shared (亲诚惠容,
+    富强民主文明和谐美丽, 山水林田湖草): only a reader who knows them can cut
+    them, so they are the reference deck's parallel phrases found in the
+    text, at every place, as written there (the first three members or more,
+    for a phrase that grew over the years: 德智体美 | 劳)."""
+    from drill.core import reference
+
+    found = []
+    for entry in reference.frameworks():
+        if entry.kind != "parallel" or len(entry.items) < MIN_CLAUSES:
+            continue
+        members = [fold(item) for item in entry.items]
+        for count in range(len(members), MIN_CLAUSES - 1, -1):
+            joined = "".join(members[:count])
+            at = folded.find(joined)
+            if at < 0:
+                continue
+            while at >= 0:
+                spans, pos = [], at
+                for member in members[:count]:
+                    spans.append((pos, pos + len(member)))
+                    pos += len(member)
+                found.append(Parallel(spans, False))
+                at = folded.find(joined, at + len(joined))
+            break
+    return found
+
+
 def find(source: Source) -> list[Parallel]:
     folded = source.folded
     words = dictionary()[0]
@@ -538,6 +592,11 @@ def find(source: Source) -> list[Parallel]:
                 if tuple(par.items) not in spans:
                     spans.add(tuple(par.items))
                     found.append(par)
+    spans = [(p.items[0][0], p.items[-1][1]) for p in found]
+    for par in _known_run_together(folded):
+        lo, hi = par.items[0][0], par.items[-1][1]
+        if not any(a == lo and b == hi for a, b in spans):
+            found.append(par)
     found.sort(key=lambda p: p.items[0][0])
     return found
 
