@@ -111,7 +111,7 @@ def _split_at_headings(runs: list[_markers.Run]) -> list[_markers.Run]:
             continue
         piece_m, piece_i = [], []
         for mk, span in zip(run.markers, run.items):
-            if piece_m and any(piece_m[-1].start < c <= mk.start for c in cuts):
+            if piece_m and bisect.bisect_right(cuts, mk.start) > bisect.bisect_right(cuts, piece_m[-1].start):
                 out.append(_markers.Run(run.family, piece_m, piece_i, run.heading))
                 piece_m, piece_i = [], []
             piece_m.append(mk)

@@ -276,9 +276,31 @@ def _inside_word(folded: str, start: int, end: int) -> bool:
     return folded[max(0, start - 1):start + 2] in common or folded[end - 2:end + 1] in common
 
 
+class _Found(list):
+    """Mentions found so far, with where they begin and the places they
+    cover, so that asking whether a place is taken costs the same however
+    many were found."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.covered: set[int] = set()
+        self.starts: set[int] = set()
+
+    def append(self, ab: Abbrev) -> None:
+        super().append(ab)
+        self.covered.update(range(ab.start, ab.end))
+        self.starts.add(ab.start)
+
+    def covers(self, pos: int) -> bool:
+        return pos in self.covered
+
+    def starts_at(self, pos: int) -> bool:
+        return pos in self.starts
+
+
 def find_mentions(source: Source) -> list[Abbrev]:
     folded = source.folded
-    found: list[Abbrev] = []
+    found = _Found()
     # Introduced in brackets: …（以下简称“双减”）, …（简称两新）.
     for m in _ALIAS.finditer(folded):
         name = _shape(m.group(2))
@@ -286,7 +308,7 @@ def find_mentions(source: Source) -> list[Abbrev]:
             start = m.start(2)
             found.append(Abbrev(name, start, start + len(name), True, alias_at=m.start()))
     for m in _QUOTED.finditer(folded):
-        if any(a.start == m.start(1) for a in found):
+        if found.starts_at(m.start(1)):
             continue
         content = m.group(1)
         parts = re.split(r"[,、]", content)
@@ -313,7 +335,7 @@ def find_mentions(source: Source) -> list[Abbrev]:
         if m.group(2) in NUM or m.group(2) == "点" or m.group(4) in _MEASURE \
                 or not _names_a_list(word, _NUM_RE.findall(word)) or _inside_word(folded, m.start(), m.end()):
             continue  # 二十一世(纪), 一点二个, 长三角一体(化)
-        if any(a.start <= m.start() < a.end for a in found):
+        if found.covers(m.start()):
             continue
         end = _more_parts(folded, m.end())
         found.append(Abbrev(folded[m.start():end], m.start(), end, False))
@@ -333,7 +355,7 @@ def find_mentions(source: Source) -> list[Abbrev]:
         if name[len(m.group()):].startswith(_GENERIC) or _QUANTITY.match(name) \
                 or not _names_a_list(name, _NUM_RE.findall(name)) or name in IDIOMS:
             continue
-        if any(a.start <= m.start() < a.end for a in found):
+        if found.covers(m.start()):
             continue
         items = _list_before(folded, m.start(), count)
         if items:
@@ -348,7 +370,7 @@ def find_mentions(source: Source) -> list[Abbrev]:
                 continue  # 双方, 双赢: words
         else:
             end = m.end()
-        if any(a.start <= m.start() < a.end for a in found):
+        if found.covers(m.start()):
             continue
         name = folded[m.start():end]
         items = _list_before(folded, m.start(), 2) if name[0] == "双" else []
@@ -359,16 +381,16 @@ def find_mentions(source: Source) -> list[Abbrev]:
         word, tag = _first_word(folded[m.end():m.end() + 4])
         end = m.end() + len(word)
         if tag in ("v", "l", "i", "d") and re.match(r"[,。;、:!?)和与及]|$", folded[end:end + 1]) \
-                and not any(a.start <= m.start() < a.end for a in found):
+                and not found.covers(m.start()):
             found.append(Abbrev(folded[m.start():end], m.start(), end, False, bare=True))
     # Unquoted "N X 合一/一体": 三证合一, 五位一体 (not 长三角一体化).
     for m in re.finditer(rf"(?<![{NUM}第“])[{NUM}][\u4e00-\u9fff](?:合一|一体)(?![”])", folded):
-        if any(a.start <= m.start() < a.end for a in found) or _inside_word(folded, m.start(), m.end()):
+        if found.covers(m.start()) or _inside_word(folded, m.start(), m.end()):
             continue
         found.append(Abbrev(m.group(), m.start(), m.end(), False))
     # Unquoted with a measure word, kept only if an expansion follows or precedes.
     for m in re.finditer(rf"(?<![{NUM}第“])([{NUM}])(个|大)([\u4e00-\u9fff]{{1,2}})(?=[,:]|”)", folded):
-        if any(a.start <= m.start() < a.end for a in found):
+        if found.covers(m.start()):
             continue
         if m.group(3).startswith(_GENERIC) or folded[max(0, m.start() - 2):m.start()].endswith(_COUNTING) \
                 or not _names_a_list(m.group(), _NUM_RE.findall(m.group())):
@@ -383,7 +405,7 @@ def find_mentions(source: Source) -> list[Abbrev]:
             for m in (prev, nxt):
                 if not _names_a_list(m.group(), _NUM_RE.findall(m.group())):
                     continue  # 一个国家、一个民族: one of each
-                if not any(a.start <= m.start() < a.end for a in found):
+                if not found.covers(m.start()):
                     found.append(Abbrev(m.group(), m.start(), m.end(), False, listed=True))
     found.sort(key=lambda a: a.start)
     return found

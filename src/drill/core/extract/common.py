@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,8 +17,15 @@ CLOSE_QUOTES = "”》)"
 CLAUSE_BREAK = set("。!?;:,\n")
 
 
+_QUOTE_CHARS = set(OPEN_QUOTES + CLOSE_QUOTES)
+_EDGE_OR_QUOTE = EDGE_PUNCT | _QUOTE_CHARS
+
+
 def trim(folded: str, start: int, end: int) -> tuple[int, int]:
     """Shrink a span past edge punctuation and quotes left unbalanced by the cut."""
+    if start >= end or (folded[start] not in _EDGE_OR_QUOTE and folded[end - 1] not in _EDGE_OR_QUOTE):
+        return start, end
+    counts: dict[str, int] | None = None  # quote marks inside the span, counted once
     while True:
         changed = False
         while start < end and folded[start] in EDGE_PUNCT:
@@ -28,24 +34,29 @@ def trim(folded: str, start: int, end: int) -> tuple[int, int]:
         while end > start and folded[end - 1] in EDGE_PUNCT:
             end -= 1
             changed = True
-        body = folded[start:end]
-        for open_q, close_q in zip(OPEN_QUOTES, CLOSE_QUOTES):
-            if start < end and folded[start] == open_q and body.count(open_q) > body.count(close_q):
-                start += 1
-                changed = True
-                break
-            if start < end and folded[end - 1] == close_q and body.count(close_q) > body.count(open_q):
-                end -= 1
-                changed = True
-                break
-            if start < end and folded[end - 1] == open_q:
-                end -= 1
-                changed = True
-                break
-            if start < end and folded[start] == close_q:
-                start += 1
-                changed = True
-                break
+        if start < end and (folded[start] in _QUOTE_CHARS or folded[end - 1] in _QUOTE_CHARS):
+            if counts is None:
+                body = folded[start:end]
+                counts = {q: body.count(q) for q in _QUOTE_CHARS}
+            for open_q, close_q in zip(OPEN_QUOTES, CLOSE_QUOTES):
+                drop = None
+                if folded[start] == open_q and counts[open_q] > counts[close_q]:
+                    drop = "start"
+                elif folded[end - 1] == close_q and counts[close_q] > counts[open_q]:
+                    drop = "end"
+                elif folded[end - 1] == open_q:
+                    drop = "end"
+                elif folded[start] == close_q:
+                    drop = "start"
+                if drop == "start":
+                    counts[folded[start]] -= 1
+                    start += 1
+                elif drop == "end":
+                    counts[folded[end - 1]] -= 1
+                    end -= 1
+                if drop is not None:
+                    changed = True
+                    break
         if not changed:
             return start, end
 
@@ -54,8 +65,11 @@ def is_clause_start(folded: str, pos: int) -> bool:
     """True where a list marker may begin: a line start or after a clause break.
 
     A closing quote or bracket after an end mark (。” or ！”) counts as part
-    of the break.
+    of the break. No marker begins at a blank: saying so at once keeps a long
+    run of blanks (folded-out markup) from being scanned from each of its places.
     """
+    if pos < len(folded) and folded[pos] in " \t":
+        return False
     i = pos - 1
     while i >= 0 and folded[i] in " \t":
         i -= 1
@@ -90,7 +104,7 @@ def lead_before(source: Source, pos: int) -> tuple[str, int] | None:
         if b - a >= 2:
             return source.original(a, b), a
     # the previous sentence
-    index = bisect.bisect_left(source.sentences, pos, key=lambda s: s.start)
+    index = source.sentence_index(pos)
     if index == 0:
         return None
     prev = source.sentences[index - 1]
@@ -98,8 +112,9 @@ def lead_before(source: Source, pos: int) -> tuple[str, int] | None:
     if gap.strip(" \n\t"):
         return None
     # blanked lines between the lead and the list: the lead is hidden or gone
+    # (a line break written as a tag, <br>, hides nothing)
     if "\n" in gap:
-        raw_gap = source.text[prev.end:pos]
+        raw_gap = source.without_markup(prev.end, pos)
         if raw_gap.strip():
             return None
     a, b = trim(folded, prev.start, prev.end)
@@ -213,13 +228,15 @@ def fit_clauses(clauses: list[str], trim_head: bool = True, trim_tail: bool = Tr
     lo = min(len(t) for t in template)
     hi = max(len(t) for t in template)
     anchors: list[tuple[str, int, str]] = []
+    # columns of the template read from either end (zip stops at the shortest)
+    heads = [len(set(col)) == 1 for col in zip(*template)]
+    tails = [len(set(col)) == 1 for col in zip(*(t[::-1] for t in template))]
+    first_t = template[0]
     for o in range(lo):
-        c = template[0][o]
-        if all(t[o] == c for t in template):
-            anchors.append(("start", o, c))
-        c = template[0][-1 - o]
-        if all(t[-1 - o] == c for t in template):
-            anchors.append(("end", o, c))
+        if heads[o]:
+            anchors.append(("start", o, first_t[o]))
+        if tails[o]:
+            anchors.append(("end", o, first_t[-1 - o]))
     lengths = sorted(len(t) for t in template)
     target = lengths[len(lengths) // 2]
     # Template clauses of one length make a length cut a fair guess (checked
@@ -228,11 +245,13 @@ def fit_clauses(clauses: list[str], trim_head: bool = True, trim_tail: bool = Tr
     start_anchors = [(o, c) for side, o, c in anchors if side == "start"]
     end_anchors = [(o, c) for side, o, c in anchors if side == "end"]
 
-    def score_start(text: str) -> int:
-        return sum(1 for o, c in start_anchors if o < len(text) and text[o] == c)
+    # Scores of a clause cut at a place, read in place rather than on a copy
+    # of what is kept: a long first or last clause costs its length, not its square.
+    def score_start(text: str, h: int) -> int:  # text[h:] kept
+        return sum(1 for o, c in start_anchors if h + o < len(text) and text[h + o] == c)
 
-    def score_end(text: str) -> int:
-        return sum(1 for o, c in end_anchors if o < len(text) and text[-1 - o] == c)
+    def score_end(text: str, e: int) -> int:  # text[:e] kept
+        return sum(1 for o, c in end_anchors if o < e and text[e - 1 - o] == c)
 
     spans = [(0, len(c)) for c in clauses]
     guessed = False
@@ -241,7 +260,7 @@ def fit_clauses(clauses: list[str], trim_head: bool = True, trim_tail: bool = Tr
     elif trim_head and len(clauses[0]) > hi:
         first = clauses[0]
         h, anchored = _best_cut(
-            [(h, score_start(first[h:]), len(first) - h) for h in range(len(first))
+            [(h, score_start(first, h), len(first) - h) for h in range(len(first))
              if not crosses_word(first, h, words)], target)
         spans[0] = (h, len(first))
         guessed = h > 0 and not anchored and not regular
@@ -251,7 +270,7 @@ def fit_clauses(clauses: list[str], trim_head: bool = True, trim_tail: bool = Tr
         last = clauses[-1]
         # Where no anchor decides, cut only where the text plainly goes on
         # (进度就是尺度|的导向), never into a word (实现共同|富裕).
-        options = [(e, score_end(last[:e]), e) for e in range(len(last), 0, -1)
+        options = [(e, score_end(last, e), e) for e in range(len(last), 0, -1)
                    if not crosses_word(last, e, words)]
         e, anchored = _best_cut(options, target)
         if not anchored:

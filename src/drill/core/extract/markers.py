@@ -12,6 +12,7 @@ numbered ones, and so are a report section's paragraph heads (实施更加积极
 from __future__ import annotations
 
 import re
+from bisect import insort
 from dataclasses import dataclass, field
 
 from drill.core.extract.common import (
@@ -140,20 +141,26 @@ def build_runs(markers: list[Marker]) -> list[Run]:
     runs: list[Run] = []
     # Several runs of one key may be open at once: a list 一、二、三、 inside
     # section 二、 of an outline numbered the same way. A marker continues the
-    # latest open run that expects its number.
-    open_runs: dict[str, list[Run]] = {}
+    # latest open run that expects its number. Open runs are kept by the key
+    # and number they expect, oldest first; one left too far behind is closed
+    # for good (markers come in order, so no later one is nearer).
+    open_runs: dict[tuple[str, int], list[tuple[int, Run]]] = {}
     for mk in markers:
         if mk.family == "seq":
             continue
         gap = HEADING_GAP if mk.family in ("cn_dun", "di", "cn_paren") else MAX_GAP
-        candidates = [r for r in open_runs.get(mk.key, [])
-                      if r.markers[-1].number + 1 == mk.number and mk.start - r.markers[-1].start <= gap]
-        if candidates:
-            candidates[-1].markers.append(mk)
+        waiting = open_runs.get((mk.key, mk.number), [])
+        while waiting and mk.start - waiting[-1][1].markers[-1].start > gap:
+            waiting.pop()
+        if waiting:
+            # the latest run within reach (runs left behind in between close)
+            order, run = waiting.pop()
+            run.markers.append(mk)
+            insort(open_runs.setdefault((mk.key, mk.number + 1), []), (order, run), key=lambda e: e[0])
             continue
         if mk.number == 1:
             run = Run(mk.family, [mk])
-            open_runs.setdefault(mk.key, []).append(run)
+            open_runs.setdefault((mk.key, 2), []).append((len(runs), run))
             runs.append(run)
     runs.extend(_seq_runs(markers))
     # A lone 一、 is no outline, even where the site hid ("此处隐藏…字") or cut
@@ -221,12 +228,8 @@ def heading_span(source: Source, body: int) -> tuple[int, int, bool]:
     """
     folded = source.folded
     end = sentence_end(source, body)
-    for a, b in source.paragraphs:
-        if a <= body < b:
-            line_end = b
-            break
-    else:
-        line_end = end
+    para = source.paragraph_at(body)
+    line_end = para[1] if para is not None else end
     stands_alone = end >= line_end or not folded[end:line_end].strip()
     stop = end
     for sep in (";", ":"):
@@ -458,12 +461,29 @@ def _split_alike(folded: str, members: list[tuple[int, int]], topical: list[bool
             x = parent[x]
         return x
 
-    for i in range(n):
-        for j in range(i + 1, n):
-            head = _common_prefix(texts[i][1:], texts[j][1:])
-            tail = _common_suffix(texts[i], texts[j])
-            if head >= 2 or tail >= 2 or (head >= 1 and abs(len(texts[i]) - len(texts[j])) <= 2):
-                parent[find(j)] = find(i)
+    # Two sentences are alike when they share the two characters after 要,
+    # or the last two, or the one after 要 and nearly their length: joined
+    # through buckets of those keys, not pair by pair.
+    def join(i: int, j: int) -> None:
+        parent[find(j)] = find(i)
+
+    by_head: dict[str, list[int]] = {}
+    by_tail: dict[str, list[int]] = {}
+    by_second: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        if len(t) >= 3:
+            by_head.setdefault(t[1:3], []).append(i)
+        if len(t) >= 2:
+            by_tail.setdefault(t[-2:], []).append(i)
+            by_second.setdefault(t[1], []).append(i)
+    for bucket in (*by_head.values(), *by_tail.values()):
+        for j in bucket[1:]:
+            join(bucket[0], j)
+    for bucket in by_second.values():
+        bucket.sort(key=lambda k: len(texts[k]))
+        for i, j in zip(bucket, bucket[1:]):
+            if len(texts[j]) - len(texts[i]) <= 2:
+                join(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
