@@ -277,3 +277,18 @@ def test_without_a_readable_reference_deck_extraction_goes_on(tmp_path, monkeypa
         assert fw.items == [] and fw.origin == ""
     finally:
         reference._index.cache_clear()
+
+
+def test_a_reference_phrase_whose_name_is_its_items_run_together_keeps_them_out_of_its_cards():
+    fw = Framework(id="par-1", kind="parallel", name="勤学善思笃行", items=["勤学", "善思", "笃行"],
+                   ordered=True, start=0, end=0, quote="",
+                   document="某报告", year=2020, url="https://example.org/r")
+    recall, *clozes, order = decks.framework_cards("ref", fw)
+    assert recall.prompt == "以“勤”开头的一组提法：原话怎么说？（3项）"
+    assert [c.context for c in clozes] == ["某报告：＿＿、善思、笃行", "某报告：勤学、＿＿、笃行",
+                                           "某报告：勤学、善思、＿＿"]
+    assert order.prompt == "按原文顺序排列"
+    named = Framework(id="par-2", kind="parallel", name="学习三要", items=["勤学", "善思", "笃行"],
+                      ordered=True, start=0, end=0, quote="",
+                      document="某报告", year=2020, url="https://example.org/r")
+    assert decks.framework_cards("ref", named)[1].context == "学习三要：＿＿、善思、笃行"  # a name that answers nothing

@@ -188,8 +188,11 @@ def _framework_cards(deck_id: str, fw: Framework) -> list[Card]:
         cloze_cue = "原话填空" if cue != fw.name else f"{fw.name}：填空"
         for item in items:
             listed = "、".join(BLANK if other == item else other for other in items)
-            if fw.document and not fw.quote:  # no speech around it: the list under its name
-                listed = f"{fw.name}：{listed}"
+            if fw.document and not fw.quote:
+                # no speech around it: the list under its name, or, when the
+                # name is the items run together (亲诚惠容) and would answer
+                # the card, under the document it was stated in
+                listed = f"{fw.name if cue == fw.name else fw.document}：{listed}"
             context = blank_answer(fw.quote, [item]) if item in fw.quote else listed
             if len(_NUMBERING.sub("", context.replace(BLANK, ""))) < CONTEXT_MIN_CHARS:
                 context = listed
