@@ -556,6 +556,7 @@ def find(source: Source) -> list[Parallel]:
     words = dictionary()[0]
     found: list[Parallel] = []
     for sent in source.sentences:
+        first = len(found)
         clauses = _clauses(folded, sent.start, sent.end)
         candidates = []
         for i in range(len(clauses)):
@@ -599,16 +600,16 @@ def find(source: Source) -> list[Parallel]:
                 continue
             taken.append((lo, hi))
             found.append(par)
-        spans = {tuple(p.items) for p in found}
+        spans = {tuple(p.items) for p in found[first:]}  # this sentence's only: linear
         for m in re.finditer(r"[\u4e00-\u9fff]{6,}", folded[sent.start:sent.end]):
             for par in _run_together(folded, sent.start + m.start(), sent.start + m.end(), words):
                 if tuple(par.items) not in spans:
                     spans.add(tuple(par.items))
                     found.append(par)
-    spans = [(p.items[0][0], p.items[-1][1]) for p in found]
+    outer = {(p.items[0][0], p.items[-1][1]) for p in found}
     for par in _known_run_together(folded):
         lo, hi = par.items[0][0], par.items[-1][1]
-        if not any(a == lo and b == hi for a, b in spans):
+        if (lo, hi) not in outer:
             found.append(par)
     found.sort(key=lambda p: p.items[0][0])
     return found
