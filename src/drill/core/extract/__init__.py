@@ -92,12 +92,6 @@ def _enumeration_name(source: Source, first: int, items: list[tuple[int, int]]) 
     return f"{source.original(a, b)}…（共{len(items)}项）", None
 
 
-def _overlaps(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
-    lo_a, hi_a = min(x for x, _ in a), max(y for _, y in a)
-    lo_b, hi_b = min(x for x, _ in b), max(y for _, y in b)
-    return lo_a < hi_b and lo_b < hi_a
-
-
 def _split_at_headings(runs: list[_markers.Run]) -> list[_markers.Run]:
     """A list never runs across a heading of the outline."""
     outline = next((r for r in runs if r.is_outline), None)

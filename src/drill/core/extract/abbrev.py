@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from drill.core.extract.common import dictionary, fit_clauses, trim
+from drill.core.extract.common import dictionary, dictionary_text, fit_clauses, trim
 from drill.core.extract.source import Source
 from drill.core.text import cn_number
 
@@ -65,16 +65,7 @@ def _word_tags() -> dict[str, str]:
     """Every word of one to four characters in jieba's dictionary, with its tag
     (read without importing jieba); only for the few names cut out of running
     text (…三条控制线划定工作 → 三条控制线)."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or spec.origin is None:
-        return {}
-    try:
-        data = (Path(spec.origin).parent / "dict.txt").read_text("utf-8")
-    except OSError:
-        return {}
+    data = dictionary_text()
     return dict(re.findall(r"^([\u4e00-\u9fff]{1,4}) \d+ ([a-z]+)", data, re.M))
 
 

@@ -152,24 +152,28 @@ def crosses_word(text: str, cut: int, words: frozenset[str]) -> bool:
 
 
 @lru_cache(maxsize=1)
-def dictionary() -> tuple[frozenset[str], dict[str, str]]:
-    """From jieba's dictionary: the common words of two to four characters
-    (to keep a cut from splitting 怎么样 or 脚踏实地), and every word with a
-    numeral together with its tag (四面八方/i is an idiom, not an abbreviation).
-
-    Reads the dictionary file without importing jieba, whose import and
-    segmenter cost far more than these two scans.
-    """
+def dictionary_text() -> str:
+    """jieba's dictionary file (one ``word frequency tag`` a line), read once
+    without importing jieba, whose import and segmenter cost far more than a
+    scan of it; empty if jieba is not installed."""
     import importlib.util
     from pathlib import Path
 
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:
-        return frozenset(), {}
+        return ""
     try:
-        data = (Path(spec.origin).parent / "dict.txt").read_text("utf-8")
+        return (Path(spec.origin).parent / "dict.txt").read_text("utf-8")
     except OSError:
-        return frozenset(), {}
+        return ""
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> tuple[frozenset[str], dict[str, str]]:
+    """From jieba's dictionary: the common words of two to four characters
+    (to keep a cut from splitting 怎么样 or 脚踏实地), and every word with a
+    numeral together with its tag (四面八方/i is an idiom, not an abbreviation)."""
+    data = dictionary_text()
     # frequency 50 and up: 怎么样, 踏实; not rarities such as 出工 (18)
     common = frozenset(re.findall(r"^(\S{2,4}) (?:[5-9]\d|\d{3,}) ", data, re.M))
     numerals = "一二两三四五六七八九十百千双"

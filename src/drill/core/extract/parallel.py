@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from drill.core.extract.common import crosses_word, dictionary, fit_clauses, trim
+from drill.core.extract.common import crosses_word, dictionary, dictionary_text, fit_clauses, trim
 from drill.core.extract.source import Source
 from drill.core.text import fold, is_cjk
 
@@ -53,7 +53,6 @@ NUMERALS = "一二两三四五六七八九十"
 class Parallel:
     items: list[tuple[int, int]]
     quoted: bool
-    plain: bool = False  # members of one shape that share nothing
 
 
 def _clauses(folded: str, a: int, b: int) -> list[tuple[int, int, str]]:
@@ -372,7 +371,7 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
         return None
     cut = (first[0] - spans[0][0]) + (spans[-1][1] - last[1])
     rank = (len(set(sizes)) == 1, len(kept), 0, -cut)
-    return rank, Parallel(items, False, plain=True)
+    return rank, Parallel(items, False)
 
 
 @lru_cache(maxsize=1)
@@ -380,16 +379,7 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
     """From jieba's dictionary, read without jieba: the words it tags as names
     of places, people and organisations (北京, 国务院), and its idioms and set
     phrases of four characters, however rare (荣辱与共)."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or spec.origin is None:
-        return frozenset(), frozenset()
-    try:
-        data = (Path(spec.origin).parent / "dict.txt").read_text("utf-8")
-    except OSError:
-        return frozenset(), frozenset()
+    data = dictionary_text()
     tags = "|".join(PROPER_TAGS)
     proper = frozenset(re.findall(rf"^(\S+) \d+ (?:{tags})$", data, re.M))
     idioms = frozenset(re.findall(r"^(\S{4}) \d+ [il]$", data, re.M))
