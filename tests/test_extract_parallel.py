@@ -67,6 +67,9 @@ def test_parallel_shapes(text, items):
     "关爱困境儿童、流动儿童和留守儿童。",
     "三项指标分别增长23%、15%、18%。",
     "用一年、两年、三年的时间完成。",
+    # bodies of people as a whole, run together or listed
+    "这是全党全军全国各族人民团结奋斗的结果。",
+    "动员全省、全市、全县的力量。",
 ])
 def test_lists_that_are_not_set_phrases(text):
     assert parallels(text) == []

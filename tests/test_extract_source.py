@@ -251,3 +251,24 @@ def test_junk_patterns_still_blank_what_they_did():
 def test_a_run_together_title_is_found_after_blank_lines():
     source = clean("\n\n   \n在全县工作会议上的讲话同志们：今天我们召开会议，部署全年工作任务，大家要认真落实。")
     assert source.title == "在全县工作会议上的讲话"
+
+
+LICENCE_FOOTER = ("\n\n\n本作品是某国的\n法律\n、\n法规\n，机关的决议、决定、命令和其他具有立法、"
+                  "行政、司法性质的文件。根据《\n著作权法\n》，属于\n公有领域\n。\n\n\n"
+                  "注：社群认为，公务演讲\n不总是\n具有立法、行政、司法性质的文件。\n\nPublic domain\n")
+
+
+def test_a_licence_footer_holds_no_frameworks():
+    body = "全体干部要守规矩、强作风、优环境，把工作抓紧抓细抓好。"
+    ex = extract_text(body + LICENCE_FOOTER)
+    assert sorted(fw.items for fw in frameworks(ex, "parallel")) == [
+        ["守规矩", "强作风", "优环境"], ["抓紧", "抓细", "抓好"]]
+    reasons = {reason for _, reason, _ in ex.source.dropped}
+    assert "licence" in reasons
+
+
+def test_a_speech_that_mentions_a_work_keeps_its_lines():
+    text = ("本作品是我们一起完成的，版权归集体。\n要坚持守规矩、强作风、优环境。\n"
+            "要把工作抓紧抓细抓好。" + "这是一段很长的讲话。" * 300)
+    ex = extract_text(text)
+    assert ["守规矩", "强作风", "优环境"] in [fw.items for fw in frameworks(ex, "parallel")]

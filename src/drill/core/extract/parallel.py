@@ -120,11 +120,18 @@ THING_HEADS = ("儿童", "人才", "人士", "同胞", "朋友", "军人", "地�
                "委", "人大", "政协", "工会")
 
 
+# The whole of a body of people: 全党全军全国(各族人民), 全省、全市、全县.
+WHOLE_BODY = re.compile(r"全(?:党|军|国|社会|省|市|县|区|州|镇|乡|村|校|院|局|厂|所|队|民|员|体|系统|行业|球)")
+
+
 def _names_things(kept: list[str]) -> bool:
     """True for members that count or name things: figures (23%、15%、18%),
     numbers in the part that differs (一年、两年、三年; 十六大、十七大、十八大),
-    or a head of THING_HEADS on most of them."""
+    bodies of people as a whole (全党、全军、全国), or a head of THING_HEADS on
+    most of them."""
     if any(ch.isdigit() for k in kept for ch in k):
+        return True
+    if all(WHOLE_BODY.fullmatch(k) for k in kept):
         return True
     head = 0
     while head < min(map(len, kept)) and all(k[head] == kept[0][head] for k in kept):
@@ -496,7 +503,7 @@ def _run_members(text: str, chain: list[int], side: str, words: frozenset[str],
     kept = [text[s:e] for s, e in members]
     if len(set(kept)) < len(kept) or len(kept) > RUN_MAX_MEMBERS:
         return None
-    if any(ch in NUMERALS or not is_cjk(ch) for k in kept for ch in k):
+    if any(ch in NUMERALS or not is_cjk(ch) for k in kept for ch in k) or _names_things(kept):
         return None
     lo, hi = members[0][0], members[-1][1]
     # the run is a unit: no word runs across its edges, nor between its

@@ -318,6 +318,17 @@ _URL = re.compile(r"https?://\S+|www\.[\w.-]+\S*|\b[\w-]{1,63}\.(?:com|cn|net|or
 # From the start of the dashes and blanks before it, never from inside them.
 _HIDDEN = re.compile(r"(?<![-\s])[-\s]*此处隐藏\s*\d*\s*字.{0,12}?(下载后查看|查看)?\s*-*")
 
+# A licence notice after the text (本作品是…的法律、法规…属于公有领域): it
+# starts a line with 本作品, names a licence or copyright within its first
+# few hundred characters, and runs over short lines to the end of its
+# sentence or the next blank line.
+# Near the end of the text it is the page's footer: every short line after
+# it goes too (注：…社群认为…不总是具有立法、行政、司法性质的文件).
+_LICENCE_START = re.compile(r"^本作品(?:是|在|采用|以|依|根据|属于|由|遵循|使用|适用|不)")
+_LICENCE_WORDS = re.compile(r"著作权|版权|公有领域|许可协议|知识共享|public domain|creative commons", re.I)
+_LICENCE_REACH = 400
+_FOOTER_REACH = 2000
+
 # Long lines are speech, whatever words they contain: boilerplate is short.
 _BOILERPLATE_MAX = 120
 
@@ -495,6 +506,8 @@ def clean(text: str, path: str = "<text>", encoding: str = "utf-8") -> Source:
         pos += len(line) + 1
 
     in_related = False
+    in_licence = False
+    in_footer = False
     body_seen = False
     number = 1  # the line of the original text (a <br> is no line there)
     prev_start = 0
@@ -503,9 +516,20 @@ def clean(text: str, path: str = "<text>", encoding: str = "utf-8") -> Source:
         prev_start = start
         stripped = line.strip()
         if not stripped:
+            in_licence = in_footer
             continue
         reason = None
-        if in_related and (len(stripped) <= 60 and not stripped.endswith("。")):
+        if not in_licence and _LICENCE_START.match(stripped) and \
+                _LICENCE_WORDS.search(folded, start, start + _LICENCE_REACH):
+            in_licence = True
+            in_footer = len(folded) - start <= _FOOTER_REACH
+        if in_licence and len(stripped) <= _BOILERPLATE_MAX:
+            reason = "licence"
+            # the notice's sentence, broken over lines by its links, ends here
+            in_licence = in_footer or not stripped.endswith(("。", "！", "!"))
+        elif in_licence:
+            in_licence = in_footer = False
+        if reason is None and in_related and (len(stripped) <= 60 and not stripped.endswith("。")):
             reason = "related links"
         else:
             in_related = False
