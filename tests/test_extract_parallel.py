@@ -26,6 +26,8 @@ def parallels(text: str) -> list[list[str]]:
     # members of two characters
     ("集中人力、物力、财力办大事。", ["人力", "物力", "财力"]),
     ("讲清楚其中的道理、学理、哲理。", ["道理", "学理", "哲理"]),
+    # common words jieba's dictionary also lists as given names or places
+    ("深入打好蓝天、碧水、净土保卫战。", ["蓝天", "碧水", "净土"]),
     # a shared head outside the list, nothing after it
     ("要把党的全面领导落实到各领域、各方面、各环节。", ["各领域", "各方面", "各环节"]),
     # one shape with nothing shared, the context cut off at a word

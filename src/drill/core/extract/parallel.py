@@ -251,6 +251,8 @@ PLAIN_MIN = 2
 PLAIN_MAX = 8
 # A list of names (places, people, organisations) is no formulation.
 PROPER_TAGS = ("ns", "nr", "nrt", "nrfg", "nt")
+PLACE_TAGS = ("ns", "nt")
+PROPER_FREQ_MIN = 200
 
 
 # Words an edge member of a plain list never starts with (在要素保障, 对国民
@@ -388,7 +390,12 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
     phrases of four characters, however rare (荣辱与共)."""
     data = dictionary_text()
     tags = "|".join(PROPER_TAGS)
-    proper = frozenset(re.findall(rf"^(\S+) \d+ (?:{tags})$", data, re.M))
+    # jieba tags many common two-character words as names (蓝天, 智慧 as
+    # given names; 宜居 as a place): a two-character name counts only when
+    # it is a well-known place or body, never as a person's name
+    proper = frozenset(
+        word for word, freq, tag in re.findall(rf"^(\S+) (\d+) ({tags})$", data, re.M)
+        if len(word) > 2 or (tag in PLACE_TAGS and int(freq) >= PROPER_FREQ_MIN))
     idioms = frozenset(re.findall(r"^(\S{4}) \d+ [il]$", data, re.M))
     return proper, idioms
 
