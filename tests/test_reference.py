@@ -116,6 +116,21 @@ def test_a_bare_name_the_reference_knows_gets_its_items():
     assert by_name["三比三赛"].origin == "" and by_name["三比三赛"].items == ["比学习赛提升", "比执行赛落实", "比效能赛发展"]
 
 
+def test_a_numeral_term_inside_a_longer_reference_name_takes_that_name():
+    text = ("要完善承包地“三权”分置制度。坚持在和平共处五项原则基础上发展友好合作，"
+            "和平共处五项原则历久弥新。严格落实中央八项规定精神。")
+    ex = extract_text(text)
+    by_name = {fw.name: fw for fw in ex.frameworks if fw.kind == "abbreviation"}
+    assert set(by_name) == {"三权分置", "和平共处五项原则", "八项规定"}
+    three = by_name["三权分置"]
+    assert text[three.start:three.end] == "三权”分置" and three.items == ["所有权", "承包权", "经营权"]
+    five = by_name["和平共处五项原则"]
+    assert text[five.start:five.end] == "和平共处五项原则" and len(five.items) == 5
+    assert five.origin == "reference" and five.url
+    # an alias never lengthens a name: 中央 is a qualifier
+    assert text[by_name["八项规定"].start:by_name["八项规定"].end] == "八项规定"
+
+
 def test_the_json_marks_items_from_the_reference(tmp_path, capsys):
     speech = tmp_path / "speech.txt"
     speech.write_text(PASSAGE, "utf-8")

@@ -71,3 +71,15 @@ def lookup(name: str) -> Framework | None:
     if not key:
         return None
     return _index().get(key)
+
+
+def longer_names(name: str) -> list[tuple[str, Framework]]:
+    """The reference frameworks whose own name (not an alias) holds ``name``
+    and is longer: ``(name key, framework)``, longest first. A mention such as
+    “三权”分置 or 和平共处五项原则 is found as its shorter numeral term."""
+    key = name_key(name)
+    if not key:
+        return []
+    found = [(name_key(fw.name), fw) for fw in frameworks()]
+    return sorted(((k, fw) for k, fw in found if key in k and len(k) > len(key)),
+                  key=lambda kf: -len(kf[0]))

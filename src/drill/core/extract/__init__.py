@@ -132,7 +132,7 @@ def extract(source: Source) -> Extraction:
     frameworks = [fw for fw in frameworks if fw.kind == "abbreviation" or len(fw.items) >= 2
                   or (fw.kind == "outline" and fw.items)]
     frameworks.sort(key=lambda fw: (fw.kind != "outline", fw.start))
-    frameworks = _reference_fill.fill_from_reference(frameworks)
+    frameworks = _reference_fill.fill_from_reference(frameworks, source)
     assign_ids(frameworks)
     if not frameworks:
         notes.append("no frameworks found")
