@@ -99,7 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     exp = deck_sub.add_parser("export", help="write a deck as an Anki package or a spreadsheet",
                               description="Write a deck as an Anki package (one note per card; "
                                           "re-importing updates the notes) and/or as CSV or TSV, "
-                                          "one framework per row.")
+                                          "one framework per row. The deck records the notes of "
+                                          "the package (anki_exported), so that a re-export lists "
+                                          "the notes Anki still has for cards that left the deck, "
+                                          "with a search that finds them in Anki's browser.")
     exp.add_argument("deck", metavar="DECK")
     exp.add_argument("--anki", metavar="OUT.apkg", help="write an Anki package")
     exp.add_argument("--csv", metavar="OUT.csv",
@@ -108,7 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = deck_sub.add_parser("import", help="read a spreadsheet (CSV or TSV) of frameworks as a deck",
                               description="Read a sheet with one framework per row (columns id, kind, "
                                           "name, items, ordered, tags, note, quote, start, end; items "
-                                          "separated by 、) and write it as a deck. Every bad row is "
+                                          "separated by 、) and write it as a deck, or add its rows to "
+                                          "one with --append. Every bad row is "
                                           "reported as FILE:LINE: message, and nothing is written "
                                           "unless --skip-bad is given.")
     imp.add_argument("table", metavar="FILE.csv|FILE.tsv")
@@ -117,6 +121,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--skip-bad", action="store_true",
                      help="import the good rows even if some are bad (they are still reported)")
     imp.add_argument("--force", action="store_true", help="replace an existing deck file")
+    imp.add_argument("--append", action="store_true",
+                     help="add the rows to the existing deck -o DECK.toml (its comments, order and "
+                          "decisions stay; a row whose framework it has is reported, not added)")
     return parser
 
 
@@ -506,12 +513,41 @@ def _deck_export(args, parser) -> int:
         if out.exists() and not args.force:
             raise DrillError("the file exists; use --force to replace it", out)
     if args.anki:
+        gone = share.anki_gone(deck)
         notes = share.export_anki(deck, args.anki)
         _note(f"wrote {args.anki}: {notes} notes, one per card, for Anki")
+        if gone:
+            _note(f"Anki still has {len(gone)} note{'s' if len(gone) != 1 else ''} of cards that left "
+                  "the deck since its last export (a package cannot delete them):")
+            for key in gone:
+                print(f"  {key}", file=sys.stderr)
+            _note("find them in Anki's browser with this search, and delete them there:")
+            print(share.anki_search(gone, share.anki_keys(deck)))
+        _record_anki_export(deck, share.anki_keys(deck))
     if args.csv:
         rows = share.export_table(deck, args.csv)
         _note(f"wrote {args.csv}: {rows} frameworks, one per row")
     return EXIT_OK
+
+
+def _record_anki_export(deck, keys: list[str]) -> None:
+    """Record in the deck the notes its package holds; a bundled deck (or
+    one that cannot be written) is left as it is, and says so."""
+    from drill import paths
+    from drill.core import deck as decks
+
+    if deck.anki_exported == keys or deck.path is None:
+        return
+    bundled = paths.bundled_decks_dir()
+    if bundled is not None and deck.path.resolve().parent == bundled.resolve():
+        _note(f"{deck.path}: a bundled deck is not changed, so a later export cannot list "
+              "the notes of cards that leave it")
+        return
+    deck.anki_exported = keys
+    try:
+        decks.save(deck, deck.path)
+    except OSError as exc:
+        _note(f"{deck.path}: the notes exported are not recorded ({exc.strerror or exc})")
 
 
 def _deck_import(args) -> int:
@@ -519,23 +555,42 @@ def _deck_import(args) -> int:
     from drill.core import share
 
     out = Path(args.output) if args.output else None
-    if out is not None and out.exists() and not args.force:
-        raise DrillError("the deck exists; use --force to replace it (it may hold an instructor's edits)", out)
-    result = share.read_table(args.table, out)
-    for problem in result.bad + result.warnings:
+    into = None
+    if args.append:
+        if out is None:
+            raise DrillError("--append adds the rows to a deck: name it with -o DECK.toml", args.table)
+        if not out.is_file():
+            raise DrillError("no such deck to add the rows to (import without --append to make one)", out)
+        into = decks.load(out)
+    elif out is not None and out.exists() and not args.force:
+        raise DrillError("the deck exists; use --force to replace it (it may hold an instructor's edits), "
+                         "or --append to add the rows to it", out)
+    result = share.read_table(args.table, out, into=into)
+    for problem in result.bad + result.warnings + result.present:
         print(problem, file=sys.stderr)
     bad_lines = len({p.line for p in result.bad})
     if bad_lines and not args.skip_bad:
         raise DrillError(f"{bad_lines} of {result.rows} rows {'is' if bad_lines == 1 else 'are'} bad; nothing written "
                          "(fix them, or import the rest with --skip-bad)", args.table)
     deck = result.deck
+    skipped = f"; skipped {bad_lines} bad row{'s' if bad_lines != 1 else ''}" if bad_lines else ""
+    if into is not None:
+        if not deck.frameworks:
+            if bad_lines:
+                raise DrillError("no good rows to add; nothing written", args.table)
+            _note(f"{out}: nothing to add, the deck has every framework of {args.table}")
+            return EXIT_OK
+        added = share.append(into, result)
+        decks.save(into, out)
+        _note(f"added {added} framework{'s' if added != 1 else ''} to {out}: now {len(into.frameworks)} "
+              f"frameworks, {len(into.cards())} cards{skipped}")
+        return EXIT_PROBLEMS if bad_lines else EXIT_OK
     if not deck.frameworks:
         raise DrillError("no good rows to import; nothing written", args.table)
     if out is None:
         sys.stdout.write(decks.to_toml(deck))
     else:
         decks.save(deck, out)
-    skipped = f"; skipped {bad_lines} bad row{'s' if bad_lines != 1 else ''}" if bad_lines else ""
     _note(f"{'wrote ' + str(out) if out else 'read ' + args.table}: {len(deck.frameworks)} frameworks, "
           f"{len(deck.cards())} cards{skipped}")
     return EXIT_PROBLEMS if bad_lines else EXIT_OK
