@@ -395,3 +395,17 @@ def test_deck_check_reads_the_exported_notes_and_refuses_a_bad_value(tmp_path, c
     code, stdout, _ = run(capsys, "deck", "check", str(bad))
     assert code == 1
     assert stdout == f"{bad}:4: 'anki_exported' must be a list of the notes' Card keys\n"
+
+
+def test_long_id_lists_take_several_rows_and_come_back_whole(tmp_path, capsys, reviewed):
+    deck = decks.load(reviewed)
+    deck.anki_exported = [f"speech/par-{n:04d}/cloze/{n:08x}" for n in range(250)]
+    decks.save(deck, reviewed)
+    sheet = tmp_path / "long.csv"
+    share.export_table(decks.load(reviewed), sheet)
+    with open(sheet, encoding="utf-8-sig", newline="") as fh:
+        rows = [row for row in csv.reader(fh) if row and row[0] == "anki_exported"]
+    assert [len(row[1].split()) for row in rows] == [100, 100, 50]
+    imported = round_trip(capsys, reviewed, tmp_path / "again" / "long.csv", tmp_path / "back" / "long.toml")
+    assert imported.anki_exported == deck.anki_exported
+    assert state(imported) == state(decks.load(reviewed))

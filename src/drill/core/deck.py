@@ -60,7 +60,7 @@ order. `drill deck check FILE` finds mistakes."""
 # Written by `drill deck export --anki`, read by the next such export:
 #   anki_exported = [keys]  top level: the notes the last package held, as
 #                           their Card field says (``<deck id>/<card id>``), so
-#                           a re-export can list the notes of cards that left
+#                           a re-export can list the notes of cards that left the deck
 
 CARD_KINDS = ("recall", "cloze", "name", "order")
 

@@ -227,7 +227,8 @@ REQUIRED_COLUMNS = ("kind", "name", "items")
 # Deck rows above the header; ``rejected`` and ``anki_exported`` hold ids
 # separated by spaces or line breaks.
 DECK_KEYS = ("title", "source", "encoding", "note", "reference", "rejected", "anki_exported")
-ID_LIST_KEYS = ("rejected", "anki_exported")
+ID_LIST_KEYS = ("rejected", "anki_exported")  # may be given on several rows
+IDS_PER_ROW = 100
 ITEM_SEPARATOR = "、"
 
 # Spreadsheet safety (OWASP's CSV injection rule): a cell that starts with
@@ -312,10 +313,10 @@ def table_rows(deck: Deck, out: Path | None = None) -> list[list[str]]:
         rows.append(["encoding", deck.encoding])
     if deck.note:
         rows.append(["note", deck.note])
-    if deck.rejected:
-        rows.append(["rejected", "\n".join(deck.rejected)])
-    if deck.anki_exported:
-        rows.append(["anki_exported", "\n".join(deck.anki_exported)])
+    for key, ids in (("rejected", deck.rejected), ("anki_exported", deck.anki_exported)):
+        # a row per IDS_PER_ROW ids: a spreadsheet cell holds 32,767 characters at most
+        for at in range(0, len(ids), IDS_PER_ROW):
+            rows.append([key, "\n".join(ids[at:at + IDS_PER_ROW])])
     stated = [column for column in OPTIONAL_COLUMNS
               if any(_stated_cell(fw, column) for fw in deck.frameworks)]
     rows.append(list(COLUMNS) + stated)
@@ -452,7 +453,10 @@ def read_table(path: str | Path, deck_path: Path | None = None, into: Deck | Non
                 if is_formula(value):
                     raise DrillError(f"the {names[0]} is a spreadsheet formula ({value[:30]}), not text; "
                                      "write it as text (a ' before the = keeps it)", path, line)
-                meta[names[0]], meta_lines[names[0]] = restore(value), line
+                value = restore(value)
+                if names[0] in ID_LIST_KEYS and names[0] in meta:
+                    value = meta[names[0]] + "\n" + value
+                meta[names[0]], meta_lines[names[0]] = value, line
                 continue
             raise DrillError("expected the header row naming the columns ("
                              + ", ".join(COLUMNS) + "), or a deck row (" + ", ".join(DECK_KEYS) + ")",
