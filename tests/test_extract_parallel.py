@@ -64,6 +64,8 @@ def test_parallel_shapes(text, items):
     # a plain list joined by 和 names things; three idioms in a row describe
     "引进先进技术、成套装备和优质产品。",
     "工作中做到上下一致、层层联动、一抓到底。",
+    # three members with a classical idiom among them describe too
+    "有的同志工作作风漂浮、责任不清、敷衍了事。",
     # events, groups of people, figures and counts are things, not a formulation
     "今年办好进博会、广交会、服贸会。",
     "关爱困境儿童、流动儿童和留守儿童。",

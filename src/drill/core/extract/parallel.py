@@ -374,9 +374,12 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
     proper, idioms = _lexicon()
     if sum(k in proper for k in kept) * 2 >= len(kept):  # 北京、上海、广州
         return None
-    # three idioms in a row describe (上下一致、层层联动、一抓到底); a
-    # formulation of idioms has more members (解放思想、实事求是、与时俱进、求真务实)
-    if len(kept) == MIN_CLAUSES and sum(k in idioms for k in kept) >= 2:
+    # three idioms in a row describe (上下一致、层层联动、一抓到底), and so do
+    # three members with a classical idiom among them (标准不高、大而化之、消极
+    # 懈怠); a formulation of idioms has more members (解放思想、实事求是、与时俱进、
+    # 求真务实)
+    if len(kept) == MIN_CLAUSES and (sum(k in idioms for k in kept) >= 2
+                                     or any(k in _chengyu() for k in kept)):
         return None
     cut = (first[0] - spans[0][0]) + (spans[-1][1] - last[1])
     rank = (len(set(sizes)) == 1, len(kept), 0, -cut)
@@ -398,6 +401,13 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
         if len(word) > 2 or (tag in PLACE_TAGS and int(freq) >= PROPER_FREQ_MIN))
     idioms = frozenset(re.findall(r"^(\S{4}) \d+ [il]$", data, re.M))
     return proper, idioms
+
+
+@lru_cache(maxsize=1)
+def _chengyu() -> frozenset[str]:
+    """The classical idioms of four characters jieba's dictionary tags ``i``
+    (大而化之, 因循守旧), not the set phrases it tags ``l`` (相互尊重)."""
+    return frozenset(re.findall(r"^(\S{4}) \d+ i$", dictionary_text(), re.M))
 
 
 def _runs(clauses) -> list[tuple[int, int]]:
