@@ -74,6 +74,10 @@ def test_parallel_shapes(text, items):
     # bodies of people as a whole, run together or listed
     "这是全党全军全国各族人民团结奋斗的结果。",
     "动员全省、全市、全县的力量。",
+    # people named by pronouns, honours, and a member cut after a particle
+    "这份荣誉里有你、有他、有我。",
+    "大会表彰了先进地区、先进单位、先进个人。",
+    "要把握好上级给**作出的明确指示、开出的良方、提出的要求。",
 ])
 def test_lists_that_are_not_set_phrases(text):
     assert parallels(text) == []

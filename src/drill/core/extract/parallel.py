@@ -116,9 +116,14 @@ def _balanced(text: str) -> bool:
 # (困境儿童、流动儿童、留守儿童), kinds of place (革命老区、民族地区), events
 # (进博会、广交会、服贸会), sectors (节能环保产业…) and kinds of schooling.
 THING_HEADS = ("儿童", "人才", "人士", "同胞", "朋友", "军人", "地区", "会", "产业", "教育",
+               # honours: 先进单位、先进个人
+               "单位", "个人",
                # bodies: 区委、区人大、区政协
                "委", "人大", "政协", "工会")
 
+
+PARTICLES = "的之"
+PRONOUNS = frozenset(("你", "我", "他", "她", "它", "您", "咱", "你们", "我们", "他们", "她们", "大家", "自己"))
 
 # The whole of a body of people: 全党全军全国(各族人民), 全省、全市、全县.
 WHOLE_BODY = re.compile(r"全(?:党|军|国|社会|省|市|县|区|州|镇|乡|村|校|院|局|厂|所|队|民|员|体|系统|行业|球)")
@@ -133,6 +138,9 @@ def _names_things(kept: list[str]) -> bool:
         return True
     if all(WHOLE_BODY.fullmatch(k) for k in kept):
         return True
+    # a particle never opens a member (的重要指示、开出的良方)
+    if any(k[0] in PARTICLES for k in kept):
+        return True
     head = 0
     while head < min(map(len, kept)) and all(k[head] == kept[0][head] for k in kept):
         head += 1
@@ -142,6 +150,8 @@ def _names_things(kept: list[str]) -> bool:
     differ = [k[head:len(k) - tail] for k in kept]
     counting = NUMERALS + "百千万零〇"
     if all(d and d[-1] in counting for d in differ) or all(d and d[0] in counting for d in differ):
+        return True
+    if all(d in PRONOUNS for d in differ):  # 有你、有他、有我: people
         return True
 
     return sum(k.endswith(THING_HEADS) for k in kept) * 2 > len(kept)
