@@ -575,6 +575,66 @@ def _known_run_together(folded: str) -> list[Parallel]:
     return found
 
 
+# What joins the members of a list: 、, a comma, or 和/及/以及/与 before the last
+# (从站起来、富起来到强起来: 到).
+_KNOWN_JOINS = ("、", ",", "以及", "和", "及", "与", "到")
+
+
+@lru_cache(maxsize=1)
+def _known_patterns() -> list[tuple[re.Pattern, frozenset[str]]]:
+    """For each of the reference deck's parallel phrases, a pattern of three
+    or more of its members joined as a list, in any order."""
+    from drill.core import reference
+
+    out = []
+    for entry in reference.frameworks():
+        if entry.kind != "parallel" or len(entry.items) < MIN_CLAUSES:
+            continue
+        members = sorted({fold(item) for item in entry.items}, key=len, reverse=True)
+        one = "|".join(re.escape(m) for m in members)
+        join = "|".join(re.escape(j) for j in _KNOWN_JOINS)
+        out.append((re.compile(rf"(?:{one})(?:(?:{join})(?:{one})){{{MIN_CLAUSES - 1},}}"),
+                    frozenset(members)))
+    return out
+
+
+def _known_lists(folded: str) -> list[Parallel]:
+    """The reference deck's parallel phrases written as lists in the text
+    (马克思列宁主义、毛泽东思想、邓小平理论…; 区域协调发展战略、区域重大战略、
+    主体功能区战略): three of their members or more, in any order, each one
+    once. Such a list is a formulation even where it reads as a list of
+    things."""
+    found = []
+    for pattern, members in _known_patterns():
+        if not any(m in folded for m in members):
+            continue
+        longest_first = sorted(members, key=len, reverse=True)
+        for m in pattern.finditer(folded):
+            spans = _members_at(folded, m.start(), m.end(), longest_first)
+            kept = [folded[a:b] for a, b in spans]
+            if len(kept) >= MIN_CLAUSES and len(set(kept)) == len(kept):
+                found.append(Parallel(spans, False))
+    return found
+
+
+def _members_at(folded: str, pos: int, end: int, members: list[str]) -> list[tuple[int, int]]:
+    """Cut ``folded[pos:end]``, a list of ``members`` and joins, into its members."""
+    spans: list[tuple[int, int]] = []
+    while pos < end:
+        member = next((x for x in members if folded.startswith(x, pos)), None)
+        if member is None:
+            return []
+        spans.append((pos, pos + len(member)))
+        pos += len(member)
+        if pos < end:
+            join = next((j for j in _KNOWN_JOINS if folded.startswith(j, pos)
+                         and any(folded.startswith(x, pos + len(j)) for x in members)), None)
+            if join is None:
+                return []
+            pos += len(join)
+    return spans
+
+
 def find(source: Source) -> list[Parallel]:
     folded = source.folded
     words = dictionary()[0]
@@ -630,6 +690,11 @@ def find(source: Source) -> list[Parallel]:
                 if tuple(par.items) not in spans:
                     spans.add(tuple(par.items))
                     found.append(par)
+    # a list the reference knows is that list, however it was cut before
+    for par in _known_lists(folded):
+        lo, hi = par.items[0][0], par.items[-1][1]
+        found = [p for p in found if not (p.items[0][0] < hi and lo < p.items[-1][1])]
+        found.append(par)
     outer = {(p.items[0][0], p.items[-1][1]) for p in found}
     for par in _known_run_together(folded):
         lo, hi = par.items[0][0], par.items[-1][1]
