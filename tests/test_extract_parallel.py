@@ -26,6 +26,11 @@ def parallels(text: str) -> list[list[str]]:
     # members of two characters
     ("集中人力、物力、财力办大事。", ["人力", "物力", "财力"]),
     ("讲清楚其中的道理、学理、哲理。", ["道理", "学理", "哲理"]),
+    # long sentences of one frame: a shared opening and close
+    ("今年的成绩，是以市委为核心的领导班子坚强有力统筹全局的结果，是广大干部敢于担当作为的结果，"
+     "是全市人民群众齐心协力顽强拼搏奋斗的结果。",
+     ["是以市委为核心的领导班子坚强有力统筹全局的结果", "是广大干部敢于担当作为的结果",
+      "是全市人民群众齐心协力顽强拼搏奋斗的结果"]),
     # common words jieba's dictionary also lists as given names or places
     ("深入打好蓝天、碧水、净土保卫战。", ["蓝天", "碧水", "净土"]),
     # a shared head outside the list, nothing after it

@@ -32,6 +32,8 @@ CLAUSE_MAX_STRONG = 20
 # may be as long as this: a paragraph's parallel sentences.
 LONG_OPENING = 2
 CLAUSE_MAX_LONG = 40
+# ...or of one frame: a shared opening and this long a shared close.
+LONG_CLOSING = 2
 # Clauses of one or two characters are a set phrase only inside quotes
 # (“紧、严、细、实”) or four or more of them (用情、用心、用力、用法).
 CLAUSE_MIN = 3
@@ -167,7 +169,11 @@ def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: l
     opening = 0
     while opening < min(lengths) and all(k[opening] == kept[0][opening] for k in kept):
         opening += 1
-    if opening >= LONG_OPENING and not guessed and set(seps) <= {",", ";"} and \
+    closing = 0
+    while closing < min(lengths) - opening and all(k[-1 - closing] == kept[0][-1 - closing] for k in kept):
+        closing += 1
+    framed = opening >= 1 and closing >= LONG_CLOSING  # 是…的结果，是…的结果，是…的结果
+    if (opening >= LONG_OPENING or framed) and not guessed and set(seps) <= {",", ";"} and \
             not any(kept[0].startswith(d) for d in DETERMINERS):
         # sentences of one opening (意味着…，意味着…，意味着…; 统一行使…，统一行使…)
         longest = CLAUSE_MAX_LONG
