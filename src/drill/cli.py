@@ -548,6 +548,17 @@ def _record_anki_export(deck, keys: list[str]) -> None:
         decks.save(deck, deck.path)
     except OSError as exc:
         _note(f"{deck.path}: the notes exported are not recorded ({exc.strerror or exc})")
+    else:
+        _note(f"{deck.path}: recorded the {len(keys)} notes exported (anki_exported)")
+
+
+def _save(deck, out: Path) -> None:
+    from drill.core import deck as decks
+
+    try:
+        decks.save(deck, out)
+    except OSError as exc:
+        raise DrillError(f"cannot write the deck: {exc.strerror or exc}", out) from None
 
 
 def _deck_import(args) -> int:
@@ -575,13 +586,14 @@ def _deck_import(args) -> int:
     deck = result.deck
     skipped = f"; skipped {bad_lines} bad row{'s' if bad_lines != 1 else ''}" if bad_lines else ""
     if into is not None:
-        if not deck.frameworks:
+        rejected = list(into.rejected)
+        added = share.append(into, result)
+        if not added and into.rejected == rejected:
             if bad_lines:
                 raise DrillError("no good rows to add; nothing written", args.table)
             _note(f"{out}: nothing to add, the deck has every framework of {args.table}")
             return EXIT_OK
-        added = share.append(into, result)
-        decks.save(into, out)
+        _save(into, out)
         _note(f"added {added} framework{'s' if added != 1 else ''} to {out}: now {len(into.frameworks)} "
               f"frameworks, {len(into.cards())} cards{skipped}")
         return EXIT_PROBLEMS if bad_lines else EXIT_OK
@@ -590,7 +602,7 @@ def _deck_import(args) -> int:
     if out is None:
         sys.stdout.write(decks.to_toml(deck))
     else:
-        decks.save(deck, out)
+        _save(deck, out)
     _note(f"{'wrote ' + str(out) if out else 'read ' + args.table}: {len(deck.frameworks)} frameworks, "
           f"{len(deck.cards())} cards{skipped}")
     return EXIT_PROBLEMS if bad_lines else EXIT_OK
