@@ -415,10 +415,16 @@ def _report(args) -> int:
     return status
 
 
+# A `drill grade` line longer than this is refused before it is parsed.
+GRADE_LINE_MAX = 64 * 1024
+
+
 def _grade_request(line: bytes) -> dict:
     """One input line of `drill grade` → its output object."""
-    from drill.core.grading import grade
+    from drill.core.grading import grade, size_problem
 
+    if len(line) > GRADE_LINE_MAX:
+        return {"error": f"a line of {len(line)} bytes; at most {GRADE_LINE_MAX}"}
     try:
         text = line.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -427,6 +433,11 @@ def _grade_request(line: bytes) -> dict:
         request = json.loads(text)
     except json.JSONDecodeError as exc:
         return {"error": f"not JSON: {exc.msg} (column {exc.colno})"}
+    except RecursionError:
+        return {"error": "not JSON drill can read: nested too deep"}
+    except ValueError as exc:  # an integer too long to convert, and the like
+        why = "a number with too many digits" if "digits" in str(exc) else str(exc)
+        return {"error": f"not JSON drill can read: {why}"}
     if not isinstance(request, dict):
         return {"error": "expected a JSON object"}
     expected = request.get("expected")
@@ -440,6 +451,9 @@ def _grade_request(line: bytes) -> dict:
     ordered = request.get("ordered", False)
     if not isinstance(ordered, bool):
         return {"error": '"ordered" must be true or false'}
+    problem = size_problem(expected, answer)
+    if problem:
+        return {"error": f"too big to grade: {problem}"}
     try:
         return grade(expected, answer, ordered).as_json()
     except Exception as exc:  # one answer the grader cannot take must not stop the batch
