@@ -17,6 +17,7 @@ from pathlib import Path
 
 from drill import __version__
 from drill.core.errors import DrillError
+from drill.core.text import printable
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the input has problems (deck check found some, a file failed)
@@ -305,7 +306,7 @@ def _settings(args) -> int:
     if args.json:
         print(json.dumps({"user": user, **current.as_json()}, ensure_ascii=False))
     else:
-        print(f"{user}: desired retention {current.desired_retention:g}, "
+        print(f"{printable(user)}: desired retention {current.desired_retention:g}, "
               f"{current.new_per_day} new cards a day")
     return EXIT_OK
 
@@ -327,7 +328,7 @@ def _stats(args) -> int:
 
 def _stats_text(result) -> str:
     minutes = int(result.seconds // 60)
-    lines = [f"{result.user}: {result.reviews} reviews, streak {result.streak} "
+    lines = [f"{printable(result.user)}: {result.reviews} reviews, streak {result.streak} "
              f"day{'s' if result.streak != 1 else ''}, {minutes} min spent"]
     if result.true_retention is None:
         lines.append("true retention: no mature cards reviewed yet")
@@ -339,13 +340,13 @@ def _stats_text(result) -> str:
     lines.append("due, next 30 days: " + " ".join(str(n) for n in result.forecast))
     lines.append("decks:")
     for deck in result.decks:
-        lines.append(f"  {deck.mastery:4.0%} mastered  {deck.seen}/{deck.cards} seen  {deck.title}")
+        lines.append(f"  {deck.mastery:4.0%} mastered  {deck.seen}/{deck.cards} seen  {printable(deck.title)}")
     if result.weakest_frameworks:
         lines.append("weakest frameworks:")
-        lines += [f"  {w.missed}/{w.seen} missed  {w.name}" for w in result.weakest_frameworks]
+        lines += [f"  {w.missed}/{w.seen} missed  {printable(w.name)}" for w in result.weakest_frameworks]
     if result.weakest_items:
         lines.append("weakest items:")
-        lines += [f"  {w.missed}/{w.seen} missed  {w.name}" for w in result.weakest_items]
+        lines += [f"  {w.missed}/{w.seen} missed  {printable(w.name)}" for w in result.weakest_items]
     return "\n".join(lines)
 
 
@@ -369,7 +370,7 @@ def _store_folders(target: Path) -> list[Path]:
 def _report(args) -> int:
     import csv
 
-    from drill.core import stats, store
+    from drill.core import share, stats, store
 
     decks = _known_decks(args)
     rows, status = [], EXIT_OK
@@ -400,7 +401,9 @@ def _report(args) -> int:
             with open(out, "w", newline="", encoding="utf-8-sig") as fh:
                 writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS)
                 writer.writeheader()
-                writer.writerows({**row, "weakest_items": " / ".join(row["weakest_items"])} for row in rows)
+                writer.writerows({key: share.neutralise(value) if isinstance(value, str) else value
+                                  for key, value in {**row, "weakest_items": " / ".join(row["weakest_items"])}.items()}
+                                 for row in rows)
         except OSError as exc:
             raise DrillError(f"cannot write the report: {exc.strerror}", out) from None
         _note(f"wrote {out}: {len(rows)} rows")
@@ -409,9 +412,9 @@ def _report(args) -> int:
             print(json.dumps(row, ensure_ascii=False))
     elif not args.csv:
         for row in rows:
-            print(f"{row['trainee']}\t{row['title']}\t{row['reviews']} reviews\t"
+            print(f"{printable(row['trainee'])}\t{printable(row['title'])}\t{row['reviews']} reviews\t"
                   f"retention {row['retention']:.0%}\tmastery {row['mastery']:.0%}\t"
-                  f"last {row['last_active']}\t{' / '.join(row['weakest_items'])}")
+                  f"last {row['last_active']}\t{printable(' / '.join(row['weakest_items']))}")
     return status
 
 
@@ -652,9 +655,10 @@ def _list_decks(args) -> int:
         try:
             deck = decks.load(path)
         except DrillError as exc:
-            print(f"  {path.name}: cannot be read ({exc.message})")
+            print(f"  {printable(path.name)}: cannot be read ({printable(exc.message)})")
             continue
-        print(f"  {deck.title}  — {len(deck.frameworks)} frameworks, {len(deck.cards())} cards  ({path})")
+        print(f"  {printable(deck.title)}  — {len(deck.frameworks)} frameworks, {len(deck.cards())} cards  "
+              f"({printable(str(path))})")
     return EXIT_OK
 
 
