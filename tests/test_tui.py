@@ -43,6 +43,12 @@ async def type_text(pilot, text: str):
 async def answer(pilot, text: str):
     await type_text(pilot, text)
     await pilot.press("ctrl+s")
+    await saved(pilot)
+
+
+async def saved(pilot):
+    """Wait until the answer is written (it is saved in the background)."""
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -215,6 +221,7 @@ async def _to_feedback(pilot):
     text = "\n".join(card.answer[:-1] + [card.answer[-1][:-1] + "错"])
     await pilot.press(*[("enter" if ch == "\n" else ch) for ch in text])
     await pilot.press("ctrl+s")
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 

@@ -133,9 +133,14 @@ class Session:
     def override(self, right: bool) -> Answered:
         """The trainee says the last answer was right (or wrong) after all."""
         answered = self.answered[-1]
+        before = answered.overridden
         answered.overridden = "right" if right else "wrong"
         if self.recorder is not None:
-            self.recorder.amend(answered)
+            try:
+                self.recorder.amend(answered)
+            except BaseException:
+                answered.overridden = before  # not recorded: nothing changed
+                raise
         return answered
 
     def next(self) -> Card | None:
