@@ -54,6 +54,7 @@ import json
 import os
 import re
 import time
+import urllib.parse
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -430,11 +431,35 @@ def open_db(path: Path, lock: _Lock, readonly: bool = False) -> LogDB:
 # the store
 
 
+# A trainee's folder name holds at most this many bytes (file systems allow
+# 255): a longer name is refused, never cut, so two names never share a store.
+NAME_MAX_BYTES = 200
+_RESERVED = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|%]|^\.')
+
+
 def safe_name(user: str) -> str:
-    """A trainee's name as a folder name: any script, no path tricks."""
+    """A trainee's name as a folder name: any script, no path tricks, and
+    one folder per name. A character a folder name cannot hold (/ : * ? …),
+    a % and a leading dot are written %XX, so a/b, a_b and a:b stay apart;
+    any other name is its own folder name."""
+    name = user.strip()
+    if not name:
+        raise StoreError("a trainee needs a name", progress_dir())
+    folder = _RESERVED.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), name)
+    if len(folder.encode("utf-8")) > NAME_MAX_BYTES:
+        raise StoreError(f"the trainee name is too long: {len(name)} characters; a name's folder "
+                         f"holds at most {NAME_MAX_BYTES} bytes", progress_dir())
+    return folder
+
+
+def _name_of(folder: str) -> str:
+    return urllib.parse.unquote(folder)
+
+
+def _legacy_name(user: str) -> str:
+    """The folder an earlier drill made for ``user`` (reserved characters as _)."""
     name = re.sub(r'[\x00-\x1f/\\:*?"<>|]', "_", user.strip())
-    name = name.lstrip(".") or "_"
-    return name[:80]
+    return (name.lstrip(".") or "_")[:80]
 
 
 def progress_dir() -> Path:
@@ -444,7 +469,29 @@ def progress_dir() -> Path:
 
 
 def store_dir(user: str) -> Path:
-    return progress_dir() / safe_name(user)
+    """The trainee's store folder. A store an earlier drill made under its
+    older folder name is found there while it is the trainee's own."""
+    folder = progress_dir() / safe_name(user)
+    if folder.exists():
+        return folder
+    legacy = progress_dir() / _legacy_name(user)
+    if legacy != folder and (legacy / TRAINEE_FILE).is_file() and _profile_name(legacy) == user.strip():
+        return legacy
+    return folder
+
+
+def _profile_name(folder: Path) -> str | None:
+    """The name recorded in a store's profile, read without opening the store."""
+    try:
+        with open(folder / TRAINEE_FILE, encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                if isinstance(row, list) and len(row) == 3 and row[0] == "profile" \
+                        and isinstance(row[2], dict):
+                    return str(row[2].get("name", "")).strip()
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def profiles() -> list[str]:
@@ -456,7 +503,7 @@ def profiles() -> list[str]:
     for child in root.iterdir():
         f = child / TRAINEE_FILE
         if f.is_file():
-            found.append((f.stat().st_mtime, child.name))
+            found.append((f.stat().st_mtime, _name_of(child.name)))
     names = [name for _, name in sorted(found, reverse=True)]
     last = last_profile()
     if last in names:

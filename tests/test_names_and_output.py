@@ -1,6 +1,6 @@
-"""What drill prints to a terminal or a spreadsheet never runs: control
-characters and terminal escapes are shown escaped, formula cells are
-neutralised."""
+"""Names and output: every trainee name has a store of its own, and what
+drill prints to a terminal or a spreadsheet never runs (control characters
+and terminal escapes shown escaped, formula cells neutralised)."""
 
 from __future__ import annotations
 
@@ -59,3 +59,33 @@ def test_stats_and_the_report_escape_a_trainee_name_and_neutralise_formula_cells
     assert not any(row.startswith("=") for row in rows)
     assert cli.main(["report", str(drill_home)]) == 0
     assert "\x1b" not in capsys.readouterr().out
+
+
+def test_different_trainee_names_never_share_a_store(drill_home):
+    from drill.core.store import profiles, store_dir
+
+    names = ["a/b", "a_b", "a:b", "x" * 80 + "1", "x" * 80 + "2", "..", ".hidden", "100%"]
+    folders = {store_dir(name) for name in names}
+    assert len(folders) == len(names)
+    for folder in folders:
+        assert folder.parent == drill_home / "progress"
+    for name in names:
+        Store.open(name).close()
+    assert sorted(profiles()) == sorted(names)
+    assert {Store.open(name).name for name in names} == set(names)
+
+
+def test_a_name_too_long_for_a_folder_is_a_clear_error(drill_home, capsys):
+    assert cli.main(["settings", "--user", "林" * 100, "--retention", "0.8"]) == 1
+    err = capsys.readouterr().err
+    assert "too long" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_store_made_under_the_older_folder_name_is_still_found(drill_home):
+    from drill.core.store import store_dir
+
+    old = drill_home / "progress" / "a_b"
+    Store.open("a/b", folder=old).close()  # as an earlier drill named it
+    assert store_dir("a/b") == old
+    assert Store.open("a/b").folder == old
+    assert store_dir("a:b") != old  # its profile names another trainee
