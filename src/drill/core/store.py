@@ -343,6 +343,35 @@ def _is_row(row) -> bool:
             and isinstance(row[1], int) and (row[2] is None or isinstance(row[2], dict)))
 
 
+_LEFTOVER = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+
+def _remove_leftovers(folder: Path, lock: _Lock) -> None:
+    """Remove the temporary files a killed drill left in ``folder`` (a
+    compaction cut short): those whose writing process is gone."""
+    candidates = [p for p in folder.glob(".*.tmp") if _LEFTOVER.match(p.name)]
+    if not candidates:
+        return
+    with lock:
+        for path in candidates:
+            pid = int(_LEFTOVER.match(path.name).group(1))
+            if pid == os.getpid() or _alive(pid):
+                continue
+            with contextlib.suppress(OSError):
+                if not path.is_symlink():
+                    path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
+
+
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
@@ -558,6 +587,8 @@ class Store:
         self.readonly = readonly
         self.lock = _Lock(folder / LOCK_FILE)
         self.db = open_db(folder / TRAINEE_FILE, self.lock, readonly)
+        if not readonly:
+            _remove_leftovers(folder, self.lock)
         self.cards = self.db.table("cards")
         self.days = self.db.table("days")
         self.items = self.db.table("items")
