@@ -79,8 +79,9 @@ class DrillScreen(Screen):
         self.last = None
         self.source_shown = False
         total = len(self.session.cards)
+        again = " · again: missed earlier" if self.session.again() else ""
         self.query_one("#progress", Static).update(
-            Text(f"card {self.session.index + 1} of {total} · {KIND_NAMES.get(card.kind, card.kind)}",
+            Text(f"card {self.session.index + 1} of {total} · {KIND_NAMES.get(card.kind, card.kind)}{again}",
                  style="dim"))
         prompt = Text(card.prompt, style="bold")
         if card.stated_in:  # items that come from a document, not from a speech
