@@ -76,6 +76,23 @@ class DrillApp(App):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
+    async def action_quit(self) -> None:
+        """Quit, but ask first when a typed answer is not submitted yet."""
+        from drill.tui.screens.drill import ConfirmLeave, DrillScreen
+
+        screen = self.screen
+        if isinstance(screen, DrillScreen) and screen.typed_unsubmitted():
+            def chosen(leave: bool | None) -> None:
+                if leave:
+                    self.exit()
+
+            self.push_screen(ConfirmLeave("quit"), chosen)
+            return
+        if isinstance(screen, ConfirmLeave):
+            self.exit()  # asked twice: quit
+            return
+        self.exit()
+
     def __init__(self, deck_dirs: list[Path], user: str | None = None) -> None:
         super().__init__()
         self.deck_dirs = deck_dirs

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static, TextArea
 from textual.worker import get_current_worker
 
@@ -37,6 +37,7 @@ class DrillScreen(Screen):
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("f2", "hint", "Hint", priority=True),
         Binding("f3", "source", "Source", priority=True),
+        Binding("f4", "dont_know", "I don't know", priority=True),
         Binding("enter", "next", "Next"),
         Binding("r", "override(True)", "I was right"),
         Binding("w", "override(False)", "I was wrong"),
@@ -113,7 +114,7 @@ class DrillScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         phase = getattr(self, "phase", "answering")
-        if action in ("submit", "hint"):
+        if action in ("submit", "hint", "dont_know"):
             return phase == "answering"
         if action in ("next", "override"):
             return phase == "judged"
@@ -131,6 +132,17 @@ class DrillScreen(Screen):
         area.read_only = True
         self.set_timer(WAITING_NOTE_S, self._still_saving)
         self.run_worker(lambda: self._save(area.text), thread=True, group="save", exit_on_error=False)
+
+    def action_dont_know(self) -> None:
+        """Show the answer and count the card as missed (Again), whatever was typed."""
+        if self.phase != "answering" or self.saving:
+            return
+        self.query_one(AnswerArea).text = ""
+        self.action_submit()
+
+    def typed_unsubmitted(self) -> bool:
+        """Whether an answer is typed and not yet submitted."""
+        return self.phase == "answering" and not self.saving and bool(self.query_one(AnswerArea).text.strip())
 
     def _save(self, typed: str) -> None:
         worker = get_current_worker()
@@ -224,7 +236,16 @@ class DrillScreen(Screen):
         self.show_card()
 
     def action_leave(self) -> None:
+        if self.typed_unsubmitted():
+            self.app.push_screen(ConfirmLeave("end the session"), self._leave_chosen)
+            return
         self.finish()
+
+    def _leave_chosen(self, leave: bool | None) -> None:
+        if leave:
+            self.finish()
+        else:
+            self.query_one(AnswerArea).focus()
 
     def finish(self) -> None:
         from drill.tui.screens.summary import SummaryScreen, when
@@ -243,6 +264,27 @@ class DrillScreen(Screen):
             next_due = when(due) if due else ""
         names = {fw.id: fw.name for deck in getattr(self.app, "decks", []) for fw in deck.frameworks}
         self.app.switch_screen(SummaryScreen(self.session.summary(), next_due, names))
+
+
+class ConfirmLeave(ModalScreen[bool]):
+    """A typed answer is not submitted: leave without it, or stay."""
+
+    BINDINGS = [Binding("y", "choose(True)", "Leave without it"),
+                Binding("n", "choose(False)", "Stay"),
+                Binding("escape", "choose(False)", "Stay", show=False)]
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-leave"):
+            yield Static(Text("Your typed answer is not submitted.", style="bold"))
+            yield Static(Text(f"y: {self.what} without it · n: stay (Ctrl+S submits it)"))
+        yield Footer()
+
+    def action_choose(self, leave: bool) -> None:
+        self.dismiss(leave)
 
 
 def _reason(exc: Exception) -> str:
