@@ -1,5 +1,5 @@
-"""A store cleans up after a drill killed mid-compaction: its temporary
-files go, those of a drill still running stay."""
+"""A store cleans up after a drill killed mid-compaction (its temporary
+files go, those of a drill still running stay), and follows no links."""
 
 from __future__ import annotations
 
@@ -28,3 +28,34 @@ def test_temporary_files_of_a_killed_writer_are_removed_on_open(drill_home):
     finally:
         running.stdin.close()
         running.wait(timeout=30)
+
+
+def test_a_link_inside_a_store_is_refused_and_nothing_is_written_through_it(drill_home, tmp_path):
+    import pytest
+
+    from drill.core.store import StoreError
+
+    Store.open("lin").close()
+    folder = store_dir("lin")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (folder / ".lock").unlink()
+    (folder / ".lock").symlink_to(outside / "planted")
+    with pytest.raises(StoreError, match="symbolic link"):
+        Store.open("lin")
+    assert not (outside / "planted").exists()
+
+
+def test_a_store_folder_that_is_a_link_is_refused(drill_home, tmp_path):
+    import pytest
+
+    from drill.core.store import StoreError
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    root = drill_home / "progress"
+    root.mkdir(parents=True)
+    (root / "lin").symlink_to(elsewhere)
+    with pytest.raises(StoreError, match="symbolic link"):
+        Store.open("lin")
+    assert list(elsewhere.iterdir()) == []

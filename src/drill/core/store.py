@@ -81,6 +81,21 @@ class StoreError(DrillError):
     pass
 
 
+# Files in a store are opened without following a symbolic link: a link
+# planted in a store folder never makes drill write outside DRILL_HOME.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _no_links(folder: Path) -> None:
+    """Refuse a store folder that is, or holds, a symbolic link."""
+    if folder.is_symlink():
+        raise StoreError("is a symbolic link; drill follows no links to a store", folder)
+    with contextlib.suppress(OSError):
+        for child in folder.iterdir():
+            if child.is_symlink():
+                raise StoreError("is a symbolic link; drill follows no links inside a store", child)
+
+
 # --------------------------------------------------------------------------
 # the storage
 
@@ -97,7 +112,13 @@ class _Lock:
         if self.depth == 0:
             import fcntl
 
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise StoreError("is a symbolic link; drill follows no links inside a store",
+                                     self.path) from None
+                raise
             deadline = time.monotonic() + BUSY_WAIT_S
             while True:
                 try:
@@ -199,7 +220,7 @@ class LogStorage(Storage):
             # Whatever another process finished writing is kept: only an
             # unfinished last line (a writer killed mid-line) is cut off below.
             self._take_in_tail()
-            fd = os.open(self.path, os.O_WRONLY)
+            fd = os.open(self.path, os.O_WRONLY | _NOFOLLOW)
             try:
                 os.ftruncate(fd, self.size)  # an unfinished line left by a killed process goes
                 os.lseek(fd, self.size, os.SEEK_SET)
@@ -585,6 +606,7 @@ class Store:
     def __init__(self, folder: Path, readonly: bool) -> None:
         self.folder = folder
         self.readonly = readonly
+        _no_links(folder)
         self.lock = _Lock(folder / LOCK_FILE)
         self.db = open_db(folder / TRAINEE_FILE, self.lock, readonly)
         if not readonly:
