@@ -67,3 +67,38 @@ async def test_quitting_with_nothing_typed_asks_nothing(drill_home):
         await first_card(app, pilot)
         await pilot.press("ctrl+q")
         await until(pilot, lambda: app.return_code is not None or not app.is_running, what="the app to quit")
+
+
+async def test_study_more_session_size_and_the_decks_chosen_last_time(drill_home):
+    from drill.core.scheduler import Settings
+    from drill.core.store import Store
+    from drill.tui.screens.decks import DecksScreen
+
+    Store.open("lin").set_settings(Settings(new_per_day=3))
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)
+        chosen = app.decks[1]
+        await pilot.press("down", "space", "z")  # choose the second deck; sessions of 10
+        assert app.session_size == 10
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DrillScreen), what="the drill screen")
+        assert len(app.session.cards) == 3  # the day's three new cards
+        assert {c.deck for c in app.session.cards} == {chosen.id}
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DecksScreen), what="the decks again")
+        await pilot.press("m")  # ten more new cards today
+        await pilot.pause()
+        assert app.progress.more_new_today() == 10
+        await pilot.press("enter")  # the chosen deck still chosen: 13 new, in a session of 10
+        await until(pilot, lambda: isinstance(app.screen, DrillScreen), what="the drill screen")
+        assert len(app.session.cards) == 10 and {c.deck for c in app.session.cards} == {chosen.id}
+    # a new start remembers the deck chosen, and today's extra new cards
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.chosen == {chosen.id}
+        assert len(app.progress.queue([chosen])) == 13

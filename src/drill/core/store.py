@@ -668,6 +668,40 @@ class Store:
             self._refresh()
             self.meta.update({"settings": settings.as_json()}, doc_ids=[1])
 
+    # choices kept between sessions -----------------------------------------
+
+    def _profile_value(self, key: str, default=None):
+        doc = self.meta.get(doc_id=1) or {}
+        return doc.get(key, default)
+
+    def _set_profile_value(self, key: str, value) -> None:
+        with self.lock:
+            self._refresh()
+            self.meta.update({key: value}, doc_ids=[1])
+
+    def more_new_today(self, now: float | None = None) -> int:
+        """New cards added to today's limit with :meth:`study_more`."""
+        more = self._profile_value("more_new") or {}
+        value = more.get(_day(now or time.time()), 0) if isinstance(more, dict) else 0
+        return value if isinstance(value, int) and value > 0 else 0
+
+    def study_more(self, count: int, now: float | None = None) -> int:
+        """Allow ``count`` more new cards today than the daily limit; the new
+        allowance for today. Only today's is kept."""
+        today = _day(now or time.time())
+        total = self.more_new_today(now) + max(0, count)
+        self._set_profile_value("more_new", {today: total})
+        return total
+
+    def last_decks(self) -> list[str]:
+        """The ids of the decks chosen for the last session."""
+        value = self._profile_value("last_decks") or []
+        return [d for d in value if isinstance(d, str)] if isinstance(value, list) else []
+
+    def set_last_decks(self, deck_ids: list[str]) -> None:
+        if deck_ids != self.last_decks():
+            self._set_profile_value("last_decks", list(deck_ids))
+
     # the queue -------------------------------------------------------------
 
     def card_state(self, card_id: str) -> dict | None:
@@ -689,7 +723,7 @@ class Store:
         by_id = {}
         for c in scheduler.introduction_order([c for d in decks for c in d.cards()]):
             by_id.setdefault(c.id, c)
-        limit = max(0, self.settings.new_per_day - self.new_seen_today(now))
+        limit = max(0, self.settings.new_per_day + self.more_new_today(now) - self.new_seen_today(now))
         order = scheduler.build_queue(list(by_id), self.due_at(), now, limit, due_only)
         return [by_id[c] for c in order]
 
