@@ -72,3 +72,14 @@ def test_any_lines_give_one_output_line_each_and_never_a_traceback(lines):
         else:
             assert result["verdict"] in ("correct", "partial", "wrong")
     assert status in (cli.EXIT_OK, cli.EXIT_PROBLEMS)
+
+
+def test_unicode_line_breaks_in_an_answer_stay_inside_its_one_output_line():
+    breaks = "\u0085\u2028\u2029\x1c"
+    request = json.dumps({"expected": ["抓学习促提升" + breaks], "answer": "抓学习" + breaks},
+                         ensure_ascii=False).encode("utf-8")
+    out = io.StringIO()
+    cli._grade(io.BytesIO(request + b"\n" + good() + b"\n"), out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert json.loads(lines[0])["items"][0]["expected"].endswith(breaks)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from drill import __version__
 from drill.core.errors import DrillError
-from drill.core.text import printable
+from drill.core.text import json_line, printable
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the input has problems (deck check found some, a file failed)
@@ -212,7 +212,7 @@ def _extract(args) -> int:
         for note in result.notes:
             _note(f"{path}: {note}")
         if args.json:
-            print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
+            print(json_line(result.as_json()), flush=True)
             continue
         if out is None:
             deck = decks.deck_from_extraction(result, None)
@@ -304,7 +304,7 @@ def _settings(args) -> int:
         opened.set_settings(current)
         opened.close()
     if args.json:
-        print(json.dumps({"user": user, **current.as_json()}, ensure_ascii=False))
+        print(json_line({"user": user, **current.as_json()}))
     else:
         print(f"{printable(user)}: desired retention {current.desired_retention:g}, "
               f"{current.new_per_day} new cards a day")
@@ -320,7 +320,7 @@ def _stats(args) -> int:
         raise DrillError(f"no progress for {user!r} yet", folder)
     result = stats.compute(store.Store.open_readonly(folder), _known_decks(args))
     if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False))
+        print(json_line(result.as_json()))
     else:
         print(_stats_text(result))
     return EXIT_OK
@@ -409,7 +409,7 @@ def _report(args) -> int:
         _note(f"wrote {out}: {len(rows)} rows")
     if args.json:
         for row in rows:
-            print(json.dumps(row, ensure_ascii=False))
+            print(json_line(row))
     elif not args.csv:
         for row in rows:
             print(f"{printable(row['trainee'])}\t{printable(row['title'])}\t{row['reviews']} reviews\t"
@@ -477,7 +477,7 @@ def _grade(stdin, stdout) -> int:
         if "error" in result:
             result = {"error": f"line {number}: {result['error']}", "line": number}
             status = EXIT_PROBLEMS
-        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        stdout.write(json_line(result) + "\n")
         stdout.flush()
     return status
 

@@ -7,6 +7,7 @@ original. The original text is what the user sees and what a deck stores.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from functools import lru_cache
 
@@ -146,3 +147,18 @@ def _hidden(ch: str) -> bool:
     # Cc: C0/C1 controls (ESC, CR, NUL…); Cf: format characters, among them
     # the bidirectional overrides that reorder what a terminal shows
     return category == "Cc" or (category == "Cf" and ch not in "\u200d")
+
+
+# Characters that str.splitlines() and some JSON-lines readers take as a line
+# break, which json.dumps(ensure_ascii=False) leaves raw.
+_LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_line(value) -> str:
+    """``value`` as one line of JSON, Chinese kept readable: every character
+    any reader might take as a line break is escaped, so one record is
+    always one line."""
+    out = json.dumps(value, ensure_ascii=False)
+    if any(ch in out for ch in _LINE_BREAKS):
+        out = "".join(_LINE_BREAKS.get(ch, ch) for ch in out)
+    return out
