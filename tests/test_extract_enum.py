@@ -343,3 +343,16 @@ def test_a_long_point_that_opens_on_its_setting_is_kept_whole():
             "第一个阶段，" + first + "。" + BODY + "\n\n第二个阶段，" + second + "。" + BODY + "\n")
     assert len(first) > 60 and len(second) > 60
     with_items(extract_text(text), first, second)
+
+
+def test_a_formulation_named_in_the_lead_is_no_count_of_the_points():
+    for lead in ("我们要牢固树立四个意识，做好工作。", "我们要增强“四个意识”，做好工作。"):
+        text = lead + "一是抓学习，提升本领。二是抓执行，狠抓落实。三是抓效能，促进发展。"
+        ex = extract_text(text)
+        enum = [fw for fw in ex.frameworks if fw.kind == "enumeration"]
+        assert len(enum) == 1 and len(enum[0].items) == 3
+        assert enum[0].warnings == []
+    # a count that does count the points still warns when it disagrees
+    text = "我们要抓好四个方面的工作。一是抓学习，提升本领。二是抓执行，狠抓落实。三是抓效能，促进发展。"
+    enum = [fw for fw in extract_text(text).frameworks if fw.kind == "enumeration"]
+    assert enum and any("4" in w for w in enum[0].warnings)

@@ -26,6 +26,11 @@ def parallels(text: str) -> list[list[str]]:
     # members of two characters
     ("集中人力、物力、财力办大事。", ["人力", "物力", "财力"]),
     ("讲清楚其中的道理、学理、哲理。", ["道理", "学理", "哲理"]),
+    # long sentences of one frame: a shared opening and close
+    ("今年的成绩，是以市委为核心的领导班子坚强有力统筹全局的结果，是广大干部敢于担当作为的结果，"
+     "是全市人民群众齐心协力顽强拼搏奋斗的结果。",
+     ["是以市委为核心的领导班子坚强有力统筹全局的结果", "是广大干部敢于担当作为的结果",
+      "是全市人民群众齐心协力顽强拼搏奋斗的结果"]),
     # common words jieba's dictionary also lists as given names or places
     ("深入打好蓝天、碧水、净土保卫战。", ["蓝天", "碧水", "净土"]),
     # a shared head outside the list, nothing after it
@@ -64,6 +69,8 @@ def test_parallel_shapes(text, items):
     # a plain list joined by 和 names things; three idioms in a row describe
     "引进先进技术、成套装备和优质产品。",
     "工作中做到上下一致、层层联动、一抓到底。",
+    # three members with a classical idiom among them describe too
+    "有的同志工作作风漂浮、责任不清、敷衍了事。",
     # events, groups of people, figures and counts are things, not a formulation
     "今年办好进博会、广交会、服贸会。",
     "关爱困境儿童、流动儿童和留守儿童。",
@@ -72,6 +79,10 @@ def test_parallel_shapes(text, items):
     # bodies of people as a whole, run together or listed
     "这是全党全军全国各族人民团结奋斗的结果。",
     "动员全省、全市、全县的力量。",
+    # people named by pronouns, honours, and a member cut after a particle
+    "这份荣誉里有你、有他、有我。",
+    "大会表彰了先进地区、先进单位、先进个人。",
+    "要把握好上级给**作出的明确指示、开出的良方、提出的要求。",
 ])
 def test_lists_that_are_not_set_phrases(text):
     assert parallels(text) == []

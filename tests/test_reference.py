@@ -307,3 +307,24 @@ def test_a_reference_phrase_whose_name_is_its_items_run_together_keeps_them_out_
                       ordered=True, start=0, end=0, quote="",
                       document="某报告", year=2020, url="https://example.org/r")
     assert decks.framework_cards("ref", named)[1].context == "学习三要：＿＿、善思、笃行"  # a name that answers nothing
+
+
+@pytest.mark.parametrize("text, items", [
+    # a list of things by its shape, a formulation all the same; any order
+    ("要深入实施区域重大战略、区域协调发展战略、主体功能区战略，优化布局。",
+     ["区域重大战略", "区域协调发展战略", "主体功能区战略"]),
+    # three members or more of a longer list, joined by 以及 / 和 / 到
+    ("统筹推进政党协商、人大协商、政府协商以及社会组织协商。", ["政党协商", "人大协商", "政府协商", "社会组织协商"]),
+    ("实现了从站起来、富起来到强起来的伟大飞跃。", ["站起来", "富起来", "强起来"]),
+])
+def test_a_list_the_reference_knows_is_found_as_it_is_written(text, items):
+    ex = extract_text(text)
+    found = [fw for fw in ex.frameworks if fw.kind == "parallel"]
+    assert [fw.items for fw in found] == [items]
+    for fw in found:
+        assert [text[a:b] for a, b in fw.item_spans] == items
+
+
+def test_two_members_of_a_known_list_are_no_phrase():
+    text = "要深入实施区域重大战略、主体功能区战略。"
+    assert [fw for fw in extract_text(text).frameworks if fw.kind == "parallel"] == []

@@ -361,7 +361,7 @@ def test_items_not_in_the_named_source_are_bad_rows(tmp_path, capsys):
     out = tmp_path / "decks" / "s.toml"
     code, _, err = run(capsys, "deck", "import", str(sheet), "-o", str(out), "--skip-bad")
     assert code == 1
-    assert f"{sheet}:4: item '促提升' is not in the source speech.txt\n" in err
+    assert f"{sheet}:4: item '促提升' is not in the source speech.txt (" in err
     deck = decks.load(out)
     assert deck.source == "../speech.txt"
     assert [fw.name for fw in deck.frameworks] == ["三抓"]

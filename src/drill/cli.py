@@ -17,6 +17,7 @@ from pathlib import Path
 
 from drill import __version__
 from drill.core.errors import DrillError
+from drill.core.text import printable
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the input has problems (deck check found some, a file failed)
@@ -99,7 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     exp = deck_sub.add_parser("export", help="write a deck as an Anki package or a spreadsheet",
                               description="Write a deck as an Anki package (one note per card; "
                                           "re-importing updates the notes) and/or as CSV or TSV, "
-                                          "one framework per row.")
+                                          "one framework per row. The deck records the notes of "
+                                          "the package (anki_exported), so that a re-export lists "
+                                          "the notes Anki still has for cards that left the deck, "
+                                          "with a search that finds them in Anki's browser.")
     exp.add_argument("deck", metavar="DECK")
     exp.add_argument("--anki", metavar="OUT.apkg", help="write an Anki package")
     exp.add_argument("--csv", metavar="OUT.csv",
@@ -108,7 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = deck_sub.add_parser("import", help="read a spreadsheet (CSV or TSV) of frameworks as a deck",
                               description="Read a sheet with one framework per row (columns id, kind, "
                                           "name, items, ordered, tags, note, quote, start, end; items "
-                                          "separated by 、) and write it as a deck. Every bad row is "
+                                          "separated by 、) and write it as a deck, or add its rows to "
+                                          "one with --append. Every bad row is "
                                           "reported as FILE:LINE: message, and nothing is written "
                                           "unless --skip-bad is given.")
     imp.add_argument("table", metavar="FILE.csv|FILE.tsv")
@@ -117,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--skip-bad", action="store_true",
                      help="import the good rows even if some are bad (they are still reported)")
     imp.add_argument("--force", action="store_true", help="replace an existing deck file")
+    imp.add_argument("--append", action="store_true",
+                     help="add the rows to the existing deck -o DECK.toml (its comments, order and "
+                          "decisions stay; a row whose framework it has is reported, not added)")
     return parser
 
 
@@ -298,7 +306,7 @@ def _settings(args) -> int:
     if args.json:
         print(json.dumps({"user": user, **current.as_json()}, ensure_ascii=False))
     else:
-        print(f"{user}: desired retention {current.desired_retention:g}, "
+        print(f"{printable(user)}: desired retention {current.desired_retention:g}, "
               f"{current.new_per_day} new cards a day")
     return EXIT_OK
 
@@ -320,7 +328,7 @@ def _stats(args) -> int:
 
 def _stats_text(result) -> str:
     minutes = int(result.seconds // 60)
-    lines = [f"{result.user}: {result.reviews} reviews, streak {result.streak} "
+    lines = [f"{printable(result.user)}: {result.reviews} reviews, streak {result.streak} "
              f"day{'s' if result.streak != 1 else ''}, {minutes} min spent"]
     if result.true_retention is None:
         lines.append("true retention: no mature cards reviewed yet")
@@ -332,13 +340,13 @@ def _stats_text(result) -> str:
     lines.append("due, next 30 days: " + " ".join(str(n) for n in result.forecast))
     lines.append("decks:")
     for deck in result.decks:
-        lines.append(f"  {deck.mastery:4.0%} mastered  {deck.seen}/{deck.cards} seen  {deck.title}")
+        lines.append(f"  {deck.mastery:4.0%} mastered  {deck.seen}/{deck.cards} seen  {printable(deck.title)}")
     if result.weakest_frameworks:
         lines.append("weakest frameworks:")
-        lines += [f"  {w.missed}/{w.seen} missed  {w.name}" for w in result.weakest_frameworks]
+        lines += [f"  {w.missed}/{w.seen} missed  {printable(w.name)}" for w in result.weakest_frameworks]
     if result.weakest_items:
         lines.append("weakest items:")
-        lines += [f"  {w.missed}/{w.seen} missed  {w.name}" for w in result.weakest_items]
+        lines += [f"  {w.missed}/{w.seen} missed  {printable(w.name)}" for w in result.weakest_items]
     return "\n".join(lines)
 
 
@@ -362,7 +370,7 @@ def _store_folders(target: Path) -> list[Path]:
 def _report(args) -> int:
     import csv
 
-    from drill.core import stats, store
+    from drill.core import share, stats, store
 
     decks = _known_decks(args)
     rows, status = [], EXIT_OK
@@ -393,7 +401,9 @@ def _report(args) -> int:
             with open(out, "w", newline="", encoding="utf-8-sig") as fh:
                 writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS)
                 writer.writeheader()
-                writer.writerows({**row, "weakest_items": " / ".join(row["weakest_items"])} for row in rows)
+                writer.writerows({key: share.neutralise(value) if isinstance(value, str) else value
+                                  for key, value in {**row, "weakest_items": " / ".join(row["weakest_items"])}.items()}
+                                 for row in rows)
         except OSError as exc:
             raise DrillError(f"cannot write the report: {exc.strerror}", out) from None
         _note(f"wrote {out}: {len(rows)} rows")
@@ -402,16 +412,22 @@ def _report(args) -> int:
             print(json.dumps(row, ensure_ascii=False))
     elif not args.csv:
         for row in rows:
-            print(f"{row['trainee']}\t{row['title']}\t{row['reviews']} reviews\t"
+            print(f"{printable(row['trainee'])}\t{printable(row['title'])}\t{row['reviews']} reviews\t"
                   f"retention {row['retention']:.0%}\tmastery {row['mastery']:.0%}\t"
-                  f"last {row['last_active']}\t{' / '.join(row['weakest_items'])}")
+                  f"last {row['last_active']}\t{printable(' / '.join(row['weakest_items']))}")
     return status
+
+
+# A `drill grade` line longer than this is refused before it is parsed.
+GRADE_LINE_MAX = 64 * 1024
 
 
 def _grade_request(line: bytes) -> dict:
     """One input line of `drill grade` → its output object."""
-    from drill.core.grading import grade
+    from drill.core.grading import grade, size_problem
 
+    if len(line) > GRADE_LINE_MAX:
+        return {"error": f"a line of {len(line)} bytes; at most {GRADE_LINE_MAX}"}
     try:
         text = line.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -420,6 +436,11 @@ def _grade_request(line: bytes) -> dict:
         request = json.loads(text)
     except json.JSONDecodeError as exc:
         return {"error": f"not JSON: {exc.msg} (column {exc.colno})"}
+    except RecursionError:
+        return {"error": "not JSON drill can read: nested too deep"}
+    except ValueError as exc:  # an integer too long to convert, and the like
+        why = "a number with too many digits" if "digits" in str(exc) else str(exc)
+        return {"error": f"not JSON drill can read: {why}"}
     if not isinstance(request, dict):
         return {"error": "expected a JSON object"}
     expected = request.get("expected")
@@ -433,6 +454,9 @@ def _grade_request(line: bytes) -> dict:
     ordered = request.get("ordered", False)
     if not isinstance(ordered, bool):
         return {"error": '"ordered" must be true or false'}
+    problem = size_problem(expected, answer)
+    if problem:
+        return {"error": f"too big to grade: {problem}"}
     try:
         return grade(expected, answer, ordered).as_json()
     except Exception as exc:  # one answer the grader cannot take must not stop the batch
@@ -515,12 +539,52 @@ def _deck_export(args, parser) -> int:
         if out.exists() and not args.force:
             raise DrillError("the file exists; use --force to replace it", out)
     if args.anki:
+        gone = share.anki_gone(deck)
         notes = share.export_anki(deck, args.anki)
         _note(f"wrote {args.anki}: {notes} notes, one per card, for Anki")
+        if gone:
+            _note(f"Anki still has {len(gone)} note{'s' if len(gone) != 1 else ''} of cards that left "
+                  "the deck since its last export (a package cannot delete them):")
+            for key in gone:
+                print(f"  {key}", file=sys.stderr)
+            _note("find them in Anki's browser with this search, and delete them there:")
+            print(share.anki_search(gone, share.anki_keys(deck)))
+        _record_anki_export(deck, share.anki_keys(deck))
     if args.csv:
         rows = share.export_table(deck, args.csv)
         _note(f"wrote {args.csv}: {rows} frameworks, one per row")
     return EXIT_OK
+
+
+def _record_anki_export(deck, keys: list[str]) -> None:
+    """Record in the deck the notes its package holds; a bundled deck (or
+    one that cannot be written) is left as it is, and says so."""
+    from drill import paths
+    from drill.core import deck as decks
+
+    if deck.anki_exported == keys or deck.path is None:
+        return
+    bundled = paths.bundled_decks_dir()
+    if bundled is not None and deck.path.resolve().parent == bundled.resolve():
+        _note(f"{deck.path}: a bundled deck is not changed, so a later export cannot list "
+              "the notes of cards that leave it")
+        return
+    deck.anki_exported = keys
+    try:
+        decks.save(deck, deck.path)
+    except OSError as exc:
+        _note(f"{deck.path}: the notes exported are not recorded ({exc.strerror or exc})")
+    else:
+        _note(f"{deck.path}: recorded the {len(keys)} notes exported (anki_exported)")
+
+
+def _save(deck, out: Path) -> None:
+    from drill.core import deck as decks
+
+    try:
+        decks.save(deck, out)
+    except OSError as exc:
+        raise DrillError(f"cannot write the deck: {exc.strerror or exc}", out) from None
 
 
 def _deck_import(args) -> int:
@@ -528,23 +592,43 @@ def _deck_import(args) -> int:
     from drill.core import share
 
     out = Path(args.output) if args.output else None
-    if out is not None and out.exists() and not args.force:
-        raise DrillError("the deck exists; use --force to replace it (it may hold an instructor's edits)", out)
-    result = share.read_table(args.table, out)
-    for problem in result.bad + result.warnings:
+    into = None
+    if args.append:
+        if out is None:
+            raise DrillError("--append adds the rows to a deck: name it with -o DECK.toml", args.table)
+        if not out.is_file():
+            raise DrillError("no such deck to add the rows to (import without --append to make one)", out)
+        into = decks.load(out)
+    elif out is not None and out.exists() and not args.force:
+        raise DrillError("the deck exists; use --force to replace it (it may hold an instructor's edits), "
+                         "or --append to add the rows to it", out)
+    result = share.read_table(args.table, out, into=into)
+    for problem in result.bad + result.warnings + result.present:
         print(problem, file=sys.stderr)
     bad_lines = len({p.line for p in result.bad})
     if bad_lines and not args.skip_bad:
         raise DrillError(f"{bad_lines} of {result.rows} rows {'is' if bad_lines == 1 else 'are'} bad; nothing written "
                          "(fix them, or import the rest with --skip-bad)", args.table)
     deck = result.deck
+    skipped = f"; skipped {bad_lines} bad row{'s' if bad_lines != 1 else ''}" if bad_lines else ""
+    if into is not None:
+        rejected = list(into.rejected)
+        added = share.append(into, result)
+        if not added and into.rejected == rejected:
+            if bad_lines:
+                raise DrillError("no good rows to add; nothing written", args.table)
+            _note(f"{out}: nothing to add, the deck has every framework of {args.table}")
+            return EXIT_OK
+        _save(into, out)
+        _note(f"added {added} framework{'s' if added != 1 else ''} to {out}: now {len(into.frameworks)} "
+              f"frameworks, {len(into.cards())} cards{skipped}")
+        return EXIT_PROBLEMS if bad_lines else EXIT_OK
     if not deck.frameworks:
         raise DrillError("no good rows to import; nothing written", args.table)
     if out is None:
         sys.stdout.write(decks.to_toml(deck))
     else:
-        decks.save(deck, out)
-    skipped = f"; skipped {bad_lines} bad row{'s' if bad_lines != 1 else ''}" if bad_lines else ""
+        _save(deck, out)
     _note(f"{'wrote ' + str(out) if out else 'read ' + args.table}: {len(deck.frameworks)} frameworks, "
           f"{len(deck.cards())} cards{skipped}")
     return EXIT_PROBLEMS if bad_lines else EXIT_OK
@@ -580,9 +664,10 @@ def _list_decks(args) -> int:
         try:
             deck = decks.load(path)
         except DrillError as exc:
-            print(f"  {path.name}: cannot be read ({exc.message})")
+            print(f"  {printable(path.name)}: cannot be read ({printable(exc.message)})")
             continue
-        print(f"  {deck.title}  — {len(deck.frameworks)} frameworks, {len(deck.cards())} cards  ({path})")
+        print(f"  {printable(deck.title)}  — {len(deck.frameworks)} frameworks, {len(deck.cards())} cards  "
+              f"({printable(str(path))})")
     return EXIT_OK
 
 

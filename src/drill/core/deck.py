@@ -27,7 +27,8 @@ from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
 from drill.core.text import fold
 
 FORMAT = 1
-TOP_KEYS = {"format", "title", "source", "encoding", "note", "rejected", "reference", "frameworks"}
+TOP_KEYS = {"format", "title", "source", "encoding", "note", "rejected", "reference", "anki_exported",
+            "frameworks"}
 FRAMEWORK_KEYS = {"id", "kind", "name", "items", "ordered", "tags", "note", "quote", "start", "end",
                   "own", "merged", "extracted", "document", "year", "url", "aliases", "origin"}
 # Where a framework of the reference deck was stated: every one of its
@@ -55,6 +56,11 @@ order. `drill deck check FILE` finds mistakes."""
 #   aliases = [names]     other names it goes by (五大发展理念 for 新发展理念)
 # A speech's abbreviation whose items were filled in from it records
 #   origin = "reference"  (and the reference's document, year and url)
+#
+# Written by `drill deck export --anki`, read by the next such export:
+#   anki_exported = [keys]  top level: the notes the last package held, as
+#                           their Card field says (``<deck id>/<card id>``), so
+#                           a re-export can list the notes of cards that left the deck
 
 CARD_KINDS = ("recall", "cloze", "name", "order")
 
@@ -88,6 +94,10 @@ class Deck:
     # A reference deck: national formulations with where each was stated,
     # and no speech; its items are checked against nothing but themselves.
     reference: bool = False
+    # The notes the last Anki package of this deck held (``<deck id>/<card
+    # id>``, as their Card field says); the package format cannot delete a
+    # note, so a re-export lists those whose card left the deck.
+    anki_exported: list[str] = field(default_factory=list)
     # The parsed file, kept so that saving an edited deck keeps its comments
     # and layout; None for a deck made from an extraction.
     document: object = field(default=None, repr=False, compare=False)
@@ -251,6 +261,8 @@ def to_toml(deck: Deck) -> str:
         doc["note"] = deck.note
     if deck.rejected:
         doc["rejected"] = _string_array(deck.rejected)
+    if deck.anki_exported:
+        doc["anki_exported"] = _string_array(deck.anki_exported)
     if deck.frameworks:  # an empty array would be written `frameworks = []`, which no table may follow
         frameworks = tomlkit.aot()
         for fw in deck.frameworks:
@@ -326,6 +338,11 @@ def _update_document(deck: Deck):
             doc["rejected"] = _string_array(deck.rejected)
     elif "rejected" in doc:
         del doc["rejected"]
+    if deck.anki_exported:
+        if list(doc.get("anki_exported", [])) != list(deck.anki_exported):
+            doc["anki_exported"] = _string_array(deck.anki_exported)
+    elif "anki_exported" in doc:
+        del doc["anki_exported"]
     if "frameworks" not in doc:
         doc["frameworks"] = tomlkit.aot()
     aot = doc["frameworks"]
@@ -573,6 +590,11 @@ def check(path: str | Path, against_source: bool = True) -> tuple[Deck | None, l
         problem(lines.top("rejected"), "'rejected' must be a list of framework ids")
         rejected = []
     deck.rejected = list(rejected)
+    exported = data.get("anki_exported", [])
+    if not isinstance(exported, list) or not all(isinstance(k, str) for k in exported):
+        problem(lines.top("anki_exported"), "'anki_exported' must be a list of the notes' Card keys")
+        exported = []
+    deck.anki_exported = list(exported)
     raw_frameworks = data.get("frameworks", [])
     if not isinstance(raw_frameworks, list) or not all(isinstance(f, dict) for f in raw_frameworks):
         problem(lines.top("frameworks"), "'frameworks' must be tables written [[frameworks]]")

@@ -140,7 +140,7 @@ def anki_deck(deck: Deck):
         guid = genanki.guid_for("drill", deck.id, card.id)
         # where the items were stated (the reference deck's) leads the note
         note = _text("\n".join(part for part in (card.stated_in, fw.note) if part))
-        quote, card_id = _text(fw.quote), _text(f"{deck.id}/{card.id}")
+        quote, card_id = _text(fw.quote), _text(anki_key(deck, card))
         if card.kind == "cloze":
             fields = [cloze_text(card), _text(card.prompt), _text(card.answer[0]), quote, note, card_id]
             model = cloze
@@ -152,6 +152,52 @@ def anki_deck(deck: Deck):
             model = basic
         out.add_note(genanki.Note(model=model, fields=fields, tags=_tags(fw, card), guid=guid))
     return out
+
+
+def anki_key(deck: Deck, card: Card) -> str:
+    """What a card's note holds in its Card field: ``<deck id>/<card id>``."""
+    return f"{deck.id}/{card.id}"
+
+
+def anki_keys(deck: Deck) -> list[str]:
+    """The Card keys of the notes a package of the deck holds now."""
+    return [anki_key(deck, card) for card in deck.cards()]
+
+
+def anki_gone(deck: Deck) -> list[str]:
+    """The notes the last package held (``deck.anki_exported``) whose cards
+    have left the deck since: Anki keeps them, for a package cannot delete."""
+    now = set(anki_keys(deck))
+    return [key for key in deck.anki_exported if key not in now]
+
+
+def _search_value(text: str) -> str:
+    """Text as the value of an Anki search term: as the field stores it
+    (escaped HTML), with Anki's wildcards and quotes escaped."""
+    text = _text(text)
+    for ch in ("\\", "*", "_", '"'):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def anki_search(keys: list[str], keep: list[str] | tuple = ()) -> str:
+    """A search for Anki's browser that finds exactly the notes with these
+    Card keys and none of those in ``keep`` (the notes still exported): a
+    framework all of whose notes are gone is found by its prefix
+    (``<deck id>/<framework id>/*``), any other note by its key. The field
+    is written ``c_rd`` (``_`` matches one character): ``card:`` is Anki's
+    own keyword for a card's template."""
+    groups: dict[str, list[str]] = {}
+    for key in keys:
+        deck_id, _, rest = key.partition("/")
+        groups.setdefault(f"{deck_id}/{rest.split('/')[0]}/", []).append(key)
+    terms = []
+    for prefix, members in groups.items():
+        if len(members) > 1 and not any(k.startswith(prefix) for k in keep):
+            terms.append(f'"c_rd:{_search_value(prefix)}*"')
+        else:
+            terms.extend(f'"c_rd:{_search_value(key)}"' for key in members)
+    return " or ".join(terms)
 
 
 def export_anki(deck: Deck, out: str | Path, timestamp: float | None = None) -> int:
@@ -173,14 +219,54 @@ COLUMNS = ("id", "kind", "name", "items", "ordered", "tags", "note", "quote", "s
 # Where a framework was stated, what else it is called, and whether its items
 # come from the reference deck: written only when some framework has them.
 STATED_COLUMNS = ("document", "year", "url", "aliases", "origin")
+# What `drill author` recorded of a framework (own wording, candidates merged
+# into it, the extraction fingerprint): written only when some framework has it.
+REVIEW_COLUMNS = ("own", "merged", "extracted")
+OPTIONAL_COLUMNS = STATED_COLUMNS + REVIEW_COLUMNS
 REQUIRED_COLUMNS = ("kind", "name", "items")
-DECK_KEYS = ("title", "source", "encoding", "note", "reference")
+# Deck rows above the header; ``rejected`` and ``anki_exported`` hold ids
+# separated by spaces or line breaks.
+DECK_KEYS = ("title", "source", "encoding", "note", "reference", "rejected", "anki_exported")
+ID_LIST_KEYS = ("rejected", "anki_exported")  # may be given on several rows
+IDS_PER_ROW = 100
 ITEM_SEPARATOR = "、"
+
+# Spreadsheet safety (OWASP's CSV injection rule): a cell that starts with
+# one of these is read by a spreadsheet as a formula (or pasted as one), so
+# the export writes it after a single quote, which the import takes off
+# again. A cell that starts with quotes and then one of these gets one quote
+# more, so a quote an author typed ('abc, or '=abc) comes back as typed. A
+# line feed counts too: the import reads a carriage return as one.
+RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+ESCAPE = "'"
 
 _TRUE = {"true", "yes", "y", "1", "是", "对", "√", "✓"}
 _FALSE = {"false", "no", "n", "0", "否", "不", "×", "✗"}
 _TAG_SPLIT = re.compile(r"[\s,，、;；]+")
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
+
+
+def neutralise(cell: str) -> str:
+    """A cell as the export writes it: one quote before a cell a
+    spreadsheet would run, and before a quote that precedes such a start."""
+    return ESCAPE + cell if cell.lstrip(ESCAPE).startswith(RISKY_STARTS) else cell
+
+
+def restore(cell: str) -> str:
+    """A cell as the export was given it: the quote :func:`neutralise` added
+    taken off; a quote before anything else is the author's and stays."""
+    if cell.startswith(ESCAPE) and cell.lstrip(ESCAPE).startswith(RISKY_STARTS):
+        return cell[1:]
+    return cell
+
+
+def is_formula(cell: str) -> bool:
+    """A cell a spreadsheet saved as a formula (=…), not as its text."""
+    return cell.startswith("=")
+
+
+def _ids(cell: str) -> list[str]:
+    return list(dict.fromkeys(cell.split()))
 
 
 def _delimiter_for(path: Path) -> str:
@@ -227,7 +313,11 @@ def table_rows(deck: Deck, out: Path | None = None) -> list[list[str]]:
         rows.append(["encoding", deck.encoding])
     if deck.note:
         rows.append(["note", deck.note])
-    stated = [column for column in STATED_COLUMNS
+    for key, ids in (("rejected", deck.rejected), ("anki_exported", deck.anki_exported)):
+        # a row per IDS_PER_ROW ids: a spreadsheet cell holds 32,767 characters at most
+        for at in range(0, len(ids), IDS_PER_ROW):
+            rows.append([key, "\n".join(ids[at:at + IDS_PER_ROW])])
+    stated = [column for column in OPTIONAL_COLUMNS
               if any(_stated_cell(fw, column) for fw in deck.frameworks)]
     rows.append(list(COLUMNS) + stated)
     for fw in deck.frameworks:
@@ -240,8 +330,9 @@ def table_rows(deck: Deck, out: Path | None = None) -> list[list[str]]:
 def _stated_cell(fw: Framework, column: str) -> str:
     if column == "year":
         return str(fw.year) if fw.year is not None else ""
-    if column == "aliases":
-        return items_cell(fw.aliases) if fw.aliases else ""
+    if column in ("aliases", "own", "merged"):
+        values = getattr(fw, column)
+        return items_cell(values) if values else ""
     return getattr(fw, column)
 
 
@@ -250,7 +341,8 @@ def export_table(deck: Deck, out: str | Path) -> int:
     a .tsv name, tab-separated; returns the number of rows of frameworks."""
     out = Path(out)
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=_delimiter_for(out), lineterminator="\r\n").writerows(table_rows(deck, out))
+    rows = [[neutralise(cell) for cell in row] for row in table_rows(deck, out)]
+    csv.writer(buffer, delimiter=_delimiter_for(out), lineterminator="\r\n").writerows(rows)
 
     text = buffer.getvalue()
     write_atomically(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8-sig", newline=""))
@@ -265,6 +357,9 @@ class Imported:
     bad: list[Problem] = field(default_factory=list)  # rows left out, and why
     warnings: list[Problem] = field(default_factory=list)  # rows kept, with something to look at
     rows: int = 0  # rows of frameworks read, good and bad
+    # Rows for a deck they are added to (``into``) whose id it already has:
+    # reported, not added.
+    present: list[Problem] = field(default_factory=list)
 
 
 def _sniff(text: str, path: Path) -> str:
@@ -299,22 +394,49 @@ def _records(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]
         line = reader.line_num + 1
 
 
-def read_table(path: str | Path, deck_path: Path | None = None) -> Imported:
+def _read_sheet(path: Path) -> str:
+    """The sheet's text; a file in no encoding it may be in is reported at
+    the line of its first byte that is not UTF-8."""
+    from drill.core.extract.source import read_text
+
+    try:
+        return read_text(path)[0]
+    except DrillError as exc:
+        if exc.line is not None or "decode" not in exc.message:
+            raise
+        try:
+            path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as bad:
+            if isinstance(bad, UnicodeDecodeError):
+                line = bad.object[:bad.start].count(b"\n") + 1
+                raise DrillError(f"{exc.message} (byte {bad.start} is not UTF-8; save the sheet as "
+                                 "CSV UTF-8)", path, line) from None
+        raise
+
+
+def read_table(path: str | Path, deck_path: Path | None = None, into: Deck | None = None) -> Imported:
     """Read a CSV or TSV sheet of frameworks into a deck for ``deck_path``.
 
     Raises :class:`DrillError` for a file that cannot be a sheet at all
     (missing, empty, binary, undecodable, without a header row, without a
-    framework row). A bad row is left out and reported in ``bad``, each as
-    ``FILE:LINE: message`` with the line where the row starts in the file."""
+    framework row, a formula in a deck row). A bad row is left out and
+    reported in ``bad``, each as ``FILE:LINE: message`` with the line where
+    the row starts in the file.
+
+    With ``into`` (a deck the rows are to be added to, see :func:`append`)
+    the items are checked against that deck's speech, a row whose id the
+    deck has is reported in ``present``, and an id made for a row is unique
+    in both."""
     from drill.core.extract.source import read_text
 
     path = Path(path)
-    text, _encoding = read_text(path)
+    text = _read_sheet(path)
     name = str(path)
     delimiter = _sniff(text, path)
     records = _records(text, delimiter, path)
 
     meta: dict[str, str] = {}
+    meta_lines: dict[str, int] = {}
     header: dict[str, int] | None = None
     header_line = 0
     rows: list[tuple[int, list[str]]] = []
@@ -327,10 +449,17 @@ def read_table(path: str | Path, deck_path: Path | None = None) -> Imported:
                 header, header_line = _header(names, path, line), line
                 continue
             if names[0] in DECK_KEYS and not any(c.strip() for c in cells[2:]):
-                meta[names[0]] = cells[1] if len(cells) > 1 else ""
+                value = cells[1] if len(cells) > 1 else ""
+                if is_formula(value):
+                    raise DrillError(f"the {names[0]} is a spreadsheet formula ({value[:30]}), not text; "
+                                     "write it as text (a ' before the = keeps it)", path, line)
+                value = restore(value)
+                if names[0] in ID_LIST_KEYS and names[0] in meta:
+                    value = meta[names[0]] + "\n" + value
+                meta[names[0]], meta_lines[names[0]] = value, line
                 continue
             raise DrillError("expected the header row naming the columns ("
-                             + ", ".join(COLUMNS) + "), or a deck row (title, source, encoding, note)",
+                             + ", ".join(COLUMNS) + "), or a deck row (" + ", ".join(DECK_KEYS) + ")",
                              path, line)
         rows.append((line, cells))
     if header is None:
@@ -340,21 +469,34 @@ def read_table(path: str | Path, deck_path: Path | None = None) -> Imported:
 
     source = written = meta.get("source", "").strip()
     source_text = None
+    src = None
     if source:
         src = Path(source)
         if not src.is_absolute():
             src = path.parent / src
-        if src.is_file():
-            try:
-                source_text, _ = read_text(src)
-            except DrillError:
-                source_text = None
         source = _relative(src, deck_path.parent if deck_path is not None else Path.cwd())
+    if into is not None:
+        # the rows join a deck of its speech: they are checked against that one
+        own_src = into.source_path()
+        if src is not None and (own_src is None or own_src.resolve() != src.resolve()):
+            raise DrillError(f"the sheet's source {written} is not the deck's "
+                             f"({into.source or 'it has none'}); rows are added to a deck of the same speech",
+                             path, meta_lines["source"])
+        src, source, written = own_src, into.source, into.source
+    if src is not None and src.is_file():
+        try:
+            source_text, _ = read_text(src)
+        except DrillError:
+            source_text = None
     title = meta.get("title", "").strip() or path.stem
     reference = meta.get("reference", "").strip().lower() in _TRUE
+    if into is not None:
+        reference = into.reference
     deck = Deck(deck_path, title, source, meta.get("encoding", "").strip() or "utf-8",
-                meta.get("note", ""), reference=reference)
+                meta.get("note", ""), reference=reference,
+                rejected=_ids(meta.get("rejected", "")), anki_exported=_ids(meta.get("anki_exported", "")))
     result = Imported(deck, rows=len(rows))
+    there = {fw.id for fw in into.frameworks} if into is not None else set()
 
     ids: dict[str, int] = {}
     pending: list[tuple[int, Framework, bool]] = []  # (line, framework, id given)
@@ -377,18 +519,40 @@ def read_table(path: str | Path, deck_path: Path | None = None) -> Imported:
             result.bad.extend(Problem(name, line, message) for message in problems)
             continue
         pending.append((line, fw, bool(fw.id)))
-    # Rows without an id get the id extraction would give them, unique in the deck.
+    # Rows without an id get the id extraction would give them, unique in the
+    # deck; added to a deck, a row whose kind and name make the id of one of
+    # its frameworks is that framework.
     for line, fw, given in pending:
         if not given:
             base = framework_id(fw.kind, fw.name)
-            new, n = base, 1
-            while new in ids:
-                n += 1
-                new = f"{base}-{n}"
-            fw.id = new
-            ids[new] = line
+            if base in there:
+                fw.id = base
+            else:
+                new, n = base, 1
+                while new in ids or new in there:
+                    n += 1
+                    new = f"{base}-{n}"
+                fw.id = new
+                ids[new] = line
+        if fw.id in there:
+            how = "its id" if given else "its kind and name"
+            result.present.append(Problem(name, line, f"'{fw.name}' ({fw.id}) is in the deck already "
+                                          f"({how}); not added again", warning=True))
+            continue
         deck.frameworks.append(fw)
     return result
+
+
+def append(deck: Deck, imported: Imported) -> int:
+    """Add the frameworks of a sheet read ``into`` the deck after its own
+    (whose comments, order and decisions stay); the sheet's rejected ids join
+    the deck's, and an id added as a framework leaves them. Returns how many
+    frameworks were added."""
+    added = imported.deck.frameworks
+    deck.frameworks.extend(added)
+    taken = {fw.id for fw in deck.frameworks} | {m for fw in deck.frameworks for m in fw.merged}
+    deck.rejected = [r for r in dict.fromkeys(deck.rejected + imported.deck.rejected) if r not in taken]
+    return len(added)
 
 
 def _header(names: list[str], path: Path, line: int) -> dict[str, int]:
@@ -396,9 +560,9 @@ def _header(names: list[str], path: Path, line: int) -> dict[str, int]:
     for index, column in enumerate(names):
         if not column:
             continue
-        if column not in COLUMNS and column not in STATED_COLUMNS:
+        if column not in COLUMNS and column not in OPTIONAL_COLUMNS:
             raise DrillError(f"unknown column '{column}' (the columns are "
-                             f"{', '.join(COLUMNS + STATED_COLUMNS)})", path, line)
+                             f"{', '.join(COLUMNS + OPTIONAL_COLUMNS)})", path, line)
         if column in columns:
             raise DrillError(f"column '{column}' is named twice", path, line)
         columns[column] = index
@@ -413,10 +577,15 @@ def _row(cells: list[str], header: dict[str, int], problems: list[str]) -> Frame
     width = max(header.values()) + 1
     if any(c.strip() for c in cells[width:]):
         problems.append(f"{len(cells)} cells, but the header names {width} columns")
+    columns = {index: column for column, index in header.items()}
+    for index, value in enumerate(cells[:width]):
+        if index in columns and is_formula(value):
+            problems.append(f"the {columns[index]} cell is a spreadsheet formula ({value[:30]}), not text; "
+                            "write it as text (a ' before the = keeps it)")
 
     def cell(column: str) -> str:
         index = header.get(column)
-        return cells[index] if index is not None and index < len(cells) else ""
+        return restore(cells[index]) if index is not None and index < len(cells) else ""
 
     kind = cell("kind").strip().lower()
     if not kind:
@@ -427,7 +596,7 @@ def _row(cells: list[str], header: dict[str, int], problems: list[str]) -> Frame
     if not name:
         problems.append("no name")
     items = split_items(cell("items"))
-    if not items:
+    if not items and kind != "abbreviation":  # as `drill deck check`: a name without its items yet
         problems.append("no items")
     ordered_cell = cell("ordered").strip()
     ordered = DEFAULT_ORDERED.get(kind, True)
@@ -463,7 +632,9 @@ def _row(cells: list[str], header: dict[str, int], problems: list[str]) -> Frame
                      quote=cell("quote"), id=cell("id").strip(), ordered=ordered,
                      tags=list(dict.fromkeys(tags)), note=cell("note"),
                      document=cell("document").strip(), year=year, url=cell("url").strip(),
-                     aliases=split_items(cell("aliases")), origin=origin)
+                     aliases=split_items(cell("aliases")), origin=origin,
+                     own=split_items(cell("own")), merged=split_items(cell("merged")),
+                     extracted=cell("extracted").strip())
 
 
 class _RowLines:
@@ -492,5 +663,7 @@ def _content(fw: Framework, line: int, name: str, problems: list[str], warnings:
     _check_content(fw, 0, _RowLines(line), problem, None)
     if source_text is not None and fw.origin != "reference":  # those items are the reference's
         for item in fw.items:
-            if item not in source_text:
-                problems.append(f"item '{item}' is not in the source {source}")
+            if item not in source_text and item not in fw.own:  # own wording need not be the speech's
+                problems.append(f"item '{item}' is not in the source {source}"
+                                + (" (an item in your own wording goes in the 'own' column too)"
+                                   if not fw.own else ""))

@@ -133,9 +133,21 @@ def stated_count(text: str) -> int | None:
     found = None
     for m in _COUNT.finditer(text):
         value = cn_number(m.group(1))
-        if value and value >= 2:
+        if value and value >= 2 and not _names_a_formulation(text, m.start()):
             found = value
     return found
+
+
+def _names_a_formulation(text: str, at: int) -> bool:
+    """True where the count at ``at`` begins a name, not a count of what
+    follows: one in quotes (增强“四个意识”) or one the reference deck knows
+    (树立四个意识，一是…)."""
+    from drill.core import reference
+
+    if at > 0 and text[at - 1] == "“":
+        return True
+    return any(reference.lookup(text[at:at + size]) is not None for size in range(3, 9)
+               if at + size <= len(text))
 
 
 def crosses_word(text: str, cut: int, words: frozenset[str]) -> bool:

@@ -32,6 +32,8 @@ CLAUSE_MAX_STRONG = 20
 # may be as long as this: a paragraph's parallel sentences.
 LONG_OPENING = 2
 CLAUSE_MAX_LONG = 40
+# ...or of one frame: a shared opening and this long a shared close.
+LONG_CLOSING = 2
 # Clauses of one or two characters are a set phrase only inside quotes
 # (“紧、严、细、实”) or four or more of them (用情、用心、用力、用法).
 CLAUSE_MIN = 3
@@ -116,9 +118,14 @@ def _balanced(text: str) -> bool:
 # (困境儿童、流动儿童、留守儿童), kinds of place (革命老区、民族地区), events
 # (进博会、广交会、服贸会), sectors (节能环保产业…) and kinds of schooling.
 THING_HEADS = ("儿童", "人才", "人士", "同胞", "朋友", "军人", "地区", "会", "产业", "教育",
+               # honours: 先进单位、先进个人
+               "单位", "个人",
                # bodies: 区委、区人大、区政协
                "委", "人大", "政协", "工会")
 
+
+PARTICLES = "的之"
+PRONOUNS = frozenset(("你", "我", "他", "她", "它", "您", "咱", "你们", "我们", "他们", "她们", "大家", "自己"))
 
 # The whole of a body of people: 全党全军全国(各族人民), 全省、全市、全县.
 WHOLE_BODY = re.compile(r"全(?:党|军|国|社会|省|市|县|区|州|镇|乡|村|校|院|局|厂|所|队|民|员|体|系统|行业|球)")
@@ -133,6 +140,9 @@ def _names_things(kept: list[str]) -> bool:
         return True
     if all(WHOLE_BODY.fullmatch(k) for k in kept):
         return True
+    # a particle never opens a member (的重要指示、开出的良方)
+    if any(k[0] in PARTICLES for k in kept):
+        return True
     head = 0
     while head < min(map(len, kept)) and all(k[head] == kept[0][head] for k in kept):
         head += 1
@@ -142,6 +152,8 @@ def _names_things(kept: list[str]) -> bool:
     differ = [k[head:len(k) - tail] for k in kept]
     counting = NUMERALS + "百千万零〇"
     if all(d and d[-1] in counting for d in differ) or all(d and d[0] in counting for d in differ):
+        return True
+    if all(d in PRONOUNS for d in differ):  # 有你、有他、有我: people
         return True
 
     return sum(k.endswith(THING_HEADS) for k in kept) * 2 > len(kept)
@@ -157,7 +169,11 @@ def _accept(kept: list[str], anchors, quoted_exact: bool, guessed: bool, seps: l
     opening = 0
     while opening < min(lengths) and all(k[opening] == kept[0][opening] for k in kept):
         opening += 1
-    if opening >= LONG_OPENING and not guessed and set(seps) <= {",", ";"} and \
+    closing = 0
+    while closing < min(lengths) - opening and all(k[-1 - closing] == kept[0][-1 - closing] for k in kept):
+        closing += 1
+    framed = opening >= 1 and closing >= LONG_CLOSING  # 是…的结果，是…的结果，是…的结果
+    if (opening >= LONG_OPENING or framed) and not guessed and set(seps) <= {",", ";"} and \
             not any(kept[0].startswith(d) for d in DETERMINERS):
         # sentences of one opening (意味着…，意味着…，意味着…; 统一行使…，统一行使…)
         longest = CLAUSE_MAX_LONG
@@ -374,9 +390,12 @@ def _plain(folded: str, run) -> tuple[tuple, Parallel] | None:
     proper, idioms = _lexicon()
     if sum(k in proper for k in kept) * 2 >= len(kept):  # 北京、上海、广州
         return None
-    # three idioms in a row describe (上下一致、层层联动、一抓到底); a
-    # formulation of idioms has more members (解放思想、实事求是、与时俱进、求真务实)
-    if len(kept) == MIN_CLAUSES and sum(k in idioms for k in kept) >= 2:
+    # three idioms in a row describe (上下一致、层层联动、一抓到底), and so do
+    # three members with a classical idiom among them (标准不高、大而化之、消极
+    # 懈怠); a formulation of idioms has more members (解放思想、实事求是、与时俱进、
+    # 求真务实)
+    if len(kept) == MIN_CLAUSES and (sum(k in idioms for k in kept) >= 2
+                                     or any(k in _chengyu() for k in kept)):
         return None
     cut = (first[0] - spans[0][0]) + (spans[-1][1] - last[1])
     rank = (len(set(sizes)) == 1, len(kept), 0, -cut)
@@ -398,6 +417,13 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
         if len(word) > 2 or (tag in PLACE_TAGS and int(freq) >= PROPER_FREQ_MIN))
     idioms = frozenset(re.findall(r"^(\S{4}) \d+ [il]$", data, re.M))
     return proper, idioms
+
+
+@lru_cache(maxsize=1)
+def _chengyu() -> frozenset[str]:
+    """The classical idioms of four characters jieba's dictionary tags ``i``
+    (大而化之, 因循守旧), not the set phrases it tags ``l`` (相互尊重)."""
+    return frozenset(re.findall(r"^(\S{4}) \d+ i$", dictionary_text(), re.M))
 
 
 def _runs(clauses) -> list[tuple[int, int]]:
@@ -555,6 +581,66 @@ def _known_run_together(folded: str) -> list[Parallel]:
     return found
 
 
+# What joins the members of a list: 、, a comma, or 和/及/以及/与 before the last
+# (从站起来、富起来到强起来: 到).
+_KNOWN_JOINS = ("、", ",", "以及", "和", "及", "与", "到")
+
+
+@lru_cache(maxsize=1)
+def _known_patterns() -> list[tuple[re.Pattern, frozenset[str]]]:
+    """For each of the reference deck's parallel phrases, a pattern of three
+    or more of its members joined as a list, in any order."""
+    from drill.core import reference
+
+    out = []
+    for entry in reference.frameworks():
+        if entry.kind != "parallel" or len(entry.items) < MIN_CLAUSES:
+            continue
+        members = sorted({fold(item) for item in entry.items}, key=len, reverse=True)
+        one = "|".join(re.escape(m) for m in members)
+        join = "|".join(re.escape(j) for j in _KNOWN_JOINS)
+        out.append((re.compile(rf"(?:{one})(?:(?:{join})(?:{one})){{{MIN_CLAUSES - 1},}}"),
+                    frozenset(members)))
+    return out
+
+
+def _known_lists(folded: str) -> list[Parallel]:
+    """The reference deck's parallel phrases written as lists in the text
+    (马克思列宁主义、毛泽东思想、邓小平理论…; 区域协调发展战略、区域重大战略、
+    主体功能区战略): three of their members or more, in any order, each one
+    once. Such a list is a formulation even where it reads as a list of
+    things."""
+    found = []
+    for pattern, members in _known_patterns():
+        if not any(m in folded for m in members):
+            continue
+        longest_first = sorted(members, key=len, reverse=True)
+        for m in pattern.finditer(folded):
+            spans = _members_at(folded, m.start(), m.end(), longest_first)
+            kept = [folded[a:b] for a, b in spans]
+            if len(kept) >= MIN_CLAUSES and len(set(kept)) == len(kept):
+                found.append(Parallel(spans, False))
+    return found
+
+
+def _members_at(folded: str, pos: int, end: int, members: list[str]) -> list[tuple[int, int]]:
+    """Cut ``folded[pos:end]``, a list of ``members`` and joins, into its members."""
+    spans: list[tuple[int, int]] = []
+    while pos < end:
+        member = next((x for x in members if folded.startswith(x, pos)), None)
+        if member is None:
+            return []
+        spans.append((pos, pos + len(member)))
+        pos += len(member)
+        if pos < end:
+            join = next((j for j in _KNOWN_JOINS if folded.startswith(j, pos)
+                         and any(folded.startswith(x, pos + len(j)) for x in members)), None)
+            if join is None:
+                return []
+            pos += len(join)
+    return spans
+
+
 def find(source: Source) -> list[Parallel]:
     folded = source.folded
     words = dictionary()[0]
@@ -610,6 +696,11 @@ def find(source: Source) -> list[Parallel]:
                 if tuple(par.items) not in spans:
                     spans.add(tuple(par.items))
                     found.append(par)
+    # a list the reference knows is that list, however it was cut before
+    for par in _known_lists(folded):
+        lo, hi = par.items[0][0], par.items[-1][1]
+        found = [p for p in found if not (p.items[0][0] < hi and lo < p.items[-1][1])]
+        found.append(par)
     outer = {(p.items[0][0], p.items[-1][1]) for p in found}
     for par in _known_run_together(folded):
         lo, hi = par.items[0][0], par.items[-1][1]
