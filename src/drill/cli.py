@@ -499,6 +499,7 @@ def _deck_check(args) -> int:
 
 def _deck_show(args) -> int:
     from drill.core import deck as decks
+    from drill.core import preview
 
     deck = decks.load(args.deck)
     print(f"{deck.title}  ({deck.path})")
@@ -510,6 +511,14 @@ def _deck_show(args) -> int:
         stated = fw.stated_in()
         if stated:
             print(f"  {stated}" + (f"  {fw.url}" if fw.url else ""))
+        fw_cards = decks.framework_cards(deck.id, fw)
+        if fw_cards:
+            print(f"  cards ({len(fw_cards)}):")
+        for card in fw_cards:
+            first, *rest = preview.lines(card)
+            print(f"  · {first}")
+            for line in rest:
+                print(f"    {line}")
     cards = deck.cards()
     kinds = {k: sum(1 for c in cards if c.kind == k) for k in decks.CARD_KINDS}
     print(f"\n{len(cards)} cards: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))

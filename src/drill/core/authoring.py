@@ -37,7 +37,7 @@ from pathlib import Path
 
 from drill.core import deck as decks
 from drill.core.errors import DrillError
-from drill.core.frameworks import Framework
+from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework, framework_id
 from drill.core.text import fold
 
 NEW, ACCEPTED, REJECTED, MERGED = "new", "accepted", "rejected", "merged"
@@ -139,7 +139,272 @@ class Candidate:
 
 
 @dataclass
-class Review:
+class Step:
+    """The state of a review before (or after) one decision."""
+
+    what: str  # the decision, as the instructor reads it: accept “三抓三促”
+    candidates: list[Candidate]
+    title: str
+    rejected: list[str]  # the earlier deck's rejected list
+    version: int
+
+
+@dataclass
+class History:
+    """Undo and redo for every decision of a session. A step is a copy of
+    the candidates (and the title) from before the decision; the copies are
+    small beside the speech, and a copy cannot miss what a decision changed."""
+
+    undo: list[Step] = field(default_factory=list)
+    redo: list[Step] = field(default_factory=list)
+    depth: int = 0  # decisions running inside a decision are one step with it
+    version: int = 0  # which state the review is in; the saved one is recorded
+    saved: int = 0
+    counter: int = 0
+
+
+def _snapshot(review: Review, what: str) -> Step:
+    earlier = list(review.earlier.rejected) if review.earlier is not None else []
+    return Step(what, copy.deepcopy(review.candidates), review.title, earlier, review.history.version)
+
+
+def _restore(review: Review, step: Step) -> None:
+    review.candidates = copy.deepcopy(step.candidates)
+    review.title = step.title
+    if review.earlier is not None:
+        review.earlier.title = step.title
+        review.earlier.rejected = list(step.rejected)
+    review.history.version = step.version
+    review.dirty = step.version != review.history.saved
+
+
+def _describe(name: str, args: tuple) -> str:
+    cand = next((a for a in args if isinstance(a, Candidate)), None)
+    verb = {"toggle_order": "order change", "change_kind": "kind change", "annotate": "tags and note",
+            "retitle": "title", "add": "add", "accept_all": "accept all"}.get(name, name)
+    if cand is not None:
+        return f"{verb} “{cand.fw.name}”"
+    if name == "add" and len(args) > 1:
+        return f"add “{args[1]}”"
+    return verb
+
+
+def _undoable(name: str, method):
+    """``method`` as one step of the review's history: what it changed can
+    be undone. A refused decision changes nothing and is no step."""
+
+    def decide(self: Review, *args, **kwargs):
+        history = self.history
+        if history.depth:
+            return method(self, *args, **kwargs)
+        before = _snapshot(self, _describe(name, args))
+        history.depth += 1
+        try:
+            result = method(self, *args, **kwargs)
+        finally:
+            history.depth -= 1
+        history.undo.append(before)
+        history.redo.clear()
+        history.counter += 1
+        history.version = history.counter
+        return result
+
+    decide.__name__, decide.__doc__ = method.__name__, method.__doc__
+    return decide
+
+
+class Workbench:
+    """What `drill author` does besides judging candidates: adding a
+    framework extraction missed, editing the deck (a framework's kind, tags
+    and note, the deck's title), accepting the rest at once, searching,
+    previewing the cards, undo and redo. Mixed into :class:`Review`."""
+
+    # --- adding ------------------------------------------------------------
+
+    def new_id(self: Review, kind: str, name: str) -> str:
+        """The id a framework added by hand gets: the one extraction would
+        give it, with a number after it if that id is taken in this review."""
+        taken = {c.id for c in self.candidates} | {m for c in self.candidates for m in c.fw.merged}
+        if self.earlier is not None:
+            taken |= set(self.earlier.rejected) | {fw.id for fw in self.earlier.frameworks}
+        base = framework_id(kind, name)
+        fid, n = base, 1
+        while fid in taken:
+            n += 1
+            fid = f"{base}-{n}"
+        return fid
+
+    def add(self: Review, kind: str, name: str, items: list[str],
+            spans: list[tuple[int, int]] | tuple = (), own_wording: bool = False) -> Candidate:
+        """A framework extraction missed, accepted: its items are words of
+        the speech (``spans`` says where, for items selected in it) or, with
+        ``own_wording``, the instructor's own. It gets an id made for it and
+        the sentence it starts in as its quote."""
+        name = name.strip()
+        items = [i.strip() for i in items if i.strip()]
+        if kind not in KINDS:
+            raise ReviewError(f"no such kind: {kind} (one of {', '.join(KINDS)})")
+        if not name:
+            raise ReviewError("a framework needs a name")
+        if not items:
+            raise ReviewError("a framework needs items: select them in the speech or type them")
+        lost = untraceable(items, self.text)
+        if lost and not own_wording:
+            raise Untraceable(lost)
+        given = {self.text[a:b]: (a, b) for a, b in spans if 0 <= a < b <= len(self.text)}
+        found: list[tuple[int, int]] = []
+        pos = 0
+        for item in items:
+            if item in given:
+                found.append(given[item])
+                pos = given[item][1]
+                continue
+            at = self.text.find(item, pos)
+            if at < 0:
+                at = self.text.find(item)
+            if at >= 0:
+                found.append((at, at + len(item)))
+                pos = at + len(item)
+        start = min((a for a, _ in found), default=0)
+        end = max((b for _, b in found), default=0)
+        fw = Framework(kind=kind, name=name, items=items, start=start, end=end,
+                       quote=self._quote_at(start) if found else "", ordered=DEFAULT_ORDERED[kind],
+                       tags=[kind], own=[i for i in items if i not in self.text])
+        if len(found) == len(items):
+            fw.item_spans = found
+        fw.id = self.new_id(kind, name)
+        self._must_pass(fw)
+        cand = Candidate(fw, None, ACCEPTED)
+        at = next((k for k, c in enumerate(self.candidates)
+                   if c.fw.kind != "outline" and c.fw.start > start), len(self.candidates))
+        self.candidates.insert(at, cand)
+        self.dirty = True
+        return cand
+
+    # --- editing the deck ----------------------------------------------------
+
+    def change_kind(self: Review, cand: Candidate, kind: str) -> None:
+        """Another kind; the id stays (the trainees' progress is kept), order
+        takes the new kind's default and the kind's tag follows."""
+        self._must_be_free(cand)
+        if kind not in KINDS:
+            raise ReviewError(f"no such kind: {kind} (one of {', '.join(KINDS)})")
+        if kind == cand.fw.kind:
+            raise ReviewError(f"it is an {kind} already" if kind[0] in "aeio" else f"it is a {kind} already")
+        fw = _copy(cand.fw)
+        fw.tags = [kind if t == fw.kind else t for t in fw.tags]
+        fw.kind = kind
+        fw.ordered = DEFAULT_ORDERED[kind]
+        self._must_pass(fw)
+        cand.fw = fw
+        self._judged(cand, ACCEPTED)
+
+    def annotate(self: Review, cand: Candidate, tags: list[str] | str, note: str) -> None:
+        """A framework's tags (a list, or words separated by spaces or commas)
+        and its note."""
+        self._must_be_free(cand)
+        if isinstance(tags, str):
+            tags = split_tags(tags)
+        fw = _copy(cand.fw)
+        fw.tags = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
+        fw.note = note.strip()
+        cand.fw = fw
+        self._judged(cand, ACCEPTED)
+
+    def retitle(self: Review, title: str) -> None:
+        """The deck's title."""
+        title = " ".join(title.split())
+        if not title:
+            raise ReviewError("a deck needs a title")
+        self.title = title
+        if self.earlier is not None:
+            self.earlier.title = title
+        self.dirty = True
+
+    def deck_title(self: Review) -> str:
+        return self.earlier.title if self.earlier is not None else self.title
+
+    # --- working faster ------------------------------------------------------
+
+    def accept_all(self: Review, cands: list[Candidate] | None = None) -> tuple[list[Candidate], list[tuple[Candidate, str]]]:
+        """Accept every undecided candidate (of ``cands``, by default of the
+        review); one that would break the deck stays undecided. Returns the
+        accepted and the refused with the reason."""
+        accepted, refused = [], []
+        for cand in list(self.candidates if cands is None else cands):
+            if cand.status != NEW:
+                continue
+            try:
+                self.accept(cand)
+            except ReviewError as exc:
+                refused.append((cand, exc.message))
+            else:
+                accepted.append(cand)
+        if not accepted:
+            raise ReviewError(f"nothing accepted: {refused[0][1]} (“{refused[0][0].fw.name}”)" if refused
+                              else "no undecided candidates to accept")
+        return accepted, refused
+
+    def search(self: Review, query: str, cands: list[Candidate] | None = None) -> list[Candidate]:
+        """The candidates whose name, items, tags or note hold every word of
+        ``query`` (繁/简, width and case folded)."""
+        words = [fold(w).strip().lower() for w in query.split() if w.strip()]
+        pool = self.candidates if cands is None else cands
+        if not words:
+            return list(pool)
+
+        def hay(c: Candidate) -> str:
+            fw = c.fw
+            return fold(" ".join([fw.name, fw.id, fw.kind, *fw.items, *fw.tags, fw.note])).lower()
+
+        return [c for c in pool if all(w in hay(c) for w in words)]
+
+    def preview(self: Review, cand: Candidate) -> list:
+        """The cards the framework makes, as the deck would give them."""
+        return decks.framework_cards(self.deck_path.stem, cand.fw)
+
+    # --- undo ----------------------------------------------------------------
+
+    def can_undo(self: Review) -> str:
+        """What undo would undo ("" for nothing)."""
+        return self.history.undo[-1].what if self.history.undo else ""
+
+    def can_redo(self: Review) -> str:
+        return self.history.redo[-1].what if self.history.redo else ""
+
+    def undo(self: Review) -> str:
+        """Back to before the last decision; returns what was undone."""
+        history = self.history
+        if not history.undo:
+            raise ReviewError("nothing to undo")
+        step = history.undo.pop()
+        history.redo.append(_snapshot(self, step.what))
+        _restore(self, step)
+        return step.what
+
+    def redo(self: Review) -> str:
+        """The last undone decision again; returns it."""
+        history = self.history
+        if not history.redo:
+            raise ReviewError("nothing to redo")
+        step = history.redo.pop()
+        history.undo.append(_snapshot(self, step.what))
+        _restore(self, step)
+        return step.what
+
+    def mark_saved(self: Review) -> None:
+        self.history.saved = self.history.version
+
+
+def split_tags(text: str) -> list[str]:
+    """Tags typed as words separated by spaces or commas (, ，、)."""
+    for sep in ",，、;；":
+        text = text.replace(sep, " ")
+    return list(dict.fromkeys(text.split()))
+
+
+@dataclass
+class Review(Workbench):
     text: str  # the speech, as decoded
     source_path: Path
     deck_path: Path
@@ -149,6 +414,8 @@ class Review:
     earlier: decks.Deck | None = None
     dirty: bool = False
     sentences: list = field(default_factory=list, repr=False)
+    # the decisions of this session, to undo and redo (see History)
+    history: History = field(default_factory=lambda: History(), repr=False)
 
     # --- building ------------------------------------------------------------
 
@@ -445,7 +712,16 @@ class Review:
             raise DrillError(f"the saved deck has problems: {errors[0]}", self.deck_path)
         self.earlier = checked
         self.dirty = False
+        self.mark_saved()
         return checked
+
+
+# Every decision, whichever method makes it, is one step of the history.
+DECISIONS = ("accept", "reject", "edit", "toggle_order", "merge", "split", "reset",
+             "add", "change_kind", "annotate", "retitle", "accept_all")
+for _name in DECISIONS:
+    setattr(Review, _name, _undoable(_name, getattr(Review, _name)))
+del _name
 
 
 def _relative(source: Path, deck_path: Path) -> str:

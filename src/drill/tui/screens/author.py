@@ -20,11 +20,13 @@ from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static, TextArea
+from textual.widgets import Footer, Header, Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from drill.core import authoring as au
+from drill.core import preview
 from drill.core.errors import DrillError
+from drill.core.frameworks import KINDS
 from drill.tui.widgets.source_view import SourceView
 
 MARKS = {au.NEW: ("•", "yellow"), au.ACCEPTED: ("✓", "green"), au.REJECTED: ("✗", "red"),
@@ -120,6 +122,12 @@ class AuthorCommands(Provider):
         ("Edit the name and items", "edit"), ("Toggle whether order matters", "order"),
         ("Merge two candidates", "merge"), ("Split the candidate in two", "split"),
         ("Reset to what extraction gives", "reset"), ("Show all candidates / only the new", "toggle_all"),
+        ("Add a framework extraction missed (from the items marked in the speech, or typed)", "add"),
+        ("Change the framework's kind", "kind"), ("Edit the framework's tags and note", "tags"),
+        ("Edit the deck's title", "title"), ("Accept all the undecided candidates shown", "accept_all"),
+        ("Search the candidates", "search"), ("Preview the cards the framework makes", "preview"),
+        ("Undo the last decision", "undo"), ("Redo the decision undone", "redo"),
+        ("Move between the speech and the candidates", "switch_focus"),
         ("Save the deck", "save"), ("Quit", "app.quit"),
     ]
 
@@ -148,6 +156,16 @@ class AuthorScreen(Screen):
         Binding("s", "split", "Split"),
         Binding("u", "reset", "Reset"),
         Binding("v", "toggle_all", "All"),
+        Binding("n", "add", "Add"),
+        Binding("k", "kind", "Kind"),
+        Binding("g", "tags", "Tags/note"),
+        Binding("t", "title", "Title"),
+        Binding("A", "accept_all", "Accept all"),
+        Binding("slash", "search", "Search"),
+        Binding("c", "preview", "Cards"),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y", "redo", "Redo"),
+        Binding("tab", "switch_focus", "Speech⇄list"),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel_merge", "Cancel"),
     ]
@@ -160,6 +178,7 @@ class AuthorScreen(Screen):
         self.show_all = False
         self.merging: au.Candidate | None = None
         self.shown: list[au.Candidate] = []
+        self.query_text = ""  # the search: only the candidates that match it are listed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,6 +186,8 @@ class AuthorScreen(Screen):
             with VerticalScroll(id="author-source"):
                 yield SourceView(self.text, id="source-view")
             with Vertical(id="author-side"):
+                yield Input(placeholder="search names, items, tags (enter: to the list, escape: clear)",
+                            id="author-search")
                 yield OptionList(id="candidates")
                 with VerticalScroll(id="candidate-box"):
                     yield Static(id="candidate")
@@ -179,6 +200,7 @@ class AuthorScreen(Screen):
         cands.border_title = "candidates"
         cands.add_option(Option(Text("finding frameworks…", style="italic"), disabled=True))
         cands.focus()
+        self.query_one("#author-search", Input).display = False
         self.say(f"saves to {self.deck_path}")
         self.extract()
 
@@ -222,10 +244,17 @@ class AuthorScreen(Screen):
         cands = self.query_one("#candidates", OptionList)
         keep = keep or self.current
         self.shown = list(review.candidates if self.show_all else review.offered())
+        if self.query_text:
+            self.shown = review.search(self.query_text, self.shown)
         # the room for text: less the border, the padding and the scrollbar that many options bring
         width = max(10, (cands.outer_size.width or 40) - 4 - (2 if len(self.shown) > 7 else 0))
         cands.clear_options()
-        if not self.shown:
+        if not self.shown and self.query_text:
+            cands.add_option(Option(Text(f"Nothing matches “{self.query_text}”. / changes the search.",
+                                         style="italic"), disabled=True))
+            self.query_one("#candidate", Static).update("")
+            self.query_one(SourceView).show([], None)
+        elif not self.shown:
             judged = len(review.candidates)
             cands.add_option(Option(Text(
                 f"Nothing new or changed: all {judged} candidates were judged before. v shows them all."
@@ -240,6 +269,8 @@ class AuthorScreen(Screen):
         counts = review.counts(self.shown)
         undecided = counts[au.NEW]
         cands.border_title = f"{'all' if self.show_all else 'to review'}: {len(self.shown)}"
+        if self.query_text:
+            cands.border_title += f" matching “{self.query_text}”"
         cands.border_subtitle = f"{undecided} undecided" + (" · unsaved" if review.dirty else "")
 
     def on_resize(self) -> None:
@@ -265,23 +296,17 @@ class AuthorScreen(Screen):
         view = self.query_one(SourceView)
         view.show(spans, (cand.fw.start, cand.fw.end))
         first = spans[0][0] if spans else cand.fw.start
-        self.call_after_refresh(self._scroll_to, first)
-
-    def _scroll_to(self, offset: int) -> None:
-        view = self.query_one(SourceView)
-        box = self.query_one("#author-source", VerticalScroll)
-        line = view.line_of(offset)
-        top = box.scroll_y
-        height = max(1, box.scrollable_content_region.height)
-        if not top + 1 <= line < top + height - 1:
-            box.scroll_to(y=max(0, line - height // 3), animate=False)
+        if not view.has_focus and view.anchor is None:
+            view.cursor = max(0, min(len(view.source) - 1, first))  # selecting starts from here
+        self.call_after_refresh(view.bring_into_view, first)
 
     # --- deciding ----------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_merge":
             return self.merging is not None
-        if action in ("accept", "reject", "edit", "order", "split", "reset", "toggle_all", "save"):
+        if action in ("accept", "reject", "edit", "order", "split", "reset", "toggle_all", "save",
+                      "add", "kind", "tags", "title", "accept_all", "search", "preview", "undo", "redo"):
             # while choosing what to merge, only moving, m and escape mean anything
             return self.review is not None and self.merging is None
         if action == "merge":
@@ -407,6 +432,149 @@ class AuthorScreen(Screen):
             self.refresh_bindings()
             self.say("merge cancelled")
 
+    # --- the workbench: adding, editing the deck, working faster ----------------
+
+    def on_source_view_marked(self, event: SourceView.Marked) -> None:
+        marked = len(event.view.marks)
+        more = f" · {marked} marked: n adds a framework with them" if marked else ""
+        self.say(f"{event.note}{more}", "bold cyan")
+
+    def on_text_selected(self, event) -> None:
+        view = self.query_one(SourceView)
+        if view.take_selection():
+            view.focus()
+
+    def action_switch_focus(self) -> None:
+        view = self.query_one(SourceView)
+        if view.has_focus:
+            self.query_one("#candidates", OptionList).focus()
+        else:
+            view.focus()
+            view.bring_into_view(view.cursor)
+            self.say("the speech: ←→↑↓ (ctrl+←→ by clause) move, space marks an item's start and end, "
+                     "or drag the mouse; n adds", "cyan")
+
+    def action_add(self) -> None:
+        view = self.query_one(SourceView)
+        items, spans = view.marked_items(), list(view.marks)
+
+        def apply(kind: str, name: str, typed: list[str], own: bool) -> None:
+            self.added = self.review.add(kind, name, typed, spans, own_wording=own)
+
+        def added(done: bool | None) -> None:
+            if not done:
+                return
+            cand = self.added
+            view.marks, view.anchor = [], None
+            self.rebuild(keep=cand)
+            self.say(f"added “{cand.fw.name}” ({cand.fw.kind}, {len(cand.fw.items)} items, id {cand.id})",
+                     "green")
+
+        self.app.push_screen(AddScreen(items, apply), added)
+
+    def action_kind(self) -> None:
+        cand = self.current
+        if cand is None:
+            return
+
+        def chosen(kind: str | None) -> None:
+            if kind and self._do(lambda c: self.review.change_kind(c, kind)):
+                order = "order matters" if cand.fw.ordered else "any order"
+                self.say(f"“{cand.fw.name}” is an {kind} now ({order}; o toggles)" if kind[0] in "aeiou"
+                         else f"“{cand.fw.name}” is a {kind} now ({order}; o toggles)", "green")
+
+        self.app.push_screen(KindScreen(cand.fw.name, cand.fw.kind), chosen)
+
+    def action_tags(self) -> None:
+        cand = self.current
+        if cand is None:
+            return
+
+        def apply(tags: str, note: str) -> None:
+            self.review.annotate(cand, tags, note)
+
+        def edited(done: bool | None) -> None:
+            if done:
+                self.rebuild(keep=cand)
+                self.say(f"“{cand.fw.name}”: tags {' '.join(cand.fw.tags) or '(none)'}"
+                         + (f" · note {cand.fw.note}" if cand.fw.note else ""), "green")
+
+        self.app.push_screen(TagsScreen(cand.fw.name, cand.fw.tags, cand.fw.note, apply), edited)
+
+    def action_title(self) -> None:
+        def apply(title: str) -> None:
+            self.review.retitle(title)
+
+        def edited(done: bool | None) -> None:
+            if done:
+                self.rebuild()
+                self.say(f"the deck's title: {self.review.deck_title()}", "green")
+
+        self.app.push_screen(TitleScreen(self.review.deck_title(), apply), edited)
+
+    def action_accept_all(self) -> None:
+        if self.review is None:
+            return
+        try:
+            accepted, refused = self.review.accept_all(self.shown)
+        except au.ReviewError as exc:
+            self.say(exc.message, "bold red")
+            return
+        self.rebuild()
+        left = f"; {len(refused)} left undecided (“{refused[0][0].fw.name}”: {refused[0][1]})" if refused else ""
+        self.say(f"accepted {len(accepted)}{left} · ctrl+z undoes", "green" if not refused else "yellow")
+
+    def action_search(self) -> None:
+        box = self.query_one("#author-search", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "author-search":
+            self.query_text = event.value.strip()
+            self.rebuild()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "author-search":
+            self.query_one("#candidates", OptionList).focus()
+            if not event.value.strip():
+                event.input.display = False
+
+    def on_key(self, event) -> None:
+        box = self.query_one("#author-search", Input)
+        if event.key == "escape" and box.has_focus:
+            event.stop()
+            box.value = ""
+            box.display = False
+            self.query_text = ""
+            self.rebuild()
+            self.query_one("#candidates", OptionList).focus()
+
+    def action_preview(self) -> None:
+        cand = self.current
+        if cand is None:
+            return
+        self.app.push_screen(PreviewScreen(cand.fw.name, self.review.preview(cand)))
+
+    def _history(self, step) -> None:
+        cand = self.current
+        keep = cand.id if cand is not None else None
+        try:
+            what = step()
+        except au.ReviewError as exc:
+            self.say(exc.message, "bold red")
+            return
+        self.merging = None
+        self.refresh_bindings()
+        self.rebuild(keep=self.review.find(keep) if keep else None)
+        self.say(f"{'undid' if step == self.review.undo else 'redid'}: {what}", "green")
+
+    def action_undo(self) -> None:
+        self._history(self.review.undo)
+
+    def action_redo(self) -> None:
+        self._history(self.review.redo)
+
     def action_save(self) -> None:
         if self.review is None:
             return
@@ -447,7 +615,7 @@ class EditScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         if self.own:
             self.message(f"{OWN_MARK} your own wording already: " + "、".join(self.own), "magenta")
-        self.query_one("#edit-items", TextArea).focus()
+        self.query_one("#edit-name", Input).focus()
 
     def message(self, text: str, style: str) -> None:
         self.query_one("#edit-message", Static).update(Text(text, style=style))
@@ -470,6 +638,188 @@ class EditScreen(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class AddScreen(EditScreen):
+    """A framework extraction missed: its kind, its name and its items (the
+    ones marked in the speech, or typed one a line)."""
+
+    def __init__(self, items: list[str], apply) -> None:
+        super().__init__("", items, [], apply)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="author-edit"):
+            yield Static(Text("Add a framework", style="bold"))
+            yield Select([(kind, kind) for kind in KINDS], value="enumeration", allow_blank=False,
+                         id="add-kind")
+            yield Static(Text("Name", style="bold"))
+            yield Input("", id="edit-name", placeholder="its name: 三大攻坚战, 今年重点抓好三件事…")
+            yield Static(Text("Items, one a line (marked in the speech, or typed: words of the speech, "
+                              "or ctrl+o for your own)", style="bold"))
+            yield TextArea("\n".join(self.items), id="edit-items", soft_wrap=True, show_line_numbers=True)
+            yield Static(id="edit-message")
+        yield Footer()
+
+    def action_save(self, own: bool) -> None:
+        kind = self.query_one("#add-kind", Select).value
+        name = self.query_one("#edit-name", Input).value
+        items = self.query_one("#edit-items", TextArea).text.split("\n")
+        try:
+            self.apply(kind, name, items, own)
+        except au.Untraceable as exc:
+            self.message(f"{exc.message}. Correct them, or ctrl+o keeps them as your own wording.", "bold red")
+            return
+        except au.ReviewError as exc:
+            self.message(exc.message, "bold red")
+            return
+        self.dismiss(True)
+
+
+class KindScreen(ModalScreen[str | None]):
+    """Another kind for a framework."""
+
+    BINDINGS = [Binding("enter", "choose", "Choose", priority=True), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, name: str, kind: str) -> None:
+        super().__init__()
+        self.name_text, self.kind = name, kind
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="author-split"):
+            yield Static(Text(f"“{self.name_text}” is a {self.kind}; make it", style="bold"))
+            yield OptionList(*[Option(Text(kind), id=kind, disabled=kind == self.kind) for kind in KINDS],
+                             id="kind-options")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        options = self.query_one("#kind-options", OptionList)
+        options.highlighted = next(k for k, kind in enumerate(KINDS) if kind != self.kind)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_choose(self) -> None:
+        options = self.query_one("#kind-options", OptionList)
+        if options.highlighted is not None:
+            self.dismiss(KINDS[options.highlighted])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class _FieldsScreen(ModalScreen[bool]):
+    """A small form: ctrl+s saves, escape cancels, enter goes to the next field."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
+
+    def message(self, text: str, style: str) -> None:
+        self.query_one("#edit-message", Static).update(Text(text, style=style))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def apply_fields(self) -> None:
+        raise NotImplementedError
+
+    def action_save(self) -> None:
+        try:
+            self.apply_fields()
+        except au.ReviewError as exc:
+            self.message(exc.message, "bold red")
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class TitleScreen(_FieldsScreen):
+    """The deck's title."""
+
+    def __init__(self, title: str, apply) -> None:
+        super().__init__()
+        self.title_text, self.apply = title, apply
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="author-edit"):
+            yield Static(Text("The deck's title", style="bold"))
+            yield Input(self.title_text, id="title-input")
+            yield Static(id="edit-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#title-input", Input).focus()
+
+    def apply_fields(self) -> None:
+        self.apply(self.query_one("#title-input", Input).value)
+
+
+class TagsScreen(_FieldsScreen):
+    """A framework's tags and note."""
+
+    def __init__(self, name: str, tags: list[str], note: str, apply) -> None:
+        super().__init__()
+        self.name_text, self.tags, self.note, self.apply = name, tags, note, apply
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="author-edit"):
+            yield Static(Text(f"“{self.name_text}”", style="bold"))
+            yield Static(Text("Tags, separated by spaces or commas", style="bold"))
+            yield Input(" ".join(self.tags), id="tags-input")
+            yield Static(Text("Note (shown with the cards)", style="bold"))
+            yield TextArea(self.note, id="note-input", soft_wrap=True)
+            yield Static(id="edit-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#tags-input", Input).focus()
+
+    def apply_fields(self) -> None:
+        self.apply(self.query_one("#tags-input", Input).value, self.query_one("#note-input", TextArea).text)
+
+
+class PreviewScreen(ModalScreen[None]):
+    """The cards a framework makes, as the trainee is shown them, each with
+    the answer it expects."""
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("c", "close", "Close", show=False)]
+
+    def __init__(self, name: str, cards: list) -> None:
+        super().__init__()
+        self.name_text, self.cards = name, cards
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="author-preview"):
+            yield Static(preview_text(self.name_text, self.cards), id="preview-cards")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#author-preview").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def preview_text(name: str, cards: list) -> Group:
+    """Each card as the drill shows it (its kind, prompt, what is shown
+    with it) and the answer it expects."""
+    parts: list = [Text(f"“{name}” makes {len(cards)} card{'s' if len(cards) != 1 else ''}", style="bold")]
+    if not cards:
+        parts.append(Text("no cards: a framework needs items", style="italic"))
+    for n, card in enumerate(cards, 1):
+        face = preview.face(card)
+        block = Text()
+        block.append(f"\n{n}. {face.kind}\n", style="dim")
+        block.append(face.prompt, style="bold")
+        if face.stated_in:
+            block.append("\n" + face.stated_in, style="dim")
+        for line in face.shown:
+            block.append("\n" + line)
+        block.append("\nanswer: ", style="green")
+        block.append("、".join(face.answer) + ("  (in this order)" if face.ordered else ""))
+        parts.append(block)
+    return Group(*parts)
 
 
 class SplitScreen(ModalScreen[int | None]):
