@@ -152,9 +152,12 @@ def anchored(fw: Framework, text: str) -> bool:
         return True
     if not fw.quote or any(i not in fw.quote for i in items):
         return False
+    if items[0] not in text[fw.start:fw.end]:
+        return False
     at = text.find(fw.quote)
     while at >= 0:
-        if at <= fw.end and fw.start <= at + len(fw.quote):
+        if at <= fw.start < at + len(fw.quote) and \
+                (fw.kind == "outline" or fw.end <= at + len(fw.quote)):
             return True
         at = text.find(fw.quote, at + 1)
     return False
@@ -229,7 +232,9 @@ class Review:
         for cand in extraction.frameworks:
             if cand.id in kept:
                 fw = _copy(kept.pop(cand.id))
-                if not anchored(fw, review.text):  # the speech changed under it
+                if fw.items == cand.items:  # where extraction finds them now
+                    fw.start, fw.end, fw.quote = cand.start, cand.end, cand.quote
+                elif review._stale(fw):  # the speech changed under it
                     anchor(fw, review.text)
                 reason = review._why_again(fw, cand)
                 review.candidates.append(Candidate(fw, cand, ACCEPTED, reason, offered=bool(reason)))
@@ -244,7 +249,7 @@ class Review:
         # split off another, or from an earlier version of the speech
         for fw in kept.values():
             fw = _copy(fw)
-            if not anchored(fw, review.text):
+            if review._stale(fw):
                 anchor(fw, review.text)
             reason = review._why_again(fw, None)
             if not reason and not review._piece_of(fw.id, found | set(order)) and fw.extracted != KEPT:
@@ -253,6 +258,12 @@ class Review:
         # source order, the outline first, as extraction lists them
         review.candidates.sort(key=lambda c: (c.fw.kind != "outline", c.fw.start))
         return review
+
+    def _stale(self, fw: Framework) -> bool:
+        """Whether ``fw``'s quote or offsets no longer match where its items
+        stand (its start is where its first item begins once edited here)."""
+        items = _quoted_items(fw)
+        return bool(items) and (not anchored(fw, self.text) or not self.text.startswith(items[0], fw.start))
 
     @staticmethod
     def _piece_of(framework_id: str, ids: set[str]) -> bool:
