@@ -85,3 +85,46 @@ def test_a_rerun_on_a_changed_speech_reanchors_and_check_agrees(speech, tmp_path
     fw = again.find(cand.id).fw
     assert_anchored(fw, changed)
     assert changed[fw.start:fw.end] == "统一指挥、分级负责"
+
+
+def test_check_reports_a_stale_deck_and_fix_reanchors_it(speech, tmp_path, capsys):
+    from drill import cli
+
+    path = tmp_path / "d.toml"
+    review = start(speech, path)
+    for cand in list(review.candidates):
+        review.accept(cand)
+    review.save()
+    text = path.read_text("utf-8")
+    path.write_text("# kept by hand\n" + text, "utf-8")
+    assert cli.main(["deck", "check", str(path)]) == 0
+    speech.write_text(TEXT.replace("统一指挥", "统一调度").replace("天气渐冷，", ""), "utf-8")
+    # the item itself changed: reported, and --fix says it cannot re-anchor it
+    path.write_text(path.read_text("utf-8").replace("统一指挥", "统一调度"), "utf-8")
+    capsys.readouterr()
+    assert cli.main(["deck", "check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:" in out and "do not point at the framework's items" in out
+    assert cli.main(["deck", "check", "--fix", str(path)]) == 0
+    fixed = path.read_text("utf-8")
+    assert fixed.startswith("# kept by hand\n")
+    deck, problems = decks.check(path)
+    assert [p for p in problems if not p.warning] == []
+    fw = next(f for f in deck.frameworks if "统一调度" in f.items)
+    assert fw.quote == "要坚持统一调度、分级负责、属地管理。"
+    changed = speech.read_text("utf-8")
+    assert changed[fw.start:fw.end] == "统一调度、分级负责、属地管理"
+
+
+def test_fix_reports_what_it_cannot_reanchor(speech, tmp_path, capsys):
+    from drill import cli
+
+    path = tmp_path / "d.toml"
+    review = start(speech, path)
+    for cand in list(review.candidates):
+        review.accept(cand)
+    review.save()
+    speech.write_text(TEXT.replace("统一指挥", "统一调度"), "utf-8")
+    capsys.readouterr()
+    assert cli.main(["deck", "check", "--fix", str(path)]) == 1
+    assert "cannot re-anchor" in capsys.readouterr().out

@@ -150,14 +150,14 @@ def anchored(fw: Framework, text: str) -> bool:
     items = _quoted_items(fw)
     if not items:
         return True
-    if not fw.quote or any(i not in fw.quote for i in items):
+    # a list whose items are sentences of their own is quoted by its first
+    if not fw.quote or items[0] not in fw.quote:
         return False
-    if items[0] not in text[fw.start:fw.end]:
+    if fw.kind != "outline" and any(i not in text[fw.start:fw.end] for i in items):
         return False
     at = text.find(fw.quote)
     while at >= 0:
-        if at <= fw.start < at + len(fw.quote) and \
-                (fw.kind == "outline" or fw.end <= at + len(fw.quote)):
+        if at <= fw.start < at + len(fw.quote):
             return True
         at = text.find(fw.quote, at + 1)
     return False
@@ -567,3 +567,42 @@ def start_review(speech: Path, deck_path: Path, text: str, encoding: str,
     from drill.core.extract.source import clean
 
     return Review.start(extract(clean(text, str(speech), encoding)), deck_path, earlier)
+
+
+# --------------------------------------------------------------------------
+# `drill deck check --fix`
+
+
+def reanchor(path: Path) -> tuple[list[str], list[str]]:
+    """Re-anchor the deck at ``path`` to its speech after the speech changed:
+    every framework whose quote or offsets no longer point at its items gets
+    them recomputed, and the deck is written back with its comments and
+    order. Returns the names fixed and, as messages, what could not be."""
+    from drill.core.extract.source import read_text
+
+    deck = decks.load(path)
+    src = deck.source_path()
+    if src is None or not src.is_file():
+        raise DrillError("the deck's source is not found; nothing to re-anchor to", path)
+    text, _ = read_text(src)
+    fixed, left = [], []
+    for fw in deck.frameworks:
+        if not (fw.quote or fw.start or fw.end) or not fw.items:
+            continue
+        lost = [i for i in _speech_items(fw) if i not in text and i not in fw.own]
+        if lost:
+            left.append(f"'{fw.name}': item '{lost[0]}' is not in the speech any more")
+            continue
+        if anchored(fw, text):
+            continue
+        anchor(fw, text)
+        if anchored(fw, text):
+            fixed.append(fw.name)
+        else:
+            left.append(f"'{fw.name}': its items are not found together in the speech")
+    if fixed:
+        try:
+            decks.save(deck, Path(path))
+        except OSError as exc:
+            raise DrillError(f"cannot write the deck: {exc.strerror or exc}", path) from None
+    return fixed, left

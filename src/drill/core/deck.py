@@ -782,6 +782,15 @@ def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_tex
         elif source_text is not None and item not in source_text and item not in fw.own:
             # an item in the instructor's own wording (listed in 'own') is exempt
             problem(line, f"item '{item}' is not in the source any more")
+    # a framework written without a quote or offsets has nothing to point with
+    if source_text is not None and fw.items and (fw.quote or fw.start or fw.end):
+        from drill.core.authoring import anchored
+
+        lost = [i for i in fw.items if i not in source_text and i not in fw.own]
+        if not lost and not anchored(fw, source_text):
+            line = lines.framework(index, "quote") or lines.framework(index)
+            problem(line, "the quote and start/end do not point at the framework's items in the speech"
+                          " (drill deck check --fix re-anchors them)")
     for word in fw.own:
         if word not in fw.items:
             problem(lines.framework(index, "own"), f"'own' lists '{word}', which is not an item",
