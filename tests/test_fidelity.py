@@ -128,3 +128,21 @@ def test_fix_reports_what_it_cannot_reanchor(speech, tmp_path, capsys):
     capsys.readouterr()
     assert cli.main(["deck", "check", "--fix", str(path)]) == 1
     assert "cannot re-anchor" in capsys.readouterr().out
+
+
+def test_the_extract_warning_comment_goes_when_the_framework_is_judged(tmp_path):
+    from drill import cli
+
+    speech = tmp_path / "lead.txt"
+    speech.write_text("会议提出两项要求：一是统一思想，二是狠抓落实，三是加强监督。\n", "utf-8")
+    path = tmp_path / "lead.toml"
+    assert cli.main(["extract", str(speech), "-o", str(path)]) == 0
+    text = path.read_text("utf-8")
+    assert "# extract: the lead says" in text
+    path.write_text("# mine\n" + text, "utf-8")
+    review = start(speech, path)
+    cand = by_item(review, "统一思想")
+    review.edit(cand, cand.fw.name, cand.fw.items)
+    review.save()
+    saved = path.read_text("utf-8")
+    assert "# extract:" not in saved and saved.startswith("# mine\n")

@@ -303,6 +303,7 @@ class Review:
     # --- deciding ------------------------------------------------------------
 
     def _judged(self, cand: Candidate, status: str) -> None:
+        cand.fw.warnings = []  # extraction's doubts are settled by the judgement
         cand.status = status
         cand.reason = ""
         self.dirty = True

@@ -289,6 +289,24 @@ def _stated_fields(fw: Framework) -> list[tuple[str, object]]:
             ("aliases", list(fw.aliases)), ("origin", fw.origin)]
 
 
+def _without_extract_warnings(table):
+    """The framework's table without the comments `drill extract` wrote
+    (``# extract: …``), once the framework is judged; other comments stay."""
+    body = table.value.body
+    if not any(key is None and isinstance(item, tomlkit.items.Comment)
+               and item.as_string().strip().startswith("# extract:") for key, item in body):
+        return table
+    kept = tomlkit.table()
+    for key, item in body:
+        if key is None:
+            if not (isinstance(item, tomlkit.items.Comment)
+                    and item.as_string().strip().startswith("# extract:")):
+                kept.add(item)
+        else:
+            kept.add(key, item)
+    return kept
+
+
 def _framework_table(fw: Framework, provenance: bool = True):
     table = tomlkit.table()
     for warning in fw.warnings:
@@ -355,6 +373,8 @@ def _update_document(deck: Deck):
         if table is None:
             tables.append(_framework_table(fw, provenance=not deck.reference))
             continue
+        if fw.extracted and not fw.warnings:
+            table = _without_extract_warnings(table)
         for key, value in (("kind", fw.kind), ("name", fw.name), ("ordered", fw.ordered),
                            ("tags", list(fw.tags)), ("note", fw.note), ("quote", fw.quote),
                            ("start", fw.start), ("end", fw.end)):
