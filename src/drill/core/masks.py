@@ -19,7 +19,11 @@ MASK_MAX_CHARS = 8
 # what a mask never stands for: the marks between items
 _NOT_IN_A_NAME = "、，,；;：:。！？!?\n\t （）()《》“”\"'"
 
-WARNING = "masked words in the web copy: fill in the name (own wording)"
+
+
+def warning(item: str) -> str:
+    """What extraction says of an item with a mask."""
+    return f"'{item}' has a masked name: fill it in (own wording)"
 
 
 def has_mask(text: str) -> bool:
