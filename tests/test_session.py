@@ -52,14 +52,54 @@ def test_a_session_grades_times_and_records_each_answer_once():
     session.next()
     third = session.submit("不知道")
     assert third.verdict == "wrong"
+    # the two missed cards come back, in the order they were missed
+    assert session.next() is recall[1] and session.again()
+    assert session.submit("\n".join(recall[1].answer)).verdict == "correct"
+    assert session.next() is recall[2]
+    assert session.submit("不知道").verdict == "wrong"
+    assert session.next() is recall[2]  # still missed: again, as nothing else is left
+    assert session.submit("\n".join(recall[2].answer)).verdict == "correct"
     assert session.next() is None and session.finished
-    assert [r[0] for r in recorder.records] == [c.id for c in recall]
+    assert [r[0] for r in recorder.records] == [c.id for c in recall] + [recall[1].id, recall[2].id, recall[2].id]
     summary = session.summary()
-    assert summary.done == 3 and summary.correct == 1
-    assert summary.accuracy == 1 / 3
+    assert summary.done == 6 and summary.correct == 3 and summary.cards == 3
+    assert summary.first_correct == 1 and summary.accuracy == 1 / 3
+    assert summary.relearned == [recall[1], recall[2]] and summary.still_missed == []
     missed_items = {item for _, item in summary.missed}
     assert set(recall[2].answer) <= missed_items
     assert not set(recall[0].answer) & missed_items
+
+
+def test_a_missed_card_comes_back_after_four_others_until_it_is_right():
+    recall = [c for c in cards() if c.kind == "recall"][:7]
+    session = Session(recall)
+    session.show()
+    session.submit("不知道")  # the first card, missed
+    order = []
+    while session.next() is not None:
+        order.append(session.current.id)
+        card = session.current
+        session.submit("\n".join(card.answer))
+    ids = [c.id for c in recall]
+    assert order == ids[1:5] + [ids[0]] + ids[5:]
+    summary = session.summary()
+    assert summary.relearned == [recall[0]] and summary.first_correct == 6 and summary.cards == 7
+
+
+def test_an_override_decides_whether_a_card_comes_back():
+    recall = [c for c in cards() if c.kind == "recall"][:2]
+    session = Session(recall)
+    session.show()
+    session.submit("不知道")
+    session.override(True)  # it was right after all: it does not come back
+    assert session.next() is recall[1]
+    session.submit("\n".join(recall[1].answer))
+    session.override(False)  # it was wrong after all: it comes back
+    assert session.next() is recall[1]
+    session.submit("\n".join(recall[1].answer))
+    assert session.next() is None
+    summary = session.summary()
+    assert summary.still_missed == [] and summary.relearned == [recall[1]]
 
 
 def test_override_amends_the_record_instead_of_adding_one():

@@ -43,6 +43,12 @@ async def type_text(pilot, text: str):
 async def answer(pilot, text: str):
     await type_text(pilot, text)
     await pilot.press("ctrl+s")
+    await saved(pilot)
+
+
+async def saved(pilot):
+    """Wait until the answer is written (it is saved in the background)."""
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -215,6 +221,7 @@ async def _to_feedback(pilot):
     text = "\n".join(card.answer[:-1] + [card.answer[-1][:-1] + "错"])
     await pilot.press(*[("enter" if ch == "\n" else ch) for ch in text])
     await pilot.press("ctrl+s")
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -400,10 +407,16 @@ async def test_the_summary_lists_missed_items_under_their_framework():
         await pilot.press("enter")
         await pilot.pause()
         await answer(pilot, "不知道")
-        await pilot.press("enter")  # the last card: on to the summary
+        await pilot.press("enter")  # the first card comes back: missed cards are relearned
+        await pilot.pause()
+        assert app.session.current is first and app.session.again()
+        assert "again" in str(app.screen.query_one("#progress").render())
+        await pilot.press("escape")  # end the session: on to the summary
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         lines = [line.rstrip() for line in shown(app.screen.query_one("#summary"))]
+        text = "\n".join(lines)
+        assert "first try  0% right" in text and "still to learn 2" in text, text
         name = next(fw.name for d in app.decks for fw in d.frameworks if fw.id == first.framework)
         assert sum(name in line for line in lines) == 1, lines  # once, as a heading
         heading = next(n for n, line in enumerate(lines) if name in line)
@@ -440,7 +453,7 @@ async def test_nothing_to_drill_says_why_and_what_to_do():
         await pilot.press("enter")
         await pilot.pause()
         await answer(pilot, "不知道")
-        await pilot.press("enter")  # the one new card of the day is done: the summary
+        await pilot.press("escape")  # the one new card of the day, missed: end with the summary
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()

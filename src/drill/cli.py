@@ -17,6 +17,7 @@ from pathlib import Path
 
 from drill import __version__
 from drill.core.errors import DrillError
+from drill.core.text import printable
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the input has problems (deck check found some, a file failed)
@@ -307,7 +308,7 @@ def _settings(args) -> int:
     if args.json:
         print(json.dumps({"user": user, **current.as_json()}, ensure_ascii=False))
     else:
-        print(f"{user}: desired retention {current.desired_retention:g}, "
+        print(f"{printable(user)}: desired retention {current.desired_retention:g}, "
               f"{current.new_per_day} new cards a day")
     return EXIT_OK
 
@@ -329,7 +330,7 @@ def _stats(args) -> int:
 
 def _stats_text(result) -> str:
     minutes = int(result.seconds // 60)
-    lines = [f"{result.user}: {result.reviews} reviews, streak {result.streak} "
+    lines = [f"{printable(result.user)}: {result.reviews} reviews, streak {result.streak} "
              f"day{'s' if result.streak != 1 else ''}, {minutes} min spent"]
     if result.true_retention is None:
         lines.append("true retention: no mature cards reviewed yet")
@@ -341,13 +342,13 @@ def _stats_text(result) -> str:
     lines.append("due, next 30 days: " + " ".join(str(n) for n in result.forecast))
     lines.append("decks:")
     for deck in result.decks:
-        lines.append(f"  {deck.mastery:4.0%} mastered  {deck.seen}/{deck.cards} seen  {deck.title}")
+        lines.append(f"  {deck.mastery:4.0%} mastered  {deck.seen}/{deck.cards} seen  {printable(deck.title)}")
     if result.weakest_frameworks:
         lines.append("weakest frameworks:")
-        lines += [f"  {w.missed}/{w.seen} missed  {w.name}" for w in result.weakest_frameworks]
+        lines += [f"  {w.missed}/{w.seen} missed  {printable(w.name)}" for w in result.weakest_frameworks]
     if result.weakest_items:
         lines.append("weakest items:")
-        lines += [f"  {w.missed}/{w.seen} missed  {w.name}" for w in result.weakest_items]
+        lines += [f"  {w.missed}/{w.seen} missed  {printable(w.name)}" for w in result.weakest_items]
     return "\n".join(lines)
 
 
@@ -371,7 +372,7 @@ def _store_folders(target: Path) -> list[Path]:
 def _report(args) -> int:
     import csv
 
-    from drill.core import stats, store
+    from drill.core import share, stats, store
 
     decks = _known_decks(args)
     rows, status = [], EXIT_OK
@@ -402,7 +403,9 @@ def _report(args) -> int:
             with open(out, "w", newline="", encoding="utf-8-sig") as fh:
                 writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS)
                 writer.writeheader()
-                writer.writerows({**row, "weakest_items": " / ".join(row["weakest_items"])} for row in rows)
+                writer.writerows({key: share.neutralise(value) if isinstance(value, str) else value
+                                  for key, value in {**row, "weakest_items": " / ".join(row["weakest_items"])}.items()}
+                                 for row in rows)
         except OSError as exc:
             raise DrillError(f"cannot write the report: {exc.strerror}", out) from None
         _note(f"wrote {out}: {len(rows)} rows")
@@ -411,16 +414,22 @@ def _report(args) -> int:
             print(json.dumps(row, ensure_ascii=False))
     elif not args.csv:
         for row in rows:
-            print(f"{row['trainee']}\t{row['title']}\t{row['reviews']} reviews\t"
+            print(f"{printable(row['trainee'])}\t{printable(row['title'])}\t{row['reviews']} reviews\t"
                   f"retention {row['retention']:.0%}\tmastery {row['mastery']:.0%}\t"
-                  f"last {row['last_active']}\t{' / '.join(row['weakest_items'])}")
+                  f"last {row['last_active']}\t{printable(' / '.join(row['weakest_items']))}")
     return status
+
+
+# A `drill grade` line longer than this is refused before it is parsed.
+GRADE_LINE_MAX = 64 * 1024
 
 
 def _grade_request(line: bytes) -> dict:
     """One input line of `drill grade` → its output object."""
-    from drill.core.grading import grade
+    from drill.core.grading import grade, size_problem
 
+    if len(line) > GRADE_LINE_MAX:
+        return {"error": f"a line of {len(line)} bytes; at most {GRADE_LINE_MAX}"}
     try:
         text = line.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -429,6 +438,11 @@ def _grade_request(line: bytes) -> dict:
         request = json.loads(text)
     except json.JSONDecodeError as exc:
         return {"error": f"not JSON: {exc.msg} (column {exc.colno})"}
+    except RecursionError:
+        return {"error": "not JSON drill can read: nested too deep"}
+    except ValueError as exc:  # an integer too long to convert, and the like
+        why = "a number with too many digits" if "digits" in str(exc) else str(exc)
+        return {"error": f"not JSON drill can read: {why}"}
     if not isinstance(request, dict):
         return {"error": "expected a JSON object"}
     expected = request.get("expected")
@@ -442,6 +456,9 @@ def _grade_request(line: bytes) -> dict:
     ordered = request.get("ordered", False)
     if not isinstance(ordered, bool):
         return {"error": '"ordered" must be true or false'}
+    problem = size_problem(expected, answer)
+    if problem:
+        return {"error": f"too big to grade: {problem}"}
     try:
         return grade(expected, answer, ordered).as_json()
     except Exception as exc:  # one answer the grader cannot take must not stop the batch
@@ -655,9 +672,10 @@ def _list_decks(args) -> int:
         try:
             deck = decks.load(path)
         except DrillError as exc:
-            print(f"  {path.name}: cannot be read ({exc.message})")
+            print(f"  {printable(path.name)}: cannot be read ({printable(exc.message)})")
             continue
-        print(f"  {deck.title}  — {len(deck.frameworks)} frameworks, {len(deck.cards())} cards  ({path})")
+        print(f"  {printable(deck.title)}  — {len(deck.frameworks)} frameworks, {len(deck.cards())} cards  "
+              f"({printable(str(path))})")
     return EXIT_OK
 
 

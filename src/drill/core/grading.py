@@ -1128,3 +1128,27 @@ def _original(ans: _Answer, a: int, b: int) -> str:
 def warm() -> None:
     """Load what the first grade would otherwise load (rapidfuzz, OpenCC, pypinyin)."""
     grade(["提升"], "提生")
+
+
+# How much one answer to grade may hold: far above any framework a speech
+# gives (the bundled decks' largest has 14 items of at most 37 characters),
+# low enough that grading one answer stays well under a second.
+MAX_ITEMS = 100
+MAX_ITEM_CHARS = 200
+MAX_EXPECTED_CHARS = 2000
+MAX_ANSWER_CHARS = 4000
+
+
+def size_problem(expected: list[str], answer: str) -> str | None:
+    """Why ``expected`` and ``answer`` are too big to grade, or None."""
+    if len(expected) > MAX_ITEMS:
+        return f"{len(expected)} expected items; at most {MAX_ITEMS} are graded"
+    longest = max((len(e) for e in expected), default=0)
+    if longest > MAX_ITEM_CHARS:
+        return f"an expected item of {longest} characters; at most {MAX_ITEM_CHARS}"
+    total = sum(len(e) for e in expected)
+    if total > MAX_EXPECTED_CHARS:
+        return f"{total} characters of expected items; at most {MAX_EXPECTED_CHARS}"
+    if len(answer) > MAX_ANSWER_CHARS:
+        return f"an answer of {len(answer)} characters; at most {MAX_ANSWER_CHARS}"
+    return None

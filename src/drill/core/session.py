@@ -8,6 +8,11 @@ It knows nothing of terminals: the TUI drives it, and so can a test.
 An answer is recorded as soon as it is submitted, so a closed terminal or a
 killed process loses nothing the trainee answered; an override replaces that
 record's judgement rather than adding a second review.
+
+A card answered wrong or partly right comes back in the same session, after
+RELEARN_AFTER other cards (or next, when fewer are left), and keeps coming
+back until it is answered right or the session ends. The summary gives the
+first-try accuracy and the cards relearned.
 """
 
 from __future__ import annotations
@@ -57,18 +62,28 @@ class Recorder(Protocol):
         """The trainee overrode the judgement of a recorded answer: store that instead."""
 
 
+# A card missed comes back after this many other cards.
+RELEARN_AFTER = 4
+
+
 @dataclass
 class Summary:
-    done: int
+    done: int  # answers given, a card that came back counted each time
     correct: int
     partial: int
     wrong: int
     seconds: float
     missed: list[tuple[Card, str]] = field(default_factory=list)  # (card, item missed)
+    cards: int = 0  # cards answered, each once
+    first_correct: int = 0  # cards answered right the first time
+    relearned: list[Card] = field(default_factory=list)  # missed, then answered right
+    still_missed: list[Card] = field(default_factory=list)  # missed, and not right by the end
 
     @property
     def accuracy(self) -> float:
-        return self.correct / self.done if self.done else 0.0
+        """Right at the first try, of the cards answered."""
+        cards = self.cards or self.done
+        return (self.first_correct if self.cards else self.correct) / cards if cards else 0.0
 
 
 def hint_for(card: Card, hints: int) -> str:
@@ -133,19 +148,42 @@ class Session:
     def override(self, right: bool) -> Answered:
         """The trainee says the last answer was right (or wrong) after all."""
         answered = self.answered[-1]
+        before = answered.overridden
         answered.overridden = "right" if right else "wrong"
         if self.recorder is not None:
-            self.recorder.amend(answered)
+            try:
+                self.recorder.amend(answered)
+            except BaseException:
+                answered.overridden = before  # not recorded: nothing changed
+                raise
         return answered
 
     def next(self) -> Card | None:
+        last = self.answered[-1] if self.answered else None
+        if last is not None and self.current is not None and last.card.id == self.current.id \
+                and last.verdict != CORRECT:
+            # missed: it comes back after RELEARN_AFTER other cards, or last
+            at = min(self.index + 1 + RELEARN_AFTER, len(self.cards))
+            self.cards.insert(at, self.current)
         self.index += 1
         return self.show()
+
+    def again(self) -> bool:
+        """Whether the current card was answered before in this session."""
+        card = self.current
+        return card is not None and any(a.card.id == card.id for a in self.answered)
 
     def summary(self) -> Summary:
         done = self.answered
         missed = [(a.card, item.expected) for a in done if a.overridden != "right"
                   for item in a.grade.items if item.verdict != CORRECT]
+        first: dict[str, Answered] = {}
+        last: dict[str, Answered] = {}
+        for a in done:
+            first.setdefault(a.card.id, a)
+            last[a.card.id] = a
+        relearned = [a.card for cid, a in first.items() if a.verdict != CORRECT and last[cid].verdict == CORRECT]
+        still = [a.card for cid, a in first.items() if last[cid].verdict != CORRECT]
         return Summary(
             done=len(done),
             correct=sum(1 for a in done if a.verdict == CORRECT),
@@ -153,4 +191,8 @@ class Session:
             wrong=sum(1 for a in done if a.verdict == WRONG),
             seconds=self.clock() - self.started,
             missed=missed,
+            cards=len(first),
+            first_correct=sum(1 for a in first.values() if a.verdict == CORRECT),
+            relearned=relearned,
+            still_missed=still,
         )

@@ -54,6 +54,7 @@ import json
 import os
 import re
 import time
+import urllib.parse
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,21 @@ class StoreError(DrillError):
     pass
 
 
+# Files in a store are opened without following a symbolic link: a link
+# planted in a store folder never makes drill write outside DRILL_HOME.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _no_links(folder: Path) -> None:
+    """Refuse a store folder that is, or holds, a symbolic link."""
+    if folder.is_symlink():
+        raise StoreError("is a symbolic link; drill follows no links to a store", folder)
+    with contextlib.suppress(OSError):
+        for child in folder.iterdir():
+            if child.is_symlink():
+                raise StoreError("is a symbolic link; drill follows no links inside a store", child)
+
+
 # --------------------------------------------------------------------------
 # the storage
 
@@ -96,7 +112,13 @@ class _Lock:
         if self.depth == 0:
             import fcntl
 
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise StoreError("is a symbolic link; drill follows no links inside a store",
+                                     self.path) from None
+                raise
             deadline = time.monotonic() + BUSY_WAIT_S
             while True:
                 try:
@@ -198,7 +220,7 @@ class LogStorage(Storage):
             # Whatever another process finished writing is kept: only an
             # unfinished last line (a writer killed mid-line) is cut off below.
             self._take_in_tail()
-            fd = os.open(self.path, os.O_WRONLY)
+            fd = os.open(self.path, os.O_WRONLY | _NOFOLLOW)
             try:
                 os.ftruncate(fd, self.size)  # an unfinished line left by a killed process goes
                 os.lseek(fd, self.size, os.SEEK_SET)
@@ -342,6 +364,35 @@ def _is_row(row) -> bool:
             and isinstance(row[1], int) and (row[2] is None or isinstance(row[2], dict)))
 
 
+_LEFTOVER = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+
+def _remove_leftovers(folder: Path, lock: _Lock) -> None:
+    """Remove the temporary files a killed drill left in ``folder`` (a
+    compaction cut short): those whose writing process is gone."""
+    candidates = [p for p in folder.glob(".*.tmp") if _LEFTOVER.match(p.name)]
+    if not candidates:
+        return
+    with lock:
+        for path in candidates:
+            pid = int(_LEFTOVER.match(path.name).group(1))
+            if pid == os.getpid() or _alive(pid):
+                continue
+            with contextlib.suppress(OSError):
+                if not path.is_symlink():
+                    path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
+
+
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
@@ -430,11 +481,35 @@ def open_db(path: Path, lock: _Lock, readonly: bool = False) -> LogDB:
 # the store
 
 
+# A trainee's folder name holds at most this many bytes (file systems allow
+# 255): a longer name is refused, never cut, so two names never share a store.
+NAME_MAX_BYTES = 200
+_RESERVED = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|%]|^\.')
+
+
 def safe_name(user: str) -> str:
-    """A trainee's name as a folder name: any script, no path tricks."""
+    """A trainee's name as a folder name: any script, no path tricks, and
+    one folder per name. A character a folder name cannot hold (/ : * ? …),
+    a % and a leading dot are written %XX, so a/b, a_b and a:b stay apart;
+    any other name is its own folder name."""
+    name = user.strip()
+    if not name:
+        raise StoreError("a trainee needs a name", progress_dir())
+    folder = _RESERVED.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), name)
+    if len(folder.encode("utf-8")) > NAME_MAX_BYTES:
+        raise StoreError(f"the trainee name is too long: {len(name)} characters; a name's folder "
+                         f"holds at most {NAME_MAX_BYTES} bytes", progress_dir())
+    return folder
+
+
+def _name_of(folder: str) -> str:
+    return urllib.parse.unquote(folder)
+
+
+def _legacy_name(user: str) -> str:
+    """The folder an earlier drill made for ``user`` (reserved characters as _)."""
     name = re.sub(r'[\x00-\x1f/\\:*?"<>|]', "_", user.strip())
-    name = name.lstrip(".") or "_"
-    return name[:80]
+    return (name.lstrip(".") or "_")[:80]
 
 
 def progress_dir() -> Path:
@@ -444,7 +519,29 @@ def progress_dir() -> Path:
 
 
 def store_dir(user: str) -> Path:
-    return progress_dir() / safe_name(user)
+    """The trainee's store folder. A store an earlier drill made under its
+    older folder name is found there while it is the trainee's own."""
+    folder = progress_dir() / safe_name(user)
+    if folder.exists():
+        return folder
+    legacy = progress_dir() / _legacy_name(user)
+    if legacy != folder and (legacy / TRAINEE_FILE).is_file() and _profile_name(legacy) == user.strip():
+        return legacy
+    return folder
+
+
+def _profile_name(folder: Path) -> str | None:
+    """The name recorded in a store's profile, read without opening the store."""
+    try:
+        with open(folder / TRAINEE_FILE, encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                if isinstance(row, list) and len(row) == 3 and row[0] == "profile" \
+                        and isinstance(row[2], dict):
+                    return str(row[2].get("name", "")).strip()
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def profiles() -> list[str]:
@@ -456,7 +553,7 @@ def profiles() -> list[str]:
     for child in root.iterdir():
         f = child / TRAINEE_FILE
         if f.is_file():
-            found.append((f.stat().st_mtime, child.name))
+            found.append((f.stat().st_mtime, _name_of(child.name)))
     names = [name for _, name in sorted(found, reverse=True)]
     last = last_profile()
     if last in names:
@@ -509,8 +606,11 @@ class Store:
     def __init__(self, folder: Path, readonly: bool) -> None:
         self.folder = folder
         self.readonly = readonly
+        _no_links(folder)
         self.lock = _Lock(folder / LOCK_FILE)
         self.db = open_db(folder / TRAINEE_FILE, self.lock, readonly)
+        if not readonly:
+            _remove_leftovers(folder, self.lock)
         self.cards = self.db.table("cards")
         self.days = self.db.table("days")
         self.items = self.db.table("items")
@@ -568,6 +668,40 @@ class Store:
             self._refresh()
             self.meta.update({"settings": settings.as_json()}, doc_ids=[1])
 
+    # choices kept between sessions -----------------------------------------
+
+    def _profile_value(self, key: str, default=None):
+        doc = self.meta.get(doc_id=1) or {}
+        return doc.get(key, default)
+
+    def _set_profile_value(self, key: str, value) -> None:
+        with self.lock:
+            self._refresh()
+            self.meta.update({key: value}, doc_ids=[1])
+
+    def more_new_today(self, now: float | None = None) -> int:
+        """New cards added to today's limit with :meth:`study_more`."""
+        more = self._profile_value("more_new") or {}
+        value = more.get(_day(now or time.time()), 0) if isinstance(more, dict) else 0
+        return value if isinstance(value, int) and value > 0 else 0
+
+    def study_more(self, count: int, now: float | None = None) -> int:
+        """Allow ``count`` more new cards today than the daily limit; the new
+        allowance for today. Only today's is kept."""
+        today = _day(now or time.time())
+        total = self.more_new_today(now) + max(0, count)
+        self._set_profile_value("more_new", {today: total})
+        return total
+
+    def last_decks(self) -> list[str]:
+        """The ids of the decks chosen for the last session."""
+        value = self._profile_value("last_decks") or []
+        return [d for d in value if isinstance(d, str)] if isinstance(value, list) else []
+
+    def set_last_decks(self, deck_ids: list[str]) -> None:
+        if deck_ids != self.last_decks():
+            self._set_profile_value("last_decks", list(deck_ids))
+
     # the queue -------------------------------------------------------------
 
     def card_state(self, card_id: str) -> dict | None:
@@ -589,7 +723,7 @@ class Store:
         by_id = {}
         for c in scheduler.introduction_order([c for d in decks for c in d.cards()]):
             by_id.setdefault(c.id, c)
-        limit = max(0, self.settings.new_per_day - self.new_seen_today(now))
+        limit = max(0, self.settings.new_per_day + self.more_new_today(now) - self.new_seen_today(now))
         order = scheduler.build_queue(list(by_id), self.due_at(), now, limit, due_only)
         return [by_id[c] for c in order]
 

@@ -127,3 +127,22 @@ def cn_number(text: str) -> int | None:
 
 def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _shown_char(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one terminal line: control characters,
+    terminal escapes and bidirectional overrides are shown escaped (\\x1b,
+    \\n, \\u202e), never sent raw. Everything else stays as it is."""
+    return "".join(_shown_char(ch) if _hidden(ch) else ch for ch in text)
+
+
+def _hidden(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    # Cc: C0/C1 controls (ESC, CR, NUL…); Cf: format characters, among them
+    # the bidirectional overrides that reorder what a terminal shows
+    return category == "Cc" or (category == "Cf" and ch not in "\u200d")

@@ -29,6 +29,8 @@ class DrillCommands(Provider):
         ("Drill the chosen decks (or the one under the cursor)", "start_chosen", ("DecksScreen",),
          "enter on the decks"),
         ("Drill everything due", "all_due", None, "a on the decks"),
+        ("Study more: more new cards today", "study_more", ("DecksScreen",), "m on the decks"),
+        ("Session size: all, 10, 20 or 50 cards", "session_size", ("DecksScreen",), "z on the decks"),
         ("End this session and see its summary", "end_session", ("DrillScreen",), "escape"),
         ("Show stats", "stats", None, "s on the decks"),
         ("Switch trainee", "switch_profile", None, "p on the decks"),
@@ -76,6 +78,23 @@ class DrillApp(App):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
+    async def action_quit(self) -> None:
+        """Quit, but ask first when a typed answer is not submitted yet."""
+        from drill.tui.screens.drill import ConfirmLeave, DrillScreen
+
+        screen = self.screen
+        if isinstance(screen, DrillScreen) and screen.typed_unsubmitted():
+            def chosen(leave: bool | None) -> None:
+                if leave:
+                    self.exit()
+
+            self.push_screen(ConfirmLeave("quit"), chosen)
+            return
+        if isinstance(screen, ConfirmLeave):
+            self.exit()  # asked twice: quit
+            return
+        self.exit()
+
     def __init__(self, deck_dirs: list[Path], user: str | None = None) -> None:
         super().__init__()
         self.deck_dirs = deck_dirs
@@ -84,6 +103,7 @@ class DrillApp(App):
         self.deck_errors: list[str] = []
         self.progress = None
         self.session = None
+        self.session_size = 0  # cards in a session; 0: all of today's queue
         self.error = ""
 
     # --- start -------------------------------------------------------------
@@ -168,6 +188,8 @@ class DrillApp(App):
         if not cards:
             self.notify(self._nothing_to_drill(decks, due_only), title="drill", markup=False, timeout=8)
             return
+        if self.session_size:
+            cards = cards[:self.session_size]  # due cards first: the queue's own order
         self.session = Session(cards, recorder=self.progress)
         self.switch_screen(DrillScreen(self.session))
 
@@ -176,7 +198,7 @@ class DrillApp(App):
         from drill.tui.screens.summary import when
 
         new = sum(self.progress.deck_counts(deck).new for deck in decks)
-        per_day = self.progress.settings.new_per_day
+        per_day = self.progress.settings.new_per_day + self.progress.more_new_today()
         left = max(0, per_day - self.progress.new_seen_today())
         if due_only and new and left:
             said = f"Nothing due now; {new} new cards wait: Enter on a deck starts them."
@@ -189,7 +211,7 @@ class DrillApp(App):
         if due and not (due_only and new and left):
             said += f" The next card is due {when(due)}."
         elif new and not left:
-            said += " More new cards tomorrow."
+            said += " More new cards tomorrow, or press m to study more today."
         return said
 
     def quote_for(self, card: Card) -> str:
@@ -214,6 +236,18 @@ class DrillApp(App):
 
     def action_decks(self) -> None:
         self.show_decks()
+
+    def action_study_more(self) -> None:
+        from drill.tui.screens.decks import DecksScreen
+
+        if isinstance(self.screen, DecksScreen):
+            self.screen.action_study_more()
+
+    def action_session_size(self) -> None:
+        from drill.tui.screens.decks import DecksScreen
+
+        if isinstance(self.screen, DecksScreen):
+            self.screen.action_session_size()
 
     def action_all_due(self) -> None:
         if self.decks and self.progress is not None:

@@ -101,7 +101,7 @@ def _control_share(text: str) -> float:
 
 def read_limited(path: str | Path, limit: int | None = None, what: str = "a text file") -> bytes:
     """A file's bytes, refusing what is missing, a folder, not a regular file
-    (a FIFO, /dev/zero) or larger than ``limit`` (default :data:`MAX_BYTES`):
+    (a FIFO, /dev/zero), a kernel's file (/proc, /sys) or larger than ``limit`` (default :data:`MAX_BYTES`):
     a large file is refused by its size without being opened, and no more
     than ``limit`` + 1 bytes are ever read."""
     p = Path(path)
@@ -128,6 +128,9 @@ def read_limited(path: str | Path, limit: int | None = None, what: str = "a text
             raise too_big(size)
         with p.open("rb") as fh:
             data = fh.read(limit + 1)
+        if size == 0 and data:
+            # a kernel's file (/proc/self/environ) says it is empty and is not
+            raise DrillError(f"is a system file, not {what}", p)
     except OSError as exc:
         raise DrillError(f"cannot read the file: {exc.strerror or exc}", p) from None
     if len(data) > limit:  # it grew, or its size lied

@@ -9,6 +9,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 BAR = 10  # the bar and its percentage fill the 15-cell column
+# "Study more today" adds this many new cards to today's limit.
+STUDY_MORE = 10
+# The session sizes z steps through; 0 is all of today's queue.
+SESSION_SIZES = (0, 10, 20, 50)
 
 
 def mastery_bar(share: float) -> Text:
@@ -30,6 +34,8 @@ class DecksScreen(Screen):
         Binding("space", "toggle", "Choose"),
         Binding("enter", "start", "Drill", show=False),
         Binding("a", "all_due", "All due"),
+        Binding("m", "study_more", "Study more", show=False),
+        Binding("z", "session_size", "Session size", show=False),
         Binding("s", "app.stats", "Stats"),
         Binding("p", "app.switch_profile", "Trainee"),
     ]
@@ -50,6 +56,8 @@ class DecksScreen(Screen):
     PADDING = 2 * 6 + 4  # cell padding, the table's margin and scrollbar
 
     def on_mount(self) -> None:
+        known = {deck.id for deck in self.app.decks}
+        self.chosen = {d for d in self.app.progress.last_decks() if d in known}
         self.build_table()
         self.query_one(DataTable).focus()
 
@@ -94,7 +102,11 @@ class DecksScreen(Screen):
         elif not app.decks:
             note.update("No decks found. Make one with: drill extract SPEECH.txt -o DECK.toml")
         else:
-            note.update(Text("space chooses decks, enter drills them", style="dim"))
+            size = self.app.session_size
+            more = app.progress.more_new_today()
+            said = (f"space chooses · enter drills · m more new today{f' (+{more})' if more else ''}"
+                    f" · z session: {f'{size} cards' if size else 'all'}")
+            note.update(Text(said, style="dim"))
 
     def _deck_under_cursor(self):
         table = self.query_one(DataTable)
@@ -111,6 +123,12 @@ class DecksScreen(Screen):
         table.update_cell(deck.id, "mark", "✓" if deck.id in self.chosen else "")
 
     def action_start(self) -> None:
+        from drill.core.errors import DrillError
+
+        try:  # the decks chosen with space are chosen again next time
+            self.app.progress.set_last_decks([d.id for d in self.app.decks if d.id in self.chosen])
+        except DrillError as exc:  # a convenience: the session goes on
+            self.app.notify(f"could not remember the decks chosen: {exc}", title="drill", markup=False)
         decks = [d for d in self.app.decks if d.id in self.chosen]
         if not decks:
             deck = self._deck_under_cursor()
@@ -121,6 +139,24 @@ class DecksScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         # Enter on a row: the table takes the key and says which row it was
         self.action_start()
+
+    def action_study_more(self) -> None:
+        """Today's new-card limit grows by STUDY_MORE."""
+        from drill.core.errors import DrillError
+
+        try:
+            total = self.app.progress.study_more(STUDY_MORE)
+        except DrillError as exc:
+            self.app.notify(f"not saved: {exc}", title="drill", markup=False, severity="error")
+            return
+        self.app.notify(f"{total} more new cards today than the daily limit", title="drill", markup=False)
+        self.refresh_decks()
+
+    def action_session_size(self) -> None:
+        sizes = SESSION_SIZES
+        at = sizes.index(self.app.session_size) if self.app.session_size in sizes else 0
+        self.app.session_size = sizes[(at + 1) % len(sizes)]
+        self.refresh_decks()
 
     def action_all_due(self) -> None:
         self.app.start_session(list(self.app.decks), due_only=True)

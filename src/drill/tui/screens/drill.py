@@ -11,16 +11,21 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static, TextArea
+from textual.worker import get_current_worker
 
 from drill.core.deck import blank_answer, order_shown
+from drill.core.errors import DrillError
 from drill.core.session import Answered, Session
 from drill.tui.widgets.feedback import feedback_view, labelled
 
 KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name": "name the abbreviation",
               "order": "put in order"}
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+# How long saving an answer may take before the screen says it is waiting
+# for the store (another drill holding it, a slow disk).
+WAITING_NOTE_S = 0.5
 
 
 class AnswerArea(TextArea):
@@ -32,6 +37,7 @@ class DrillScreen(Screen):
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("f2", "hint", "Hint", priority=True),
         Binding("f3", "source", "Source", priority=True),
+        Binding("f4", "dont_know", "I don't know", priority=True),
         Binding("enter", "next", "Next"),
         Binding("r", "override(True)", "I was right"),
         Binding("w", "override(False)", "I was wrong"),
@@ -43,6 +49,7 @@ class DrillScreen(Screen):
         self.session = session
         self.last: Answered | None = None
         self.source_shown = False
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -52,6 +59,7 @@ class DrillScreen(Screen):
             yield Static(id="context")
             yield Static(id="hint")
             yield Static(id="source")
+        yield Static(id="store-status")
         yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False,
                          placeholder="Type the items, one a line or with any separators. "
                                      "Enter makes a new line; Ctrl+S submits.")
@@ -72,8 +80,9 @@ class DrillScreen(Screen):
         self.last = None
         self.source_shown = False
         total = len(self.session.cards)
+        again = " · again: missed earlier" if self.session.again() else ""
         self.query_one("#progress", Static).update(
-            Text(f"card {self.session.index + 1} of {total} · {KIND_NAMES.get(card.kind, card.kind)}",
+            Text(f"card {self.session.index + 1} of {total} · {KIND_NAMES.get(card.kind, card.kind)}{again}",
                  style="dim"))
         prompt = Text(card.prompt, style="bold")
         if card.stated_in:  # items that come from a document, not from a speech
@@ -87,7 +96,7 @@ class DrillScreen(Screen):
         else:
             context.update("")
         context.display = card.kind in ("cloze", "order") and bool(card.context or card.kind == "order")
-        for extra in ("#hint", "#source"):
+        for extra in ("#hint", "#source", "#store-status"):
             self.query_one(extra, Static).update("")
             self.query_one(extra, Static).display = False
         self.query_one("#feedback", Static).update("")
@@ -105,7 +114,7 @@ class DrillScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         phase = getattr(self, "phase", "answering")
-        if action in ("submit", "hint"):
+        if action in ("submit", "hint", "dont_know"):
             return phase == "answering"
         if action in ("next", "override"):
             return phase == "judged"
@@ -114,11 +123,60 @@ class DrillScreen(Screen):
     # --- actions -----------------------------------------------------------
 
     def action_submit(self) -> None:
-        if self.phase != "answering":
+        """Grade and record the answer in the background: a busy or failing
+        store never freezes the screen nor loses what was typed."""
+        if self.phase != "answering" or self.saving:
             return
         area = self.query_one(AnswerArea)
-        self.last = self.session.submit(area.text)
+        self.saving = True
         area.read_only = True
+        self.set_timer(WAITING_NOTE_S, self._still_saving)
+        self.run_worker(lambda: self._save(area.text), thread=True, group="save", exit_on_error=False)
+
+    def action_dont_know(self) -> None:
+        """Show the answer and count the card as missed (Again), whatever was typed."""
+        if self.phase != "answering" or self.saving:
+            return
+        self.query_one(AnswerArea).text = ""
+        self.action_submit()
+
+    def typed_unsubmitted(self) -> bool:
+        """Whether an answer is typed and not yet submitted."""
+        return self.phase == "answering" and not self.saving and bool(self.query_one(AnswerArea).text.strip())
+
+    def _save(self, typed: str) -> None:
+        worker = get_current_worker()
+        try:
+            answered = self.session.submit(typed)
+        except (DrillError, OSError) as exc:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._not_saved, _reason(exc))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._saved, answered)
+
+    def _still_saving(self) -> None:
+        if self.saving:
+            self._store_status("saving… waiting for the progress store", "dim")
+
+    def _store_status(self, message: str, style: str) -> None:
+        status = self.query_one("#store-status", Static)
+        status.update(Text(message, style=style))
+        status.display = bool(message)
+
+    def _not_saved(self, reason: str) -> None:
+        self.saving = False
+        area = self.query_one(AnswerArea)
+        area.read_only = False
+        area.focus()
+        self._store_status(f"not saved: {reason}\nyour answer is kept: Ctrl+S tries again, Esc ends the session",
+                           "bold red")
+
+    def _saved(self, answered: Answered) -> None:
+        self.saving = False
+        self.last = answered
+        self._store_status("", "")
+        area = self.query_one(AnswerArea)
         area.display = False
         self.show_feedback()
         self.show_source()  # now in full
@@ -162,7 +220,13 @@ class DrillScreen(Screen):
     def action_override(self, right: bool) -> None:
         if self.last is None:
             return
-        self.last = self.session.override(right)
+        try:
+            self.last = self.session.override(right)
+        except (DrillError, OSError) as exc:
+            self._store_status(f"not saved: {_reason(exc)}; press {'r' if right else 'w'} to try again",
+                               "bold red")
+            return
+        self._store_status("", "")
         self.show_feedback()
 
     def action_next(self) -> None:
@@ -172,10 +236,22 @@ class DrillScreen(Screen):
         self.show_card()
 
     def action_leave(self) -> None:
+        if self.typed_unsubmitted():
+            self.app.push_screen(ConfirmLeave("end the session"), self._leave_chosen)
+            return
         self.finish()
+
+    def _leave_chosen(self, leave: bool | None) -> None:
+        if leave:
+            self.finish()
+        else:
+            self.query_one(AnswerArea).focus()
 
     def finish(self) -> None:
         from drill.tui.screens.summary import SummaryScreen, when
+
+        if self.saving:
+            return  # the answer is being written: it lands or fails first
 
         if not self.session.answered:  # nothing to sum up
             self.app.show_decks()
@@ -188,3 +264,31 @@ class DrillScreen(Screen):
             next_due = when(due) if due else ""
         names = {fw.id: fw.name for deck in getattr(self.app, "decks", []) for fw in deck.frameworks}
         self.app.switch_screen(SummaryScreen(self.session.summary(), next_due, names))
+
+
+class ConfirmLeave(ModalScreen[bool]):
+    """A typed answer is not submitted: leave without it, or stay."""
+
+    BINDINGS = [Binding("y", "choose(True)", "Leave without it"),
+                Binding("n", "choose(False)", "Stay"),
+                Binding("escape", "choose(False)", "Stay", show=False)]
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-leave"):
+            yield Static(Text("Your typed answer is not submitted.", style="bold"))
+            yield Static(Text(f"y: {self.what} without it · n: stay (Ctrl+S submits it)"))
+        yield Footer()
+
+    def action_choose(self, leave: bool) -> None:
+        self.dismiss(leave)
+
+
+def _reason(exc: Exception) -> str:
+    """One line for a store error: drill's own message, or the system's."""
+    if isinstance(exc, DrillError):
+        return str(exc)
+    return exc.strerror or str(exc)

@@ -12,18 +12,20 @@ from textual.widgets import Static
 KEYS = [
     ("Decks", [("↑ ↓", "move"), ("space", "choose a deck (several may be chosen)"),
                ("enter", "drill the chosen decks, else the highlighted one"),
-               ("a", "drill everything due"), ("s", "stats"), ("p", "switch trainee")]),
+               ("a", "drill everything due"), ("m", "study more: 10 more new cards today"),
+               ("z", "session size: all, 10, 20 or 50 cards"), ("s", "stats"), ("p", "switch trainee")]),
     ("Drill", [("typing", "items one a line, or with any separators"),
                ("enter", "a new line in the answer: it never submits"),
                ("ctrl+s", "submit the answer"), ("f2", "hint: next item's first character (rating ≤ Hard)"),
-               ("f3", "show the source sentence"), ("enter", "after the judgement: the next card"),
+               ("f3", "show the source sentence"), ("f4", "I don't know: show the answer (Again)"),
+               ("enter", "after the judgement: the next card"),
                ("r / w", "I was right / I was wrong: yours is what is saved"),
-               ("escape", "end the session")]),
+               ("escape", "end the session (asks if an answer is typed)")]),
     ("Stats", [("1-5", "overview, reviews, forecast, retention, weakest"),
                ("enter", "on a weak framework or item: drill it now"),
                ("escape", "back to the decks")]),
     ("Everywhere", [("f1", "this help"), ("ctrl+p", "command palette: every action"),
-                    ("ctrl+q / ctrl+c", "quit (every answer is already saved)")]),
+                    ("ctrl+q / ctrl+c", "quit (every answer is already saved; asks if one is typed)")]),
 ]
 
 

@@ -38,9 +38,17 @@ def summary_view(summary: Summary, next_due: str = "", names: dict[str, str] | N
     minutes, seconds = divmod(int(summary.seconds), 60)
     out = Text()
     out.append("Session done\n\n", style="bold")
-    out.append(f" cards      {summary.done}\n")
+    out.append(f" cards      {summary.cards or summary.done}")
+    if summary.cards and summary.done != summary.cards:
+        out.append(f"   answers {summary.done}")
+    out.append("\n")
     out.append(f" correct    {summary.correct}   partial {summary.partial}   wrong {summary.wrong}\n")
-    out.append(f" accuracy   {summary.accuracy:.0%}\n")
+    out.append(f" first try  {summary.accuracy:.0%} right\n")
+    if summary.relearned or summary.still_missed:
+        out.append(f" relearned  {len(summary.relearned)}")
+        if summary.still_missed:
+            out.append(f"   still to learn {len(summary.still_missed)}")
+        out.append("\n")
     out.append(f" time       {minutes} min {seconds:02d} s")
     if next_due:
         out.append(f"\n next due   {next_due}")
