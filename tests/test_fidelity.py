@@ -146,3 +146,31 @@ def test_the_extract_warning_comment_goes_when_the_framework_is_judged(tmp_path)
     review.save()
     saved = path.read_text("utf-8")
     assert "# extract:" not in saved and saved.startswith("# mine\n")
+
+
+async def test_an_edit_in_the_author_app_requotes_the_framework(speech, tmp_path):
+    from conftest import until
+    from textual.widgets import TextArea
+
+    from drill.tui.app import make_author_app
+    from drill.tui.screens.author import AuthorScreen, EditScreen
+
+    path = tmp_path / "d.toml"
+    text, encoding, earlier = au.read_inputs(speech, path)
+    app = make_author_app(speech, path, text, encoding, earlier)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, AuthorScreen) and app.screen.review is not None,
+                    what="the extraction to finish")
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        target = by_item(screen.review, "统一指挥")
+        while screen.current is not target:
+            await pilot.press("down")
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, EditScreen), what="the edit dialog")
+        app.screen.query_one("#edit-items", TextArea).load_text("绿色转型\n数字转型")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, AuthorScreen), what="the dialog to close")
+        assert target.fw.items == ["绿色转型", "数字转型"]
+        assert target.fw.quote == "同时要推进绿色转型、数字转型、开放转型。"
+        assert TEXT[target.fw.start:target.fw.end] == "绿色转型、数字转型"
