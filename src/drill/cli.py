@@ -95,6 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     deck_sub = deck.add_subparsers(dest="deck_command", metavar="ACTION", required=True)
     chk = deck_sub.add_parser("check", help="validate decks; print every problem as FILE:LINE: message")
     chk.add_argument("decks", nargs="+", metavar="DECK")
+    chk.add_argument("--fix", action="store_true",
+                     help="re-anchor quotes and start/end to the speech after it changed, then check")
     show = deck_sub.add_parser("show", help="print a deck's frameworks and the cards they make")
     show.add_argument("deck", metavar="DECK")
     exp = deck_sub.add_parser("export", help="write a deck as an Anki package or a spreadsheet",
@@ -487,6 +489,21 @@ def _deck_check(args) -> int:
 
     status = EXIT_OK
     for name in args.decks:
+        if getattr(args, "fix", False):
+            from drill.core.authoring import reanchor
+
+            try:
+                fixed, left = reanchor(Path(name))
+            except DrillError as exc:
+                print(exc)
+                status = EXIT_PROBLEMS
+                continue
+            for fw_name in fixed:
+                _note(f"{name}: re-anchored '{fw_name}'")
+            for message in left:
+                print(f"{name}: cannot re-anchor {message}")
+            if left:
+                status = EXIT_PROBLEMS
         deck, problems = decks.check(name)
         for p in problems:
             print(p)

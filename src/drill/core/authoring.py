@@ -118,6 +118,70 @@ def item_spans(text: str, fw: Framework) -> list[tuple[int, int]]:
     return spans
 
 
+# what ends a sentence when a quote is cut from the speech around its items
+SENTENCE_ENDS = "。！？!?\n"
+CLOSERS = "”’」』）)"
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence (or run of sentences) of ``text`` that holds ``start:end``."""
+    a = start
+    while a > 0 and text[a - 1] not in SENTENCE_ENDS:
+        a -= 1
+    b = max(end, start)
+    while b < len(text) and text[b] not in SENTENCE_ENDS:
+        b += 1
+    while b < len(text) and text[b] in SENTENCE_ENDS.strip() + CLOSERS and text[b] != "\n":
+        b += 1
+    return text[a:b].strip()
+
+
+def _quoted_items(fw: Framework) -> list[str]:
+    """The items a quote must hold: those that are words of the speech (an
+    outline's quote is its first heading's sentence)."""
+    items = [i for i in _speech_items(fw) if i not in fw.own]
+    return items[:1] if fw.kind == "outline" else items
+
+
+def anchored(fw: Framework, text: str) -> bool:
+    """Whether ``fw``'s quote holds its items that are words of the speech,
+    and its offsets point at that quote. Own-wording items and items from the
+    reference deck are exempt."""
+    items = _quoted_items(fw)
+    if not items:
+        return True
+    # a list whose items are sentences of their own is quoted by its first
+    if not fw.quote or items[0] not in fw.quote:
+        return False
+    if fw.kind != "outline" and any(i not in text[fw.start:fw.end] for i in items):
+        return False
+    at = text.find(fw.quote)
+    while at >= 0:
+        if at <= fw.start < at + len(fw.quote):
+            return True
+        at = text.find(fw.quote, at + 1)
+    return False
+
+
+def anchor(fw: Framework, text: str) -> None:
+    """Recompute ``fw``'s start, end and quote from where its items stand in
+    ``text`` now. Own-wording items keep the sentence they replace (or none);
+    items from the reference deck keep the mention."""
+    items = [i for i in _speech_items(fw) if i not in fw.own]
+    if not items:
+        return
+    probe = _copy(fw)
+    probe.items = items
+    if len(fw.item_spans) == len(fw.items):
+        probe.item_spans = [s for s, i in zip(fw.item_spans, fw.items) if i in items]
+    spans = item_spans(text, probe)
+    if not spans:
+        return
+    fw.start, fw.end = min(a for a, _ in spans), max(b for _, b in spans)
+    first = min(spans)
+    fw.quote = sentence_around(text, *(first if fw.kind == "outline" else (fw.start, fw.end)))
+
+
 def _copy(fw: Framework) -> Framework:
     return copy.deepcopy(fw)
 
@@ -435,6 +499,10 @@ class Review(Workbench):
         for cand in extraction.frameworks:
             if cand.id in kept:
                 fw = _copy(kept.pop(cand.id))
+                if fw.items == cand.items:  # where extraction finds them now
+                    fw.start, fw.end, fw.quote = cand.start, cand.end, cand.quote
+                elif review._stale(fw):  # the speech changed under it
+                    anchor(fw, review.text)
                 reason = review._why_again(fw, cand)
                 review.candidates.append(Candidate(fw, cand, ACCEPTED, reason, offered=bool(reason)))
             elif cand.id in merged_into:
@@ -448,6 +516,8 @@ class Review(Workbench):
         # split off another, or from an earlier version of the speech
         for fw in kept.values():
             fw = _copy(fw)
+            if review._stale(fw):
+                anchor(fw, review.text)
             reason = review._why_again(fw, None)
             if not reason and not review._piece_of(fw.id, found | set(order)) and fw.extracted != KEPT:
                 reason = GONE
@@ -455,6 +525,12 @@ class Review(Workbench):
         # source order, the outline first, as extraction lists them
         review.candidates.sort(key=lambda c: (c.fw.kind != "outline", c.fw.start))
         return review
+
+    def _stale(self, fw: Framework) -> bool:
+        """Whether ``fw``'s quote or offsets no longer match where its items
+        stand (its start is where its first item begins once edited here)."""
+        items = _quoted_items(fw)
+        return bool(items) and (not anchored(fw, self.text) or not self.text.startswith(items[0], fw.start))
 
     @staticmethod
     def _piece_of(framework_id: str, ids: set[str]) -> bool:
@@ -494,6 +570,7 @@ class Review(Workbench):
     # --- deciding ------------------------------------------------------------
 
     def _judged(self, cand: Candidate, status: str) -> None:
+        cand.fw.warnings = []  # extraction's doubts are settled by the judgement
         cand.status = status
         cand.reason = ""
         self.dirty = True
@@ -547,10 +624,9 @@ class Review(Workbench):
         if items != fw.items:
             fw.items = items
             fw.item_spans = []
-            spans = item_spans(self.text, fw)
-            if spans:
-                fw.start, fw.end = min(a for a, _ in spans), max(b for _, b in spans)
         fw.own = [] if reference_items else [i for i in items if i not in self.text]
+        if not anchored(fw, self.text):
+            anchor(fw, self.text)
         self._must_pass(fw)
         cand.fw = fw
         self._judged(cand, ACCEPTED)
@@ -584,6 +660,7 @@ class Review(Workbench):
         fw.own = [i for i in items if i in into.fw.own or i in other.fw.own]
         fw.start, fw.end = min(into.fw.start, other.fw.start), max(into.fw.end, other.fw.end)
         fw.merged = [m for m in into.fw.merged + [other.id] + other.fw.merged if m != fw.id]
+        anchor(fw, self.text)
         self._must_pass(fw)
         into.fw = fw
         self._judged(into, ACCEPTED)
@@ -613,10 +690,7 @@ class Review(Workbench):
         tail.merged = []
         tail.extracted = digest(cand.origin) if cand.origin is not None else cand.fw.extracted
         for part in (head, tail):
-            spans = item_spans(self.text, part)
-            if spans:
-                part.start, part.end = min(a for a, _ in spans), max(b for _, b in spans)
-        tail.quote = self._quote_at(tail.start) or tail.quote
+            anchor(part, self.text)
         self._must_pass(head)
         self._must_pass(tail)
         cand.fw = head
@@ -636,6 +710,8 @@ class Review(Workbench):
             raise ReviewError("extraction does not give this one; there is nothing to reset it to")
         fw = _copy(cand.origin)
         fw.name, fw.ordered, fw.tags, fw.note = cand.fw.name, cand.fw.ordered, list(cand.fw.tags), cand.fw.note
+        if not anchored(fw, self.text):
+            anchor(fw, self.text)
         if cand.status == ACCEPTED:
             self._must_pass(fw)
         for other in self.candidates:
@@ -768,3 +844,42 @@ def start_review(speech: Path, deck_path: Path, text: str, encoding: str,
     from drill.core.extract.source import clean
 
     return Review.start(extract(clean(text, str(speech), encoding)), deck_path, earlier)
+
+
+# --------------------------------------------------------------------------
+# `drill deck check --fix`
+
+
+def reanchor(path: Path) -> tuple[list[str], list[str]]:
+    """Re-anchor the deck at ``path`` to its speech after the speech changed:
+    every framework whose quote or offsets no longer point at its items gets
+    them recomputed, and the deck is written back with its comments and
+    order. Returns the names fixed and, as messages, what could not be."""
+    from drill.core.extract.source import read_text
+
+    deck = decks.load(path)
+    src = deck.source_path()
+    if src is None or not src.is_file():
+        raise DrillError("the deck's source is not found; nothing to re-anchor to", path)
+    text, _ = read_text(src)
+    fixed, left = [], []
+    for fw in deck.frameworks:
+        if not (fw.quote or fw.start or fw.end) or not fw.items:
+            continue
+        lost = [i for i in _speech_items(fw) if i not in text and i not in fw.own]
+        if lost:
+            left.append(f"'{fw.name}': item '{lost[0]}' is not in the speech any more")
+            continue
+        if anchored(fw, text):
+            continue
+        anchor(fw, text)
+        if anchored(fw, text):
+            fixed.append(fw.name)
+        else:
+            left.append(f"'{fw.name}': its items are not found together in the speech")
+    if fixed:
+        try:
+            decks.save(deck, Path(path))
+        except OSError as exc:
+            raise DrillError(f"cannot write the deck: {exc.strerror or exc}", path) from None
+    return fixed, left

@@ -289,6 +289,24 @@ def _stated_fields(fw: Framework) -> list[tuple[str, object]]:
             ("aliases", list(fw.aliases)), ("origin", fw.origin)]
 
 
+def _without_extract_warnings(table):
+    """The framework's table without the comments `drill extract` wrote
+    (``# extract: …``), once the framework is judged; other comments stay."""
+    body = table.value.body
+    if not any(key is None and isinstance(item, tomlkit.items.Comment)
+               and item.as_string().strip().startswith("# extract:") for key, item in body):
+        return table
+    kept = tomlkit.table()
+    for key, item in body:
+        if key is None:
+            if not (isinstance(item, tomlkit.items.Comment)
+                    and item.as_string().strip().startswith("# extract:")):
+                kept.add(item)
+        else:
+            kept.add(key, item)
+    return kept
+
+
 def _framework_table(fw: Framework, provenance: bool = True):
     table = tomlkit.table()
     for warning in fw.warnings:
@@ -355,6 +373,8 @@ def _update_document(deck: Deck):
         if table is None:
             tables.append(_framework_table(fw, provenance=not deck.reference))
             continue
+        if fw.extracted and not fw.warnings:
+            table = _without_extract_warnings(table)
         for key, value in (("kind", fw.kind), ("name", fw.name), ("ordered", fw.ordered),
                            ("tags", list(fw.tags)), ("note", fw.note), ("quote", fw.quote),
                            ("start", fw.start), ("end", fw.end)):
@@ -782,6 +802,15 @@ def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_tex
         elif source_text is not None and item not in source_text and item not in fw.own:
             # an item in the instructor's own wording (listed in 'own') is exempt
             problem(line, f"item '{item}' is not in the source any more")
+    # a framework written without a quote or offsets has nothing to point with
+    if source_text is not None and fw.items and (fw.quote or fw.start or fw.end):
+        from drill.core.authoring import anchored
+
+        lost = [i for i in fw.items if i not in source_text and i not in fw.own]
+        if not lost and not anchored(fw, source_text):
+            line = lines.framework(index, "quote") or lines.framework(index)
+            problem(line, "the quote and start/end do not point at the framework's items in the speech"
+                          " (drill deck check --fix re-anchors them)")
     for word in fw.own:
         if word not in fw.items:
             problem(lines.framework(index, "own"), f"'own' lists '{word}', which is not an item",

@@ -992,6 +992,16 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
             for item, text in zip(other.items, expected):
                 item.compared, item.expected = item.expected, text
             g = other
+    if g.verdict != CORRECT:
+        from drill.core import masks
+
+        filled = masks.fill(expected, answer)
+        if filled is not None:
+            other = _grade(filled, answer, ordered, ignore, others)
+            if other.score > g.score:
+                for item, text in zip(other.items, expected):  # the mask shown as it stands
+                    item.compared, item.expected = item.expected, text
+                g = other
     return g
 
 

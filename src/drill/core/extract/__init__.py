@@ -13,6 +13,7 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drill.core import masks
 from drill.core.extract import abbrev as _abbrev
 from drill.core.extract import markers as _markers
 from drill.core.extract import parallel as _parallel
@@ -137,6 +138,8 @@ def extract(source: Source) -> Extraction:
     if not frameworks:
         notes.append("no frameworks found")
     for fw in frameworks:
+        for item in masks.masked_items(fw.items):
+            fw.warnings.append(masks.warning(item))
         for w in fw.warnings:
             notes.append(f"line {source.line_of(fw.start)}: {fw.kind} {fw.name[:20]}: {w}")
     return Extraction(source, frameworks, notes)
