@@ -209,9 +209,13 @@ def snap_app():
 
 
 async def _to_drill(pilot):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    from drill.tui.screens.drill import AnswerArea, DrillScreen
+
+    await _ready(pilot)
     await pilot.press("enter")
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, DrillScreen) and isinstance(app.screen.focused, AnswerArea),
+                what="the first card, its answer box focused")
     await pilot.pause()
 
 
@@ -222,11 +226,18 @@ async def _to_feedback(pilot):
     await pilot.press(*[("enter" if ch == "\n" else ch) for ch in text])
     await pilot.press("ctrl+s")
     await pilot.app.workers.wait_for_complete()
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.phase == "judged" and screen.focused is screen.query_one("#feedback-box"),
+                what="the feedback, focused")
     await pilot.pause()
 
 
 async def _ready(pilot):
+    from drill.tui.screens.decks import DecksScreen
+
     await pilot.app.workers.wait_for_complete()
+    await until(pilot, lambda: isinstance(pilot.app.screen, DecksScreen) and pilot.app.screen.focused is not None,
+                what="the deck list, focused")
     await pilot.pause()
 
 

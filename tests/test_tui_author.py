@@ -283,6 +283,10 @@ def test_snapshot_author(snap_compare, snap_author):
     async def run_before(pilot):
         await extracted(pilot.app, pilot)
         await pilot.press("down", "down", "down")  # 一是…二是…三是…, in the middle of the speech
+        screen = pilot.app.screen
+        await until(pilot, lambda: screen.query_one("#candidates").highlighted == 3 and screen.focused is not None,
+                    what="the fourth candidate shown")
+        await pilot.pause()
 
     assert snap_compare(snap_author, terminal_size=SIZE, run_before=run_before)
 
@@ -299,3 +303,26 @@ async def test_reset_on_a_piece_joins_it_back_and_stays_there(speech, tmp_path):
         await pilot.press("u")
         assert current(screen).id == THREE and len(current(screen).fw.items) == 3
         assert [c.id for c in screen.shown][-1] == THREE
+
+
+async def test_items_with_a_masked_name_are_flagged_until_the_name_is_filled_in(tmp_path):
+    speech = tmp_path / "masked.txt"
+    speech.write_text("关于生态建设的讲话\n\n会议要求，一是建设美丽**，二是打造xx新城区，三是守住生态底线。\n", "utf-8")
+    app = author_app(speech, tmp_path / "masked.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await extracted(app, pilot)
+        cand = next(c for c in screen.review.offered() if "守住生态底线" in c.fw.items)
+        screen.rebuild(keep=cand)
+        await pilot.pause()
+        assert screen.current is cand
+        shown = shown_text(screen.query_one("#candidate").content)
+        assert "a masked name" in shown and shown.count("◌") == 3  # two items and the line saying why
+        await pilot.press("a")  # judged, the extraction warning goes; the flag stays
+        assert cand.status == au.ACCEPTED and cand.fw.warnings == []
+        screen.rebuild(keep=cand)
+        await pilot.pause()
+        assert "a masked name" in shown_text(screen.query_one("#candidate").content)
+        screen.review.edit(cand, cand.fw.name, ["建设美丽甘肃", "打造兰州新城区", "守住生态底线"], own_wording=True)
+        screen.rebuild(keep=cand)
+        await pilot.pause()
+        assert "a masked name" not in shown_text(screen.query_one("#candidate").content)

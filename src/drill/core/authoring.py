@@ -332,10 +332,12 @@ class Workbench:
         start = min((a for a, _ in found), default=0)
         end = max((b for _, b in found), default=0)
         fw = Framework(kind=kind, name=name, items=items, start=start, end=end,
-                       quote=self._quote_at(start) if found else "", ordered=DEFAULT_ORDERED[kind],
+                       quote="", ordered=DEFAULT_ORDERED[kind],
                        tags=[kind], own=[i for i in items if i not in self.text])
         if len(found) == len(items):
             fw.item_spans = found
+        if found:
+            anchor(fw, self.text)
         fw.id = self.new_id(kind, name)
         self._must_pass(fw)
         cand = Candidate(fw, None, ACCEPTED)
@@ -733,12 +735,6 @@ class Review(Workbench):
                 break
             cand = parent
         return cand
-
-    def _quote_at(self, offset: int) -> str:
-        for sent in self.sentences:
-            if sent.start <= offset < sent.end:
-                return self.text[sent.start:sent.end].strip()
-        return ""
 
     # --- saving --------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Select, Static, T
 from textual.widgets.option_list import Option
 
 from drill.core import authoring as au
-from drill.core import preview
+from drill.core import masks, preview
 from drill.core.errors import DrillError
 from drill.core.frameworks import KINDS
 from drill.tui.widgets.source_view import SourceView
@@ -33,6 +33,7 @@ MARKS = {au.NEW: ("•", "yellow"), au.ACCEPTED: ("✓", "green"), au.REJECTED: 
          au.MERGED: ("⊂", "dim")}
 KIND_TAGS = {"abbreviation": "缩", "enumeration": "列", "outline": "纲", "parallel": "排"}
 OWN_MARK = "✎"
+MASK_MARK = "◌"  # an item with a masked name the instructor should fill in
 
 
 def candidate_row(cand: au.Candidate, width: int) -> Text:
@@ -40,7 +41,8 @@ def candidate_row(cand: au.Candidate, width: int) -> Text:
     mark, style = MARKS[cand.status]
     row = Text()
     row.append(mark, style=style)
-    row.append("!" if cand.reason else " ", style="bold yellow")
+    flagged = cand.reason or masks.masked_items([i for i in cand.fw.items if i not in cand.fw.own])
+    row.append("!" if flagged else " ", style="bold yellow")
     row.append(KIND_TAGS.get(cand.fw.kind, "?"), style="cyan")
     row.append(f" {cand.fw.name}", style="dim" if cand.status in (au.REJECTED, au.MERGED) else "")
     count = Text(f" {len(cand.fw.items)}", style="dim")
@@ -80,6 +82,8 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
             return Text("※", style="cyan")
         if item not in review.text:
             return Text("?", style="bold red")
+        if masks.has_mask(item):
+            return Text(MASK_MARK, style="bold yellow")
         return Text(" ")
 
     parts: list = [head, _items_table(fw.items, mark)]
@@ -92,6 +96,13 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
         tail.append(f"※ {fw.stated_in()}: the speech names it without its items\n", style="cyan")
     elif any(i not in review.text and i not in fw.own for i in fw.items):
         tail.append("? not in the speech: e corrects it or keeps it as your own wording\n", style="red")
+    if masks.masked_items([i for i in fw.items if i not in fw.own]):
+        tail.append(f"{MASK_MARK} a masked name (**, xx, ××): e fills it in as your own wording\n",
+                    style="yellow")
+    said = {masks.warning(i) for i in fw.items}  # the masked names are flagged above
+    for warning in fw.warnings:
+        if warning not in said:
+            tail.append(f"! extraction: {warning}\n", style="yellow")
     if cand.reason:
         tail.append(f"! {cand.reason}\n", style="yellow")
     parts.append(tail)
