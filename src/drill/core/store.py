@@ -55,7 +55,7 @@ import os
 import re
 import time
 import urllib.parse
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +63,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from drill.core import scheduler
+from drill.core import records, scheduler
 from drill.core.errors import DrillError
 
 FORMAT = 1
@@ -103,13 +103,14 @@ def _no_links(folder: Path) -> None:
 class _Lock:
     """An exclusive flock on the store's lock file, re-entrant within a process."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = path
+        self.readonly = readonly  # a store opened read-only takes no lock and makes no lock file
         self.fd: int | None = None
         self.depth = 0
 
     def __enter__(self):
-        if self.depth == 0:
+        if self.depth == 0 and not self.readonly:
             import fcntl
 
             try:
@@ -150,14 +151,21 @@ class _Lock:
 class LogStorage(Storage):
     """A TinyDB storage that appends one JSON line per changed document."""
 
-    def __init__(self, path: str | Path, lock: _Lock | None = None, readonly: bool = False) -> None:
+    def __init__(self, path: str | Path, lock: _Lock | None = None, readonly: bool = False,
+                 tables: dict | None = None) -> None:
         self.path = Path(path)
-        self.lock = lock or _Lock(self.path.with_name(LOCK_FILE))
+        self.lock = lock or _Lock(self.path.with_name(LOCK_FILE), readonly)
         self.readonly = readonly
+        # the tables this file may hold and the shape of their documents (records.py)
+        self.tables = tables if tables is not None else _tables_for(self.path)
         self.data: dict[str, dict[str, dict]] = {}
         self.lines = 0  # lines of documents in the file, for deciding when to compact
         self.size = 0  # bytes of the file read and trusted
         self.inode: int | None = None
+        self.max_seq = 0  # the highest answer number ("seq") of any document read or written
+        # while detached, changes stay in memory: a store opened read-only
+        # brings a lagging state up to date for its reader without writing
+        self.detached = False
         self._batch: list[str] | None = None  # lines waiting for the end of a batch
         if not self.path.exists():
             if readonly:
@@ -200,9 +208,15 @@ class LogStorage(Storage):
 
     def append(self, table: str, doc_ids: list[str]) -> None:
         """Append the current state of ``doc_ids`` in ``table``, durably."""
+        rows = self.data.get(table, {})
+        for doc_id in doc_ids:
+            doc = rows.get(doc_id)
+            if doc is not None and isinstance(doc.get("seq"), int):
+                self.max_seq = max(self.max_seq, doc["seq"])
+        if self.detached:
+            return
         if self.readonly:
             raise StoreError("the progress store was opened read-only", self.path)
-        rows = self.data.get(table, {})
         out = []
         for doc_id in doc_ids:
             doc = rows.get(doc_id)
@@ -283,7 +297,7 @@ class LogStorage(Storage):
         if not isinstance(header, dict) or header.get("drill-store") != FORMAT:
             raise StoreError("not a drill progress store, or damaged at its first line; "
                              "it was left as it is", self.path, 1)
-        self.data, self.lines = {}, 0
+        self.data, self.lines, self.max_seq = {}, 0, 0
         self.size = len(head) + 1
         self._apply(raw[self.size:], first_line=2)
 
@@ -298,16 +312,22 @@ class LogStorage(Storage):
         if text is not None:
             try:
                 rows = json.loads("[" + text.rstrip("\n").replace("\n", ",") + "]")
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):
                 rows = None
-        if rows is None or not all(_is_row(r) for r in rows):
+        tables = self.tables
+        if rows is None or any(records.problem(tables, r) for r in rows):
             rows = self._rows_one_by_one(complete, first_line, unfinished=bool(rest))
+        max_seq = self.max_seq
         for table, doc_id, doc in rows:
             docs = self.data.setdefault(table, {})
             if doc is None:
                 docs.pop(str(doc_id), None)
             else:
                 docs[str(doc_id)] = doc
+                seq = doc.get("seq")
+                if seq is not None and seq > max_seq:
+                    max_seq = seq
+        self.max_seq = max_seq
         self.lines += len(rows)
         self.size += len(complete)
 
@@ -317,11 +337,14 @@ class LogStorage(Storage):
         for n, line in enumerate(lines):
             try:
                 row = json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                row = None
-            if not _is_row(row):
+                wrong = records.problem(self.tables, row)
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                wrong = "not JSON"
+            if wrong:
                 where = None if first_line is None else self._line_number(first_line, n)
-                raise StoreError("the progress store is damaged here; it was left as it is "
+                if where is None:  # a line another process appended: count the lines before it
+                    where = self._count_lines_before(self.size) + n + 1
+                raise StoreError(f"the progress store is damaged here ({wrong}); it was left as it is "
                                  "(restore it from a backup, or move it away to start afresh)",
                                  self.path, where)
             rows.append(row)
@@ -329,6 +352,10 @@ class LogStorage(Storage):
 
     def _line_number(self, first_line: int, n: int) -> int:
         return first_line + self.lines + n
+
+    def _count_lines_before(self, offset: int) -> int:
+        with open(self.path, "rb") as fh:
+            return fh.read(offset).count(b"\n")
 
     # writing the whole file ------------------------------------------------
 
@@ -349,6 +376,59 @@ class LogStorage(Storage):
         self.size = len(payload)
         self.lines = len(lines) - 1
         self.inode = self.path.stat().st_ino
+
+
+# How much of a review log's end is read, on opening, to find its last answer.
+TAIL_BYTES = 64 * 1024
+
+
+def _tail_max_seq(path: Path) -> int:
+    """The highest answer number among the last lines of ``path`` (0 if there is none).
+
+    Answers are appended in order and compaction keeps that order, so the
+    last answer is near the end of the file; reading the tail is enough.
+    """
+    try:
+        with open(path, "rb", opener=_open_nofollow) as fh:
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, size - TAIL_BYTES))
+            tail = fh.read()
+    except FileNotFoundError:
+        return 0
+    except OSError as exc:
+        raise StoreError(f"cannot read the review log: {exc.strerror}", path) from None
+    found = 0
+    for line in tail.split(b"\n"):
+        if b'"seq"' not in line:
+            continue
+        try:
+            row = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            continue  # the first, partly read line, or an unfinished last one
+        if records.problem(records.REVIEW_TABLES, row) is None and row[2] is not None:
+            found = max(found, row[2].get("seq", 0))
+    return found
+
+
+def _open_nofollow(path, flags: int) -> int:
+    return os.open(path, flags | _NOFOLLOW)
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        with open(path, "rb", opener=_open_nofollow) as fh:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    except OSError:
+        return 0
+
+
+# A test kills a writer here (SIGKILL) to prove an answer cut between its two writes is replayed.
+FAULT_ENV = "DRILL_STORE_FAULT"
+
+
+def _fault_point(name: str) -> None:
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), 9)
 
 
 def _valid_utf8(data: bytes) -> bool:
@@ -402,71 +482,64 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-class _Touched(MutableMapping):
-    """TinyDB's table updaters see int ids; the storage keeps str ids. This
-    view translates and remembers which documents an update touched."""
-
-    def __init__(self, raw: dict[str, dict]) -> None:
-        self.raw = raw
-        self.touched: list[str] = []
-
-    def __getitem__(self, doc_id):
-        key = str(doc_id)
-        doc = self.raw[key]
-        self.touched.append(key)  # the updater may change it in place
-        return doc
-
-    def __setitem__(self, doc_id, doc) -> None:
-        key = str(doc_id)
-        self.raw[key] = doc
-        self.touched.append(key)
-
-    def __delitem__(self, doc_id) -> None:
-        key = str(doc_id)
-        del self.raw[key]
-        self.touched.append(key)
-
-    def __contains__(self, doc_id) -> bool:
-        return str(doc_id) in self.raw
-
-    def __iter__(self) -> Iterator[int]:
-        return (int(k) for k in list(self.raw))
-
-    def __len__(self) -> int:
-        return len(self.raw)
-
-
 class LogTable(Table):
-    """A TinyDB table whose updates change only what they touch and append it.
+    """A TinyDB table whose writes change only what they touch and append it.
 
-    TinyDB's own update rebuilds the whole table on every insert (O(n)); this
-    one works on the stored documents in place and hands the storage the ids
-    it touched.
+    TinyDB's own writes rebuild the whole table on every insert (O(n)). This
+    table overrides the public ``insert``, ``update`` and ``remove`` to work
+    on the storage's documents in place and append what changed; ids are
+    taken from the documents on disk, under the lock, so a second process
+    never hands out an id already used.
     """
 
+    def _rows(self) -> dict[str, dict]:
+        storage: LogStorage = self.storage  # type: ignore[assignment]
+        return storage.read().setdefault(self.name, {})
+
     def insert(self, document) -> int:
-        storage: LogStorage = self._storage  # type: ignore[assignment]
+        storage: LogStorage = self.storage  # type: ignore[assignment]
         with storage.lock:
-            if storage.refresh():
-                self._next_id = None  # another process may have taken the next id
-            return super().insert(document)
+            storage.refresh()
+            rows = self._rows()
+            if isinstance(document, Document):
+                doc_id = int(document.doc_id)
+                if str(doc_id) in rows:
+                    raise ValueError(f"Document with ID {doc_id} already exists")
+            else:
+                doc_id = max((int(k) for k in rows), default=0) + 1
+            rows[str(doc_id)] = dict(document)
+            storage.append(self.name, [str(doc_id)])
+        self.clear_cache()
+        return doc_id
 
     def insert_multiple(self, documents) -> list[int]:
-        storage: LogStorage = self._storage  # type: ignore[assignment]
-        with storage.lock:
-            if storage.refresh():
-                self._next_id = None
-            return super().insert_multiple(documents)
+        storage: LogStorage = self.storage  # type: ignore[assignment]
+        with storage.lock, storage.batch():
+            return [self.insert(doc) for doc in documents]
 
-    def _update_table(self, updater) -> None:
-        storage: LogStorage = self._storage  # type: ignore[assignment]
+    def update(self, fields, cond=None, doc_ids=None) -> list[int]:
+        if cond is not None or doc_ids is None or callable(fields):
+            raise NotImplementedError("the progress store updates documents by id, with fields")
+        storage: LogStorage = self.storage  # type: ignore[assignment]
         with storage.lock:
-            tables = storage.read()
-            raw = tables.setdefault(self.name, {})
-            view = _Touched(raw)
-            updater(view)
-            storage.append(self.name, list(dict.fromkeys(view.touched)))
+            rows = self._rows()
+            touched = [str(i) for i in doc_ids if str(i) in rows]
+            for key in touched:
+                rows[key] = {**rows[key], **fields}
+            storage.append(self.name, touched)
         self.clear_cache()
+        return [int(k) for k in touched]
+
+    def remove(self, cond=None, doc_ids=None) -> list[int]:
+        if cond is not None or doc_ids is None:
+            raise NotImplementedError("the progress store removes documents by id")
+        storage: LogStorage = self.storage  # type: ignore[assignment]
+        with storage.lock:
+            rows = self._rows()
+            touched = [str(i) for i in doc_ids if rows.pop(str(i), None) is not None]
+            storage.append(self.name, touched)
+        self.clear_cache()
+        return [int(k) for k in touched]
 
 
 class LogDB(TinyDB):
@@ -474,7 +547,12 @@ class LogDB(TinyDB):
 
 
 def open_db(path: Path, lock: _Lock, readonly: bool = False) -> LogDB:
-    return LogDB(path, storage=LogStorage, lock=lock, readonly=readonly)
+    return LogDB(path, storage=LogStorage, lock=lock, readonly=readonly, tables=_tables_for(path))
+
+
+def _tables_for(path: Path) -> dict:
+    """The tables a store file holds: the review log's, or trainee.json's."""
+    return records.REVIEW_TABLES if path.name.startswith("reviews-") else records.TRAINEE_TABLES
 
 
 # --------------------------------------------------------------------------
@@ -594,6 +672,7 @@ class Receipt:
     review_id: int
     card_before: dict | None
     contribution: dict = field(default_factory=dict)
+    seq: int = 0
 
 
 def _day(ts: float) -> str:
@@ -607,7 +686,7 @@ class Store:
         self.folder = folder
         self.readonly = readonly
         _no_links(folder)
-        self.lock = _Lock(folder / LOCK_FILE)
+        self.lock = _Lock(folder / LOCK_FILE, readonly)
         self.db = open_db(folder / TRAINEE_FILE, self.lock, readonly)
         if not readonly:
             _remove_leftovers(folder, self.lock)
@@ -615,8 +694,13 @@ class Store:
         self.days = self.db.table("days")
         self.items = self.db.table("items")
         self.meta = self.db.table("profile")
+        raw = self.db.storage.read()
+        if not raw.get("profile") and (any(raw.get(t) for t in ("cards", "days", "items")) or self.months()):
+            raise StoreError("the progress store has no profile: it was cut short; it was left as it is "
+                             "(restore it from a backup)", folder / TRAINEE_FILE)
         self._index()
         self._months: dict[str, LogDB] = {}
+        self._check_log()
 
     # opening ---------------------------------------------------------------
 
@@ -649,7 +733,6 @@ class Store:
         """Take in another process's writes (called with the lock held)."""
         if self.db.storage.refresh():
             for table in (self.cards, self.days, self.items, self.meta):
-                table._next_id = None  # another process may have used the next ids
                 table.clear_cache()
             self._index()
 
@@ -753,34 +836,57 @@ class Store:
 
     # recording -------------------------------------------------------------
 
+    def applied_seq(self) -> int:
+        """The number of the last answer whose state and tallies are in trainee.json."""
+        doc = self.meta.get(doc_id=1) or {}
+        return doc.get("seq", 0)
+
     def record(self, answered, now: float | None = None) -> Receipt:
-        """Store an answer durably: the review, the card's new state, the tallies."""
+        """Store an answer durably: the review, the card's new state, the tallies.
+
+        The review is appended to the month's log with the next answer number
+        (``seq``); the card's state and the tallies follow in one write to
+        trainee.json that records that number. A process killed between the
+        two leaves a review the state lacks: the next write, or the next
+        opening of the store, replays it from the log.
+        """
         now = now or time.time()
         with self.lock:
             self._refresh()
-            before = self.card_state(answered.card.id)
-            rating = scheduler.rating_for(answered.verdict, answered.score, answered.seconds,
-                                          sum(len(a) for a in answered.card.answer), answered.hints,
-                                          answered.overridden)
             month = dt.datetime.fromtimestamp(now).strftime("%Y-%m")
             reviews = self._month(month)
             table = reviews.table("reviews")
             if reviews.storage.refresh():
-                table._next_id = None  # another process may have used the next id
                 table.clear_cache()
+            if reviews.storage.max_seq > self.applied_seq():
+                self._catch_up()
+            before = self.card_state(answered.card.id)
+            rating = scheduler.rating_for(answered.verdict, answered.score, answered.seconds,
+                                          sum(len(a) for a in answered.card.answer), answered.hints,
+                                          answered.overridden)
+            seq = max(self.applied_seq(), reviews.storage.max_seq) + 1
+            review = self._review_doc(answered, rating, now)
+            review["seq"] = seq
             # the review first: once it is on disk the answer is never lost;
             # the card's state and the tallies follow in one write
-            review_id = table.insert(self._review_doc(answered, rating, now))
+            review_id = table.insert(review)
+            _fault_point("after-review")
             with self.db.storage.batch():
-                contribution = self._apply(answered, rating, before, now, sign=1)
-            receipt = Receipt(month, review_id, before, contribution)
+                contribution = self._apply(review, before, now, sign=1)
+                self.meta.update({"seq": seq, "seq_month": month}, doc_ids=[1])
+            receipt = Receipt(month, review_id, before, contribution, seq)
         answered.rating = rating
         answered.due = dt.datetime.fromtimestamp(self.card_state(answered.card.id)["due"])
         answered.receipt = receipt
         return receipt
 
     def amend(self, answered, now: float | None = None) -> None:
-        """The trainee overrode the judgement of ``answered``: store that instead."""
+        """The trainee overrode the judgement of ``answered``: store that instead.
+
+        When another process reviewed the same card since, the card's state
+        is rebuilt: its state before this review, this review with its new
+        rating, then every later review of the card in the log, in order.
+        """
         receipt: Receipt = answered.receipt
         now = now or time.time()
         with self.lock:
@@ -788,18 +894,88 @@ class Store:
             rating = scheduler.rating_for(answered.verdict, answered.score, answered.seconds,
                                           sum(len(a) for a in answered.card.answer), answered.hints,
                                           answered.overridden)
-            reviewed_at = receipt.contribution.get("at", now)
-            with self.db.storage.batch():
-                self._undo(receipt.contribution)
-                receipt.contribution = self._apply(answered, rating, receipt.card_before, reviewed_at, sign=1)
             reviews = self._month(receipt.month)
+            table = reviews.table("reviews")
             if reviews.storage.refresh():
-                reviews.table("reviews").clear_cache()
-            reviews.table("reviews").update({"rating": rating, "overridden": answered.overridden,
-                                             "verdict": answered.verdict, "score": answered.score},
-                                            doc_ids=[receipt.review_id])
+                table.clear_cache()
+            if self.applied_seq() < max(reviews.storage.max_seq, receipt.seq):
+                self._catch_up()
+            fields = {"rating": rating, "overridden": answered.overridden,
+                      "verdict": answered.verdict, "score": round(answered.score, 4)}
+            table.update(fields, doc_ids=[receipt.review_id])
+            review = dict(table.get(doc_id=receipt.review_id) or {})
+            reviewed_at = receipt.contribution.get("at", now)
+            current = self.card_state(answered.card.id)
+            later = current is not None and current.get("seq", receipt.seq) != receipt.seq
+            with self.db.storage.batch():
+                self._undo(receipt.contribution, restore_card=not later)
+                receipt.contribution = self._apply(review, receipt.card_before, reviewed_at, sign=1)
+                if later:
+                    self._replay_card(answered.card.id, receipt.seq, receipt.month)
         answered.rating = rating
         answered.due = dt.datetime.fromtimestamp(self.card_state(answered.card.id)["due"])
+
+    def _replay_card(self, card_id: str, after_seq: int, month: str) -> None:
+        """Apply to the card's state every review of it logged after ``after_seq``."""
+        later = []
+        for m in self.months():
+            if m < month:
+                continue
+            db = self._month(m)
+            db.storage.refresh()
+            later += [r for r in db.storage.read().get("reviews", {}).values()
+                      if r["card"] == card_id and r.get("seq", 0) > after_seq]
+        for review in sorted(later, key=lambda r: r["seq"]):
+            self._put_card(self._card_after(review, self.card_state(card_id), review["at"]))
+
+    def _catch_up(self) -> None:
+        """Replay the reviews the log holds and trainee.json lacks (a writer
+        killed between its two writes), oldest first."""
+        applied = self.applied_seq()
+        doc = self.meta.get(doc_id=1) or {}
+        month = doc.get("seq_month", "")
+        lagging = []
+        for m in self.months():
+            if m < month:
+                continue
+            db = self._month(m)
+            db.storage.refresh()
+            lagging += [(r["seq"], m, r) for r in db.storage.read().get("reviews", {}).values()
+                        if r.get("seq", 0) > applied]
+        for seq, m, review in sorted(lagging, key=lambda t: t[0]):
+            with self.db.storage.batch():
+                card = self.card_state(review["card"])
+                # trainee.json cut inside a write may hold the card's new state but not the tallies
+                written = card is not None and card.get("seq", 0) >= seq
+                self._apply(review, card, review["at"], sign=1, card=not written)
+                self.meta.update({"seq": seq, "seq_month": m}, doc_ids=[1])
+
+    def _check_log(self) -> None:
+        """The review log must hold every answer trainee.json counts: a log cut
+        short is an error. A log ahead of trainee.json is replayed into it (in
+        memory only, for a store opened read-only)."""
+        doc = self.meta.get(doc_id=1) or {}
+        applied, month = doc.get("seq", 0), doc.get("seq_month")
+        if applied and month:
+            path = self.folder / f"reviews-{month}.json"
+            found = _tail_max_seq(path)
+            if found < applied:
+                raise StoreError(f"the review log ends here but the progress counts answer {applied} "
+                                 f"(the log holds answers up to {found}): it was cut short; it was left "
+                                 "as it is (restore it from a backup)", path, _count_lines(path) + 1)
+            later = found > applied or any(m > month for m in self.months())
+        else:
+            month = ""
+            later = any(_tail_max_seq(self.folder / f"reviews-{m}.json") > applied for m in self.months())
+        if not later:
+            return
+        if self.readonly:
+            self.db.storage.detached = True  # brought up to date for this reader, never written
+            self._catch_up()
+        else:
+            with self.lock:
+                self._refresh()  # another drill may have caught up, or answered, meanwhile
+                self._catch_up()
 
     def _review_doc(self, answered, rating: int, now: float) -> dict:
         card = answered.card
@@ -813,49 +989,61 @@ class Store:
             "overridden": answered.overridden,
         }
 
-    def _apply(self, answered, rating: int, before: dict | None, now: float, sign: int) -> dict:
-        """Update the card's state and the tallies; return what was added, to undo it."""
-        card = answered.card
+    def _card_after(self, review: dict, before: dict | None, now: float) -> dict:
+        """The card's state after ``review``, from its state ``before``."""
         state_before = before["fsrs"] if before else None
+        rating = review["rating"]
         when = dt.datetime.fromtimestamp(now, dt.UTC)
         state = scheduler.review(state_before, rating, when, self.settings)
         passed = rating > scheduler.AGAIN
-        mature = scheduler.interval_days(state_before) >= scheduler.MASTERED_DAYS
-        doc = {
-            "card": card.id, "deck": card.deck, "fw": card.framework, "kind": card.kind,
+        return {
+            "card": review["card"], "deck": review["deck"], "fw": review["fw"], "kind": review["kind"],
             "fsrs": state, "due": scheduler.due_of(state).timestamp(),
             "stability": scheduler.stability_of(state),
             "reps": (before["reps"] if before else 0) + 1,
             "lapses": (before["lapses"] if before else 0) + (0 if passed else 1),
             "first": before["first"] if before else now, "last": now,
+            "seq": review.get("seq", 0),
         }
-        doc_id = self._card_ids.get(card.id)
+
+    def _put_card(self, doc: dict) -> None:
+        doc_id = self._card_ids.get(doc["card"])
         if doc_id is None:
-            self._card_ids[card.id] = self.cards.insert(doc)
+            self._card_ids[doc["card"]] = self.cards.insert(doc)
         else:
             self.cards.update(doc, doc_ids=[doc_id])
+
+    def _apply(self, review: dict, before: dict | None, now: float, sign: int, card: bool = True) -> dict:
+        """Update the card's state and the tallies for ``review``; return what was added, to undo it."""
+        rating = review["rating"]
+        state_before = before["fsrs"] if before else None
+        passed = rating > scheduler.AGAIN
+        mature = scheduler.interval_days(state_before) >= scheduler.MASTERED_DAYS
+        if card:
+            self._put_card(self._card_after(review, before, now))
         day = _day(now)
         day_delta = {"reviews": 1, "passed": int(passed), "mature": int(mature),
-                     "mature_passed": int(mature and passed), "seconds": round(answered.seconds, 2),
+                     "mature_passed": int(mature and passed), "seconds": round(review["seconds"], 2),
                      "new": int(before is None)}
         self._add_day(day, day_delta, sign)
         item_deltas = []
-        if card.kind in ("recall", "cloze", "order"):
-            for item in answered.grade.items:
-                missed = answered.overridden != "right" and (
-                    answered.overridden == "wrong" or item.verdict not in ("correct", "out_of_place"))
-                item_deltas.append((card.framework, card.deck, item.expected, int(missed)))
-                self._add_item(card.framework, card.deck, item.expected, int(missed), sign)
-        return {"at": now, "day": day, "day_delta": day_delta, "items": item_deltas, "card": card.id,
+        overridden = review.get("overridden", "")
+        if review["kind"] in ("recall", "cloze", "order"):
+            for expected, _typed, verdict in review["items"]:
+                missed = overridden != "right" and (
+                    overridden == "wrong" or verdict not in ("correct", "out_of_place"))
+                item_deltas.append((review["fw"], review["deck"], expected, int(missed)))
+                self._add_item(review["fw"], review["deck"], expected, int(missed), sign)
+        return {"at": now, "day": day, "day_delta": day_delta, "items": item_deltas, "card": review["card"],
                 "before": before}
 
-    def _undo(self, contribution: dict) -> None:
+    def _undo(self, contribution: dict, restore_card: bool = True) -> None:
         self._add_day(contribution["day"], contribution["day_delta"], -1)
         for fw, deck, item, missed in contribution["items"]:
             self._add_item(fw, deck, item, missed, -1)
         before = contribution["before"]
         doc_id = self._card_ids.get(contribution["card"])
-        if doc_id is not None and before is not None:
+        if restore_card and doc_id is not None and before is not None:
             self.cards.update(dict(before), doc_ids=[doc_id])
 
     def _add_day(self, day: str, delta: dict, sign: int) -> None:

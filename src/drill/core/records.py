@@ -1,0 +1,113 @@
+"""The shape of every record in a progress store, checked as it is read.
+
+A store file is JSON lines, and a line can be valid JSON of the wrong shape
+(``["cards", 999, {"x": 1}]``): a card with no due date, a tally that is a
+string. Every document is checked here while its file is parsed, so a bad
+one is reported as ``FILE:LINE`` before anything reads it, and nothing
+later needs to guard against a missing key or a wrong type.
+
+Each table has its fields: those every document must have, and those an
+older drill did not write (checked when present).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+_NUMBER = (int, float)
+
+
+def _number(value) -> bool:
+    return isinstance(value, _NUMBER) and not isinstance(value, bool)
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text(value) -> bool:
+    return isinstance(value, str)
+
+
+def _fsrs_state(value) -> bool:
+    if not isinstance(value, dict) or not isinstance(value.get("due"), str):
+        return False
+    try:
+        dt.datetime.fromisoformat(value["due"])
+    except ValueError:
+        return False
+    last = value.get("last_review")
+    return last is None or isinstance(last, str)
+
+
+def _graded_items(value) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(i, list) and len(i) == 3 and all(isinstance(x, str) for x in i) for i in value)
+
+
+def _texts(value) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+def _rating(value) -> bool:
+    return _whole(value) and 1 <= value <= 4
+
+
+def _settings(value) -> bool:
+    return isinstance(value, dict)
+
+
+def _anything(value) -> bool:
+    return True
+
+
+# table -> (required fields, optional fields), each field -> its check
+TRAINEE_TABLES: dict[str, tuple[dict, dict]] = {
+    "cards": ({"card": _text, "deck": _text, "fw": _text, "kind": _text, "fsrs": _fsrs_state,
+               "due": _number, "reps": _whole, "lapses": _whole, "first": _number, "last": _number},
+              {"stability": _number, "seq": _whole}),
+    "days": ({"day": _text, "reviews": _number},
+             {"passed": _number, "mature": _number, "mature_passed": _number, "seconds": _number,
+              "new": _number}),
+    "items": ({"fw": _text, "deck": _text, "item": _text, "seen": _number, "missed": _number}, {}),
+    "profile": ({"name": _text},
+                {"settings": _settings, "created": _number, "seq": _whole, "seq_month": _text,
+                 "more_new": _anything, "last_decks": _anything}),
+}
+
+REVIEW_TABLES: dict[str, tuple[dict, dict]] = {
+    "reviews": ({"card": _text, "deck": _text, "fw": _text, "kind": _text, "at": _number,
+                 "items": _graded_items, "score": _number, "verdict": _text, "rating": _rating,
+                 "seconds": _number},
+                {"typed": _text, "extra": _texts, "hints": _whole, "overridden": _text, "seq": _whole}),
+}
+
+
+def problem(tables: dict[str, tuple[dict, dict]], row) -> str | None:
+    """What is wrong with a store line ``row`` (already JSON), or None."""
+    if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str) and _whole(row[1])
+            and (row[2] is None or isinstance(row[2], dict))):
+        return "not a record (expected [table, id, document])"
+    table, doc_id, doc = row
+    fields = tables.get(table)
+    if fields is None:
+        return f"a record of an unknown table {table!r}"
+    if doc_id < 1:
+        return f"a {table} record with id {doc_id}"
+    if doc is None:
+        return None
+    required, optional = fields
+    for key, check in required.items():
+        if key not in doc:
+            return f"a {table} record without {key!r}"
+        if not check(doc[key]):
+            return f"a {table} record whose {key!r} is {_shown(doc[key])}"
+    for key, check in optional.items():
+        if key in doc and not check(doc[key]):
+            return f"a {table} record whose {key!r} is {_shown(doc[key])}"
+    return None
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
