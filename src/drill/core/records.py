@@ -65,7 +65,7 @@ def _anything(value) -> bool:
 TRAINEE_TABLES: dict[str, tuple[dict, dict]] = {
     "cards": ({"card": _text, "deck": _text, "fw": _text, "kind": _text, "fsrs": _fsrs_state,
                "due": _number, "reps": _whole, "lapses": _whole, "first": _number, "last": _number},
-              {"stability": _number, "seq": _whole}),
+              {"stability": _number, "seq": _whole, "amends": _whole}),
     "days": ({"day": _text, "reviews": _number},
              {"passed": _number, "mature": _number, "mature_passed": _number, "seconds": _number,
               "new": _number}),

@@ -673,6 +673,7 @@ class Receipt:
     card_before: dict | None
     contribution: dict = field(default_factory=dict)
     seq: int = 0
+    amends: int = 0  # the card's count of overrides when this was recorded
 
 
 def _day(ts: float) -> str:
@@ -874,7 +875,8 @@ class Store:
             with self.db.storage.batch():
                 contribution = self._apply(review, before, now, sign=1)
                 self.meta.update({"seq": seq, "seq_month": month}, doc_ids=[1])
-            receipt = Receipt(month, review_id, before, contribution, seq)
+            receipt = Receipt(month, review_id, before, contribution, seq,
+                              before.get("amends", 0) if before else 0)
         answered.rating = rating
         answered.due = dt.datetime.fromtimestamp(self.card_state(answered.card.id)["due"])
         answered.receipt = receipt
@@ -906,12 +908,23 @@ class Store:
             review = dict(table.get(doc_id=receipt.review_id) or {})
             reviewed_at = receipt.contribution.get("at", now)
             current = self.card_state(answered.card.id)
+            amends = current.get("amends", 0) if current else 0
+            # another process reviewed the card since, or overrode one of its reviews
             later = current is not None and current.get("seq", receipt.seq) != receipt.seq
+            stale = amends != receipt.amends
             with self.db.storage.batch():
-                self._undo(receipt.contribution, restore_card=not later)
-                receipt.contribution = self._apply(review, receipt.card_before, reviewed_at, sign=1)
-                if later:
-                    self._replay_card(answered.card.id, receipt.seq, receipt.month)
+                self._undo(receipt.contribution, restore_card=not (later or stale))
+                if stale:  # the state before this review changed: rebuild the card from its log
+                    receipt.card_before = self._rebuild_card(answered.card.id, receipt.seq)
+                    receipt.contribution = self._apply(review, receipt.card_before, reviewed_at, sign=1,
+                                                       card=False)
+                else:
+                    receipt.contribution = self._apply(review, receipt.card_before, reviewed_at, sign=1)
+                    if later:
+                        self._replay_card(answered.card.id, receipt.seq, receipt.month)
+                doc_id = self._card_ids[answered.card.id]
+                self.cards.update({"amends": amends + 1}, doc_ids=[doc_id])
+                receipt.amends = amends + 1
         answered.rating = rating
         answered.due = dt.datetime.fromtimestamp(self.card_state(answered.card.id)["due"])
 
@@ -927,6 +940,24 @@ class Store:
                       if r["card"] == card_id and r.get("seq", 0) > after_seq]
         for review in sorted(later, key=lambda r: r["seq"]):
             self._put_card(self._card_after(review, self.card_state(card_id), review["at"]))
+
+    def _rebuild_card(self, card_id: str, seq: int) -> dict | None:
+        """Rebuild the card's state from every review of it in the log, in
+        order; return its state just before the review numbered ``seq``."""
+        mine = []
+        for m in self.months():
+            db = self._month(m)
+            db.storage.refresh()
+            mine += [r for r in db.storage.read().get("reviews", {}).values() if r["card"] == card_id]
+        mine.sort(key=lambda r: (r.get("seq", 0), r["at"]))
+        state, before = None, None
+        for review in mine:
+            if review.get("seq") == seq:
+                before = state
+            state = self._card_after(review, state, review["at"])
+        if state is not None:
+            self._put_card(state)
+        return before
 
     def _catch_up(self) -> None:
         """Replay the reviews the log holds and trainee.json lacks (a writer
@@ -1003,7 +1034,7 @@ class Store:
             "reps": (before["reps"] if before else 0) + 1,
             "lapses": (before["lapses"] if before else 0) + (0 if passed else 1),
             "first": before["first"] if before else now, "last": now,
-            "seq": review.get("seq", 0),
+            "seq": review.get("seq", 0), "amends": before.get("amends", 0) if before else 0,
         }
 
     def _put_card(self, doc: dict) -> None:

@@ -1,0 +1,145 @@
+"""The progress store keeps its promises under faults: an override racing
+other writers, a writer killed between the two writes of an answer, a review
+log cut short, and records of the wrong shape.
+
+Real store files in a temporary DRILL_HOME, real decks, real processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import DECKS, ROOT
+
+from drill import cli
+from drill.core import deck as decks
+from drill.core import scheduler, stats
+from drill.core.grading import grade
+from drill.core.session import Answered
+from drill.core.store import FAULT_ENV, Store, StoreError, store_dir
+
+DECK = DECKS / "001_2cf52c944239bc02.toml"
+
+
+def deck():
+    return decks.load(DECK)
+
+
+def answer(card, typed=None):
+    typed = "、".join(card.answer) if typed is None else typed
+    return Answered(card, typed, grade(card.answer, typed, card.ordered), 8.0, 0)
+
+
+def _env(home: Path, **extra) -> dict:
+    return dict(os.environ, DRILL_HOME=str(home), PYTHONPATH=str(ROOT / "src"), **extra)
+
+
+def _consistent(store: Store) -> None:
+    """Every card's state counts exactly the reviews of it in the log, and the
+    day tallies count every review."""
+    logged = Counter(r["card"] for r in store.reviews())
+    reps = {c["card"]: c["reps"] for c in store.card_docs()}
+    assert reps == dict(logged)
+    assert sum(d["reviews"] for d in store.day_docs()) == sum(logged.values())
+
+
+# --- defect 1: an override racing other writers ---------------------------
+
+WRITER = textwrap.dedent("""
+    import os, random, sys, time
+    from drill.core import deck as decks
+    from drill.core.grading import grade
+    from drill.core.session import Answered
+    from drill.core.store import Store
+    d = decks.load(sys.argv[1])
+    cards = [c for c in d.cards() if c.kind == "recall"][:3]  # few cards: writers meet on them
+    tag, count = sys.argv[2], int(sys.argv[3])
+    rng = random.Random(tag)
+    store = Store.open("lin")
+    print("ready", flush=True)
+    while not os.path.exists(sys.argv[4]):  # every writer starts answering at once
+        time.sleep(0.001)
+    overrides = 0
+    for n in range(count):
+        card = cards[rng.randrange(len(cards))]
+        typed = f"{tag}-{n}" if rng.random() < 0.5 else "、".join(card.answer)
+        a = Answered(card, typed, grade(card.answer, typed, card.ordered), 1.0, 0)
+        store.record(a)
+        if rng.random() < 0.1:
+            time.sleep(0.02)  # the trainee reads the judgement; the other writers go on meanwhile
+            a.overridden = "wrong" if a.verdict == "correct" else "right"
+            store.amend(a)
+            overrides += 1
+    print(count, overrides, flush=True)
+""")
+
+
+def test_overrides_racing_four_writers_lose_no_review(drill_home):
+    Store.open("lin").close()
+    go = drill_home / "go"
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(DECK), tag, "100", str(go)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(drill_home))
+               for tag in ("a", "b", "c", "d")]
+    for w in writers:
+        assert w.stdout.readline().strip() == "ready"
+    go.touch()
+    outs = [w.communicate(timeout=600) for w in writers]
+    errors = [err for _, err in outs if err.strip()]
+    assert errors == [] and [w.returncode for w in writers] == [0, 0, 0, 0]
+    recorded = sum(int(out.split()[0]) for out, _ in outs)
+    overrides = sum(int(out.split()[1]) for out, _ in outs)
+    assert recorded == 400 and overrides > 0
+    store = Store.open("lin")
+    reviews = list(store.reviews())
+    assert len(reviews) == 400
+    assert sum(1 for r in reviews if r["overridden"]) == overrides
+    _consistent(store)
+    # each card's state is the log's reviews of it replayed in order, overrides included
+    for doc in store.card_docs():
+        mine = sorted((r for r in reviews if r["card"] == doc["card"]), key=lambda r: r["seq"])
+        assert doc["seq"] == mine[-1]["seq"]
+        assert doc["lapses"] == sum(r["rating"] == 1 for r in mine)
+        state = None
+        for r in mine:
+            state = scheduler.review(state, r["rating"], dt.datetime.fromtimestamp(r["at"], dt.UTC),
+                                     scheduler.Settings())
+        assert abs(doc["due"] - scheduler.due_of(state).timestamp()) < 1
+
+
+def test_an_override_after_another_process_reviewed_the_card_keeps_that_review(drill_home):
+    card = [c for c in deck().cards() if c.kind == "recall"][0]
+    mine, other = Store.open("lin"), Store.open("lin")
+    a = answer(card, typed="不知道")
+    mine.record(a)
+    other.record(answer(card))  # another drill answers the same card meanwhile
+    a.overridden = "right"
+    mine.amend(a)
+    mine.record(answer(card))  # and the overriding drill goes on answering: no clash of ids
+    store = Store.open("lin")
+    assert [r["rating"] for r in sorted(store.reviews(), key=lambda r: r["seq"])][0] == 3
+    assert store.card_state(card.id)["reps"] == 3 and store.card_state(card.id)["lapses"] == 0
+    _consistent(store)
+
+
+def test_overrides_of_two_processes_on_one_card_both_count(drill_home):
+    card = [c for c in deck().cards() if c.kind == "recall"][0]
+    mine, other = Store.open("lin"), Store.open("lin")
+    a, b = answer(card, typed="不知道"), answer(card, typed="不知道")
+    mine.record(a)
+    other.record(b)
+    a.overridden = "right"
+    mine.amend(a)  # rebuilds the card with the other's review after it
+    b.overridden = "right"
+    other.amend(b)  # the state before b changed meanwhile: rebuilt from the log
+    store = Store.open("lin")
+    assert [r["rating"] for r in store.reviews()] == [3, 3]
+    assert store.card_state(card.id)["lapses"] == 0 and store.card_state(card.id)["reps"] == 2
+    _consistent(store)
