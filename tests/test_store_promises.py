@@ -143,3 +143,75 @@ def test_overrides_of_two_processes_on_one_card_both_count(drill_home):
     assert [r["rating"] for r in store.reviews()] == [3, 3]
     assert store.card_state(card.id)["lapses"] == 0 and store.card_state(card.id)["reps"] == 2
     _consistent(store)
+
+
+# --- defect 2: an answer is two writes ------------------------------------
+
+KILLED = textwrap.dedent("""
+    import os, sys
+    from drill.core import deck as decks
+    from drill.core.grading import grade
+    from drill.core.session import Answered
+    from drill.core.store import FAULT_ENV, Store
+    d = decks.load(sys.argv[1])
+    cards = [c for c in d.cards() if c.kind == "recall"]
+    store = Store.open("lin")
+    for n, card in enumerate(cards[:4]):
+        if n == 3:
+            os.environ[FAULT_ENV] = "after-review"  # killed between the review and the state
+        typed = "不知道" if n == 3 else "、".join(card.answer)
+        store.record(Answered(card, typed, grade(card.answer, typed, card.ordered), 8.0, 0))
+        print(n, flush=True)
+""")
+
+
+def _killed_between_the_writes(home: Path) -> list[str]:
+    child = subprocess.run([sys.executable, "-c", KILLED, str(DECK)], capture_output=True, text=True,
+                           env=_env(home), timeout=300)
+    assert child.returncode == -9, child.stderr  # SIGKILL at the fault point
+    return child.stdout.split()
+
+
+def _raw_profile(folder: Path) -> dict:
+    """The profile as trainee.json holds it on disk, read without opening the store."""
+    profile = {}
+    for line in (folder / "trainee.json").read_text("utf-8").splitlines()[1:]:
+        row = json.loads(line)
+        if row[0] == "profile":
+            profile = row[2]
+    return profile
+
+
+def test_a_writer_killed_between_the_review_and_the_state_loses_nothing(drill_home):
+    acknowledged = _killed_between_the_writes(drill_home)
+    assert acknowledged == ["0", "1", "2"]
+    folder = store_dir("lin")
+    assert _raw_profile(folder)["seq"] == 3  # the fourth review is in the log, not in the state
+    trainee = (folder / "trainee.json").read_bytes()
+    # a reader (stats, report) sees the fourth answer, and writes nothing
+    readonly = Store.open_readonly(folder)
+    assert stats.compute(readonly, [deck()]).reviews == 4
+    assert (folder / "trainee.json").read_bytes() == trainee
+    # the next drill to open the store replays it into the state and the tallies
+    store = Store.open("lin")
+    assert _raw_profile(folder)["seq"] == 4
+    _consistent(store)
+    fourth = [c for c in deck().cards() if c.kind == "recall"][3]
+    assert store.card_state(fourth.id)["lapses"] == 1
+    missed = {d["item"] for d in store.item_docs() if d["missed"]}
+    assert missed == set(fourth.answer)
+    assert sum(d["new"] for d in store.day_docs()) == 4
+    # and it goes on numbering answers after the replayed one
+    store.record(answer(fourth))
+    assert max(r["seq"] for r in Store.open("lin").reviews()) == 5
+    _consistent(Store.open("lin"))
+
+
+def test_a_drill_already_open_replays_a_killed_writers_answer_before_its_own(drill_home):
+    store = Store.open("lin")  # open before the other drill is killed
+    _killed_between_the_writes(drill_home)
+    card = [c for c in deck().cards() if c.kind == "recall"][5]
+    store.record(answer(card))
+    again = Store.open("lin")
+    assert sorted(r["seq"] for r in again.reviews()) == [1, 2, 3, 4, 5]
+    _consistent(again)
