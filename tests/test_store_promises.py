@@ -215,3 +215,72 @@ def test_a_drill_already_open_replays_a_killed_writers_answer_before_its_own(dri
     again = Store.open("lin")
     assert sorted(r["seq"] for r in again.reviews()) == [1, 2, 3, 4, 5]
     _consistent(again)
+
+
+# --- defect 3: a review log cut short -------------------------------------
+
+MARCH = dt.datetime(2026, 3, 2, 9, 0).timestamp()
+FEBRUARY = dt.datetime(2026, 2, 2, 9, 0).timestamp()
+
+
+def _answers(store: Store, count: int, start: float) -> None:
+    cards = deck().cards()
+    for n in range(count):
+        store.record(answer(cards[n % len(cards)]), now=start + 60 * n)
+
+
+def _cut(path: Path, keep_lines: int) -> bytes:
+    """Cut ``path`` at a line boundary, keeping its first ``keep_lines`` lines."""
+    lines = path.read_bytes().split(b"\n")
+    cut = b"\n".join(lines[:keep_lines]) + b"\n"
+    path.write_bytes(cut)
+    return cut
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_a_review_log_cut_at_a_line_boundary_is_an_error_and_nothing_is_written(drill_home, capsys):
+    _answers(Store.open("lin"), 30, MARCH)
+    folder = store_dir("lin")
+    log = folder / "reviews-2026-03.json"
+    _cut(log, 15)  # the header and 14 of the 30 reviews
+    before = _files(folder)
+    with pytest.raises(StoreError) as err:
+        Store.open("lin")
+    assert f"{log}:16:" in str(err.value) and "cut short" in str(err.value)
+    with pytest.raises(StoreError):
+        Store.open_readonly(folder)
+    for argv in (["stats", "--user", "lin"], ["settings", "--user", "lin", "--retention", "0.8"],
+                 ["settings", "--user", "lin"], ["report", str(drill_home)]):
+        code = cli.main(argv)
+        out, stderr = capsys.readouterr()
+        assert code == 1, argv
+        assert stderr.count("\n") == 1 and str(log) in stderr and "Traceback" not in stderr, argv
+    assert _files(folder) == before  # nothing written, no lock file made
+
+
+def test_an_earlier_months_log_cut_short_is_an_error_too(drill_home):
+    store = Store.open("lin")
+    _answers(store, 10, FEBRUARY)
+    _answers(store, 10, MARCH)
+    log = store_dir("lin") / "reviews-2026-02.json"
+    _cut(log, 6)
+    with pytest.raises(StoreError) as err:
+        Store.open("lin")
+    assert str(log) in str(err.value)
+    log.unlink()  # a month's log gone altogether
+    with pytest.raises(StoreError) as err:
+        Store.open("lin")
+    assert str(log) in str(err.value) and "missing" in str(err.value)
+
+
+def test_a_log_cut_only_of_an_unfinished_line_opens_as_before(drill_home):
+    _answers(Store.open("lin"), 5, MARCH)
+    log = store_dir("lin") / "reviews-2026-03.json"
+    with open(log, "ab") as fh:
+        fh.write(b'["reviews",6,{"card":"half')  # a kill in the middle of the review's line
+    store = Store.open("lin")
+    assert len(list(store.reviews())) == 5
+    _consistent(store)

@@ -70,6 +70,7 @@ TRAINEE_TABLES: dict[str, tuple[dict, dict]] = {
              {"passed": _number, "mature": _number, "mature_passed": _number, "seconds": _number,
               "new": _number}),
     "items": ({"fw": _text, "deck": _text, "item": _text, "seen": _number, "missed": _number}, {}),
+    "months": ({"month": _text, "last": _whole}, {}),
     "profile": ({"name": _text},
                 {"settings": _settings, "created": _number, "seq": _whole, "seq_month": _text,
                  "more_new": _anything, "last_decks": _anything}),

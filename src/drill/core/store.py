@@ -379,7 +379,7 @@ class LogStorage(Storage):
 
 
 # How much of a review log's end is read, on opening, to find its last answer.
-TAIL_BYTES = 64 * 1024
+TAIL_BYTES = 16 * 1024
 
 
 def _tail_max_seq(path: Path) -> int:
@@ -695,6 +695,7 @@ class Store:
         self.days = self.db.table("days")
         self.items = self.db.table("items")
         self.meta = self.db.table("profile")
+        self.month_ends = self.db.table("months")  # per month of the log, the number of its last answer
         raw = self.db.storage.read()
         if not raw.get("profile") and (any(raw.get(t) for t in ("cards", "days", "items")) or self.months()):
             raise StoreError("the progress store has no profile: it was cut short; it was left as it is "
@@ -729,11 +730,12 @@ class Store:
         self._card_ids = {doc["card"]: int(k) for k, doc in raw.get("cards", {}).items()}
         self._day_ids = {doc["day"]: int(k) for k, doc in raw.get("days", {}).items()}
         self._item_ids = {(doc["fw"], doc["item"]): int(k) for k, doc in raw.get("items", {}).items()}
+        self._month_ids = {doc["month"]: int(k) for k, doc in raw.get("months", {}).items()}
 
     def _refresh(self) -> None:
         """Take in another process's writes (called with the lock held)."""
         if self.db.storage.refresh():
-            for table in (self.cards, self.days, self.items, self.meta):
+            for table in (self.cards, self.days, self.items, self.meta, self.month_ends):
                 table.clear_cache()
             self._index()
 
@@ -874,7 +876,7 @@ class Store:
             _fault_point("after-review")
             with self.db.storage.batch():
                 contribution = self._apply(review, before, now, sign=1)
-                self.meta.update({"seq": seq, "seq_month": month}, doc_ids=[1])
+                self._applied(seq, month)
             receipt = Receipt(month, review_id, before, contribution, seq,
                               before.get("amends", 0) if before else 0)
         answered.rating = rating
@@ -959,16 +961,16 @@ class Store:
             self._put_card(state)
         return before
 
-    def _catch_up(self) -> None:
+    def _catch_up(self, months: list[str] | None = None) -> None:
         """Replay the reviews the log holds and trainee.json lacks (a writer
-        killed between its two writes), oldest first."""
+        killed between its two writes), oldest first: those of ``months``, or
+        of the month of the last answer applied and after."""
         applied = self.applied_seq()
-        doc = self.meta.get(doc_id=1) or {}
-        month = doc.get("seq_month", "")
+        if months is None:
+            doc = self.meta.get(doc_id=1) or {}
+            months = [m for m in self.months() if m >= doc.get("seq_month", "")]
         lagging = []
-        for m in self.months():
-            if m < month:
-                continue
+        for m in months:
             db = self._month(m)
             db.storage.refresh()
             lagging += [(r["seq"], m, r) for r in db.storage.read().get("reviews", {}).values()
@@ -979,34 +981,48 @@ class Store:
                 # trainee.json cut inside a write may hold the card's new state but not the tallies
                 written = card is not None and card.get("seq", 0) >= seq
                 self._apply(review, card, review["at"], sign=1, card=not written)
-                self.meta.update({"seq": seq, "seq_month": m}, doc_ids=[1])
+                self._applied(seq, m)
+
+    def _applied(self, seq: int, month: str) -> None:
+        """Record that the answer numbered ``seq``, logged in ``month``, is in the state."""
+        self.meta.update({"seq": seq, "seq_month": month}, doc_ids=[1])
+        doc_id = self._month_ids.get(month)
+        if doc_id is None:
+            self._month_ids[month] = self.month_ends.insert({"month": month, "last": seq})
+        else:
+            self.month_ends.update({"last": seq}, doc_ids=[doc_id])
 
     def _check_log(self) -> None:
-        """The review log must hold every answer trainee.json counts: a log cut
-        short is an error. A log ahead of trainee.json is replayed into it (in
+        """The review log must hold every answer trainee.json counts: a month's
+        log that ends before the last answer recorded for it was cut short,
+        and is an error. A log ahead of trainee.json is replayed into it (in
         memory only, for a store opened read-only)."""
+        ends = {doc["month"]: doc["last"] for doc in self.db.storage.read().get("months", {}).values()}
         doc = self.meta.get(doc_id=1) or {}
-        applied, month = doc.get("seq", 0), doc.get("seq_month")
-        if applied and month:
+        if doc.get("seq") and doc.get("seq_month") and doc["seq_month"] not in ends:
+            ends[doc["seq_month"]] = doc["seq"]  # a store written before months were kept
+        later = []
+        for month in sorted(set(ends) | set(self.months())):
             path = self.folder / f"reviews-{month}.json"
             found = _tail_max_seq(path)
-            if found < applied:
-                raise StoreError(f"the review log ends here but the progress counts answer {applied} "
-                                 f"(the log holds answers up to {found}): it was cut short; it was left "
-                                 "as it is (restore it from a backup)", path, _count_lines(path) + 1)
-            later = found > applied or any(m > month for m in self.months())
-        else:
-            month = ""
-            later = any(_tail_max_seq(self.folder / f"reviews-{m}.json") > applied for m in self.months())
+            last = ends.get(month, 0)
+            if found < last:
+                what = "ends here" if path.exists() else "is missing"
+                raise StoreError(f"the review log {what}, but the progress counts answer {last} in it "
+                                 f"(the log holds answers up to {found}): it was cut short, and was left "
+                                 "as it is (restore it from a backup)", path,
+                                 _count_lines(path) + 1 if path.exists() else None)
+            if found > last:
+                later.append(month)
         if not later:
             return
         if self.readonly:
             self.db.storage.detached = True  # brought up to date for this reader, never written
-            self._catch_up()
+            self._catch_up(later)
         else:
             with self.lock:
                 self._refresh()  # another drill may have caught up, or answered, meanwhile
-                self._catch_up()
+                self._catch_up(later)
 
     def _review_doc(self, answered, rating: int, now: float) -> dict:
         card = answered.card
