@@ -284,3 +284,91 @@ def test_a_log_cut_only_of_an_unfinished_line_opens_as_before(drill_home):
     store = Store.open("lin")
     assert len(list(store.reviews())) == 5
     _consistent(store)
+
+
+# --- defect 4: records of the wrong shape ----------------------------------
+
+A_CARD = {"card": "c", "deck": "d", "fw": "f", "kind": "recall", "due": 1.0e9, "reps": 1, "lapses": 0,
+          "first": 1.0e9, "last": 1.0e9,
+          "fsrs": {"card_id": 0, "state": 2, "step": None, "stability": 3.0, "difficulty": 5.0,
+                   "due": "2026-03-05T09:00:00+00:00", "last_review": "2026-03-02T09:00:00+00:00"}}
+
+WRONG_SHAPES = {
+    "unknown fields": ["cards", 999, {"x": 1}],
+    "a due date that is text": ["cards", 998, {**A_CARD, "due": "soon"}],
+    "a due date past any calendar": ["cards", 997, {**A_CARD, "due": 1e300}],
+    "an fsrs state that is a list": ["cards", 996, {**A_CARD, "fsrs": [1, 2]}],
+    "an fsrs state with a bad date": ["cards", 995, {**A_CARD, "fsrs": {**A_CARD["fsrs"], "due": "x"}}],
+    "reps that are text": ["cards", 994, {**A_CARD, "reps": "3"}],
+    "a day that is no date": ["days", 99, {"day": "yesterday", "reviews": 1}],
+    "a tally that is text": ["days", 98, {"day": "2026-03-02", "reviews": "many"}],
+    "an item tally without its item": ["items", 99, {"fw": "f", "deck": "d", "seen": 1, "missed": 0}],
+    "a profile whose name is a list": ["profile", 1, {"name": ["lin"]}],
+    "settings that are text": ["profile", 1, {"name": "lin", "settings": "fast"}],
+    "a table drill does not keep": ["notes", 1, {"text": "hello"}],
+    "an id that is text": ["cards", "7", {"x": 1}],
+    "an id of zero": ["cards", 0, A_CARD],
+    "two fields only": ["cards", 7],
+    "a document that is a list": ["cards", 7, [1, 2]],
+    "an object": {"cards": 7},
+    "a number": 42,
+    "null": None,
+}
+
+
+def _store_with(drill_home: Path, bad_line: bytes, at_end: bool) -> tuple[Path, int]:
+    """A store of a few answers with ``bad_line`` in trainee.json (its 3rd
+    line, or its last); the file and the bad line's number."""
+    _answers(Store.open("lin"), 3, MARCH)
+    path = store_dir("lin") / "trainee.json"
+    lines = path.read_bytes().split(b"\n")[:-1]
+    where = len(lines) if at_end else 2
+    lines.insert(where, bad_line)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path, where + 1
+
+
+@pytest.mark.parametrize("at_end", [False, True], ids=["inside", "last line"])
+@pytest.mark.parametrize("what", list(WRONG_SHAPES))
+def test_a_record_of_the_wrong_shape_is_reported_as_file_and_line(drill_home, capsys, what, at_end):
+    bad = json.dumps(WRONG_SHAPES[what]).encode()
+    path, line = _store_with(drill_home, bad, at_end)
+    folder = path.parent
+    before = _files(folder)
+    with pytest.raises(StoreError) as err:
+        Store.open("lin")
+    assert str(err.value).startswith(f"{path}:{line}: ")
+    for argv in (["stats", "--user", "lin"], ["stats", "--user", "lin", "--json"], ["report", str(drill_home)],
+                 ["settings", "--user", "lin"], ["settings", "--user", "lin", "--new-per-day", "5"]):
+        code = cli.main(argv)
+        _, stderr = capsys.readouterr()
+        assert code == 1, argv
+        assert stderr.count("\n") == 1 and f"{path}:{line}:" in stderr and "Traceback" not in stderr, argv
+    assert _files(folder) == before  # settings wrote nothing to the damaged store
+
+
+def test_a_review_of_the_wrong_shape_is_reported_as_file_and_line(drill_home):
+    _answers(Store.open("lin"), 3, MARCH)
+    log = store_dir("lin") / "reviews-2026-03.json"
+    with open(log, "ab") as fh:
+        fh.write(b'["reviews",99,{"card":"x","rating":9}]\n')
+    before = log.read_bytes()
+    with pytest.raises(StoreError) as err:
+        Store.open("lin")
+    assert str(err.value).startswith(f"{log}:5: ")
+    assert log.read_bytes() == before
+
+
+async def test_the_app_opening_on_a_store_with_a_wrong_shape_record_says_so(drill_home):
+    from conftest import until
+
+    from drill.tui.app import make_app
+
+    path, line = _store_with(drill_home, b'["cards",999,{"x":1}]', at_end=False)
+    before = path.read_bytes()
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: bool(app.error), what="the store's error")
+    assert app.return_code == 1
+    assert app.error.startswith(f"{path}:{line}: ") and "\n" not in app.error
+    assert path.read_bytes() == before

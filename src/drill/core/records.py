@@ -29,15 +29,56 @@ def _text(value) -> bool:
     return isinstance(value, str)
 
 
-def _fsrs_state(value) -> bool:
-    if not isinstance(value, dict) or not isinstance(value.get("due"), str):
+# the latest moment a date can hold (9999-12-31): a time past it is damage
+_TIME_MAX = 253402300799.0
+
+
+def _time(value) -> bool:
+    """Seconds since the epoch that make a date."""
+    return _number(value) and 0 <= value <= _TIME_MAX
+
+
+def _iso_time(value) -> bool:
+    if not isinstance(value, str):
         return False
     try:
-        dt.datetime.fromisoformat(value["due"])
+        dt.datetime.fromisoformat(value)
     except ValueError:
         return False
-    last = value.get("last_review")
-    return last is None or isinstance(last, str)
+    return True
+
+
+def _day(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _count(value) -> bool:
+    """A finite number (a tally, a score, seconds)."""
+    return _number(value) and -_TIME_MAX <= value <= _TIME_MAX
+
+
+def _maybe_number(value) -> bool:
+    return value is None or _count(value)
+
+
+# fsrs's own Card.to_dict(): what scheduler.review reads back
+_FSRS_FIELDS = {"state": lambda v: _whole(v) and 1 <= v <= 3, "due": _iso_time,
+                "stability": _maybe_number, "difficulty": _maybe_number}
+
+
+def _fsrs_state(value) -> bool:
+    if not isinstance(value, dict):
+        return False
+    if not all(key in value and check(value[key]) for key, check in _FSRS_FIELDS.items()):
+        return False
+    step, last = value.get("step"), value.get("last_review")
+    return (step is None or _whole(step)) and (last is None or _iso_time(last))
 
 
 def _graded_items(value) -> bool:
@@ -64,22 +105,22 @@ def _anything(value) -> bool:
 # table -> (required fields, optional fields), each field -> its check
 TRAINEE_TABLES: dict[str, tuple[dict, dict]] = {
     "cards": ({"card": _text, "deck": _text, "fw": _text, "kind": _text, "fsrs": _fsrs_state,
-               "due": _number, "reps": _whole, "lapses": _whole, "first": _number, "last": _number},
-              {"stability": _number, "seq": _whole, "amends": _whole}),
-    "days": ({"day": _text, "reviews": _number},
-             {"passed": _number, "mature": _number, "mature_passed": _number, "seconds": _number,
-              "new": _number}),
-    "items": ({"fw": _text, "deck": _text, "item": _text, "seen": _number, "missed": _number}, {}),
+               "due": _time, "reps": _whole, "lapses": _whole, "first": _time, "last": _time},
+              {"stability": _count, "seq": _whole, "amends": _whole}),
+    "days": ({"day": _day, "reviews": _count},
+             {"passed": _count, "mature": _count, "mature_passed": _count, "seconds": _count,
+              "new": _count}),
+    "items": ({"fw": _text, "deck": _text, "item": _text, "seen": _count, "missed": _count}, {}),
     "months": ({"month": _text, "last": _whole}, {}),
     "profile": ({"name": _text},
-                {"settings": _settings, "created": _number, "seq": _whole, "seq_month": _text,
+                {"settings": _settings, "created": _time, "seq": _whole, "seq_month": _text,
                  "more_new": _anything, "last_decks": _anything}),
 }
 
 REVIEW_TABLES: dict[str, tuple[dict, dict]] = {
-    "reviews": ({"card": _text, "deck": _text, "fw": _text, "kind": _text, "at": _number,
-                 "items": _graded_items, "score": _number, "verdict": _text, "rating": _rating,
-                 "seconds": _number},
+    "reviews": ({"card": _text, "deck": _text, "fw": _text, "kind": _text, "at": _time,
+                 "items": _graded_items, "score": _count, "verdict": _text, "rating": _rating,
+                 "seconds": _count},
                 {"typed": _text, "extra": _texts, "hints": _whole, "overridden": _text, "seq": _whole}),
 }
 

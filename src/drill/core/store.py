@@ -387,25 +387,36 @@ def _tail_max_seq(path: Path) -> int:
 
     Answers are appended in order and compaction keeps that order, so the
     last answer is near the end of the file; reading the tail is enough.
+    Every whole line read is checked as a record: one of the wrong shape is
+    an error naming its line.
     """
     try:
         with open(path, "rb", opener=_open_nofollow) as fh:
             size = fh.seek(0, os.SEEK_END)
-            fh.seek(max(0, size - TAIL_BYTES))
+            start = max(0, size - TAIL_BYTES)
+            fh.seek(start)
             tail = fh.read()
     except FileNotFoundError:
         return 0
     except OSError as exc:
         raise StoreError(f"cannot read the review log: {exc.strerror}", path) from None
+    lines = tail.split(b"\n")
+    lines.pop()  # after the last newline: nothing, or an unfinished line a killed writer left
+    first = 1  # the header, or a line read only in part
     found = 0
-    for line in tail.split(b"\n"):
-        if b'"seq"' not in line:
-            continue
+    for n in range(first, len(lines)):
         try:
-            row = json.loads(line.decode("utf-8"))
+            row = json.loads(lines[n].decode("utf-8"))
+            wrong = records.problem(records.REVIEW_TABLES, row)
         except (UnicodeDecodeError, ValueError, RecursionError):
-            continue  # the first, partly read line, or an unfinished last one
-        if records.problem(records.REVIEW_TABLES, row) is None and row[2] is not None:
+            wrong = "not JSON"
+        if wrong:
+            with open(path, "rb", opener=_open_nofollow) as fh:
+                before = fh.read(start).count(b"\n")
+            raise StoreError(f"the progress store is damaged here ({wrong}); it was left as it is "
+                             "(restore it from a backup, or move it away to start afresh)",
+                             path, before + n + 1)
+        if row[2] is not None:
             found = max(found, row[2].get("seq", 0))
     return found
 
