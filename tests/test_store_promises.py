@@ -145,6 +145,12 @@ def test_overrides_of_two_processes_on_one_card_both_count(drill_home):
     _consistent(store)
 
 
+A_CARD_OLD = {"card": "old-card", "deck": "old", "fw": "f", "kind": "recall", "due": 1.7e9, "reps": 1,
+              "lapses": 0, "first": 1.7e9, "last": 1.7e9, "stability": 3.0,
+              "fsrs": {"card_id": 0, "state": 2, "step": None, "stability": 3.0, "difficulty": 5.0,
+                       "due": "2026-03-05T09:00:00+00:00", "last_review": "2026-03-02T09:00:00+00:00"}}
+
+
 # --- defect 2: an answer is two writes ------------------------------------
 
 KILLED = textwrap.dedent("""
@@ -176,9 +182,10 @@ def _raw_profile(folder: Path) -> dict:
     """The profile as trainee.json holds it on disk, read without opening the store."""
     profile = {}
     for line in (folder / "trainee.json").read_text("utf-8").splitlines()[1:]:
-        row = json.loads(line)
-        if row[0] == "profile":
-            profile = row[2]
+        line = json.loads(line)
+        for row in line if isinstance(line[0], list) else [line]:
+            if row[0] == "profile":
+                profile = row[2]
     return profile
 
 
@@ -205,6 +212,41 @@ def test_a_writer_killed_between_the_review_and_the_state_loses_nothing(drill_ho
     store.record(answer(fourth))
     assert max(r["seq"] for r in Store.open("lin").reviews()) == 5
     _consistent(Store.open("lin"))
+
+
+def test_trainee_json_cut_at_any_line_boundary_reopens_whole_from_the_log(drill_home):
+    _answers(Store.open("lin"), 6, MARCH)
+    path = store_dir("lin") / "trainee.json"
+    whole = path.read_bytes()
+    count = whole.count(b"\n")
+    for keep in range(2, count + 1):  # the profile is on line 2: every answer's line after it
+        path.write_bytes(b"\n".join(whole.split(b"\n")[:keep]) + b"\n")
+        store = Store.open("lin")  # each answer's state is one line: a cut drops whole answers
+        _consistent(store)
+        assert store.applied_seq() == 6
+        store.close()
+        path.write_bytes(whole)
+
+
+def test_a_store_an_earlier_drill_wrote_is_read_and_rewritten_in_this_format(drill_home):
+    folder = store_dir("lin")
+    folder.mkdir(parents=True)
+    card = A_CARD_OLD
+    (folder / "trainee.json").write_text("\n".join([
+        '{"drill-store": 1}',
+        json.dumps(["profile", 1, {"name": "lin", "settings": {"desired_retention": 0.9, "new_per_day": 20},
+                                   "created": MARCH}]),
+        json.dumps(["cards", 1, card]),
+        json.dumps(["days", 1, {"day": "2026-03-01", "reviews": 1, "passed": 1}]),
+    ]) + "\n", "utf-8")
+    store = Store.open("lin")
+    assert store.card_state(card["card"])["reps"] == 1
+    other = [c for c in deck().cards() if c.kind == "recall"][0]
+    store.record(answer(other), now=MARCH)
+    assert (folder / "trainee.json").read_text("utf-8").startswith('{"drill-store": 2}')
+    again = Store.open("lin")
+    assert again.card_state(card["card"])["reps"] == 1 and again.card_state(other.id)["reps"] == 1
+    assert sum(d["reviews"] for d in again.day_docs()) == 2
 
 
 def test_a_drill_already_open_replays_a_killed_writers_answer_before_its_own(drill_home):

@@ -66,7 +66,11 @@ from tinydb.table import Document, Table
 from drill.core import records, scheduler
 from drill.core.errors import DrillError
 
-FORMAT = 1
+# Format 2 writes the documents one change makes as one line (a batch);
+# format 1 files are read as they are and rewritten as format 2 on the
+# first batch written to them.
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
 HEADER = json.dumps({"drill-store": FORMAT})
 TRAINEE_FILE = "trainee.json"
 LOCK_FILE = ".lock"
@@ -159,7 +163,8 @@ class LogStorage(Storage):
         # the tables this file may hold and the shape of their documents (records.py)
         self.tables = tables if tables is not None else _tables_for(self.path)
         self.data: dict[str, dict[str, dict]] = {}
-        self.lines = 0  # lines of documents in the file, for deciding when to compact
+        self.lines = 0  # documents written in the file, for deciding when to compact
+        self.format = FORMAT
         self.size = 0  # bytes of the file read and trusted
         self.inode: int | None = None
         self.max_seq = 0  # the highest answer number ("seq") of any document read or written
@@ -204,7 +209,10 @@ class LogStorage(Storage):
             yield
         finally:
             lines, self._batch = self._batch, None
-            self._write_lines(lines)
+            if len(lines) > 1:  # one line, so a kill or a cut never leaves half of a change
+                self._write_lines(["[" + ",".join(lines) + "]"], rows=len(lines))
+            else:
+                self._write_lines(lines)
 
     def append(self, table: str, doc_ids: list[str]) -> None:
         """Append the current state of ``doc_ids`` in ``table``, durably."""
@@ -226,7 +234,7 @@ class LogStorage(Storage):
         else:
             self._write_lines(out)
 
-    def _write_lines(self, out: list[str]) -> None:
+    def _write_lines(self, out: list[str], rows: int | None = None) -> None:
         if not out:
             return
         payload = ("\n".join(out) + "\n").encode("utf-8")
@@ -234,6 +242,9 @@ class LogStorage(Storage):
             # Whatever another process finished writing is kept: only an
             # unfinished last line (a writer killed mid-line) is cut off below.
             self._take_in_tail()
+            if rows is not None and self.format != FORMAT:
+                self._replace_file()  # an older drill's file: rewritten whole, with the change
+                return
             fd = os.open(self.path, os.O_WRONLY | _NOFOLLOW)
             try:
                 os.ftruncate(fd, self.size)  # an unfinished line left by a killed process goes
@@ -245,7 +256,7 @@ class LogStorage(Storage):
             finally:
                 os.close(fd)
             self.size += len(payload)
-            self.lines += len(out)
+            self.lines += len(out) if rows is None else rows
             live = sum(len(rows) for rows in self.data.values())
             if self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
                 self._replace_file()
@@ -294,9 +305,10 @@ class LogStorage(Storage):
             header = json.loads(head.decode("utf-8")) if sep else None
         except (UnicodeDecodeError, json.JSONDecodeError):
             header = None
-        if not isinstance(header, dict) or header.get("drill-store") != FORMAT:
-            raise StoreError("not a drill progress store, or damaged at its first line; "
-                             "it was left as it is", self.path, 1)
+        if not isinstance(header, dict) or header.get("drill-store") not in READABLE_FORMATS:
+            raise StoreError("not a drill progress store (of a format this drill reads), or damaged "
+                             "at its first line; it was left as it is", self.path, 1)
+        self.format = header["drill-store"]
         self.data, self.lines, self.max_seq = {}, 0, 0
         self.size = len(head) + 1
         self._apply(raw[self.size:], first_line=2)
@@ -311,7 +323,7 @@ class LogStorage(Storage):
         rows = None
         if text is not None:
             try:
-                rows = json.loads("[" + text.rstrip("\n").replace("\n", ",") + "]")
+                rows = _flat(json.loads("[" + text.rstrip("\n").replace("\n", ",") + "]"))
             except (ValueError, RecursionError):
                 rows = None
         tables = self.tables
@@ -336,22 +348,20 @@ class LogStorage(Storage):
         lines = complete.split(b"\n")[:-1]
         for n, line in enumerate(lines):
             try:
-                row = json.loads(line.decode("utf-8"))
-                wrong = records.problem(self.tables, row)
+                found = _flat([json.loads(line.decode("utf-8"))])
+                wrong = next((w for w in (records.problem(self.tables, r) for r in found) if w), None)
             except (UnicodeDecodeError, ValueError, RecursionError):
                 wrong = "not JSON"
             if wrong:
-                where = None if first_line is None else self._line_number(first_line, n)
-                if where is None:  # a line another process appended: count the lines before it
+                if first_line is not None:  # the file read from its start
+                    where = first_line + n
+                else:  # a line another process appended: count the lines before it
                     where = self._count_lines_before(self.size) + n + 1
                 raise StoreError(f"the progress store is damaged here ({wrong}); it was left as it is "
                                  "(restore it from a backup, or move it away to start afresh)",
                                  self.path, where)
-            rows.append(row)
+            rows.extend(found)
         return rows
-
-    def _line_number(self, first_line: int, n: int) -> int:
-        return first_line + self.lines + n
 
     def _count_lines_before(self, offset: int) -> int:
         with open(self.path, "rb") as fh:
@@ -375,7 +385,22 @@ class LogStorage(Storage):
         _fsync_dir(self.path.parent)
         self.size = len(payload)
         self.lines = len(lines) - 1
+        self.format = FORMAT
         self.inode = self.path.stat().st_ino
+
+
+def _flat(lines: list) -> list:
+    """The records of a file's lines: a line is one record, or a list of the
+    records of one change (a batch)."""
+    if not any(isinstance(line, list) and line and isinstance(line[0], list) for line in lines):
+        return lines
+    out = []
+    for line in lines:
+        if isinstance(line, list) and line and isinstance(line[0], list):
+            out.extend(line)
+        else:
+            out.append(line)
+    return out
 
 
 # How much of a review log's end is read, on opening, to find its last answer.
@@ -624,10 +649,10 @@ def _profile_name(folder: Path) -> str | None:
     try:
         with open(folder / TRAINEE_FILE, encoding="utf-8") as fh:
             for line in fh:
-                row = json.loads(line)
-                if isinstance(row, list) and len(row) == 3 and row[0] == "profile" \
-                        and isinstance(row[2], dict):
-                    return str(row[2].get("name", "")).strip()
+                for row in _flat([json.loads(line)]):
+                    if isinstance(row, list) and len(row) == 3 and row[0] == "profile" \
+                            and isinstance(row[2], dict):
+                        return str(row[2].get("name", "")).strip()
     except (OSError, ValueError):
         return None
     return None
