@@ -16,9 +16,10 @@ TinyDB's own JSON storage rewrites the whole file on every insert, which
 costs hundreds of milliseconds once a trainee has a year of reviews. Here a
 TinyDB file is an append-only log of JSON lines:
 
-    {"drill-store": 1}              the first line
+    {"drill-store": 2}              the first line
     ["cards", 17, {...}]            table, document id, the document as it now is
     ["cards", 17, null]             …or its removal
+    [["cards", 17, {...}], …]       the documents of one change (a batch), on one line
 
 Reading a file replays its lines; recording an answer appends one line per
 document changed and fsyncs, so when :meth:`Store.record` returns the
@@ -29,8 +30,17 @@ file holds more than twice as many lines as live documents it is compacted:
 written in full to a temporary file, fsynced, and renamed over the old one,
 so there is never a half-written file.
 
-A damaged file (a bad line that is not the unfinished last one, or not a
-store at all) is reported with its path and line and left exactly as it is.
+A damaged file (a bad line that is not the unfinished last one, a record of
+the wrong shape (records.py), or not a store at all) is reported with its
+path and line and left exactly as it is.
+
+Answers are numbered (``seq``). The review goes to the month's log first,
+then the card's state and the tallies go to trainee.json in one line that
+records the number, with the number of each month's last answer (the
+``months`` table). Opening a store checks the end of each month's log
+against it: a log that ends before it was cut short (an error); a log
+ahead of it holds answers a killed writer never applied, and they are
+replayed into the state (in memory only for a reader).
 
 Two processes: every write takes an exclusive lock on ``.lock``, first
 replays what another process appended, then appends. A second drill waits
