@@ -91,6 +91,21 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--csv", metavar="OUT", help="also write the rows as CSV to OUT")
     report.add_argument("--json", action="store_true", help="print the rows as JSON lines")
 
+    st = sub.add_parser("store", help="check or repair a trainee's progress store",
+                        description="check: verify every record, every review log and that the card states "
+                                    "and tallies count the log's reviews. repair: rebuild the states and "
+                                    "tallies from the log, or restore a backup (the newest good one, or "
+                                    "--from-backup FILE) when the store cannot be read. Exit status: 0 "
+                                    "healthy, 1 problems found or repaired, 2 usage.")
+    st_sub = st.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    st_check = st_sub.add_parser("check", help="verify a progress store; print every problem")
+    st_check.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
+                          help="whose store (default: the last trainee who drilled here)")
+    st_repair = st_sub.add_parser("repair", help="rebuild a store's states from its log, or restore a backup")
+    st_repair.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
+                           help="whose store (default: the last trainee who drilled here)")
+    st_repair.add_argument("--from-backup", metavar="FILE", help="restore this backup")
+
     deck = sub.add_parser("deck", help="check, show, export or import deck files")
     deck_sub = deck.add_subparsers(dest="deck_command", metavar="ACTION", required=True)
     chk = deck_sub.add_parser("check", help="validate decks; print every problem as FILE:LINE: message")
@@ -167,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             return _settings(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "store":
+            return _store_command(args)
         if args.command == "grade":
             return _grade(sys.stdin.buffer, sys.stdout)
         if args.command == "deck":
@@ -651,6 +668,56 @@ def _deck_import(args) -> int:
     return EXIT_PROBLEMS if bad_lines else EXIT_OK
 
 
+def _store_command(args) -> int:
+    from drill.core import backups, store
+
+    user = _trainee(args)
+    folder = store.store_dir(user)
+    if not (folder / store.TRAINEE_FILE).is_file():
+        _note(f"{folder}: no progress store for {printable(user)!r}")
+        return EXIT_USAGE
+    problems = store.check(folder)
+    if args.store_command == "check":
+        for problem in problems:
+            print(printable(problem))
+        if not problems:
+            print(f"{printable(user)}: the progress store is healthy ({folder})")
+        return EXIT_PROBLEMS if problems else EXIT_OK
+    if args.from_backup:
+        backup = Path(args.from_backup)
+        if not backup.is_file():
+            _note(f"{backup}: no such backup")
+            return EXIT_USAGE
+        aside = backups.restore(folder, backup, store.check)
+        print(f"{printable(user)}: restored from {backup}; the store it replaced is in {aside}")
+        return EXIT_PROBLEMS
+    if not problems:
+        print(f"{printable(user)}: the progress store is healthy ({folder})")
+        return EXIT_OK
+    for problem in problems:
+        print(printable(problem))
+    try:
+        opened = store.Store.open(user)
+    except DrillError:
+        opened = None
+    if opened is not None:
+        opened.rebuild()
+        opened.close()
+        left = store.check(folder)
+        if not left:
+            print(f"{printable(user)}: rebuilt the card states and tallies from the review log")
+            return EXIT_PROBLEMS
+    for backup in backups.backups(folder):
+        try:
+            aside = backups.restore(folder, backup, store.check)
+        except DrillError:
+            continue  # not a sound store: try the next older one
+        print(f"{printable(user)}: restored from {backup}; the store it replaced is in {aside}")
+        return EXIT_PROBLEMS
+    raise DrillError("the progress store cannot be repaired from its log and no backup of it is sound; "
+                     "it was left as it is", folder)
+
+
 def _open_app(args) -> int:
     for d in args.decks:
         if not Path(d).is_dir():
@@ -659,6 +726,11 @@ def _open_app(args) -> int:
 
     app = make_app([Path(d) for d in args.decks], user=args.user)
     app.run()
+    if app.progress is not None:
+        try:
+            app.progress.close()  # makes the backup
+        except DrillError as exc:
+            _note(str(exc))
     if app.error:
         print(f"drill: {app.error}", file=sys.stderr)
     return app.return_code or EXIT_OK

@@ -748,6 +748,7 @@ class Store:
                              "(restore it from a backup)", folder / TRAINEE_FILE)
         self._index()
         self._months: dict[str, LogDB] = {}
+        self.wrote = False  # this drill wrote to the store: a backup is made on close
         self._check_log()
 
     # opening ---------------------------------------------------------------
@@ -796,6 +797,7 @@ class Store:
         return scheduler.Settings.from_json(doc.get("settings"))
 
     def set_settings(self, settings: scheduler.Settings) -> None:
+        self.wrote = True
         with self.lock:
             self._refresh()
             self.meta.update({"settings": settings.as_json()}, doc_ids=[1])
@@ -923,6 +925,7 @@ class Store:
             with self.db.storage.batch():
                 contribution = self._apply(review, before, now, sign=1)
                 self._applied(seq, month)
+            self.wrote = True
             receipt = Receipt(month, review_id, before, contribution, seq,
                               before.get("amends", 0) if before else 0)
         answered.rating = rating
@@ -931,6 +934,10 @@ class Store:
         return receipt
 
     def amend(self, answered, now: float | None = None) -> None:
+        self.wrote = True
+        self._amend(answered, now)
+
+    def _amend(self, answered, now: float | None = None) -> None:
         """The trainee overrode the judgement of ``answered``: store that instead.
 
         When another process reviewed the same card since, the card's state
@@ -1188,7 +1195,85 @@ class Store:
             db = self._month(month)
             yield from db.storage.read().get("reviews", {}).values()
 
+    def rebuild(self) -> None:
+        """Rebuild every card's state and every tally from the review log,
+        answer by answer, and write trainee.json anew (its profile kept)."""
+        with self.lock:
+            self._refresh()
+            logged = []
+            for m in self.months():
+                db = self._month(m)
+                db.storage.refresh()
+                logged += [(r.get("seq", 0), r["at"], m, r) for r in db.storage.read().get("reviews", {}).values()]
+            logged.sort(key=lambda t: (t[0], t[1]))
+            storage = self.db.storage
+            profile = dict(self.meta.get(doc_id=1) or {"name": self.folder.name})
+            profile.pop("seq", None)
+            profile.pop("seq_month", None)
+            storage.data = {"profile": {"1": profile}}
+            for table in (self.cards, self.days, self.items, self.meta, self.month_ends):
+                table.clear_cache()
+            self._index()
+            storage.detached = True  # built in memory, then written whole
+            try:
+                for seq, at, month, review in logged:
+                    self._apply(review, self.card_state(review["card"]), at, sign=1)
+                    if seq:
+                        self._applied(seq, month)
+            finally:
+                storage.detached = False
+            storage._replace_file()
+            self.wrote = True
+
     def close(self) -> None:
+        if self.wrote and not self.readonly:
+            from drill.core import backups
+
+            if backups.due(self.folder):
+                backups.make(self)
+            self.wrote = False
         self.db.close()
         for db in self._months.values():
             db.close()
+
+
+def check(folder: Path) -> list[str]:
+    """Every problem of the store in ``folder``, one line each (none: healthy):
+    a file that cannot be read or holds a record of the wrong shape, a log
+    cut short, answers the state lacks, card states and tallies that do not
+    count the reviews in the log. Reads, never writes."""
+    from collections import Counter
+
+    try:
+        store = Store.open_readonly(folder)
+        problems = []
+        trainee = folder / TRAINEE_FILE
+        if store.db.storage.detached:
+            problems.append(f"{trainee}: the card states lack answers the review log holds "
+                            "(a drill killed while recording)")
+        per_card, per_day, per_item = Counter(), Counter(), Counter()
+        for m in store.months():
+            for r in store._month(m).storage.read().get("reviews", {}).values():
+                per_card[r["card"]] += 1
+                per_day[_day(r["at"])] += 1
+                if r["kind"] in ("recall", "cloze", "order"):
+                    for expected, _typed, _verdict in r["items"]:
+                        per_item[(r["fw"], expected)] += 1
+        reps = {doc["card"]: doc["reps"] for doc in store.card_docs()}
+        wrong = sorted(c for c in set(reps) | set(per_card) if reps.get(c, 0) != per_card.get(c, 0))
+        if wrong:
+            problems.append(f"{trainee}: {len(wrong)} card states do not count the reviews of them in the log "
+                            f"(the first: {wrong[0]}: {reps.get(wrong[0], 0)} in the state, "
+                            f"{per_card.get(wrong[0], 0)} in the log)")
+        days = {doc["day"]: doc["reviews"] for doc in store.day_docs()}
+        wrong = sorted(d for d in set(days) | set(per_day) if days.get(d, 0) != per_day.get(d, 0))
+        if wrong:
+            problems.append(f"{trainee}: the tallies of {len(wrong)} days do not count the reviews in the log "
+                            f"(the first: {wrong[0]})")
+        items = {(doc["fw"], doc["item"]): doc["seen"] for doc in store.item_docs()}
+        wrong = [k for k in set(items) | set(per_item) if items.get(k, 0) != per_item.get(k, 0)]
+        if wrong:
+            problems.append(f"{trainee}: the tallies of {len(wrong)} items do not count the reviews in the log")
+        return problems
+    except StoreError as exc:
+        return [str(exc)]
