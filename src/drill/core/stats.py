@@ -134,9 +134,9 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
                          if d["seen"] >= WEAK_MIN_SEEN and d["missed"] > 0
                          and (decks is None or d["deck"] in titles)), key=by_weakness)
     for weak in weak_items:
-        ds = per_deck.get(weak.deck)
-        if ds is not None and len(ds.weakest_items) < WEAKEST_PER_DECK:
-            ds.weakest_items.append(weak.name)
+        shown = per_deck.get(weak.deck)
+        if shown is not None and len(shown.weakest_items) < WEAKEST_PER_DECK:
+            shown.weakest_items.append(weak.name)
     weak_fws = [w for w in per_fw.values() if w.seen >= WEAK_MIN_SEEN and w.missed > 0]
     return Stats(
         user=store.name,
