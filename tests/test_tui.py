@@ -52,6 +52,7 @@ async def saved(pilot):
     await pilot.pause()
 
 
+@pytest.mark.slow  # a whole session
 async def test_a_whole_session():
     app = make_app(user="林")
     async with app.run_test(size=SIZE) as pilot:
@@ -159,6 +160,7 @@ async def test_deck_text_that_looks_like_markup_is_shown_literally(tmp_path):
         assert any(s.startswith("[bold]加粗[/bold]") for s in shown)
 
 
+@pytest.mark.slow  # a whole session, twice
 async def test_answers_are_kept_when_the_app_is_closed_mid_session():
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
