@@ -34,6 +34,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drill.core import deck as decks
 from drill.core.errors import DrillError
@@ -227,12 +228,12 @@ class History:
     counter: int = 0
 
 
-def _snapshot(review: Review, what: str) -> Step:
+def _snapshot(review: Workbench, what: str) -> Step:
     earlier = list(review.earlier.rejected) if review.earlier is not None else []
     return Step(what, copy.deepcopy(review.candidates), review.title, earlier, review.history.version)
 
 
-def _restore(review: Review, step: Step) -> None:
+def _restore(review: Workbench, step: Step) -> None:
     review.candidates = copy.deepcopy(step.candidates)
     review.title = step.title
     if review.earlier is not None:
@@ -283,9 +284,23 @@ class Workbench:
     and note, the deck's title), accepting the rest at once, searching,
     previewing the cards, undo and redo. Mixed into :class:`Review`."""
 
+    if TYPE_CHECKING:  # what it uses of Review
+        text: str
+        deck_path: Path
+        title: str
+        candidates: list[Candidate]
+        earlier: decks.Deck | None
+        dirty: bool
+        history: History
+
+        def _judged(self, cand: Candidate, status: str) -> None: ...
+        def _must_be_free(self, cand: Candidate) -> None: ...
+        def _must_pass(self, fw: Framework) -> None: ...
+        def accept(self, cand: Candidate) -> None: ...
+
     # --- adding ------------------------------------------------------------
 
-    def new_id(self: Review, kind: str, name: str) -> str:
+    def new_id(self, kind: str, name: str) -> str:
         """The id a framework added by hand gets: the one extraction would
         give it, with a number after it if that id is taken in this review."""
         taken = {c.id for c in self.candidates} | {m for c in self.candidates for m in c.fw.merged}
@@ -298,7 +313,7 @@ class Workbench:
             fid = f"{base}-{n}"
         return fid
 
-    def add(self: Review, kind: str, name: str, items: list[str],
+    def add(self, kind: str, name: str, items: list[str],
             spans: list[tuple[int, int]] | tuple = (), own_wording: bool = False) -> Candidate:
         """A framework extraction missed, accepted: its items are words of
         the speech (``spans`` says where, for items selected in it) or, with
@@ -349,7 +364,7 @@ class Workbench:
 
     # --- editing the deck ----------------------------------------------------
 
-    def change_kind(self: Review, cand: Candidate, kind: str) -> None:
+    def change_kind(self, cand: Candidate, kind: str) -> None:
         """Another kind; the id stays (the trainees' progress is kept), order
         takes the new kind's default and the kind's tag follows."""
         self._must_be_free(cand)
@@ -365,7 +380,7 @@ class Workbench:
         cand.fw = fw
         self._judged(cand, ACCEPTED)
 
-    def annotate(self: Review, cand: Candidate, tags: list[str] | str, note: str) -> None:
+    def annotate(self, cand: Candidate, tags: list[str] | str, note: str) -> None:
         """A framework's tags (a list, or words separated by spaces or commas)
         and its note."""
         self._must_be_free(cand)
@@ -377,7 +392,7 @@ class Workbench:
         cand.fw = fw
         self._judged(cand, ACCEPTED)
 
-    def retitle(self: Review, title: str) -> None:
+    def retitle(self, title: str) -> None:
         """The deck's title."""
         title = " ".join(title.split())
         if not title:
@@ -387,12 +402,12 @@ class Workbench:
             self.earlier.title = title
         self.dirty = True
 
-    def deck_title(self: Review) -> str:
+    def deck_title(self) -> str:
         return self.earlier.title if self.earlier is not None else self.title
 
     # --- working faster ------------------------------------------------------
 
-    def accept_all(self: Review, cands: list[Candidate] | None = None) -> tuple[list[Candidate], list[tuple[Candidate, str]]]:
+    def accept_all(self, cands: list[Candidate] | None = None) -> tuple[list[Candidate], list[tuple[Candidate, str]]]:
         """Accept every undecided candidate (of ``cands``, by default of the
         review); one that would break the deck stays undecided. Returns the
         accepted and the refused with the reason."""
@@ -411,7 +426,7 @@ class Workbench:
                               else "no undecided candidates to accept")
         return accepted, refused
 
-    def search(self: Review, query: str, cands: list[Candidate] | None = None) -> list[Candidate]:
+    def search(self, query: str, cands: list[Candidate] | None = None) -> list[Candidate]:
         """The candidates whose name, items, tags or note hold every word of
         ``query`` (繁/简, width and case folded)."""
         words = [fold(w).strip().lower() for w in query.split() if w.strip()]
@@ -425,20 +440,20 @@ class Workbench:
 
         return [c for c in pool if all(w in hay(c) for w in words)]
 
-    def preview(self: Review, cand: Candidate) -> list:
+    def preview(self, cand: Candidate) -> list:
         """The cards the framework makes, as the deck would give them."""
         return decks.framework_cards(self.deck_path.stem, cand.fw)
 
     # --- undo ----------------------------------------------------------------
 
-    def can_undo(self: Review) -> str:
+    def can_undo(self) -> str:
         """What undo would undo ("" for nothing)."""
         return self.history.undo[-1].what if self.history.undo else ""
 
-    def can_redo(self: Review) -> str:
+    def can_redo(self) -> str:
         return self.history.redo[-1].what if self.history.redo else ""
 
-    def undo(self: Review) -> str:
+    def undo(self) -> str:
         """Back to before the last decision; returns what was undone."""
         history = self.history
         if not history.undo:
@@ -448,7 +463,7 @@ class Workbench:
         _restore(self, step)
         return step.what
 
-    def redo(self: Review) -> str:
+    def redo(self) -> str:
         """The last undone decision again; returns it."""
         history = self.history
         if not history.redo:
@@ -458,7 +473,7 @@ class Workbench:
         _restore(self, step)
         return step.what
 
-    def mark_saved(self: Review) -> None:
+    def mark_saved(self) -> None:
         self.history.saved = self.history.version
 
 
@@ -765,9 +780,7 @@ class Review(Workbench):
         for cand in self.candidates:
             if cand.status == REJECTED:
                 rejected += [cand.id] + cand.fw.merged
-        seen: set[str] = set()
-        deck.rejected = [r for r in rejected
-                         if r not in accepted_ids and not (r in seen or seen.add(r))]
+        deck.rejected = [r for r in dict.fromkeys(rejected) if r not in accepted_ids]
         return deck
 
     def save(self) -> decks.Deck:
@@ -780,8 +793,9 @@ class Review(Workbench):
             raise DrillError(f"cannot write the deck: {exc.strerror or exc}", self.deck_path) from None
         checked, problems = decks.check(self.deck_path)
         errors = [p for p in problems if not p.warning]
-        if errors:
-            raise DrillError(f"the saved deck has problems: {errors[0]}", self.deck_path)
+        if errors or checked is None:
+            raise DrillError(f"the saved deck has problems: {errors[0] if errors else 'unreadable'}",
+                             self.deck_path)
         self.earlier = checked
         self.dirty = False
         self.mark_saved()

@@ -17,6 +17,7 @@ import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import tomlkit
 from tomlkit.exceptions import ParseError, TOMLKitError
@@ -100,7 +101,7 @@ class Deck:
     anki_exported: list[str] = field(default_factory=list)
     # The parsed file, kept so that saving an edited deck keeps its comments
     # and layout; None for a deck made from an extraction.
-    document: object = field(default=None, repr=False, compare=False)
+    document: tomlkit.TOMLDocument | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -337,6 +338,8 @@ def _framework_table(fw: Framework, provenance: bool = True):
 
 def _update_document(deck: Deck):
     doc = deck.document
+    assert doc is not None  # a deck read from a file keeps its document
+    value: object
     for key, value in (("title", deck.title), ("source", deck.source), ("encoding", deck.encoding)):
         if deck.reference and key != "title" and (not value or (key == "encoding" and value == "utf-8")):
             if key in doc and not value:
@@ -364,7 +367,7 @@ def _update_document(deck: Deck):
     if "frameworks" not in doc:
         doc["frameworks"] = tomlkit.aot()
     aot = doc["frameworks"]
-    old_tables = {}
+    old_tables: dict[str, Any] = {}
     for table in aot:
         old_tables.setdefault(str(table.get("id")), table)
     tables = []
@@ -375,9 +378,10 @@ def _update_document(deck: Deck):
             continue
         if fw.extracted and not fw.warnings:
             table = _without_extract_warnings(table)
-        for key, value in (("kind", fw.kind), ("name", fw.name), ("ordered", fw.ordered),
-                           ("tags", list(fw.tags)), ("note", fw.note), ("quote", fw.quote),
-                           ("start", fw.start), ("end", fw.end)):
+        fields: tuple[tuple[str, object], ...] = (
+            ("kind", fw.kind), ("name", fw.name), ("ordered", fw.ordered), ("tags", list(fw.tags)),
+            ("note", fw.note), ("quote", fw.quote), ("start", fw.start), ("end", fw.end))
+        for key, value in fields:
             if deck.reference and key in ("quote", "start", "end") and not value and key not in table:
                 continue  # a reference framework has no place in a speech
             if table.get(key) != value:
@@ -422,7 +426,10 @@ def deck_from_extraction(extraction, deck_path: Path | None) -> Deck:
 def save(deck: Deck, path: Path) -> None:
     """Write a deck atomically: a crash leaves the old file or the new one."""
     text = to_toml(deck)
-    write_atomically(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8", newline="\n"))
+    def write(tmp: str) -> None:
+        Path(tmp).write_text(text, encoding="utf-8", newline="\n")
+
+    write_atomically(path, write)
     deck.path = path
 
 
@@ -450,6 +457,15 @@ def _key_pattern(key: str) -> re.Pattern:
     """A line that sets ``key``, bare or quoted."""
     k = re.escape(key)
     return re.compile(rf"""^\s*(?:{k}|"{k}"|'{k}')\s*=""")
+
+
+class KeyLines(Protocol):
+    """Where a framework's keys and items stand, for messages: the lines of
+    a deck file, or one spreadsheet row's line."""
+
+    def framework(self, index: int, key: str | None = None) -> int | None: ...
+
+    def items(self, index: int) -> list[int]: ...
 
 
 class _Lines:
@@ -765,7 +781,7 @@ def _check_stated(fw: Framework, raw: dict, index: int, lines: _Lines, problem,
             seen_names[key] = (fw.id, here)
 
 
-def _check_content(fw: Framework, index: int, lines: _Lines, problem, source_text: str | None,
+def _check_content(fw: Framework, index: int, lines: KeyLines, problem, source_text: str | None,
                    against_reference: bool = True) -> None:
     from drill.core.extract.abbrev import expected_count
     from drill.core.extract.common import stated_count
@@ -841,8 +857,9 @@ def _name_counts(name: str, expected: int) -> set[int]:
 
     values = [cn_number(n) for n in _NUMERALS.findall(name)]
     counts = {expected}
-    if len(values) > 1 and all(v is not None for v in values):
-        counts.add(sum(values))
+    known = [v for v in values if v is not None]
+    if len(values) > 1 and len(known) == len(values):
+        counts.add(sum(known))
     if re.search(r"位一体$", name) and values and values[0] is not None:
         counts.add(values[0])
     return counts

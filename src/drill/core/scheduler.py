@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
@@ -120,7 +121,8 @@ def review(state: dict | None, rating: int, when: dt.datetime, settings: Setting
     """
     from fsrs import Card, Rating
 
-    card = Card.from_dict(state) if state else Card(card_id=0, due=when)
+    # the state is fsrs's own dict, as the store kept it
+    card = Card.from_dict(cast(Any, state)) if state else Card(card_id=0, due=when)
     card, _log = _scheduler(settings.desired_retention).review_card(card, Rating(rating), when)
     return card.to_dict()
 

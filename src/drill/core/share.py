@@ -345,7 +345,10 @@ def export_table(deck: Deck, out: str | Path) -> int:
     csv.writer(buffer, delimiter=_delimiter_for(out), lineterminator="\r\n").writerows(rows)
 
     text = buffer.getvalue()
-    write_atomically(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8-sig", newline=""))
+    def write(tmp: str) -> None:
+        Path(tmp).write_text(text, encoding="utf-8-sig", newline="")
+
+    write_atomically(out, write)
     return len(deck.frameworks)
 
 
@@ -377,7 +380,8 @@ def _sniff(text: str, path: Path) -> str:
 def _records(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]]]:
     """(first line, cells) for each record; a record may span lines."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records, line = [], 1
+    records: list[tuple[int, list[str]]] = []
+    line = 1
     while True:
         try:
             cells = next(reader)
@@ -515,7 +519,7 @@ def read_table(path: str | Path, deck_path: Path | None = None, into: Deck | Non
                 problems.append(f"duplicate id '{fw.id}' (also at line {ids[fw.id]})")
             elif not problems:
                 ids[fw.id] = line
-        if problems:
+        if problems or fw is None:
             result.bad.extend(Problem(name, line, message) for message in problems)
             continue
         pending.append((line, fw, bool(fw.id)))

@@ -16,8 +16,9 @@ FORECAST_DAYS = 30
 WEAKEST = 10
 # A deck's row in a class report names this many of its weakest items.
 WEAKEST_PER_DECK = 3
-# A framework or item needs this many answers before it can be called weak.
-WEAK_MIN_SEEN = 2
+# A framework or item needs this many answers before it can be called weak:
+# one miss is worth knowing about.
+WEAK_MIN_SEEN = 1
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Weak:
     name: str  # the framework's name, or the item's text
     seen: int
     missed: int
+    of: str = ""  # for an item: the name of its framework
 
     @property
     def miss_rate(self) -> float:
@@ -130,13 +132,14 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
             ds.cards = ds.seen
 
     by_weakness = lambda w: (-w.miss_rate, -w.missed, w.name)  # noqa: E731
-    weak_items = sorted((Weak(d["deck"], d["fw"], d["item"], d["seen"], d["missed"]) for d in store.item_docs()
+    weak_items = sorted((Weak(d["deck"], d["fw"], d["item"], d["seen"], d["missed"], names.get(d["fw"], ""))
+                         for d in store.item_docs()
                          if d["seen"] >= WEAK_MIN_SEEN and d["missed"] > 0
                          and (decks is None or d["deck"] in titles)), key=by_weakness)
     for weak in weak_items:
-        ds = per_deck.get(weak.deck)
-        if ds is not None and len(ds.weakest_items) < WEAKEST_PER_DECK:
-            ds.weakest_items.append(weak.name)
+        shown = per_deck.get(weak.deck)
+        if shown is not None and len(shown.weakest_items) < WEAKEST_PER_DECK:
+            shown.weakest_items.append(weak.name)
     weak_fws = [w for w in per_fw.values() if w.seen >= WEAK_MIN_SEEN and w.missed > 0]
     return Stats(
         user=store.name,

@@ -104,7 +104,8 @@ def _split_at_headings(runs: list[_markers.Run]) -> list[_markers.Run]:
         if run is outline:
             out.append(run)
             continue
-        piece_m, piece_i = [], []
+        piece_m: list = []
+        piece_i: list = []
         for mk, span in zip(run.markers, run.items):
             if piece_m and bisect.bisect_right(cuts, mk.start) > bisect.bisect_right(cuts, piece_m[-1].start):
                 out.append(_markers.Run(run.family, piece_m, piece_i, run.heading))

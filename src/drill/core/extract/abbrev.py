@@ -144,7 +144,9 @@ def expected_count(name: str) -> int | None:
     if m:
         return cn_number(m.group(1))
     if len(values) == 2 and name[0] in NUM:
-        return values[0] if values[0] == values[1] else values[0] + values[1]
+        a, b = values
+        if a is not None and b is not None:
+            return a if a == b else a + b
     return None
 
 
@@ -153,9 +155,11 @@ def expected_counts(name: str) -> tuple[int, ...]:
     numerals lists its parts one by one or in groups (三比三促三争创: nine
     items, or three; 三抓三促: three pairs), others say their sum or nothing."""
     values = [cn_number(n) for n in _NUM_RE.findall(name)]
+    known = [v for v in values if v is not None]
     one = expected_count(name)
-    if len(values) >= 2 and None not in values and len(set(values)) == 1 and not re.match(rf"^[{NUM}]+个", name):
-        return tuple(dict.fromkeys([values[0], sum(values)]))
+    if len(known) >= 2 and len(known) == len(values) and len(set(known)) == 1 \
+            and not re.match(rf"^[{NUM}]+个", name):
+        return tuple(dict.fromkeys([known[0], sum(known)]))
     return (one,) if one is not None else ()
 
 
@@ -307,10 +311,11 @@ def find_mentions(source: Source) -> list[Abbrev]:
         if not all(names) and any(names) and len(parts) <= 3 \
                 and all(p[:1] in NUM and 2 <= len(p) <= 4 for p in parts):
             parts, names = [content], [content]  # “双随机、一公开”: one name of two parts
-        if not all(names):
+        shaped = [n for n in names if n]
+        if len(shaped) != len(names):
             continue
         offset = m.start(1)
-        for part, name in zip(parts, names):
+        for part, name in zip(parts, shaped):
             start = offset + part.index(name)
             found.append(Abbrev(name, start, start + len(name), True))
             offset += len(part) + 1
@@ -497,8 +502,8 @@ def _list_before(folded: str, pos: int, count: int) -> list[tuple[int, int]]:
             items[-1:] = [trim(folded, a, a + last.start()), trim(folded, a + last.end(), b)]
         if len(items) == count + 1 and last:
             items[-2:] = [(items[-2][0], items[-1][1])]  # 维护世界和平与促进共同发展: one item
-    elif count == 2 and len(re.findall("[和与]", span)) == 1:
-        cut = start + re.search("[和与]", span).start()
+    elif count == 2 and len(re.findall("[和与]", span)) == 1 and (joint := re.search("[和与]", span)):
+        cut = start + joint.start()
         items = [trim(folded, start, cut), trim(folded, cut + 1, pos)]
     elif count == 2 and _paired(folded[pos - 4:pos]):
         return [(pos - 4, pos - 2), (pos - 2, pos)]  # 国内国际双循环
@@ -661,7 +666,7 @@ def expand(source: Source, abbrevs: list[Abbrev], runs_by_start: dict[int, list[
             if not items:
                 items, via = _following_list(source, ab, count, runs_by_start), "list"
             if not items:
-                items, via = _after(source, ab, count, counts if count else ()), "after"
+                items, via = _after(source, ab, count, tuple(c for c in counts if c) if count else ()), "after"
             if items:
                 break
         longest = LIST_ITEM_MAX if via == "list" else EXPANSION_ITEM_MAX

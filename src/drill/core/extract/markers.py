@@ -105,6 +105,8 @@ def find_markers(source: Source) -> list[Marker]:
                     else:
                         groups = m.groupdict()
                         raw = groups.get("n") or groups.get("n2")
+                        if not raw:
+                            continue
                         number = cn_number(raw) if family != "circled" else "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(raw) + 1
                         if not number:
                             continue
@@ -387,8 +389,8 @@ def topic_runs(source: Source, barriers: list[int]) -> list[TopicRun]:
     topical = {}
     for a, b in yao:
         nxt = source.sentence_at(b + 1) if b + 1 < len(folded) else None
-        body = nxt is not None and source.sentence_at(a) is not None and \
-            nxt.para == source.sentence_at(a).para and nxt.start not in yao_starts
+        here = source.sentence_at(a)
+        body = nxt is not None and here is not None and nxt.para == here.para and nxt.start not in yao_starts
         topical[a] = a in starts or body
     by_segment: dict[int, list[tuple[int, int]]] = {}
     for a, b in yao:
@@ -503,13 +505,13 @@ def _split_alike(folded: str, members: list[tuple[int, int]], topical: list[bool
         return alike or all(topical[k] for k in [*chain, i])
 
     chain: list[int] = []
-    for i in [*loose, None]:
-        if i is not None and (not chain or fits(chain, i)):
-            chain.append(i)
+    for at in [*loose, None]:
+        if at is not None and (not chain or fits(chain, at)):
+            chain.append(at)
             continue
         if len(chain) >= 3:
             runs.append(TopicRun([members[k] for k in chain]))
-        chain = [i] if i is not None else []
+        chain = [at] if at is not None else []
     return runs
 
 

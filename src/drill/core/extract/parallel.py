@@ -469,7 +469,7 @@ def _run_together(folded: str, a: int, b: int, words: frozenset[str]) -> list[Pa
         # chains of this character at an even spacing
         chain = [where[0]]
         for p in [*where[1:], None]:
-            gap = None if p is None else p - chain[-1]
+            gap = 0 if p is None else p - chain[-1]
             if p is not None and RUN_MEMBER[0] <= gap <= RUN_MEMBER[1] and (
                     len(chain) < 2 or abs(gap - (chain[1] - chain[0])) <= 1):
                 chain.append(p)

@@ -1,0 +1,33 @@
+"""The architecture's one hard rule, checked by import-linter: the domain
+core imports no Textual, Rich, CLI or TUI (pyproject.toml's contract)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+LINT = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+        "sys.exit(lint_imports_command())"]
+
+
+def lint(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([*LINT, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_the_core_imports_no_textual_rich_cli_or_tui():
+    done = lint()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "The domain core imports no Textual, Rich, CLI or TUI KEPT" in done.stdout
+
+
+def test_a_broken_contract_is_reported(tmp_path):
+    # the same checker on a contract the code breaks: the TUI does import Textual
+    config = tmp_path / "broken.toml"
+    config.write_text('[tool.importlinter]\nroot_packages = ["drill"]\ninclude_external_packages = true\n\n'
+                      '[[tool.importlinter.contracts]]\nname = "tui without textual"\ntype = "forbidden"\n'
+                      'source_modules = ["drill.tui"]\nforbidden_modules = ["textual"]\n', "utf-8")
+    done = lint("--config", str(config))
+    assert done.returncode != 0
+    assert "tui without textual BROKEN" in done.stdout
