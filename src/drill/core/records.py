@@ -125,8 +125,61 @@ REVIEW_TABLES: dict[str, tuple[dict, dict]] = {
 }
 
 
+_NUM = (int, float)
+# each check as (the types it takes, the range of a number, a further check):
+# a document is checked on types in one loop, the slow checks only where needed
+_SPECS = {
+    _text: ((str,), None, None, None), _whole: ((int,), None, None, None),
+    _number: (_NUM, None, None, None), _count: (_NUM, -_TIME_MAX, _TIME_MAX, None),
+    _time: (_NUM, 0, _TIME_MAX, None), _rating: ((int,), 1, 4, None),
+    _day: ((str,), None, None, _day), _fsrs_state: ((dict,), None, None, _fsrs_state),
+    _graded_items: ((list,), None, None, _graded_items), _texts: ((list,), None, None, _texts),
+    _settings: ((dict,), None, None, None),
+}
+
+
+def _compile(tables: dict[str, tuple[dict, dict]]) -> dict[str, tuple[list, list]]:
+    return {name: ([(key, *_SPECS[check]) for key, check in required.items()],
+                   [(key, *_SPECS[check]) for key, check in optional.items() if check in _SPECS])
+            for name, (required, optional) in tables.items()}
+
+
+_COMPILED: dict[int, dict[str, tuple[list, list]]] = {}
+
+
 def problem(tables: dict[str, tuple[dict, dict]], row) -> str | None:
     """What is wrong with a store line ``row`` (already JSON), or None."""
+    compiled = _COMPILED.get(id(tables))
+    if compiled is None:
+        compiled = _COMPILED[id(tables)] = _compile(tables)
+    if type(row) is list and len(row) == 3 and type(row[1]) is int and row[1] > 0:
+        doc = row[2]
+        fields = compiled.get(row[0]) if type(row[0]) is str else None
+        if fields is not None and type(doc) is dict:
+            ok = True
+            for key, kinds, low, high, check in fields[0]:
+                value = doc.get(key, doc)  # the document itself stands for a missing field
+                if type(value) not in kinds or (low is not None and not low <= value <= high) \
+                        or (check is not None and not check(value)):
+                    ok = False
+                    break
+            if ok:
+                for key, kinds, low, high, check in fields[1]:
+                    if key in doc:
+                        value = doc[key]
+                        if type(value) not in kinds or (low is not None and not low <= value <= high) \
+                                or (check is not None and not check(value)):
+                            ok = False
+                            break
+            if ok:
+                return None
+        elif fields is not None and doc is None:
+            return None
+    return _describe(tables, row)
+
+
+def _describe(tables: dict[str, tuple[dict, dict]], row) -> str | None:
+    """What is wrong with ``row``, in words (the slow, thorough check)."""
     if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str) and _whole(row[1])
             and (row[2] is None or isinstance(row[2], dict))):
         return "not a record (expected [table, id, document])"
