@@ -558,3 +558,51 @@ def test_every_bundled_framework_misses_a_dropped_item():
         g = grade(items, "\n".join(items[1:]), ordered)
         assert g.items[0].verdict == MISSING, items
         assert g.verdict == PARTIAL, items
+
+
+# --- an order card answered by the numbers of its shown items -------------
+
+# three made-up items, shown shuffled as an order card shows them
+STEPS = ["先烧水", "再泡茶", "后品茶"]
+STEPS_SHOWN = ["再泡茶", "后品茶", "先烧水"]  # ① 再泡茶 ② 后品茶 ③ 先烧水
+
+
+@pytest.mark.parametrize("answer", ["3 1 2", "312", "3,1,2", "3、1、2", "③①②", "３１２", " 3\n1\n2 "])
+def test_an_order_card_takes_the_numbers_of_its_shown_items(answer):
+    g = grade(STEPS, answer, True, shown=STEPS_SHOWN)
+    assert g.verdict == CORRECT and g.score == 1.0, (answer, verdicts(g))
+    assert typed(g) == STEPS
+
+
+def test_numbers_in_a_wrong_order_are_out_of_place_not_missing():
+    g = grade(STEPS, "1 3 2", True, shown=STEPS_SHOWN)  # 再泡茶 先烧水 后品茶
+    assert verdicts(g).count(OUT_OF_PLACE) == 1 and verdicts(g)[2] == CORRECT, verdicts(g)
+    assert g.verdict == PARTIAL and 0 < g.score < 1
+
+
+def test_numbers_left_out_leave_their_items_missing():
+    g = grade(STEPS, "3 1", True, shown=STEPS_SHOWN)
+    assert verdicts(g) == [CORRECT, CORRECT, MISSING]
+
+
+def test_the_items_retyped_still_grade_on_an_order_card():
+    g = grade(STEPS, "先烧水、再泡茶、后品茶", True, shown=STEPS_SHOWN)
+    assert g.verdict == CORRECT
+
+
+@pytest.mark.parametrize("answer", ["4 1 2", "0 1 2", "3 1 x", "31２0"])
+def test_numbers_no_item_has_are_not_read_as_positions(answer):
+    assert grading.positions(answer, 3) is None
+    assert grade(STEPS, answer, True, shown=STEPS_SHOWN).verdict == WRONG
+
+
+def test_run_together_numbers_need_separators_from_ten_items_on():
+    assert grading.positions("312", 9) == [3, 1, 2]
+    assert grading.positions("312", 12) is None  # 3 12, or 31 2?
+    assert grading.positions("3 12 1", 12) == [3, 12, 1]
+    assert grading.positions("⑫③", 12) == [12, 3]
+
+
+def test_numbers_mean_nothing_without_shown_items():
+    g = grade(STEPS, "3 1 2", True)
+    assert g.verdict == WRONG and verdicts(g) == [MISSING] * 3

@@ -525,3 +525,24 @@ async def test_the_empty_answer_area_says_how_to_answer_and_submit():
         await type_text(pilot, "抓")
         await pilot.pause()
         assert "Ctrl+S" not in shown_text(app.screen.query_one(AnswerArea))
+
+
+async def test_an_order_card_numbers_its_items_and_takes_their_numbers():
+    from drill.core.deck import order_shown
+
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        card = next(c for d in app.decks for c in d.cards() if c.kind == "order" and len(c.answer) == 3)
+        await drill_these(app, pilot, [card])
+        items = order_shown(card)
+        context = "".join(line.strip() for line in shown(app.screen.query_one("#context"))).replace(" ", "")
+        for mark, item in zip("①②③", items):
+            assert f"{mark}{item.replace(' ', '')}" in context, context
+        numbers = " ".join(str(items.index(item) + 1) for item in card.answer)
+        await answer(pilot, numbers)
+        judged = app.screen.last
+        assert judged.verdict == "correct", [(i.typed, i.verdict) for i in judged.grade.items]
+        assert judged.typed == numbers  # recorded as typed
+        feedback = "".join(line.strip() for line in shown(app.screen.query_one("#feedback")))
+        assert "correct" in feedback

@@ -238,6 +238,14 @@ def order_shown(card: Card) -> list[str]:
     return items
 
 
+def order_numbered(card: Card) -> list[str]:
+    """An order card's shown items as lines, numbered ① ② ③ so that the
+    trainee may answer by their numbers (3 1 2)."""
+    from drill.core.grading import numbered
+
+    return [f"{numbered(n)} {item}" for n, item in enumerate(order_shown(card), 1)]
+
+
 # --------------------------------------------------------------------------
 # writing
 

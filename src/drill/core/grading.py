@@ -36,7 +36,9 @@ How the answer is read
    whole (围绕大局、聚焦重点 of an outline heading), asked only for the
    numbers of the part typed: close. Anything further: missing, with what
    was typed shown.
-5. *Order.* When order matters, the items outside the longest run typed in
+5. *Order.* An order card shows its items numbered (① ② ③): an answer
+   of those numbers (3 1 2, 312, 3,1,2, ③①②) is read as the items they
+   number, in the order typed. When order matters, the items outside the longest run typed in
    the right order are out of place: partial credit, never zero. That is
    the fewest items to move, so two neighbours swapped cost one place;
    each note says where the item was typed and where it belongs.
@@ -132,6 +134,11 @@ SEGMENT_SLACK = 1.5
 # a stuck key) the rest is one extra piece, not aligned, which bounds the
 # time a 30,000-character answer takes. Long frameworks get more room.
 MAX_ALIGNED_CHARS = 2000
+
+# An order card shows its items numbered: its numbers typed run together
+# (312) are read one digit a number only while every number is one digit;
+# from ten items on they must be separated (10 2 1).
+POSITIONS_RUN_TOGETHER_MAX = 9
 
 # What a trainee types when they do not know: the same as an empty answer.
 REFUSALS = frozenset({
@@ -966,12 +973,49 @@ def _place_note(r: int, results: list[ItemGrade], recalled: list[tuple[int, int]
     return note
 
 
+# --- an order card answered by position ----------------------------------
+
+_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)} | {chr(0x2776 + i): i + 1 for i in range(10)}
+_POSITION_SEPARATORS = re.compile(r"[\s,，、;；/|>→.。-]+")
+
+
+def numbered(n: int) -> str:
+    """How an order card numbers its n-th shown item: ① … ⑳, then (21)."""
+    return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"({n})"
+
+
+def positions(answer: str, count: int) -> list[int] | None:
+    """The numbers of an answer typed as positions of ``count`` numbered items
+    (3 1 2, 312, 3,1,2, ③①②, full width too), each in 1..count; else None."""
+    text = "".join(f" {_CIRCLED[ch]} " if ch in _CIRCLED else ch for ch in str(answer or ""))
+    text = unicodedata.normalize("NFKC", text).strip()
+    if not text or count < 1:
+        return None
+    tokens = [t for t in _POSITION_SEPARATORS.split(text) if t]
+    if not tokens or not all(t.isascii() and t.isdigit() for t in tokens):
+        return None
+    if len(tokens) == 1 and len(tokens[0]) > 1:
+        if count > POSITIONS_RUN_TOGETHER_MAX:
+            return None
+        numbers = [int(ch) for ch in tokens[0]]
+    else:
+        numbers = [int(t) for t in tokens]
+    if not all(1 <= n <= count for n in numbers):
+        return None
+    return numbers
+
+
 # --- the grade ------------------------------------------------------------
 
 
 def grade(expected: list[str], answer: str, ordered: bool = False, *,
-          ignore: tuple[str, ...] | list[str] = (), others: tuple[str, ...] | list[str] = ()) -> Grade:
+          ignore: tuple[str, ...] | list[str] = (), others: tuple[str, ...] | list[str] = (),
+          shown: tuple[str, ...] | list[str] = ()) -> Grade:
     """Grade ``answer`` against ``expected``.
+
+    ``shown``: the items as an order card shows them, numbered from 1; an
+    answer of their numbers (3 1 2, 312) is graded as those items typed in
+    that order.
 
     ``ignore``: text the trainee may write, or any part of it, without it
     counting as extra (the framework's name as a heading, a cloze's context). ``others``: the other
@@ -984,6 +1028,10 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
     """
     expected = [str(e) for e in expected]
     answer = str(answer or "")
+    if shown:
+        picked = positions(answer, len(shown))
+        if picked is not None:
+            answer = "\n".join(str(shown[n - 1]) for n in picked)
     g = _grade(expected, answer, ordered, ignore, others)
     alt = _mainland_items(tuple(expected)) if g.verdict != CORRECT else None
     if alt is not None:

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from drill.core.deck import BLANK, Card
+from drill.core.deck import BLANK, Card, order_shown
 from drill.core.grading import CORRECT, WRONG, Grade, grade
 
 
@@ -138,7 +138,9 @@ class Session:
         ignore = [card.prompt.split("：", 1)[0]]
         if card.kind == "cloze":
             ignore += [part for part in card.context.split(BLANK) if part.strip()]
-        result = grade(card.answer, typed, card.ordered, ignore=ignore, others=card.others)
+        # an order card's items are numbered on screen: "3 1 2" names them
+        shown = order_shown(card) if card.kind == "order" else []
+        result = grade(card.answer, typed, card.ordered, ignore=ignore, others=card.others, shown=shown)
         answered = Answered(card, typed, result, seconds, self.hints)
         if self.recorder is not None:
             self.recorder.record(answered)
