@@ -606,3 +606,35 @@ def test_run_together_numbers_need_separators_from_ten_items_on():
 def test_numbers_mean_nothing_without_shown_items():
     g = grade(STEPS, "3 1 2", True)
     assert g.verdict == WRONG and verdicts(g) == [MISSING] * 3
+
+
+# --- one mistyped item is one close item ----------------------------------
+
+# made-up items sharing their opening words, as a parallel's clauses do
+HABITS = ["在早上读好书", "在中午练好字", "在晚上写日记"]
+
+
+@pytest.mark.parametrize("answer", ["在早上读好书、在中午练好字、在晚上看电视",
+                                    "在早上读好书在中午练好字在晚上看电视"])
+def test_an_item_with_its_ending_mistyped_is_one_close_item_not_a_part_and_an_extra(answer):
+    g = grade(HABITS, answer, True)
+    assert verdicts(g) == [CORRECT, CORRECT, CLOSE], [(i.typed, i.verdict, i.note) for i in g.items]
+    assert g.items[2].typed == "在晚上看电视"
+    assert g.extra == []
+    assert g.score == pytest.approx((1 + 1 + grading.CLOSE_CREDIT) / 3)
+
+
+def test_a_cloze_item_with_its_ending_mistyped_is_half_right():
+    g = grade(["在晚上写日记"], "在晚上看电视")
+    assert verdicts(g) == [CLOSE] and g.extra == [] and g.score == pytest.approx(grading.CLOSE_CREDIT)
+
+
+def test_a_part_and_another_piece_typed_apart_stay_two_pieces():
+    # the trainee separated them: the part is the item, the rest is something else
+    g = grade(["在晚上写日记"], "在晚上，看电视")
+    assert verdicts(g) == [CLOSE] and g.items[0].typed == "在晚上" and g.extra == ["看电视"]
+
+
+def test_more_typed_in_an_item_s_place_than_the_item_is_not_absorbed():
+    g = grade(["在晚上写日记"], "在晚上看电视看到半夜")
+    assert g.extra, [(i.typed, i.verdict) for i in g.items]

@@ -115,6 +115,13 @@ EXTRA_MIN_CHARS = 2
 # Below this share of the items the answer is wrong rather than partial:
 # one item in five or fewer is guessing from the framework's name.
 WRONG_BELOW = 0.2
+# Part of an item typed right and the rest mistyped in its place
+# (在效能上求实效 for 在效能上见真章) is one close item, not a part and an
+# extra piece, when what was typed there is at most this many characters
+# longer than the item: a trainee who typed more wrote something else too.
+MISTYPED_REST_SLACK = 1
+PART_NOTE = "only part of the item"
+MISTYPED_NOTE = "part of the item right, the rest mistyped"
 # A window rapidfuzz finds inside a run-together answer must share this
 # much with the item (0–100) before the answer is cut there.
 LOCATE_MIN = 60.0
@@ -875,10 +882,10 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     # part left out are not asked for (紧盯问题靶向施治依托 of …依托“三抓三促”…).
     if (size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest) and own_typed
             and typed_numbers == _numbers_spanned(seg, nearest)):
-        return CLOSE, CLOSE_CREDIT, "only part of the item"
+        return CLOSE, CLOSE_CREDIT, PART_NOTE
     if size > SHORT_ITEM and own_typed and len(item.clauses) > 2 \
             and item.whole_clauses(seg) * 2 >= len(item.clauses) - 1:
-        return CLOSE, CLOSE_CREDIT, "only part of the item"
+        return CLOSE, CLOSE_CREDIT, PART_NOTE
     return MISSING, 0.0, "too far from the item"
 
 
@@ -1106,6 +1113,8 @@ def _grade(expected: list[str], answer: str, ordered: bool,
         if res.credit > 0:
             recalled.append((r, a))
 
+    _absorb_mistyped_rest(ans, spans, shown, chosen, used, results, items)
+
     if ordered and len(recalled) > 1:
         keep = _in_order(recalled)
         for r, _ in recalled:
@@ -1164,6 +1173,35 @@ def _grade(expected: list[str], answer: str, ordered: bool,
     else:
         verdict = PARTIAL
     return Grade(results, extra, score, verdict, ordered)
+
+
+def _absorb_mistyped_rest(ans: _Answer, spans: list[tuple[int, int]], shown: list[tuple[int, int]],
+                          chosen: list[int], used: set[int], results: list[ItemGrade],
+                          items: tuple[_Item, ...]) -> None:
+    """An item typed with part of it right and the rest mistyped is one close item.
+
+    在效能上求实效 for 在效能上见真章 aligns as the item's first half (close)
+    and 求实效 left over; but the trainee typed one item there, no longer than
+    it, and the mistyped rest is its own wrong ending, not a piece of
+    something else: the two are read as one close item, with no extra.
+    """
+    for r, c in enumerate(chosen):
+        res = results[r]
+        if c < 0 or res.verdict != CLOSE or res.note != PART_NOTE:
+            continue
+        size = len(items[r].variants[0])
+        for n in (c + 1, c - 1):
+            if not 0 <= n < len(spans) or n in used:
+                continue
+            a, b = min(shown[c][0], spans[n][0]), max(shown[c][1], spans[n][1])
+            between = spans[c][1] if n > c else spans[c][0]
+            if between in ans.cuts or b - a > size + MISTYPED_REST_SLACK:
+                continue
+            used.add(n)
+            res.typed = _original(ans, a, b)
+            res.position = a
+            res.note = MISTYPED_NOTE
+            break
 
 
 def _original(ans: _Answer, a: int, b: int) -> str:
