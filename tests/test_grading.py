@@ -638,3 +638,27 @@ def test_a_part_and_another_piece_typed_apart_stay_two_pieces():
 def test_more_typed_in_an_item_s_place_than_the_item_is_not_absorbed():
     g = grade(["在晚上写日记"], "在晚上看电视看到半夜")
     assert g.extra, [(i.typed, i.verdict) for i in g.items]
+
+
+# --- what an extra piece costs: half an item, whatever else was typed ------
+
+FRUITS = ["苹果甜", "香蕉软", "橘子酸"]
+
+
+def test_two_of_three_and_an_extra_piece_is_half():
+    g = grade(FRUITS, "苹果甜、香蕉软、西瓜大")
+    assert verdicts(g) == [CORRECT, CORRECT, MISSING] and g.extra == ["西瓜大"]
+    assert g.score == pytest.approx((2 - grading.EXTRA_PENALTY) / 3) == pytest.approx(0.5)
+
+
+def test_an_extra_piece_costs_the_same_however_much_else_is_right():
+    whole = grade(FRUITS, "苹果甜、香蕉软、橘子酸、西瓜大").score
+    two = grade(FRUITS, "苹果甜、香蕉软、西瓜大").score
+    assert 1 - whole == pytest.approx(grading.EXTRA_PENALTY / 3)
+    assert (2 / 3) - two == pytest.approx(grading.EXTRA_PENALTY / 3)
+
+
+def test_extra_pieces_never_take_the_score_below_zero_and_the_verdict_is_what_was_recalled():
+    g = grade(FRUITS, "苹果甜、西瓜大、葡萄紫、梨子脆")
+    assert g.score == 0.0 and g.verdict == PARTIAL  # one of three recalled, three wrong pieces
+    assert grade(FRUITS, "西瓜大、葡萄紫").verdict == WRONG

@@ -107,12 +107,16 @@ SHORT_ITEM = 4
 # one wrong character is half the item.
 TINY_ITEM = 2
 # Typing pieces that are not in the framework costs half an item each: a
-# trainee who lists five of 四盯 does not know which four they are. Pieces
+# trainee who lists five of 四盯 does not know which four they are. The
+# cost is taken off the credit, (credit − 0.5 × extra) / items, never below
+# 0, so a wrong piece costs the same whatever else was right (2 of 3 and
+# one extra is 50%), and a list padded with guesses is not diluted into a
+# pass. Whether the answer is wrong or partial is what was recalled. Pieces
 # of one character (a stray 的, a marker) cost nothing, unless the items are
 # themselves one character (紧、严、细、实): then such a piece is a fifth item.
 EXTRA_PENALTY = 0.5
 EXTRA_MIN_CHARS = 2
-# Below this share of the items the answer is wrong rather than partial:
+# Below this share of the items recalled the answer is wrong rather than partial:
 # one item in five or fewer is guessing from the framework's name.
 WRONG_BELOW = 0.2
 # Part of an item typed right and the rest mistyped in its place
@@ -1164,11 +1168,11 @@ def _grade(expected: list[str], answer: str, ordered: bool,
         penalised += 1
 
     total = sum(r.credit for r in results)
-    score = total / (len(results) + EXTRA_PENALTY * penalised)
+    score = max(0.0, total - EXTRA_PENALTY * penalised) / len(results)
     if all(r.verdict == CORRECT for r in results) and not penalised:
         verdict = CORRECT
         score = 1.0
-    elif score < WRONG_BELOW or total == 0:
+    elif total / len(results) < WRONG_BELOW or total == 0:
         verdict = WRONG
     else:
         verdict = PARTIAL
