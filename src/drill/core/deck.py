@@ -25,7 +25,7 @@ from tomlkit.exceptions import ParseError, TOMLKitError
 from drill.core.errors import DrillError
 from drill.core.files import write_atomically
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
-from drill.core.text import fold
+from drill.core.text import fold, is_traditional, to_traditional
 
 FORMAT = 1
 TOP_KEYS = {"format", "title", "source", "encoding", "note", "rejected", "reference", "anki_exported",
@@ -166,6 +166,49 @@ def _gives_away(name: str, items: list[str]) -> bool:
     return any(fold(item) in fold(name) for item in items)
 
 
+# The question each kind's recall card asks of a name that does not ask one itself.
+QUESTIONS = {"abbreviation": "它指哪几项", "enumeration": "分别是什么", "outline": "讲话的几个部分",
+             "parallel": "原话怎么说"}
+# Asked of a name that counts a word its items do not hold (四个“深感”, whose
+# points open with 领袖嘱托殷殷…, and say what is 深感 only after): what the
+# items are, the opening words of each point.
+OPENINGS_QUESTION = "每一点开头怎么说"
+# A name whose last part asks already (谋划工作要抓哪三个方面) is asked as it
+# stands, not asked again (…要抓哪三个方面：分别是什么？).
+_ASKS = re.compile(r"哪|什么|什麼|甚麼|怎么|怎麼|如何|为何|為何|几[个项点种条大方类]|幾[個項點種條大方類]")
+# A name that counts a quoted word: 四个“深感”, 三个“要督得”, 三個“要把…作為”.
+_COUNTED_WORD = re.compile(r"[一二三四五六七八九十两兩\d]+[个個项項种種大条條点點类類]?[^“”：:]{0,6}“([^”]+)”")
+# Words that number the points rather than name them (一是…二是…, 一要…二要…):
+# a name counting them asks for the points themselves.
+MARKER_WORDS = frozenset("是要")
+
+
+def asks_itself(cue: str) -> bool:
+    """Does the last part of ``cue`` (after its last colon) ask a question already?"""
+    last = re.split(r"[：:]", cue)[-1]
+    return bool(_ASKS.search(last))
+
+
+def counted_word_missing(name: str, items: list[str]) -> str:
+    """The quoted word ``name`` counts (四个“深感”) when no item holds it,
+    else "": such a name does not say what its items are."""
+    for m in _COUNTED_WORD.finditer(name):
+        word = m.group(1)
+        if word in MARKER_WORDS:
+            continue
+        parts = [fold(p) for p in re.split(r"…+|\.{3}", word) if p.strip()]
+        if parts and not all(any(p in fold(item) for item in items) for p in parts):
+            return word
+    return ""
+
+
+def _speaker(fw: Framework):
+    """Words drill writes into a card, in the framework's own script: a deck in
+    traditional characters is asked in traditional characters."""
+    text = fw.name + "".join(fw.items) + fw.quote
+    return to_traditional if is_traditional(text) else (lambda words: words)
+
+
 def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     """The cards one framework yields.
 
@@ -187,16 +230,24 @@ def _framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     if not items:
         return []
     n = len(items)
-    what = {"abbreviation": "它指哪几项", "enumeration": "分别是什么", "outline": "讲话的几个部分",
-            "parallel": "原话怎么说"}.get(fw.kind, "分别是什么")
+    say = _speaker(fw)
+    what = QUESTIONS.get(fw.kind, "分别是什么")
     cue = fw.name
     if _gives_away(fw.name, items):
-        first = next((ch for ch in items[0] if ch.isalnum()), items[0][:1])
-        cue = _lead(fw.quote, items) or f"以“{first}”开头的一组提法"
-    cards = [Card(f"{fw.id}/recall", deck_id, fw.id, "recall", f"{cue}：{what}？（{n}项）",
-                  items, fw.ordered)]
+        cue = _lead(fw.quote, items) or _note_lead(fw, items)
+        if not cue:
+            first = next((ch for ch in items[0] if ch.isalnum()), items[0][:1])
+            where = f"{fw.document}中" if fw.document else ""
+            cue = where + say(f"以“{first}”开头的一组提法")
+    if cue == fw.name and counted_word_missing(fw.name, items):
+        question = say(f"：{OPENINGS_QUESTION}？（{n}项）")
+    elif cue == fw.name and asks_itself(cue):
+        question = say(f"？（{n}项）")
+    else:
+        question = say(f"：{what}？（{n}项）")
+    cards = [Card(f"{fw.id}/recall", deck_id, fw.id, "recall", cue + question, items, fw.ordered)]
     if n >= 2:
-        cloze_cue = "原话填空" if cue != fw.name else f"{fw.name}：填空"
+        cloze_cue = say("原话填空") if cue != fw.name else fw.name + say("：填空")
         for item in items:
             listed = "、".join(BLANK if other == item else other for other in items)
             if fw.document and not fw.quote:
@@ -212,11 +263,24 @@ def _framework_cards(deck_id: str, fw: Framework) -> list[Card]:
                               [other for other in items if other != item]))
     if fw.kind == "abbreviation" and n >= 2:
         cards.append(Card(f"{fw.id}/name", deck_id, fw.id, "name",
-                          "这几项合称什么？" + "、".join(items), [fw.name], True))
+                          say("这几项合称什么？") + "、".join(items), [fw.name], True))
     if fw.ordered and n >= 3:
-        order_cue = "按原文顺序排列" if cue != fw.name else f"{fw.name}：按原文顺序排列"
+        order_cue = say("按原文顺序排列") if cue != fw.name else fw.name + say("：按原文顺序排列")
         cards.append(Card(f"{fw.id}/order", deck_id, fw.id, "order", order_cue, items, True))
     return cards
+
+
+def _note_lead(fw: Framework, items: list[str]) -> str:
+    """For a framework with no speech around it (the reference deck's 亲诚惠容),
+    the words of its note that lead into its name, the name blanked: the
+    usage a trainee recalls it by. "" when the note holds no such words, or
+    they would give an item away."""
+    if fw.quote or fw.name not in fw.note:
+        return ""
+    lead = _lead(fw.note, [fw.name])
+    if not lead or any(fold(item) in fold(lead.replace(BLANK, "")) for item in items):
+        return ""
+    return lead
 
 
 def blank_answer(text: str, answer: list[str]) -> str:
