@@ -501,7 +501,7 @@ def test_diff_of_a_close_item_shows_the_changed_characters():
 
 def test_json_has_exactly_the_promised_keys():
     out = grade(SAN_ZHUA, "抓学习促提升、抓效能").as_json()
-    assert set(out) == {"score", "verdict", "items", "extra"}
+    assert set(out) == {"score", "verdict", "items", "extra", "intrusions"}
     assert all(set(item) == {"expected", "typed", "verdict"} for item in out["items"])
     assert out["verdict"] in grading.VERDICTS
     assert all(item["verdict"] in grading.ITEM_VERDICTS for item in out["items"])
@@ -662,3 +662,39 @@ def test_extra_pieces_never_take_the_score_below_zero_and_the_verdict_is_what_wa
     g = grade(FRUITS, "苹果甜、西瓜大、葡萄紫、梨子脆")
     assert g.score == 0.0 and g.verdict == PARTIAL  # one of three recalled, three wrong pieces
     assert grade(FRUITS, "西瓜大、葡萄紫").verdict == WRONG
+
+
+# --- intrusions: another framework's item typed ---------------------------
+
+TEA = ["选好茶叶", "烧好开水", "控好时间"]
+OTHERS = {"三个早": ["早睡觉", "早起床", "早锻炼"], "两个好": ["读好书", "写好字"]}
+
+
+def test_an_item_of_another_framework_typed_as_extra_is_an_intrusion():
+    g = grade(TEA, "选好茶叶、烧好开水、早起床", intruders=OTHERS)
+    assert g.extra == ["早起床"]  # extra stays a list of strings
+    assert [(i.typed, i.framework) for i in g.intrusions] == [("早起床", "三个早")]
+    assert g.as_json()["intrusions"] == [{"typed": "早起床", "framework": "三个早"}]
+
+
+def test_intrusions_of_two_frameworks_run_together_are_each_named():
+    g = grade(TEA, "选好茶叶读好书早锻炼", intruders=OTHERS)
+    assert {(i.typed, i.framework) for i in g.intrusions} == {("读好书", "两个好"), ("早锻炼", "三个早")}
+
+
+def test_an_intrusion_is_found_in_any_script_and_never_for_the_framework_s_own_items():
+    g = grade(TEA, "選好茶葉、讀好書", intruders={**OTHERS, "茶": ["选好茶叶"]})
+    assert [(i.typed, i.framework) for i in g.intrusions] == [("讀好書", "两个好")]
+
+
+def test_without_other_frameworks_there_are_no_intrusions_and_the_grade_is_the_same():
+    plain = grade(TEA, "选好茶叶、烧好开水、早起床")
+    told = grade(TEA, "选好茶叶、烧好开水、早起床", intruders=OTHERS)
+    assert plain.intrusions == [] and plain.as_json()["intrusions"] == []
+    assert (plain.score, plain.verdict, plain.extra) == (told.score, told.verdict, told.extra)
+
+
+def test_an_intrusion_run_into_a_part_of_an_item_is_not_read_as_its_mistyped_ending():
+    g = grade(["在晚上写日记"], "在晚上读好书", intruders=OTHERS)
+    assert [(i.typed, i.framework) for i in g.intrusions] == [("读好书", "两个好")]
+    assert g.extra == ["读好书"]

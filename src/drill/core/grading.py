@@ -53,6 +53,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -229,6 +230,17 @@ class ItemGrade:
         return {"expected": self.expected, "typed": self.typed, "verdict": self.verdict}
 
 
+@dataclass(frozen=True)
+class Intrusion:
+    """A piece typed that is an item of another framework: what a trainee confuses."""
+
+    typed: str  # as the trainee typed it
+    framework: str  # the name of the framework it belongs to
+
+    def as_json(self) -> dict:
+        return {"typed": self.typed, "framework": self.framework}
+
+
 @dataclass
 class Grade:
     items: list[ItemGrade]
@@ -237,6 +249,8 @@ class Grade:
     verdict: str
     ordered: bool
     notes: list[str] = field(default_factory=list)
+    # typed pieces (extra, or typed for an item and missing it) that are items of other frameworks
+    intrusions: list[Intrusion] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """Exactly the keys `drill grade` promises other tools."""
@@ -245,6 +259,7 @@ class Grade:
             "verdict": self.verdict,
             "items": [item.as_json() for item in self.items],
             "extra": list(self.extra),
+            "intrusions": [i.as_json() for i in self.intrusions],
         }
 
 
@@ -1021,8 +1036,13 @@ def positions(answer: str, count: int) -> list[int] | None:
 
 def grade(expected: list[str], answer: str, ordered: bool = False, *,
           ignore: tuple[str, ...] | list[str] = (), others: tuple[str, ...] | list[str] = (),
-          shown: tuple[str, ...] | list[str] = ()) -> Grade:
+          shown: tuple[str, ...] | list[str] = (),
+          intruders: Mapping[str, Sequence[str]] | None = None) -> Grade:
     """Grade ``answer`` against ``expected``.
+
+    ``intruders``: other frameworks' items by the framework's name (the
+    deck's other frameworks, the reference deck's); a piece typed that is
+    one of them, left over or typed for an item it misses, is an intrusion.
 
     ``shown``: the items as an order card shows them, numbered from 1; an
     answer of their numbers (3 1 2, 312) is graded as those items typed in
@@ -1039,14 +1059,16 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
     """
     expected = [str(e) for e in expected]
     answer = str(answer or "")
+    owners = _intruder_keys(expected, intruders or {})
+    keep_apart = frozenset(owners)
     if shown:
         picked = positions(answer, len(shown))
         if picked is not None:
             answer = "\n".join(str(shown[n - 1]) for n in picked)
-    g = _grade(expected, answer, ordered, ignore, others)
+    g = _grade(expected, answer, ordered, ignore, others, keep_apart)
     alt = _mainland_items(tuple(expected)) if g.verdict != CORRECT else None
     if alt is not None:
-        other = _grade(list(alt), answer, ordered, ignore, [mainland(str(o)) for o in others])
+        other = _grade(list(alt), answer, ordered, ignore, [mainland(str(o)) for o in others], keep_apart)
         if other.score > g.score:
             for item, text in zip(other.items, expected):
                 item.compared, item.expected = item.expected, text
@@ -1056,12 +1078,67 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
 
         filled = masks.fill(expected, answer)
         if filled is not None:
-            other = _grade(filled, answer, ordered, ignore, others)
+            other = _grade(filled, answer, ordered, ignore, others, keep_apart)
             if other.score > g.score:
                 for item, text in zip(other.items, expected):  # the mask shown as it stands
                     item.compared, item.expected = item.expected, text
                 g = other
+    if owners:
+        g.intrusions = _intrusions(g, owners)
     return g
+
+
+def _intruder_keys(expected: list[str], intruders: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each other framework's item, as compared (and without what all its
+    items share), → the framework's name; never one of ``expected``'s own."""
+    own = {v for item in _items(tuple(expected)) for v in item.variants} if expected else set()
+    owners: dict[str, str] = {}
+    for name, items in intruders.items():
+        texts = tuple(str(i) for i in items if str(i).strip())
+        if not texts:
+            continue
+        for text in texts:
+            # the whole item only: 目标 alone is too common a word to name 四盯 by
+            k = key(text)
+            if len(k) >= EXTRA_MIN_CHARS and k not in own:
+                owners.setdefault(k, str(name))
+    return owners
+
+
+def _intrusions(g: Grade, owners: dict[str, str]) -> list[Intrusion]:
+    """The pieces typed that are other frameworks' items: each extra piece,
+    and what was typed for an item it missed."""
+    typed = list(g.extra) + [item.typed for item in g.items if item.verdict == MISSING and item.typed]
+    found: list[Intrusion] = []
+    for text in typed:
+        for piece, name in _intruding_pieces(text, owners):
+            if all(i.typed != piece for i in found):
+                found.append(Intrusion(piece, name))
+    return found
+
+
+def _intruding_pieces(text: str, owners: dict[str, str]) -> list[tuple[str, str]]:
+    """The other frameworks' items in one typed piece: the whole piece, or,
+    in a piece run together (读好书早锻炼), each item of INTRUSION_MIN_CHARS
+    or more inside it, as typed."""
+    k = key(text)
+    if k in owners:
+        return [(text, owners[k])]
+    folded = _lower(fold(text))
+    where = [i for i, ch in enumerate(folded) if _is_content(ch) or _decimal_point(folded, i)]
+    plain = len(where) == len(k)  # no numeral rewritten: key positions map back to the text
+    out: list[tuple[int, str, str]] = []
+    taken = [False] * len(k)
+    for other in sorted((o for o in owners if len(o) >= INTRUSION_MIN_CHARS and o in k), key=len, reverse=True):
+        start = k.find(other)
+        while start >= 0:
+            if not any(taken[start:start + len(other)]):
+                for i in range(start, start + len(other)):
+                    taken[i] = True
+                shown = text[where[start]:where[start + len(other) - 1] + 1] if plain else other
+                out.append((start, shown, owners[other]))
+            start = k.find(other, start + 1)
+    return [(shown, name) for _, shown, name in sorted(out)]
 
 
 @lru_cache(maxsize=512)
@@ -1076,7 +1153,8 @@ def _mainland_items(expected: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 def _grade(expected: list[str], answer: str, ordered: bool,
-           ignore: tuple[str, ...] | list[str], others: tuple[str, ...] | list[str]) -> Grade:
+           ignore: tuple[str, ...] | list[str], others: tuple[str, ...] | list[str],
+           keep_apart: frozenset[str] = frozenset()) -> Grade:
     results = [ItemGrade(expected=e) for e in expected]
     if not expected:
         return Grade(results, [], 1.0 if not key(answer) else 0.0,
@@ -1117,7 +1195,7 @@ def _grade(expected: list[str], answer: str, ordered: bool,
         if res.credit > 0:
             recalled.append((r, a))
 
-    _absorb_mistyped_rest(ans, spans, shown, chosen, used, results, items)
+    _absorb_mistyped_rest(ans, spans, shown, chosen, used, results, items, keep_apart)
 
     if ordered and len(recalled) > 1:
         keep = _in_order(recalled)
@@ -1181,7 +1259,7 @@ def _grade(expected: list[str], answer: str, ordered: bool,
 
 def _absorb_mistyped_rest(ans: _Answer, spans: list[tuple[int, int]], shown: list[tuple[int, int]],
                           chosen: list[int], used: set[int], results: list[ItemGrade],
-                          items: tuple[_Item, ...]) -> None:
+                          items: tuple[_Item, ...], keep_apart: frozenset[str]) -> None:
     """An item typed with part of it right and the rest mistyped is one close item.
 
     在效能上求实效 for 在效能上见真章 aligns as the item's first half (close)
@@ -1201,6 +1279,8 @@ def _absorb_mistyped_rest(ans: _Answer, spans: list[tuple[int, int]], shown: lis
             between = spans[c][1] if n > c else spans[c][0]
             if between in ans.cuts or b - a > size + MISTYPED_REST_SLACK:
                 continue
+            if _seg_key(ans.chars[spans[n][0]:spans[n][1]], items) in keep_apart:
+                continue  # another framework's item: an intrusion, not this item's ending
             used.add(n)
             res.typed = _original(ans, a, b)
             res.position = a
@@ -1229,8 +1309,23 @@ MAX_EXPECTED_CHARS = 2000
 MAX_ANSWER_CHARS = 4000
 
 
-def size_problem(expected: list[str], answer: str) -> str | None:
-    """Why ``expected`` and ``answer`` are too big to grade, or None."""
+# Inside a piece run together, another framework's item is looked for only
+# from this length on: two characters (目标) turn up inside too many words.
+INTRUSION_MIN_CHARS = 3
+# Other frameworks' items given to find intrusions by: a whole deck's and
+# the reference deck's are a few hundred.
+MAX_OTHER_ITEMS = 2000
+
+
+def size_problem(expected: list[str], answer: str, others: Mapping[str, Sequence[str]] | None = None) -> str | None:
+    """Why ``expected``, ``answer`` and ``others`` are too big to grade, or None."""
+    if others:
+        count = sum(len(items) for items in others.values())
+        if count > MAX_OTHER_ITEMS:
+            return f"{count} items of other frameworks; at most {MAX_OTHER_ITEMS}"
+        longest_other = max((len(i) for items in others.values() for i in items), default=0)
+        if longest_other > MAX_ITEM_CHARS:
+            return f"an item of another framework of {longest_other} characters; at most {MAX_ITEM_CHARS}"
     if len(expected) > MAX_ITEMS:
         return f"{len(expected)} expected items; at most {MAX_ITEMS} are graded"
     longest = max((len(e) for e in expected), default=0)
