@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,6 +27,7 @@ from tomlkit.exceptions import ParseError, TOMLKitError
 from drill.core.errors import DrillError
 from drill.core.files import write_atomically
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
+from drill.core.grading import MAX_ITEMS
 from drill.core.text import fold, is_traditional, to_traditional
 
 FORMAT = 1
@@ -64,6 +67,10 @@ order. `drill deck check FILE` finds mistakes."""
 #                           a re-export can list the notes of cards that left the deck
 
 CARD_KINDS = ("recall", "cloze", "name", "order")
+# The most items a framework of a deck may have: as many as one answer may be
+# graded against (grading.MAX_ITEMS), far beyond any speech's (the bundled
+# decks' longest has 14), so a deck that reads is a deck that can be drilled.
+MAX_FRAMEWORK_ITEMS = MAX_ITEMS
 
 
 @dataclass
@@ -76,7 +83,7 @@ class Card:
     answer: list[str]
     ordered: bool
     context: str = ""  # for a cloze: the source sentence with the item blanked
-    others: list[str] = field(default_factory=list)  # for a cloze: the framework's other items
+    others: Sequence[str] = field(default_factory=list)  # for a cloze: the framework's other items
     # Where the items come from, when not from a speech: 出自：党的十九大报告（2017）.
     stated_in: str = ""
 
@@ -163,7 +170,62 @@ def _lead(quote: str, items: list[str]) -> str:
 
 
 def _gives_away(name: str, items: list[str]) -> bool:
-    return any(fold(item) in fold(name) for item in items)
+    folded = fold(name)
+    return any(fold(item) in folded for item in items)
+
+
+# A cloze card of a long framework lists at most this many of the other
+# items either side of its blank (a framework of up to 31 items, twice the
+# bundled decks' longest, shows them all), and one whose quote is longer than QUOTE_WINDOW_FROM shows only this
+# many characters of it either side of the blank: what a trainee reads at a
+# glance, and what keeps a framework's cards linear in its items.
+CLOZE_NEIGHBOURS = 15
+QUOTE_WINDOW_FROM = 600
+QUOTE_WINDOW = 150
+
+
+class _Others(Sequence[str]):
+    """A framework's items but one, without copying them for every cloze card."""
+
+    def __init__(self, items: list[str], skip: int) -> None:
+        self._items, self._skip = items, skip
+
+    def __len__(self) -> int:
+        return len(self._items) - 1
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._items[index + (index >= self._skip)]
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def _listed(items: list[str], i: int) -> str:
+    """The items around item ``i``, that item blanked (and any copy of it)."""
+    item = items[i]
+    low, high = max(0, i - CLOZE_NEIGHBOURS), min(len(items), i + CLOZE_NEIGHBOURS + 1)
+    shown = "、".join(BLANK if other == item else other for other in items[low:high])
+    return ("…" if low > 0 else "") + shown + ("…" if high < len(items) else "")
+
+
+def _in_quote(quote: str, item: str, at: int) -> str:
+    """The quote with ``item`` (found at ``at``) blanked: all of it, or, for
+    a long quote, QUOTE_WINDOW characters either side."""
+    if len(quote) <= QUOTE_WINDOW_FROM:
+        return blank_answer(quote, [item])
+    start, end = max(0, at - QUOTE_WINDOW), min(len(quote), at + len(item) + QUOTE_WINDOW)
+    before, after = quote[start:at], quote[at + len(item):end]
+    return (("…" if start > 0 else "") + blank_answer(before, [item]) + BLANK
+            + blank_answer(after, [item]) + ("…" if end < len(quote) else ""))
 
 
 # The question each kind's recall card asks of a name that does not ask one itself.
@@ -248,18 +310,26 @@ def _framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     cards = [Card(f"{fw.id}/recall", deck_id, fw.id, "recall", cue + question, items, fw.ordered)]
     if n >= 2:
         cloze_cue = say("原话填空") if cue != fw.name else fw.name + say("：填空")
-        for item in items:
-            listed = "、".join(BLANK if other == item else other for other in items)
+        copies = Counter(items)
+        at = 0  # items mostly stand in the quote in their order: look on from the last
+        for i, item in enumerate(items):
+            listed = _listed(items, i)
             if fw.document and not fw.quote:
                 # no speech around it: the list under its name, or, when the
                 # name is the items run together (亲诚惠容) and would answer
                 # the card, under the document it was stated in
                 listed = f"{fw.name if cue == fw.name else fw.document}：{listed}"
-            context = blank_answer(fw.quote, [item]) if item in fw.quote else listed
+            found = fw.quote.find(item, at)
+            if found < 0:
+                found = fw.quote.find(item)
+            if found >= 0:
+                at = found + len(item)
+            context = _in_quote(fw.quote, item, found) if found >= 0 else listed
             if len(_NUMBERING.sub("", context.replace(BLANK, ""))) < CONTEXT_MIN_CHARS:
                 context = listed
             cards.append(Card(f"{fw.id}/cloze/{_item_key(item)}", deck_id, fw.id, "cloze",
                               cloze_cue, [item], True, context,
+                              _Others(items, i) if copies[item] == 1 else
                               [other for other in items if other != item]))
     if fw.kind == "abbreviation" and n >= 2:
         cards.append(Card(f"{fw.id}/name", deck_id, fw.id, "name",
@@ -767,6 +837,10 @@ def _framework(raw: dict, index: int, lines: _Lines, problem) -> Framework | Non
     items = raw["items"]
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         problem(lines.framework(index, "items"), "'items' must be a list of strings")
+        return None
+    if len(items) > MAX_FRAMEWORK_ITEMS:
+        problem(lines.framework(index, "items"),
+                f"{len(items)} items; a framework has at most {MAX_FRAMEWORK_ITEMS} (split it)")
         return None
     ordered = raw.get("ordered", DEFAULT_ORDERED[kind])
     if not isinstance(ordered, bool):
