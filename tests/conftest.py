@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from pathlib import Path
-
+import inspect
 import time
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +33,50 @@ async def until(pilot, condition, timeout: float = 60.0, what: str = "the condit
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.02)
+
+
+# Markers, set from what each test does (pyproject.toml declares them):
+#   tui   runs a Textual app (App.run_test or a snapshot)
+#   slow  starts other processes (drill's command, writers killed mid-answer),
+#         or is marked slow by hand (whole sessions in the app)
+#   unit  everything else: the core, in this process
+_STARTS_PROCESSES = ("subprocess.", "Popen", "multiprocessing", "os.kill", "_run_drill", "sys.executable")
+
+
+_helpers: dict[str, set[str]] = {}
+
+
+def _process_helpers(module) -> set[str]:
+    """The functions of a test module that start other processes."""
+    if module is None:
+        return set()
+    if module.__name__ not in _helpers:
+        found = set()
+        for name, value in vars(module).items():
+            if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("test"):
+                try:
+                    body = inspect.getsource(value)
+                except (OSError, TypeError):
+                    continue
+                if any(word in body for word in _STARTS_PROCESSES):
+                    found.add(name)
+        _helpers[module.__name__] = found
+    return _helpers[module.__name__]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        function = getattr(item, "function", None)
+        try:
+            source = inspect.getsource(function) if function is not None else ""
+        except (OSError, TypeError):
+            source = ""
+        fixtures = getattr(item, "fixturenames", ())
+        tui = "run_test(" in source or "snap_compare" in fixtures
+        if tui:
+            item.add_marker(pytest.mark.tui)
+        if any(word in source for word in _STARTS_PROCESSES) or \
+                any(f"{name}(" in source for name in _process_helpers(item.module)):
+            item.add_marker(pytest.mark.slow)
+        if not tui and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.unit)

@@ -52,6 +52,7 @@ async def saved(pilot):
     await pilot.pause()
 
 
+@pytest.mark.slow  # a whole session
 async def test_a_whole_session():
     app = make_app(user="林")
     async with app.run_test(size=SIZE) as pilot:
@@ -159,6 +160,7 @@ async def test_deck_text_that_looks_like_markup_is_shown_literally(tmp_path):
         assert any(s.startswith("[bold]加粗[/bold]") for s in shown)
 
 
+@pytest.mark.slow  # a whole session, twice
 async def test_answers_are_kept_when_the_app_is_closed_mid_session():
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
@@ -566,3 +568,22 @@ async def test_an_item_of_another_framework_typed_is_named_in_the_feedback():
         assert [(i.typed, i.framework) for i in judged.grade.intrusions] == [(other.items[0], other.name)]
         feedback = [line.strip() for line in shown(app.screen.query_one("#feedback"))]
         assert f"{other.items[0]} belongs to {other.name}" in feedback, feedback
+
+
+async def test_one_miss_puts_the_items_in_the_weakest_list_said_in_words():
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_drill(pilot)
+        await answer(pilot, "不知道")
+        await pilot.press("enter", "escape")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen), what="the summary")
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, StatsScreen), what="the stats")
+        await pilot.press("5")
+        await pilot.pause()
+        table = app.screen.query_one("#weak")
+        rows = [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+        assert ["framework", "1 of 1"] == rows[0][:2]
+        items = [r for r in rows if r[0] == "item"]
+        assert items and all(r[1] == "1 of 1" for r in items)
+        assert all(r[2].endswith(f"  in {rows[0][2]}") for r in items)  # the framework missed

@@ -350,7 +350,8 @@ def _stats_text(result) -> str:
         lines += [f"  {w.missed}/{w.seen} missed  {printable(w.name)}" for w in result.weakest_frameworks]
     if result.weakest_items:
         lines.append("weakest items:")
-        lines += [f"  {w.missed}/{w.seen} missed  {printable(w.name)}" for w in result.weakest_items]
+        lines += [f"  {w.missed}/{w.seen} missed  {printable(w.name)}" + (f"  (in {printable(w.of)})" if w.of else "")
+                  for w in result.weakest_items]
     return "\n".join(lines)
 
 

@@ -16,8 +16,9 @@ FORECAST_DAYS = 30
 WEAKEST = 10
 # A deck's row in a class report names this many of its weakest items.
 WEAKEST_PER_DECK = 3
-# A framework or item needs this many answers before it can be called weak.
-WEAK_MIN_SEEN = 2
+# A framework or item needs this many answers before it can be called weak:
+# one miss is worth knowing about.
+WEAK_MIN_SEEN = 1
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Weak:
     name: str  # the framework's name, or the item's text
     seen: int
     missed: int
+    of: str = ""  # for an item: the name of its framework
 
     @property
     def miss_rate(self) -> float:
@@ -130,7 +132,8 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
             ds.cards = ds.seen
 
     by_weakness = lambda w: (-w.miss_rate, -w.missed, w.name)  # noqa: E731
-    weak_items = sorted((Weak(d["deck"], d["fw"], d["item"], d["seen"], d["missed"]) for d in store.item_docs()
+    weak_items = sorted((Weak(d["deck"], d["fw"], d["item"], d["seen"], d["missed"], names.get(d["fw"], ""))
+                         for d in store.item_docs()
                          if d["seen"] >= WEAK_MIN_SEEN and d["missed"] > 0
                          and (decks is None or d["deck"] in titles)), key=by_weakness)
     for weak in weak_items:

@@ -186,3 +186,78 @@ def json_line(value) -> str:
     if any(ch in out for ch in _LINE_BREAKS):
         out = "".join(_LINE_BREAKS.get(ch, ch) for ch in out)
     return out
+
+
+# Chinese line breaking (禁则): what may not begin a line (closing and
+# pausing punctuation) and what may not end one (opening punctuation).
+NO_LINE_START = frozenset("，。、；：？！,.;:?!)）]】」』”’》〉〕〗〙〛}…—·％%‰℃")
+NO_LINE_END = frozenset("（(【[「『“‘《〈〔〖〘〚{")
+# never split inside a pair of these (……, ——)
+_PAIRED = frozenset("…—")
+
+
+def cell_width(ch: str) -> int:
+    """How many terminal cells ``ch`` takes: two for wide (CJK) characters."""
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _word_char(ch: str) -> bool:
+    """A character of a Latin word or a number, which is not split."""
+    return ch.isascii() and (ch.isalnum() or ch in "_'-.%")
+
+
+def line_starts(text: str, width: int) -> list[int]:
+    """Where each line of ``text`` begins when it is wrapped to ``width``
+    cells by Chinese rules: a line breaks between any two Chinese
+    characters, or at a space, never inside a Latin word or a number (unless
+    it is wider than a line); no line begins with closing punctuation (，。、）」)
+    and none ends with opening punctuation (（「“): the character before
+    goes down with it. A newline always begins a line."""
+    width = max(2, width)
+    starts = [0]
+    line_start, used = 0, 0
+    for k, ch in enumerate(text):
+        if ch == "\n":
+            starts.append(k + 1)
+            line_start, used = k + 1, 0
+            continue
+        w = cell_width(ch)
+        if used + w <= width or k == line_start:
+            used += w
+            continue
+        # ch does not fit: break before it, or earlier where the rules say
+        cut = _break_before(text, line_start, k)
+        starts.append(cut)
+        line_start = cut
+        used = sum(cell_width(c) for c in text[cut:k + 1])
+    return starts
+
+
+def _allowed(text: str, at: int) -> bool:
+    """Whether a line may begin at ``at``."""
+    before, ch = text[at - 1], text[at]
+    if ch in NO_LINE_START or before in NO_LINE_END:
+        return False
+    if before in _PAIRED and ch == before:
+        return False
+    if _word_char(before):
+        if _word_char(ch):
+            return False
+        k = at - 1  # （6 ending a line parts 6 from 项）: an opening bracket and the number go down together
+        while k > 0 and _word_char(text[k - 1]):
+            k -= 1
+        if k > 0 and text[k - 1] in NO_LINE_END:
+            return False
+    return True
+
+
+def _break_before(text: str, line_start: int, k: int) -> int:
+    """Where the line begun at ``line_start`` ends, when ``text[k]`` does not fit."""
+    at = k
+    while at > line_start + 1 and not _allowed(text, at):
+        at -= 1
+    if _allowed(text, at):
+        return at
+    return k  # no allowed break on this line (one long word): cut where it is full

@@ -19,6 +19,7 @@ from drill.core.deck import blank_answer, order_numbered
 from drill.core.errors import DrillError
 from drill.core.session import Answered, Session
 from drill.tui.widgets.feedback import feedback_view, labelled
+from drill.tui.widgets.wrapped import Wrapped
 
 KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name": "name the abbreviation",
               "order": "put in order"}
@@ -87,14 +88,14 @@ class DrillScreen(Screen):
         prompt = Text(card.prompt, style="bold")
         if card.stated_in:  # items that come from a document, not from a speech
             prompt.append("\n" + card.stated_in, style="dim")
-        self.query_one("#prompt", Static).update(prompt)
+        self.query_one("#prompt", Static).update(Wrapped(prompt))
         context = self.query_one("#context", Static)
         if card.kind == "cloze" and card.context:
-            context.update(Text(card.context))
+            context.update(Wrapped(card.context))
         elif card.kind == "order":
             shown = Text("\n".join(order_numbered(card)))
             shown.append("\nthe items in order, or their numbers: 3 1 2", style="dim")
-            context.update(shown)
+            context.update(Wrapped(shown))
         else:
             context.update("")
         context.display = card.kind in ("cloze", "order") and bool(card.context or card.kind == "order")
@@ -197,7 +198,7 @@ class DrillScreen(Screen):
     def action_hint(self) -> None:
         shown = self.session.hint()
         hint = self.query_one("#hint", Static)
-        hint.update(labelled("hint", Text(shown, style="italic yellow"), label_style="bold yellow"))
+        hint.update(labelled("hint", Wrapped(shown, style="italic yellow"), label_style="bold yellow"))
         hint.display = True
 
     def action_source(self) -> None:
@@ -217,7 +218,7 @@ class DrillScreen(Screen):
         quote = getattr(self.app, "quote_for", lambda c: "")(card)
         if self.last is None:
             quote = blank_answer(quote, card.answer)
-        source.update(labelled("source", Text(quote or "(no quote recorded)", style="dim")))
+        source.update(labelled("source", Wrapped(quote or "(no quote recorded)", style="dim")))
 
     def action_override(self, right: bool) -> None:
         if self.last is None:

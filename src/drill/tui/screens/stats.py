@@ -105,15 +105,18 @@ class StatsScreen(Screen):
         plot.xticks(list(range(1, CHART_DAYS + 1, 7)), labels[::7])
 
         table = self.query_one("#weak", DataTable)
-        table.add_column("", key="what", width=4)
-        table.add_column("Missed", key="missed", width=8)
-        table.add_column("Framework or item", key="name")
+        table.add_column("What", key="what", width=10)
+        table.add_column("Missed", key="missed", width=12)
+        table.add_column("Framework, or item and its framework", key="name")
         self._weak_rows: list[str] = []
         for w in self.stats.weakest_frameworks:
-            table.add_row("fw", f"{w.missed}/{w.seen}", Text(w.name))
+            table.add_row("framework", f"{w.missed} of {w.seen}", Text(w.name))
             self._weak_rows.append(w.framework)
         for w in self.stats.weakest_items:
-            table.add_row("item", f"{w.missed}/{w.seen}", Text(w.name))
+            name = Text(w.name)
+            if w.of:
+                name.append(f"  in {w.of}", style="dim")
+            table.add_row("item", f"{w.missed} of {w.seen}", name)
             self._weak_rows.append(w.framework)
         if not self._weak_rows:
             table.add_row("", "", Text("Nothing weak yet: answer a few cards first.", style="dim"))

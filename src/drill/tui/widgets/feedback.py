@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from drill.core.grading import CLOSE, CORRECT, MISSING, OUT_OF_PLACE, Grade
+from drill.tui.widgets.wrapped import Wrapped
 
 MARKS = {
     CORRECT: ("✓", "bold green"),
@@ -29,29 +30,45 @@ VERDICT_WORDS = {CORRECT: "对 correct", "partial": "部分 partial", "wrong": "
 VERDICT_STYLES = {CORRECT: "bold green", "partial": "bold yellow", "wrong": "bold red"}
 
 
-def labelled(label: str, value: Text, label_style: str = "bold dim") -> Table:
+def labelled(label: str, value: Text | Wrapped, label_style: str = "bold dim") -> Table:
     """``label value`` on one line; a long value wraps under itself."""
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
-    grid.add_row(Text(label, style=label_style), value)
+    grid.add_row(Text(label, style=label_style), value if isinstance(value, Wrapped) else Wrapped(value))
     return grid
 
 
+# The character diff reads without colour too: each change is in brackets.
+DIFF_LEGEND = "〔错→对〕 错 typed for 对 · 〔+对〕 left out · 〔−错〕 typed too much"
+
+
 def diff_text(item) -> Text:
-    """The expected item with what was typed woven in: kept, wrong (struck), missed."""
+    """The expected item with what was typed woven in: kept, wrong (struck),
+    missed; every change in brackets, so it reads without colour."""
     out = Text()
     for op in item.diff():
         if op.op == "equal":
             out.append(op.typed)
         elif op.op == "replace":
+            out.append("〔", style="dim")
             out.append(op.typed, style="red strike")
+            out.append("→", style="dim")
             out.append(op.expected, style="green underline")
+            out.append("〕", style="dim")
         elif op.op == "delete":
+            out.append("〔+", style="dim")
             out.append(op.expected, style="green underline")
+            out.append("〕", style="dim")
         else:  # insert: typed but not in the item
+            out.append("〔−", style="dim")
             out.append(op.typed, style="red strike")
+            out.append("〕", style="dim")
     return out
+
+
+def _diffed(grade: Grade) -> bool:
+    return any(item.verdict != CORRECT and item.typed for item in grade.items)
 
 
 def verdict_text(grade: Grade, rating_name: str = "", overridden: str = "") -> Text:
@@ -80,9 +97,9 @@ def items_table(grade: Grade) -> Table:
             text.append("  (missing)", style="red")
         if item.note:
             text.append(f"  — {item.note}", style="italic dim")
-        grid.add_row(Text(mark, style=style), f"{n}.", text)
+        grid.add_row(Text(mark, style=style), f"{n}.", Wrapped(text))
     if grade.extra:
-        grid.add_row(Text("+", style="bold cyan"), "", Text("extra: ", style="bold cyan") + Text("、".join(grade.extra)))
+        grid.add_row(Text("+", style="bold cyan"), "", Wrapped(Text("extra: ", style="bold cyan") + Text("、".join(grade.extra))))
     return grid
 
 
@@ -94,7 +111,7 @@ def answer_view(items: list[str]):
     grid.add_column(no_wrap=True, justify="right")
     grid.add_column(ratio=1, overflow="fold")
     for n, item in enumerate(items, start=1):
-        grid.add_row(f"{n}.", Text(item))
+        grid.add_row(f"{n}.", Wrapped(item))
     return Group(Text("answer", style="bold"), grid)
 
 
@@ -116,6 +133,7 @@ def feedback_view(grade: Grade, answer: list[str], rating_name: str = "", overri
         Text(),
         items_table(grade),
         *([Text(), *intrusions] if intrusions else []),
+        *([Text(DIFF_LEGEND, style="dim")] if _diffed(grade) else []),
         Text(),
         answer_view(answer),
         Text(),
