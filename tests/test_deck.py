@@ -301,3 +301,36 @@ def test_a_cloze_whose_sentence_is_only_numbering_shows_the_other_items():
         if card.kind == "cloze":
             rest = card.context.replace(decks.BLANK, "")
             assert len(decks._NUMBERING.sub("", rest)) >= decks.CONTEXT_MIN_CHARS, (card.id, card.context)
+
+
+def test_a_framework_with_too_many_items_is_refused_at_its_line(tmp_path, capsys):
+    items = "\n".join(f'    "第{i}件事",' for i in range(decks.MAX_FRAMEWORK_ITEMS + 1))
+    path = tmp_path / "long.toml"
+    path.write_text('format = 1\ntitle = "long"\nsource = ""\n\n[[frameworks]]\nid = "enu-1"\n'
+                    f'kind = "enumeration"\nname = "许多件事"\nitems = [\n{items}\n]\n', "utf-8")
+    assert cli.main(["deck", "check", str(path)]) == 1
+    out = capsys.readouterr()
+    assert f"{path}:9: {decks.MAX_FRAMEWORK_ITEMS + 1} items; a framework has at most " \
+           f"{decks.MAX_FRAMEWORK_ITEMS}" in out.out + out.err
+    with pytest.raises(decks.DrillError):
+        decks.load(path)
+
+
+def test_a_long_framework_s_cards_grow_with_its_items_not_their_square():
+    import time
+
+    from drill.core.frameworks import Framework
+
+    items = [f"第{i}件要事" for i in range(4000)]
+    fw = Framework(kind="enumeration", name="许多件事", items=items, start=0, end=0,
+                   quote="，".join(items) + "。", id="enu-1")
+    started = time.perf_counter()
+    cards = decks.framework_cards("d", fw)
+    spent = time.perf_counter() - started
+    clozes = [c for c in cards if c.kind == "cloze"]
+    assert len(clozes) == 4000
+    middle = clozes[2000]
+    assert middle.answer == [items[2000]] and list(middle.others) == items[:2000] + items[2001:]
+    # the sentence shown is a window around the blank, not all 4,000 items
+    assert decks.BLANK in middle.context and len(middle.context) <= 2 * decks.QUOTE_WINDOW + 4
+    assert spent < 8.0  # quadratic generation took about 18 s for this many

@@ -34,7 +34,7 @@ def test_one_line_out_per_line_in_with_the_promised_names():
     assert code == 0, err
     assert [line["verdict"] for line in lines] == ["correct", "partial", "wrong"]
     for line in lines:
-        assert set(line) == {"score", "verdict", "items", "extra"}
+        assert set(line) == {"score", "verdict", "items", "extra", "intrusions"}
         assert 0.0 <= line["score"] <= 1.0
         assert [item["expected"] for item in line["items"]] == SAN_ZHUA
         for item in line["items"]:
@@ -87,3 +87,16 @@ def test_text_that_looks_like_markup_comes_back_literally():
 def test_no_input_no_output():
     code, lines, _ = run_grade(b"")
     assert code == 0 and lines == []
+
+
+def test_others_on_a_line_give_the_intrusions_and_extra_stays_strings():
+    line = {"expected": ["选好茶叶", "烧好开水"], "answer": "选好茶叶、早起床",
+            "others": {"三个早": ["早睡觉", "早起床", "早锻炼"]}}
+    bad = {"expected": ["选好茶叶"], "answer": "选好茶叶", "others": ["早起床"]}
+    stdin = b"".join(json.dumps(x, ensure_ascii=False).encode("utf-8") + b"\n" for x in (line, bad))
+    code, lines, err = run_grade(stdin)
+    assert code == 1, err  # the second line is an error
+    assert lines[0]["extra"] == ["早起床"]
+    assert lines[0]["intrusions"] == [{"typed": "早起床", "framework": "三个早"}]
+    assert lines[1] == {"error": 'line 2: "others" must be an object of framework names to lists of strings',
+                        "line": 2}

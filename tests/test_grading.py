@@ -501,7 +501,7 @@ def test_diff_of_a_close_item_shows_the_changed_characters():
 
 def test_json_has_exactly_the_promised_keys():
     out = grade(SAN_ZHUA, "抓学习促提升、抓效能").as_json()
-    assert set(out) == {"score", "verdict", "items", "extra"}
+    assert set(out) == {"score", "verdict", "items", "extra", "intrusions"}
     assert all(set(item) == {"expected", "typed", "verdict"} for item in out["items"])
     assert out["verdict"] in grading.VERDICTS
     assert all(item["verdict"] in grading.ITEM_VERDICTS for item in out["items"])
@@ -558,3 +558,143 @@ def test_every_bundled_framework_misses_a_dropped_item():
         g = grade(items, "\n".join(items[1:]), ordered)
         assert g.items[0].verdict == MISSING, items
         assert g.verdict == PARTIAL, items
+
+
+# --- an order card answered by the numbers of its shown items -------------
+
+# three made-up items, shown shuffled as an order card shows them
+STEPS = ["先烧水", "再泡茶", "后品茶"]
+STEPS_SHOWN = ["再泡茶", "后品茶", "先烧水"]  # ① 再泡茶 ② 后品茶 ③ 先烧水
+
+
+@pytest.mark.parametrize("answer", ["3 1 2", "312", "3,1,2", "3、1、2", "③①②", "３１２", " 3\n1\n2 "])
+def test_an_order_card_takes_the_numbers_of_its_shown_items(answer):
+    g = grade(STEPS, answer, True, shown=STEPS_SHOWN)
+    assert g.verdict == CORRECT and g.score == 1.0, (answer, verdicts(g))
+    assert typed(g) == STEPS
+
+
+def test_numbers_in_a_wrong_order_are_out_of_place_not_missing():
+    g = grade(STEPS, "1 3 2", True, shown=STEPS_SHOWN)  # 再泡茶 先烧水 后品茶
+    assert verdicts(g).count(OUT_OF_PLACE) == 1 and verdicts(g)[2] == CORRECT, verdicts(g)
+    assert g.verdict == PARTIAL and 0 < g.score < 1
+
+
+def test_numbers_left_out_leave_their_items_missing():
+    g = grade(STEPS, "3 1", True, shown=STEPS_SHOWN)
+    assert verdicts(g) == [CORRECT, CORRECT, MISSING]
+
+
+def test_the_items_retyped_still_grade_on_an_order_card():
+    g = grade(STEPS, "先烧水、再泡茶、后品茶", True, shown=STEPS_SHOWN)
+    assert g.verdict == CORRECT
+
+
+@pytest.mark.parametrize("answer", ["4 1 2", "0 1 2", "3 1 x", "31２0"])
+def test_numbers_no_item_has_are_not_read_as_positions(answer):
+    assert grading.positions(answer, 3) is None
+    assert grade(STEPS, answer, True, shown=STEPS_SHOWN).verdict == WRONG
+
+
+def test_run_together_numbers_need_separators_from_ten_items_on():
+    assert grading.positions("312", 9) == [3, 1, 2]
+    assert grading.positions("312", 12) is None  # 3 12, or 31 2?
+    assert grading.positions("3 12 1", 12) == [3, 12, 1]
+    assert grading.positions("⑫③", 12) == [12, 3]
+
+
+def test_numbers_mean_nothing_without_shown_items():
+    g = grade(STEPS, "3 1 2", True)
+    assert g.verdict == WRONG and verdicts(g) == [MISSING] * 3
+
+
+# --- one mistyped item is one close item ----------------------------------
+
+# made-up items sharing their opening words, as a parallel's clauses do
+HABITS = ["在早上读好书", "在中午练好字", "在晚上写日记"]
+
+
+@pytest.mark.parametrize("answer", ["在早上读好书、在中午练好字、在晚上看电视",
+                                    "在早上读好书在中午练好字在晚上看电视"])
+def test_an_item_with_its_ending_mistyped_is_one_close_item_not_a_part_and_an_extra(answer):
+    g = grade(HABITS, answer, True)
+    assert verdicts(g) == [CORRECT, CORRECT, CLOSE], [(i.typed, i.verdict, i.note) for i in g.items]
+    assert g.items[2].typed == "在晚上看电视"
+    assert g.extra == []
+    assert g.score == pytest.approx((1 + 1 + grading.CLOSE_CREDIT) / 3)
+
+
+def test_a_cloze_item_with_its_ending_mistyped_is_half_right():
+    g = grade(["在晚上写日记"], "在晚上看电视")
+    assert verdicts(g) == [CLOSE] and g.extra == [] and g.score == pytest.approx(grading.CLOSE_CREDIT)
+
+
+def test_a_part_and_another_piece_typed_apart_stay_two_pieces():
+    # the trainee separated them: the part is the item, the rest is something else
+    g = grade(["在晚上写日记"], "在晚上，看电视")
+    assert verdicts(g) == [CLOSE] and g.items[0].typed == "在晚上" and g.extra == ["看电视"]
+
+
+def test_more_typed_in_an_item_s_place_than_the_item_is_not_absorbed():
+    g = grade(["在晚上写日记"], "在晚上看电视看到半夜")
+    assert g.extra, [(i.typed, i.verdict) for i in g.items]
+
+
+# --- what an extra piece costs: half an item, whatever else was typed ------
+
+FRUITS = ["苹果甜", "香蕉软", "橘子酸"]
+
+
+def test_two_of_three_and_an_extra_piece_is_half():
+    g = grade(FRUITS, "苹果甜、香蕉软、西瓜大")
+    assert verdicts(g) == [CORRECT, CORRECT, MISSING] and g.extra == ["西瓜大"]
+    assert g.score == pytest.approx((2 - grading.EXTRA_PENALTY) / 3) == pytest.approx(0.5)
+
+
+def test_an_extra_piece_costs_the_same_however_much_else_is_right():
+    whole = grade(FRUITS, "苹果甜、香蕉软、橘子酸、西瓜大").score
+    two = grade(FRUITS, "苹果甜、香蕉软、西瓜大").score
+    assert 1 - whole == pytest.approx(grading.EXTRA_PENALTY / 3)
+    assert (2 / 3) - two == pytest.approx(grading.EXTRA_PENALTY / 3)
+
+
+def test_extra_pieces_never_take_the_score_below_zero_and_the_verdict_is_what_was_recalled():
+    g = grade(FRUITS, "苹果甜、西瓜大、葡萄紫、梨子脆")
+    assert g.score == 0.0 and g.verdict == PARTIAL  # one of three recalled, three wrong pieces
+    assert grade(FRUITS, "西瓜大、葡萄紫").verdict == WRONG
+
+
+# --- intrusions: another framework's item typed ---------------------------
+
+TEA = ["选好茶叶", "烧好开水", "控好时间"]
+OTHERS = {"三个早": ["早睡觉", "早起床", "早锻炼"], "两个好": ["读好书", "写好字"]}
+
+
+def test_an_item_of_another_framework_typed_as_extra_is_an_intrusion():
+    g = grade(TEA, "选好茶叶、烧好开水、早起床", intruders=OTHERS)
+    assert g.extra == ["早起床"]  # extra stays a list of strings
+    assert [(i.typed, i.framework) for i in g.intrusions] == [("早起床", "三个早")]
+    assert g.as_json()["intrusions"] == [{"typed": "早起床", "framework": "三个早"}]
+
+
+def test_intrusions_of_two_frameworks_run_together_are_each_named():
+    g = grade(TEA, "选好茶叶读好书早锻炼", intruders=OTHERS)
+    assert {(i.typed, i.framework) for i in g.intrusions} == {("读好书", "两个好"), ("早锻炼", "三个早")}
+
+
+def test_an_intrusion_is_found_in_any_script_and_never_for_the_framework_s_own_items():
+    g = grade(TEA, "選好茶葉、讀好書", intruders={**OTHERS, "茶": ["选好茶叶"]})
+    assert [(i.typed, i.framework) for i in g.intrusions] == [("讀好書", "两个好")]
+
+
+def test_without_other_frameworks_there_are_no_intrusions_and_the_grade_is_the_same():
+    plain = grade(TEA, "选好茶叶、烧好开水、早起床")
+    told = grade(TEA, "选好茶叶、烧好开水、早起床", intruders=OTHERS)
+    assert plain.intrusions == [] and plain.as_json()["intrusions"] == []
+    assert (plain.score, plain.verdict, plain.extra) == (told.score, told.verdict, told.extra)
+
+
+def test_an_intrusion_run_into_a_part_of_an_item_is_not_read_as_its_mistyped_ending():
+    g = grade(["在晚上写日记"], "在晚上读好书", intruders=OTHERS)
+    assert [(i.typed, i.framework) for i in g.intrusions] == [("读好书", "两个好")]
+    assert g.extra == ["读好书"]

@@ -299,7 +299,7 @@ def test_a_reference_phrase_whose_name_is_its_items_run_together_keeps_them_out_
                    ordered=True, start=0, end=0, quote="",
                    document="某报告", year=2020, url="https://example.org/r")
     recall, *clozes, order = decks.framework_cards("ref", fw)
-    assert recall.prompt == "以“勤”开头的一组提法：原话怎么说？（3项）"
+    assert recall.prompt == "某报告中以“勤”开头的一组提法：原话怎么说？（3项）"  # the document tells it from others of 勤
     assert [c.context for c in clozes] == ["某报告：＿＿、善思、笃行", "某报告：勤学、＿＿、笃行",
                                            "某报告：勤学、善思、＿＿"]
     assert order.prompt == "按原文顺序排列"

@@ -529,6 +529,47 @@ async def test_the_empty_answer_area_says_how_to_answer_and_submit():
         assert "Ctrl+S" not in shown_text(app.screen.query_one(AnswerArea))
 
 
+async def test_an_order_card_numbers_its_items_and_takes_their_numbers():
+    from drill.core.deck import order_shown
+
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        card = next(c for d in app.decks for c in d.cards() if c.kind == "order" and len(c.answer) == 3)
+        await drill_these(app, pilot, [card])
+        items = order_shown(card)
+        context = "".join(line.strip() for line in shown(app.screen.query_one("#context"))).replace(" ", "")
+        for mark, item in zip("①②③", items):
+            assert f"{mark}{item.replace(' ', '')}" in context, context
+        numbers = " ".join(str(items.index(item) + 1) for item in card.answer)
+        await answer(pilot, numbers)
+        judged = app.screen.last
+        assert judged.verdict == "correct", [(i.typed, i.verdict) for i in judged.grade.items]
+        assert judged.typed == numbers  # recorded as typed
+        feedback = "".join(line.strip() for line in shown(app.screen.query_one("#feedback")))
+        assert "correct" in feedback
+
+
+async def test_an_item_of_another_framework_typed_is_named_in_the_feedback():
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        deck = next(d for d in app.decks if not d.reference)
+        target = next(fw for fw in deck.frameworks if fw.kind == "abbreviation" and len(fw.items) >= 3)
+        # another framework whose first item is a plain phrase (no punctuation inside)
+        other = next(fw for fw in deck.frameworks if fw.id != target.id and len(fw.items) >= 2
+                     and not set(fw.items) & set(target.items)
+                     and 3 <= len(fw.items[0]) <= 8 and all("\u4e00" <= ch <= "\u9fff" for ch in fw.items[0]))
+        app.drill_framework(target.id)  # the app's own session, as the weakest list opens it
+        await pilot.pause()
+        assert app.session.current.kind == "recall"
+        await answer(pilot, "\n".join([*target.items[:-1], other.items[0]]))
+        judged = app.screen.last
+        assert [(i.typed, i.framework) for i in judged.grade.intrusions] == [(other.items[0], other.name)]
+        feedback = [line.strip() for line in shown(app.screen.query_one("#feedback"))]
+        assert f"{other.items[0]} belongs to {other.name}" in feedback, feedback
+
+
 async def test_one_miss_puts_the_items_in_the_weakest_list_said_in_words():
     app = make_app(user="lin")
     async with app.run_test(size=(100, 30)) as pilot:

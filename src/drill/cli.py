@@ -62,8 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "grade", help="grade answers given as JSON lines on stdin",
         description='Read JSON lines on stdin, each {"expected": [...], "answer": "...", '
-                    '"ordered": true|false}, and write one JSON line per input, in order: '
-                    '{"score", "verdict", "items": [{"expected", "typed", "verdict"}], "extra"}. '
+                    '"ordered": true|false, "others": {"NAME": [...]}} ("others", optional: the items '
+                    'of other frameworks), and write one JSON line per input, in order: '
+                    '{"score", "verdict", "items": [{"expected", "typed", "verdict"}], "extra", '
+                    '"intrusions": [{"typed", "framework"}]}. '
                     'A line that cannot be graded gets {"error": ...} and grading goes on.')
 
     stats = sub.add_parser("stats", help="a trainee's progress: reviews, retention, streak, weakest items")
@@ -474,11 +476,17 @@ def _grade_request(line: bytes) -> dict:
     ordered = request.get("ordered", False)
     if not isinstance(ordered, bool):
         return {"error": '"ordered" must be true or false'}
-    problem = size_problem(expected, answer)
+    others = request.get("others", {})
+    if others is None:
+        others = {}
+    if not isinstance(others, dict) or not all(
+            isinstance(items, list) and all(isinstance(i, str) for i in items) for items in others.values()):
+        return {"error": '"others" must be an object of framework names to lists of strings'}
+    problem = size_problem(expected, answer, others)
     if problem:
         return {"error": f"too big to grade: {problem}"}
     try:
-        return grade(expected, answer, ordered).as_json()
+        return grade(expected, answer, ordered, intruders=others).as_json()
     except Exception as exc:  # one answer the grader cannot take must not stop the batch
         return {"error": f"could not grade this answer ({type(exc).__name__}: {exc})"}
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,7 +27,8 @@ from tomlkit.exceptions import ParseError, TOMLKitError
 from drill.core.errors import DrillError
 from drill.core.files import write_atomically
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
-from drill.core.text import fold
+from drill.core.grading import MAX_ITEMS
+from drill.core.text import fold, is_traditional, to_traditional
 
 FORMAT = 1
 TOP_KEYS = {"format", "title", "source", "encoding", "note", "rejected", "reference", "anki_exported",
@@ -64,6 +67,10 @@ order. `drill deck check FILE` finds mistakes."""
 #                           a re-export can list the notes of cards that left the deck
 
 CARD_KINDS = ("recall", "cloze", "name", "order")
+# The most items a framework of a deck may have: as many as one answer may be
+# graded against (grading.MAX_ITEMS), far beyond any speech's (the bundled
+# decks' longest has 14), so a deck that reads is a deck that can be drilled.
+MAX_FRAMEWORK_ITEMS = MAX_ITEMS
 
 
 @dataclass
@@ -76,7 +83,7 @@ class Card:
     answer: list[str]
     ordered: bool
     context: str = ""  # for a cloze: the source sentence with the item blanked
-    others: list[str] = field(default_factory=list)  # for a cloze: the framework's other items
+    others: Sequence[str] = field(default_factory=list)  # for a cloze: the framework's other items
     # Where the items come from, when not from a speech: 出自：党的十九大报告（2017）.
     stated_in: str = ""
 
@@ -163,7 +170,105 @@ def _lead(quote: str, items: list[str]) -> str:
 
 
 def _gives_away(name: str, items: list[str]) -> bool:
-    return any(fold(item) in fold(name) for item in items)
+    folded = fold(name)
+    return any(fold(item) in folded for item in items)
+
+
+# A cloze card of a long framework lists at most this many of the other
+# items either side of its blank (a framework of up to 31 items, twice the
+# bundled decks' longest, shows them all), and one whose quote is longer than QUOTE_WINDOW_FROM shows only this
+# many characters of it either side of the blank: what a trainee reads at a
+# glance, and what keeps a framework's cards linear in its items.
+CLOZE_NEIGHBOURS = 15
+QUOTE_WINDOW_FROM = 600
+QUOTE_WINDOW = 150
+
+
+class _Others(Sequence[str]):
+    """A framework's items but one, without copying them for every cloze card."""
+
+    def __init__(self, items: list[str], skip: int) -> None:
+        self._items, self._skip = items, skip
+
+    def __len__(self) -> int:
+        return len(self._items) - 1
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._items[index + (index >= self._skip)]
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def _listed(items: list[str], i: int) -> str:
+    """The items around item ``i``, that item blanked (and any copy of it)."""
+    item = items[i]
+    low, high = max(0, i - CLOZE_NEIGHBOURS), min(len(items), i + CLOZE_NEIGHBOURS + 1)
+    shown = "、".join(BLANK if other == item else other for other in items[low:high])
+    return ("…" if low > 0 else "") + shown + ("…" if high < len(items) else "")
+
+
+def _in_quote(quote: str, item: str, at: int) -> str:
+    """The quote with ``item`` (found at ``at``) blanked: all of it, or, for
+    a long quote, QUOTE_WINDOW characters either side."""
+    if len(quote) <= QUOTE_WINDOW_FROM:
+        return blank_answer(quote, [item])
+    start, end = max(0, at - QUOTE_WINDOW), min(len(quote), at + len(item) + QUOTE_WINDOW)
+    before, after = quote[start:at], quote[at + len(item):end]
+    return (("…" if start > 0 else "") + blank_answer(before, [item]) + BLANK
+            + blank_answer(after, [item]) + ("…" if end < len(quote) else ""))
+
+
+# The question each kind's recall card asks of a name that does not ask one itself.
+QUESTIONS = {"abbreviation": "它指哪几项", "enumeration": "分别是什么", "outline": "讲话的几个部分",
+             "parallel": "原话怎么说"}
+# Asked of a name that counts a word its items do not hold (四个“深感”, whose
+# points open with 领袖嘱托殷殷…, and say what is 深感 only after): what the
+# items are, the opening words of each point.
+OPENINGS_QUESTION = "每一点开头怎么说"
+# A name whose last part asks already (谋划工作要抓哪三个方面) is asked as it
+# stands, not asked again (…要抓哪三个方面：分别是什么？).
+_ASKS = re.compile(r"哪|什么|什麼|甚麼|怎么|怎麼|如何|为何|為何|几[个项点种条大方类]|幾[個項點種條大方類]")
+# A name that counts a quoted word: 四个“深感”, 三个“要督得”, 三個“要把…作為”.
+_COUNTED_WORD = re.compile(r"[一二三四五六七八九十两兩\d]+[个個项項种種大条條点點类類]?[^“”：:]{0,6}“([^”]+)”")
+# Words that number the points rather than name them (一是…二是…, 一要…二要…):
+# a name counting them asks for the points themselves.
+MARKER_WORDS = frozenset("是要")
+
+
+def asks_itself(cue: str) -> bool:
+    """Does the last part of ``cue`` (after its last colon) ask a question already?"""
+    last = re.split(r"[：:]", cue)[-1]
+    return bool(_ASKS.search(last))
+
+
+def counted_word_missing(name: str, items: list[str]) -> str:
+    """The quoted word ``name`` counts (四个“深感”) when no item holds it,
+    else "": such a name does not say what its items are."""
+    for m in _COUNTED_WORD.finditer(name):
+        word = m.group(1)
+        if word in MARKER_WORDS:
+            continue
+        parts = [fold(p) for p in re.split(r"…+|\.{3}", word) if p.strip()]
+        if parts and not all(any(p in fold(item) for item in items) for p in parts):
+            return word
+    return ""
+
+
+def _speaker(fw: Framework):
+    """Words drill writes into a card, in the framework's own script: a deck in
+    traditional characters is asked in traditional characters."""
+    text = fw.name + "".join(fw.items) + fw.quote
+    return to_traditional if is_traditional(text) else (lambda words: words)
 
 
 def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
@@ -187,36 +292,65 @@ def _framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     if not items:
         return []
     n = len(items)
-    what = {"abbreviation": "它指哪几项", "enumeration": "分别是什么", "outline": "讲话的几个部分",
-            "parallel": "原话怎么说"}.get(fw.kind, "分别是什么")
+    say = _speaker(fw)
+    what = QUESTIONS.get(fw.kind, "分别是什么")
     cue = fw.name
     if _gives_away(fw.name, items):
-        first = next((ch for ch in items[0] if ch.isalnum()), items[0][:1])
-        cue = _lead(fw.quote, items) or f"以“{first}”开头的一组提法"
-    cards = [Card(f"{fw.id}/recall", deck_id, fw.id, "recall", f"{cue}：{what}？（{n}项）",
-                  items, fw.ordered)]
+        cue = _lead(fw.quote, items) or _note_lead(fw, items)
+        if not cue:
+            first = next((ch for ch in items[0] if ch.isalnum()), items[0][:1])
+            where = f"{fw.document}中" if fw.document else ""
+            cue = where + say(f"以“{first}”开头的一组提法")
+    if cue == fw.name and counted_word_missing(fw.name, items):
+        question = say(f"：{OPENINGS_QUESTION}？（{n}项）")
+    elif cue == fw.name and asks_itself(cue):
+        question = say(f"？（{n}项）")
+    else:
+        question = say(f"：{what}？（{n}项）")
+    cards = [Card(f"{fw.id}/recall", deck_id, fw.id, "recall", cue + question, items, fw.ordered)]
     if n >= 2:
-        cloze_cue = "原话填空" if cue != fw.name else f"{fw.name}：填空"
-        for item in items:
-            listed = "、".join(BLANK if other == item else other for other in items)
+        cloze_cue = say("原话填空") if cue != fw.name else fw.name + say("：填空")
+        copies = Counter(items)
+        at = 0  # items mostly stand in the quote in their order: look on from the last
+        for i, item in enumerate(items):
+            listed = _listed(items, i)
             if fw.document and not fw.quote:
                 # no speech around it: the list under its name, or, when the
                 # name is the items run together (亲诚惠容) and would answer
                 # the card, under the document it was stated in
                 listed = f"{fw.name if cue == fw.name else fw.document}：{listed}"
-            context = blank_answer(fw.quote, [item]) if item in fw.quote else listed
+            found = fw.quote.find(item, at)
+            if found < 0:
+                found = fw.quote.find(item)
+            if found >= 0:
+                at = found + len(item)
+            context = _in_quote(fw.quote, item, found) if found >= 0 else listed
             if len(_NUMBERING.sub("", context.replace(BLANK, ""))) < CONTEXT_MIN_CHARS:
                 context = listed
             cards.append(Card(f"{fw.id}/cloze/{_item_key(item)}", deck_id, fw.id, "cloze",
                               cloze_cue, [item], True, context,
+                              _Others(items, i) if copies[item] == 1 else
                               [other for other in items if other != item]))
     if fw.kind == "abbreviation" and n >= 2:
         cards.append(Card(f"{fw.id}/name", deck_id, fw.id, "name",
-                          "这几项合称什么？" + "、".join(items), [fw.name], True))
+                          say("这几项合称什么？") + "、".join(items), [fw.name], True))
     if fw.ordered and n >= 3:
-        order_cue = "按原文顺序排列" if cue != fw.name else f"{fw.name}：按原文顺序排列"
+        order_cue = say("按原文顺序排列") if cue != fw.name else fw.name + say("：按原文顺序排列")
         cards.append(Card(f"{fw.id}/order", deck_id, fw.id, "order", order_cue, items, True))
     return cards
+
+
+def _note_lead(fw: Framework, items: list[str]) -> str:
+    """For a framework with no speech around it (the reference deck's 亲诚惠容),
+    the words of its note that lead into its name, the name blanked: the
+    usage a trainee recalls it by. "" when the note holds no such words, or
+    they would give an item away."""
+    if fw.quote or fw.name not in fw.note:
+        return ""
+    lead = _lead(fw.note, [fw.name])
+    if not lead or any(fold(item) in fold(lead.replace(BLANK, "")) for item in items):
+        return ""
+    return lead
 
 
 def blank_answer(text: str, answer: list[str]) -> str:
@@ -236,6 +370,14 @@ def order_shown(card: Card) -> list[str]:
     if items == card.answer and len(set(items)) > 1:
         items = items[1:] + items[:1]
     return items
+
+
+def order_numbered(card: Card) -> list[str]:
+    """An order card's shown items as lines, numbered ① ② ③ so that the
+    trainee may answer by their numbers (3 1 2)."""
+    from drill.core.grading import numbered
+
+    return [f"{numbered(n)} {item}" for n, item in enumerate(order_shown(card), 1)]
 
 
 # --------------------------------------------------------------------------
@@ -695,6 +837,10 @@ def _framework(raw: dict, index: int, lines: _Lines, problem) -> Framework | Non
     items = raw["items"]
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         problem(lines.framework(index, "items"), "'items' must be a list of strings")
+        return None
+    if len(items) > MAX_FRAMEWORK_ITEMS:
+        problem(lines.framework(index, "items"),
+                f"{len(items)} items; a framework has at most {MAX_FRAMEWORK_ITEMS} (split it)")
         return None
     ordered = raw.get("ordered", DEFAULT_ORDERED[kind])
     if not isinstance(ordered, bool):

@@ -36,7 +36,9 @@ How the answer is read
    whole (围绕大局、聚焦重点 of an outline heading), asked only for the
    numbers of the part typed: close. Anything further: missing, with what
    was typed shown.
-5. *Order.* When order matters, the items outside the longest run typed in
+5. *Order.* An order card shows its items numbered (① ② ③): an answer
+   of those numbers (3 1 2, 312, 3,1,2, ③①②) is read as the items they
+   number, in the order typed. When order matters, the items outside the longest run typed in
    the right order are out of place: partial credit, never zero. That is
    the fewest items to move, so two neighbours swapped cost one place;
    each note says where the item was typed and where it belongs.
@@ -51,6 +53,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -105,14 +108,25 @@ SHORT_ITEM = 4
 # one wrong character is half the item.
 TINY_ITEM = 2
 # Typing pieces that are not in the framework costs half an item each: a
-# trainee who lists five of 四盯 does not know which four they are. Pieces
+# trainee who lists five of 四盯 does not know which four they are. The
+# cost is taken off the credit, (credit − 0.5 × extra) / items, never below
+# 0, so a wrong piece costs the same whatever else was right (2 of 3 and
+# one extra is 50%), and a list padded with guesses is not diluted into a
+# pass. Whether the answer is wrong or partial is what was recalled. Pieces
 # of one character (a stray 的, a marker) cost nothing, unless the items are
 # themselves one character (紧、严、细、实): then such a piece is a fifth item.
 EXTRA_PENALTY = 0.5
 EXTRA_MIN_CHARS = 2
-# Below this share of the items the answer is wrong rather than partial:
+# Below this share of the items recalled the answer is wrong rather than partial:
 # one item in five or fewer is guessing from the framework's name.
 WRONG_BELOW = 0.2
+# Part of an item typed right and the rest mistyped in its place
+# (在效能上求实效 for 在效能上见真章) is one close item, not a part and an
+# extra piece, when what was typed there is at most this many characters
+# longer than the item: a trainee who typed more wrote something else too.
+MISTYPED_REST_SLACK = 1
+PART_NOTE = "only part of the item"
+MISTYPED_NOTE = "part of the item right, the rest mistyped"
 # A window rapidfuzz finds inside a run-together answer must share this
 # much with the item (0–100) before the answer is cut there.
 LOCATE_MIN = 60.0
@@ -132,6 +146,11 @@ SEGMENT_SLACK = 1.5
 # a stuck key) the rest is one extra piece, not aligned, which bounds the
 # time a 30,000-character answer takes. Long frameworks get more room.
 MAX_ALIGNED_CHARS = 2000
+
+# An order card shows its items numbered: its numbers typed run together
+# (312) are read one digit a number only while every number is one digit;
+# from ten items on they must be separated (10 2 1).
+POSITIONS_RUN_TOGETHER_MAX = 9
 
 # What a trainee types when they do not know: the same as an empty answer.
 REFUSALS = frozenset({
@@ -211,6 +230,17 @@ class ItemGrade:
         return {"expected": self.expected, "typed": self.typed, "verdict": self.verdict}
 
 
+@dataclass(frozen=True)
+class Intrusion:
+    """A piece typed that is an item of another framework: what a trainee confuses."""
+
+    typed: str  # as the trainee typed it
+    framework: str  # the name of the framework it belongs to
+
+    def as_json(self) -> dict:
+        return {"typed": self.typed, "framework": self.framework}
+
+
 @dataclass
 class Grade:
     items: list[ItemGrade]
@@ -219,6 +249,8 @@ class Grade:
     verdict: str
     ordered: bool
     notes: list[str] = field(default_factory=list)
+    # typed pieces (extra, or typed for an item and missing it) that are items of other frameworks
+    intrusions: list[Intrusion] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """Exactly the keys `drill grade` promises other tools."""
@@ -227,6 +259,7 @@ class Grade:
             "verdict": self.verdict,
             "items": [item.as_json() for item in self.items],
             "extra": list(self.extra),
+            "intrusions": [i.as_json() for i in self.intrusions],
         }
 
 
@@ -868,10 +901,10 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     # part left out are not asked for (紧盯问题靶向施治依托 of …依托“三抓三促”…).
     if (size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest) and own_typed
             and typed_numbers == _numbers_spanned(seg, nearest)):
-        return CLOSE, CLOSE_CREDIT, "only part of the item"
+        return CLOSE, CLOSE_CREDIT, PART_NOTE
     if size > SHORT_ITEM and own_typed and len(item.clauses) > 2 \
             and item.whole_clauses(seg) * 2 >= len(item.clauses) - 1:
-        return CLOSE, CLOSE_CREDIT, "only part of the item"
+        return CLOSE, CLOSE_CREDIT, PART_NOTE
     return MISSING, 0.0, "too far from the item"
 
 
@@ -966,12 +999,54 @@ def _place_note(r: int, results: list[ItemGrade], recalled: list[tuple[int, int]
     return note
 
 
+# --- an order card answered by position ----------------------------------
+
+_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)} | {chr(0x2776 + i): i + 1 for i in range(10)}
+_POSITION_SEPARATORS = re.compile(r"[\s,，、;；/|>→.。-]+")
+
+
+def numbered(n: int) -> str:
+    """How an order card numbers its n-th shown item: ① … ⑳, then (21)."""
+    return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"({n})"
+
+
+def positions(answer: str, count: int) -> list[int] | None:
+    """The numbers of an answer typed as positions of ``count`` numbered items
+    (3 1 2, 312, 3,1,2, ③①②, full width too), each in 1..count; else None."""
+    text = "".join(f" {_CIRCLED[ch]} " if ch in _CIRCLED else ch for ch in str(answer or ""))
+    text = unicodedata.normalize("NFKC", text).strip()
+    if not text or count < 1:
+        return None
+    tokens = [t for t in _POSITION_SEPARATORS.split(text) if t]
+    if not tokens or not all(t.isascii() and t.isdigit() for t in tokens):
+        return None
+    if len(tokens) == 1 and len(tokens[0]) > 1:
+        if count > POSITIONS_RUN_TOGETHER_MAX:
+            return None
+        numbers = [int(ch) for ch in tokens[0]]
+    else:
+        numbers = [int(t) for t in tokens]
+    if not all(1 <= n <= count for n in numbers):
+        return None
+    return numbers
+
+
 # --- the grade ------------------------------------------------------------
 
 
 def grade(expected: list[str], answer: str, ordered: bool = False, *,
-          ignore: tuple[str, ...] | list[str] = (), others: tuple[str, ...] | list[str] = ()) -> Grade:
+          ignore: tuple[str, ...] | list[str] = (), others: tuple[str, ...] | list[str] = (),
+          shown: tuple[str, ...] | list[str] = (),
+          intruders: Mapping[str, Sequence[str]] | None = None) -> Grade:
     """Grade ``answer`` against ``expected``.
+
+    ``intruders``: other frameworks' items by the framework's name (the
+    deck's other frameworks, the reference deck's); a piece typed that is
+    one of them, left over or typed for an item it misses, is an intrusion.
+
+    ``shown``: the items as an order card shows them, numbered from 1; an
+    answer of their numbers (3 1 2, 312) is graded as those items typed in
+    that order.
 
     ``ignore``: text the trainee may write, or any part of it, without it
     counting as extra (the framework's name as a heading, a cloze's context). ``others``: the other
@@ -984,10 +1059,16 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
     """
     expected = [str(e) for e in expected]
     answer = str(answer or "")
-    g = _grade(expected, answer, ordered, ignore, others)
+    owners = _intruder_keys(expected, intruders or {})
+    keep_apart = frozenset(owners)
+    if shown:
+        picked = positions(answer, len(shown))
+        if picked is not None:
+            answer = "\n".join(str(shown[n - 1]) for n in picked)
+    g = _grade(expected, answer, ordered, ignore, others, keep_apart)
     alt = _mainland_items(tuple(expected)) if g.verdict != CORRECT else None
     if alt is not None:
-        other = _grade(list(alt), answer, ordered, ignore, [mainland(str(o)) for o in others])
+        other = _grade(list(alt), answer, ordered, ignore, [mainland(str(o)) for o in others], keep_apart)
         if other.score > g.score:
             for item, text in zip(other.items, expected):
                 item.compared, item.expected = item.expected, text
@@ -997,12 +1078,67 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
 
         filled = masks.fill(expected, answer)
         if filled is not None:
-            other = _grade(filled, answer, ordered, ignore, others)
+            other = _grade(filled, answer, ordered, ignore, others, keep_apart)
             if other.score > g.score:
                 for item, text in zip(other.items, expected):  # the mask shown as it stands
                     item.compared, item.expected = item.expected, text
                 g = other
+    if owners:
+        g.intrusions = _intrusions(g, owners)
     return g
+
+
+def _intruder_keys(expected: list[str], intruders: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each other framework's item, as compared (and without what all its
+    items share), → the framework's name; never one of ``expected``'s own."""
+    own = {v for item in _items(tuple(expected)) for v in item.variants} if expected else set()
+    owners: dict[str, str] = {}
+    for name, items in intruders.items():
+        texts = tuple(str(i) for i in items if str(i).strip())
+        if not texts:
+            continue
+        for text in texts:
+            # the whole item only: 目标 alone is too common a word to name 四盯 by
+            k = key(text)
+            if len(k) >= EXTRA_MIN_CHARS and k not in own:
+                owners.setdefault(k, str(name))
+    return owners
+
+
+def _intrusions(g: Grade, owners: dict[str, str]) -> list[Intrusion]:
+    """The pieces typed that are other frameworks' items: each extra piece,
+    and what was typed for an item it missed."""
+    typed = list(g.extra) + [item.typed for item in g.items if item.verdict == MISSING and item.typed]
+    found: list[Intrusion] = []
+    for text in typed:
+        for piece, name in _intruding_pieces(text, owners):
+            if all(i.typed != piece for i in found):
+                found.append(Intrusion(piece, name))
+    return found
+
+
+def _intruding_pieces(text: str, owners: dict[str, str]) -> list[tuple[str, str]]:
+    """The other frameworks' items in one typed piece: the whole piece, or,
+    in a piece run together (读好书早锻炼), each item of INTRUSION_MIN_CHARS
+    or more inside it, as typed."""
+    k = key(text)
+    if k in owners:
+        return [(text, owners[k])]
+    folded = _lower(fold(text))
+    where = [i for i, ch in enumerate(folded) if _is_content(ch) or _decimal_point(folded, i)]
+    plain = len(where) == len(k)  # no numeral rewritten: key positions map back to the text
+    out: list[tuple[int, str, str]] = []
+    taken = [False] * len(k)
+    for other in sorted((o for o in owners if len(o) >= INTRUSION_MIN_CHARS and o in k), key=len, reverse=True):
+        start = k.find(other)
+        while start >= 0:
+            if not any(taken[start:start + len(other)]):
+                for i in range(start, start + len(other)):
+                    taken[i] = True
+                shown = text[where[start]:where[start + len(other) - 1] + 1] if plain else other
+                out.append((start, shown, owners[other]))
+            start = k.find(other, start + 1)
+    return [(shown, name) for _, shown, name in sorted(out)]
 
 
 @lru_cache(maxsize=512)
@@ -1017,7 +1153,8 @@ def _mainland_items(expected: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 def _grade(expected: list[str], answer: str, ordered: bool,
-           ignore: tuple[str, ...] | list[str], others: tuple[str, ...] | list[str]) -> Grade:
+           ignore: tuple[str, ...] | list[str], others: tuple[str, ...] | list[str],
+           keep_apart: frozenset[str] = frozenset()) -> Grade:
     results = [ItemGrade(expected=e) for e in expected]
     if not expected:
         return Grade(results, [], 1.0 if not key(answer) else 0.0,
@@ -1057,6 +1194,8 @@ def _grade(expected: list[str], answer: str, ordered: bool,
         res.verdict, res.credit, res.note = _judge(segs[c], items[r])
         if res.credit > 0:
             recalled.append((r, a))
+
+    _absorb_mistyped_rest(ans, spans, shown, chosen, used, results, items, keep_apart)
 
     if ordered and len(recalled) > 1:
         keep = _in_order(recalled)
@@ -1107,15 +1246,46 @@ def _grade(expected: list[str], answer: str, ordered: bool,
         penalised += 1
 
     total = sum(r.credit for r in results)
-    score = total / (len(results) + EXTRA_PENALTY * penalised)
+    score = max(0.0, total - EXTRA_PENALTY * penalised) / len(results)
     if all(r.verdict == CORRECT for r in results) and not penalised:
         verdict = CORRECT
         score = 1.0
-    elif score < WRONG_BELOW or total == 0:
+    elif total / len(results) < WRONG_BELOW or total == 0:
         verdict = WRONG
     else:
         verdict = PARTIAL
     return Grade(results, extra, score, verdict, ordered)
+
+
+def _absorb_mistyped_rest(ans: _Answer, spans: list[tuple[int, int]], shown: list[tuple[int, int]],
+                          chosen: list[int], used: set[int], results: list[ItemGrade],
+                          items: tuple[_Item, ...], keep_apart: frozenset[str]) -> None:
+    """An item typed with part of it right and the rest mistyped is one close item.
+
+    在效能上求实效 for 在效能上见真章 aligns as the item's first half (close)
+    and 求实效 left over; but the trainee typed one item there, no longer than
+    it, and the mistyped rest is its own wrong ending, not a piece of
+    something else: the two are read as one close item, with no extra.
+    """
+    for r, c in enumerate(chosen):
+        res = results[r]
+        if c < 0 or res.verdict != CLOSE or res.note != PART_NOTE:
+            continue
+        size = len(items[r].variants[0])
+        for n in (c + 1, c - 1):
+            if not 0 <= n < len(spans) or n in used:
+                continue
+            a, b = min(shown[c][0], spans[n][0]), max(shown[c][1], spans[n][1])
+            between = spans[c][1] if n > c else spans[c][0]
+            if between in ans.cuts or b - a > size + MISTYPED_REST_SLACK:
+                continue
+            if _seg_key(ans.chars[spans[n][0]:spans[n][1]], items) in keep_apart:
+                continue  # another framework's item: an intrusion, not this item's ending
+            used.add(n)
+            res.typed = _original(ans, a, b)
+            res.position = a
+            res.note = MISTYPED_NOTE
+            break
 
 
 def _original(ans: _Answer, a: int, b: int) -> str:
@@ -1139,8 +1309,23 @@ MAX_EXPECTED_CHARS = 2000
 MAX_ANSWER_CHARS = 4000
 
 
-def size_problem(expected: list[str], answer: str) -> str | None:
-    """Why ``expected`` and ``answer`` are too big to grade, or None."""
+# Inside a piece run together, another framework's item is looked for only
+# from this length on: two characters (目标) turn up inside too many words.
+INTRUSION_MIN_CHARS = 3
+# Other frameworks' items given to find intrusions by: a whole deck's and
+# the reference deck's are a few hundred.
+MAX_OTHER_ITEMS = 2000
+
+
+def size_problem(expected: list[str], answer: str, others: Mapping[str, Sequence[str]] | None = None) -> str | None:
+    """Why ``expected``, ``answer`` and ``others`` are too big to grade, or None."""
+    if others:
+        count = sum(len(items) for items in others.values())
+        if count > MAX_OTHER_ITEMS:
+            return f"{count} items of other frameworks; at most {MAX_OTHER_ITEMS}"
+        longest_other = max((len(i) for items in others.values() for i in items), default=0)
+        if longest_other > MAX_ITEM_CHARS:
+            return f"an item of another framework of {longest_other} characters; at most {MAX_ITEM_CHARS}"
     if len(expected) > MAX_ITEMS:
         return f"{len(expected)} expected items; at most {MAX_ITEMS} are graded"
     longest = max((len(e) for e in expected), default=0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drill.core.deck import Card, order_shown
+from drill.core.deck import Card, order_numbered
 
 KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name": "name the abbreviation",
               "order": "put in order"}
@@ -27,7 +27,7 @@ def face(card: Card) -> Face:
     if card.kind == "cloze" and card.context:
         shown = [card.context]
     elif card.kind == "order":
-        shown = [f"· {item}" for item in order_shown(card)]
+        shown = order_numbered(card)
     else:
         shown = []
     return Face(KIND_NAMES.get(card.kind, card.kind), card.prompt, shown, card.stated_in, list(card.answer),

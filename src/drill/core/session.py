@@ -18,10 +18,12 @@ first-try accuracy and the cards relearned.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from drill.core.deck import BLANK, Card
+from drill.core.deck import BLANK, Card, Deck, order_shown
+from drill.core.frameworks import Framework
 from drill.core.grading import CORRECT, WRONG, Grade, grade
 
 
@@ -97,10 +99,35 @@ def hint_for(card: Card, hints: int) -> str:
     return "、".join(shown)
 
 
+class Intruders:
+    """The items a trainee may type by mistake for a card's: those of the
+    other frameworks of its deck, and of the reference deck, by name."""
+
+    def __init__(self, decks: list[Deck], reference: list[Framework] | None = None) -> None:
+        self._by_deck = {deck.id: [fw for fw in deck.frameworks if fw.items] for deck in decks}
+        self._reference = [fw for fw in (reference or []) if fw.items]
+        self._cache: dict[tuple[str, str], dict[str, list[str]]] = {}
+
+    def __call__(self, card: Card) -> dict[str, list[str]]:
+        got = self._cache.get((card.deck, card.framework))
+        if got is None:
+            got = {}
+            own = next((fw for fw in self._by_deck.get(card.deck, []) if fw.id == card.framework), None)
+            for fw in [*self._by_deck.get(card.deck, []), *self._reference]:
+                if fw.id == card.framework or (own is not None and fw.name == own.name):
+                    continue
+                got.setdefault(fw.name, list(fw.items))
+            self._cache[(card.deck, card.framework)] = got
+        return got
+
+
 class Session:
-    def __init__(self, cards: list[Card], recorder: Recorder | None = None, clock=time.monotonic):
+    def __init__(self, cards: list[Card], recorder: Recorder | None = None, clock=time.monotonic,
+                 intruders: Callable[[Card], Mapping[str, list[str]]] | None = None):
         self.cards = list(cards)
         self.recorder = recorder
+        # the items of other frameworks a card's answer may confuse (intrusions)
+        self.intruders = intruders
         self.clock = clock
         self.index = 0
         self.answered: list[Answered] = []
@@ -138,7 +165,11 @@ class Session:
         ignore = [card.prompt.split("：", 1)[0]]
         if card.kind == "cloze":
             ignore += [part for part in card.context.split(BLANK) if part.strip()]
-        result = grade(card.answer, typed, card.ordered, ignore=ignore, others=card.others)
+        # an order card's items are numbered on screen: "3 1 2" names them
+        shown = order_shown(card) if card.kind == "order" else []
+        intruders = self.intruders(card) if self.intruders is not None else None
+        result = grade(card.answer, typed, card.ordered, ignore=ignore, others=card.others, shown=shown,
+                       intruders=intruders)
         answered = Answered(card, typed, result, seconds, self.hints)
         if self.recorder is not None:
             self.recorder.record(answered)

@@ -85,6 +85,30 @@ def mainland(text: str) -> str:
     return _tw2sp().convert(text) if text else text
 
 
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified to traditional characters (OpenCC ``s2t``): for words drill
+    itself writes (a card's question) into a deck written in traditional."""
+    return _s2t().convert(text) if text else text
+
+
+def is_traditional(text: str) -> bool:
+    """Is ``text`` written in traditional characters: more of its characters
+    change from traditional to simplified than from simplified to traditional?"""
+    if not text:
+        return False
+    simplified, traditional = to_simplified(text), to_traditional(text)
+    changed_to_s = sum(a != b for a, b in zip(text, simplified))
+    changed_to_t = sum(a != b for a, b in zip(text, traditional)) if len(traditional) == len(text) else 0
+    return changed_to_s > changed_to_t
+
+
 def _one_char(converter, ch: str) -> str:
     conv = converter.convert(ch)
     return conv if len(conv) == 1 else ch

@@ -190,8 +190,16 @@ class DrillApp(App):
             return
         if self.session_size:
             cards = cards[:self.session_size]  # due cards first: the queue's own order
-        self.session = Session(cards, recorder=self.progress)
+        self.session = Session(cards, recorder=self.progress, intruders=self.intruders())
         self.switch_screen(DrillScreen(self.session))
+
+    def intruders(self):
+        """Other frameworks' items by name, for naming what an answer confuses:
+        the decks drill found (the reference deck among them when bundled)."""
+        from drill.core import reference
+        from drill.core.session import Intruders
+
+        return Intruders(list(self.decks), reference.frameworks())
 
     def _nothing_to_drill(self, decks: list[Deck], due_only: bool) -> str:
         """Why an empty queue is empty, in the store's own numbers, and what to do."""
@@ -278,7 +286,7 @@ class DrillApp(App):
         if not cards:
             self.notify("That framework is no longer in any deck.", title="drill")
             return
-        self.session = Session(cards, recorder=self.progress)
+        self.session = Session(cards, recorder=self.progress, intruders=self.intruders())
         self.switch_screen(DrillScreen(self.session))
 
     def action_switch_profile(self) -> None:

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static, TextArea
 from textual.worker import get_current_worker
 
-from drill.core.deck import blank_answer, order_shown
+from drill.core.deck import blank_answer, order_numbered
 from drill.core.errors import DrillError
 from drill.core.session import Answered, Session
 from drill.tui.widgets.feedback import feedback_view, labelled
@@ -93,7 +93,9 @@ class DrillScreen(Screen):
         if card.kind == "cloze" and card.context:
             context.update(Wrapped(card.context))
         elif card.kind == "order":
-            context.update(Wrapped("\n".join(f"· {item}" for item in order_shown(card))))
+            shown = Text("\n".join(order_numbered(card)))
+            shown.append("\nthe items in order, or their numbers: 3 1 2", style="dim")
+            context.update(Wrapped(shown))
         else:
             context.update("")
         context.display = card.kind in ("cloze", "order") and bool(card.context or card.kind == "order")

@@ -115,11 +115,24 @@ def answer_view(items: list[str]):
     return Group(Text("answer", style="bold"), grid)
 
 
+def intrusions_text(grade: Grade) -> list[Text]:
+    """One line per piece typed that belongs to another framework: 盯项目 belongs to 四盯."""
+    lines = []
+    for intrusion in grade.intrusions:
+        line = Text(intrusion.typed, style="bold magenta")
+        line.append(" belongs to ")
+        line.append(intrusion.framework, style="bold")
+        lines.append(line)
+    return lines
+
+
 def feedback_view(grade: Grade, answer: list[str], rating_name: str = "", overridden: str = "") -> Group:
+    intrusions = intrusions_text(grade)
     return Group(
         verdict_text(grade, rating_name, overridden),
         Text(),
         items_table(grade),
+        *([Text(), *intrusions] if intrusions else []),
         *([Text(DIFF_LEGEND, style="dim")] if _diffed(grade) else []),
         Text(),
         answer_view(answer),
