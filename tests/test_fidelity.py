@@ -174,3 +174,54 @@ async def test_an_edit_in_the_author_app_requotes_the_framework(speech, tmp_path
         assert target.fw.items == ["绿色转型", "数字转型"]
         assert target.fw.quote == "同时要推进绿色转型、数字转型、开放转型。"
         assert TEXT[target.fw.start:target.fw.end] == "绿色转型、数字转型"
+
+
+# a sentence broken by a page number, as scraped web copies of reports are
+BROKEN = ("今年要坚持稳中求进工作总基调，坚持以人民为中心的发展思想，统筹推进稳增长、促改革、调结构、惠民\n"
+          "12\n"
+          "生、防风险各项工作，保持经济平稳健康发展。\n"
+          "我们要加强党的建设，落实全面从严治党。\n")
+
+
+def test_a_quote_that_runs_across_a_page_break_is_anchored_and_its_items_are_traceable(tmp_path):
+    path = tmp_path / "broken.txt"
+    path.write_text(BROKEN, "utf-8")
+    review = start(path, tmp_path / "d.toml")
+    # typed as it reads: the item runs across the page break
+    assert au.untraceable(["惠民生", "防风险"], BROKEN) == []
+    cand = review.add("parallel", "稳增长促改革", ["稳增长", "促改革", "调结构", "惠民生", "防风险"])
+    assert "12" not in cand.fw.quote and "惠民生" in cand.fw.quote
+    assert au.anchored(cand.fw, BROKEN)
+    saved = tmp_path / "d.toml"
+    review.save()
+    _, problems = decks.check(saved)
+    assert [p for p in problems if not p.warning] == []
+    # the quote is not a piece of the raw text, so the old check would refuse it
+    assert cand.fw.quote not in BROKEN
+
+
+def test_an_edit_to_words_that_stand_only_far_away_asks_for_own_wording(tmp_path):
+    text = ("一是抓学习促提升。二是抓执行促落实。三是抓效能促发展。\n"
+            + "天气渐冷，大家注意身体。\n" * 4
+            + "最后，要凝心聚力，共同努力。\n")
+    path = tmp_path / "s.txt"
+    path.write_text(text, "utf-8")
+    review = start(path, tmp_path / "d.toml")
+    cand = by_item(review, "抓学习促提升")
+    before = (cand.fw.quote, cand.fw.start)
+    items = list(cand.fw.items[:2]) + ["凝心聚力"]
+    with pytest.raises(au.Untraceable, match="not at this framework's place"):
+        review.edit(cand, cand.fw.name, items)
+    review.edit(cand, cand.fw.name, items, own_wording=True)
+    assert cand.fw.own == ["凝心聚力"]
+    assert (cand.fw.quote, cand.fw.start) == before
+
+
+def test_a_cloze_blanks_its_item_but_not_the_same_words_inside_another_item():
+    fw = decks.Framework(kind="parallel", name="两个发展", items=["发展", "高质量发展"],
+                         start=0, end=0, quote="坚持发展是第一要务，推动高质量发展。",
+                         ordered=True, tags=[])
+    cloze = [c for c in decks.framework_cards("d", fw) if c.kind == "cloze"]
+    first = next(c for c in cloze if c.answer == ["发展"])
+    assert decks.BLANK in first.context and "高质量发展" in first.context
+    assert decks.blank_answer("做了、做完，停留在“做了”", ["做了", "做完"]).count(decks.BLANK) == 3

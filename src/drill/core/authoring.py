@@ -29,7 +29,9 @@ an operation that would break one is refused with the reason.
 
 from __future__ import annotations
 
+import bisect
 import copy
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from drill.core import deck as decks
 from drill.core.errors import DrillError
+from drill.core.extract.source import Reading, Source, clean
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework, framework_id
 from drill.core.text import fold
 
@@ -61,9 +64,9 @@ class ReviewError(Exception):
 class Untraceable(ReviewError):
     """Items that are not words of the speech and not marked as own wording."""
 
-    def __init__(self, items: list[str]):
+    def __init__(self, items: list[str], why: str = "not in the speech"):
         shown = "、".join(f"“{i}”" for i in items[:3]) + ("…" if len(items) > 3 else "")
-        super().__init__(f"not in the speech: {shown}")
+        super().__init__(f"{why}: {shown}")
         self.items = items
 
 
@@ -74,9 +77,27 @@ def digest(fw: Framework) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
+@functools.lru_cache(maxsize=4)
+def speech(text: str) -> Source:
+    """The speech ``text`` read as extraction reads it (sentences, page
+    breaks joined, junk taken out), read once for a run of calls."""
+    return clean(text)
+
+
+def reading(text: str) -> Reading:
+    """``text`` as it reads, with where each character stands in it."""
+    return speech(text).reading()
+
+
+def in_speech(words: str, text: str) -> bool:
+    """Whether ``words`` are words of the speech ``text``: an exact piece of
+    it, or of it as it reads (a sentence that runs across a page break)."""
+    return words in text or words in reading(text).text
+
+
 def untraceable(items: list[str], text: str, own: list[str] | tuple = ()) -> list[str]:
-    """The items that are neither a piece of ``text`` nor marked as own wording."""
-    return [i for i in items if i not in text and i not in own]
+    """The items that are neither words of ``text`` nor marked as own wording."""
+    return [i for i in items if i not in own and not in_speech(i, text)]
 
 
 def from_reference(fw: Framework, items: list[str] | None = None) -> bool:
@@ -99,42 +120,32 @@ def _speech_items(fw: Framework) -> list[str]:
 
 
 def item_spans(text: str, fw: Framework) -> list[tuple[int, int]]:
-    """Where each item that is words of the speech stands in it: the first
-    place at or after the framework's start, else the first anywhere."""
+    """Where each item that is words of the speech stands in it: its own
+    spans while they still hold it, else the place nearest the one before
+    (the first at or after the framework's start for the first item). An
+    item not in the speech has no span."""
     if fw.item_spans and len(fw.item_spans) == len(fw.items) and \
             all(text[a:b] == i for (a, b), i in zip(fw.item_spans, fw.items)):
         return list(fw.item_spans)
+    read = reading(text)
     spans = []
     pos = max(0, fw.start)
     for item in fw.items:
         if not item:
             continue
-        at = text.find(item, pos)
-        if at < 0:
-            at = text.find(item)
-        if at < 0:
+        found = read.find(item, pos)
+        if found is None:
             continue
-        spans.append((at, at + len(item)))
-        pos = at + len(item)
+        spans.append(found)
+        pos = found[1]
     return spans
 
 
-# what ends a sentence when a quote is cut from the speech around its items
-SENTENCE_ENDS = "。！？!?\n"
-CLOSERS = "”’」』）)"
-
-
 def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence (or run of sentences) of ``text`` that holds ``start:end``."""
-    a = start
-    while a > 0 and text[a - 1] not in SENTENCE_ENDS:
-        a -= 1
-    b = max(end, start)
-    while b < len(text) and text[b] not in SENTENCE_ENDS:
-        b += 1
-    while b < len(text) and text[b] in SENTENCE_ENDS.strip() + CLOSERS and text[b] != "\n":
-        b += 1
-    return text[a:b].strip()
+    """The sentence of ``text`` that holds ``start:end`` as it reads (through
+    the sentence of ``end`` when both are in one paragraph); for a span of
+    several paragraphs, the sentence of ``start``."""
+    return speech(text).quote_at(start, end)
 
 
 def _quoted_items(fw: Framework) -> list[str]:
@@ -147,20 +158,23 @@ def _quoted_items(fw: Framework) -> list[str]:
 def anchored(fw: Framework, text: str) -> bool:
     """Whether ``fw``'s quote holds its items that are words of the speech,
     and its offsets point at that quote. Own-wording items and items from the
-    reference deck are exempt."""
+    reference deck are exempt. The quote is the speech as it reads, so it may
+    run across a page break that the text has."""
     items = _quoted_items(fw)
     if not items:
         return True
     # a list whose items are sentences of their own is quoted by its first
     if not fw.quote or items[0] not in fw.quote:
         return False
-    if fw.kind != "outline" and any(i not in text[fw.start:fw.end] for i in items):
-        return False
-    at = text.find(fw.quote)
-    while at >= 0:
-        if at <= fw.start < at + len(fw.quote):
+    read = reading(text)
+    if fw.kind != "outline":
+        held = read.text[read.at(fw.start):read.at(fw.end)]
+        if any(i not in held and i not in text[fw.start:fw.end] for i in items):
+            return False
+    lo, hi = fw.start, max(fw.end, fw.start + 1)
+    for a, b in read.occurrences(fw.quote):
+        if a < hi and lo < b:
             return True
-        at = text.find(fw.quote, at + 1)
     return False
 
 
@@ -331,24 +345,25 @@ class Workbench:
         if lost and not own_wording:
             raise Untraceable(lost)
         given = {self.text[a:b]: (a, b) for a, b in spans if 0 <= a < b <= len(self.text)}
+        read = reading(self.text)
+        given.update({read.text[read.at(a):read.at(b)]: (a, b) for a, b in spans
+                      if 0 <= a < b <= len(self.text)})
         found: list[tuple[int, int]] = []
-        pos = 0
+        pos = min((a for a, _ in spans), default=0)
         for item in items:
             if item in given:
                 found.append(given[item])
                 pos = given[item][1]
                 continue
-            at = self.text.find(item, pos)
-            if at < 0:
-                at = self.text.find(item)
-            if at >= 0:
-                found.append((at, at + len(item)))
-                pos = at + len(item)
+            place = read.find(item, pos)
+            if place is not None:
+                found.append(place)
+                pos = place[1]
         start = min((a for a, _ in found), default=0)
         end = max((b for _, b in found), default=0)
         fw = Framework(kind=kind, name=name, items=items, start=start, end=end,
                        quote="", ordered=DEFAULT_ORDERED[kind],
-                       tags=[kind], own=[i for i in items if i not in self.text])
+                       tags=[kind], own=[i for i in items if not in_speech(i, self.text)])
         if len(found) == len(items):
             fw.item_spans = found
         if found:
@@ -547,7 +562,11 @@ class Review(Workbench):
         """Whether ``fw``'s quote or offsets no longer match where its items
         stand (its start is where its first item begins once edited here)."""
         items = _quoted_items(fw)
-        return bool(items) and (not anchored(fw, self.text) or not self.text.startswith(items[0], fw.start))
+        if not items:
+            return False
+        read = reading(self.text)
+        return not anchored(fw, self.text) or not (
+            self.text.startswith(items[0], fw.start) or read.text.startswith(items[0], read.at(fw.start)))
 
     @staticmethod
     def _piece_of(framework_id: str, ids: set[str]) -> bool:
@@ -636,17 +655,39 @@ class Review(Workbench):
         lost = [] if reference_items else untraceable(items, self.text, cand.fw.own)
         if lost and not own_wording:
             raise Untraceable(lost)
+        # words typed in that the speech has only far from this framework are
+        # the instructor's own, not a reason to move its quote there
+        far = [] if reference_items else self._far(cand.fw, [i for i in items if i not in lost])
+        if far and not own_wording:
+            raise Untraceable(far, "not at this framework's place in the speech")
         if not reference_items and fw.origin:
             fw.origin, fw.document, fw.year, fw.url = "", "", None, ""
         if items != fw.items:
             fw.items = items
             fw.item_spans = []
-        fw.own = [] if reference_items else [i for i in items if i not in self.text]
+        fw.own = [] if reference_items else [
+            i for i in items if i in far or i in cand.fw.own or not in_speech(i, self.text)]
         if not anchored(fw, self.text):
             anchor(fw, self.text)
         self._must_pass(fw)
         cand.fw = fw
         self._judged(cand, ACCEPTED)
+
+    def _far(self, fw: Framework, items: list[str]) -> list[str]:
+        """The new ``items`` (not already ``fw``'s) that the speech has only
+        outside ``fw``'s place: its paragraphs and the one either side."""
+        if not fw.quote and fw.start == fw.end == 0:
+            return []  # written without a place: anywhere is its place
+        paragraphs = speech(self.text).paragraphs
+        starts = [a for a, _ in paragraphs]
+        first = max(0, bisect.bisect_right(starts, fw.start) - 2)
+        last = min(len(paragraphs) - 1, bisect.bisect_right(starts, max(fw.start, fw.end - 1)))
+        if not paragraphs:
+            return []
+        lo, hi = paragraphs[first][0], paragraphs[max(first, last)][1]
+        read = reading(self.text)
+        return [i for i in items if i not in fw.items and in_speech(i, self.text)
+                and not any(a < hi and lo < b for a, b in read.occurrences(i))]
 
     def toggle_order(self, cand: Candidate) -> None:
         self._must_be_free(cand)

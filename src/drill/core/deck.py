@@ -217,15 +217,19 @@ def _listed(items: list[str], i: int) -> str:
     return ("…" if low > 0 else "") + shown + ("…" if high < len(items) else "")
 
 
-def _in_quote(quote: str, item: str, at: int) -> str:
-    """The quote with ``item`` (found at ``at``) blanked: all of it, or, for
-    a long quote, QUOTE_WINDOW characters either side."""
+def _in_quote(quote: str, items: list[str], places: list[int], k: int) -> str:
+    """The quote with item ``k`` blanked where it stands, and its copies
+    (not those inside another item): all of the quote, or, for a long
+    quote, QUOTE_WINDOW characters either side of it."""
+    at, item = places[k], items[k]
     if len(quote) <= QUOTE_WINDOW_FROM:
-        return blank_answer(quote, [item])
-    start, end = max(0, at - QUOTE_WINDOW), min(len(quote), at + len(item) + QUOTE_WINDOW)
-    before, after = quote[start:at], quote[at + len(item):end]
-    return (("…" if start > 0 else "") + blank_answer(before, [item]) + BLANK
-            + blank_answer(after, [item]) + ("…" if end < len(quote) else ""))
+        start, end = 0, len(quote)
+    else:
+        start, end = max(0, at - QUOTE_WINDOW), min(len(quote), at + len(item) + QUOTE_WINDOW)
+    spans = [(max(a, start), min(b, end)) for a, b in _copies(quote, items, places, [k])
+             if a >= start and b <= end]
+    window = _blank_spans(quote[start:end], [(a - start, b - start) for a, b in spans])
+    return ("…" if start > 0 else "") + window + ("…" if end < len(quote) else "")
 
 
 # The question each kind's recall card asks of a name that does not ask one itself.
@@ -311,7 +315,7 @@ def _framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     if n >= 2:
         cloze_cue = say("原话填空") if cue != fw.name else fw.name + say("：填空")
         copies = Counter(items)
-        at = 0  # items mostly stand in the quote in their order: look on from the last
+        places = item_places(fw.quote, items)  # 发展 not inside 高质量发展
         for i, item in enumerate(items):
             listed = _listed(items, i)
             if fw.document and not fw.quote:
@@ -319,12 +323,8 @@ def _framework_cards(deck_id: str, fw: Framework) -> list[Card]:
                 # name is the items run together (亲诚惠容) and would answer
                 # the card, under the document it was stated in
                 listed = f"{fw.name if cue == fw.name else fw.document}：{listed}"
-            found = fw.quote.find(item, at)
-            if found < 0:
-                found = fw.quote.find(item)
-            if found >= 0:
-                at = found + len(item)
-            context = _in_quote(fw.quote, item, found) if found >= 0 else listed
+            found = places[i]
+            context = _in_quote(fw.quote, items, places, i) if found >= 0 else listed
             if len(_NUMBERING.sub("", context.replace(BLANK, ""))) < CONTEXT_MIN_CHARS:
                 context = listed
             cards.append(Card(f"{fw.id}/cloze/{_item_key(item)}", deck_id, fw.id, "cloze",
@@ -354,12 +354,69 @@ def _note_lead(fw: Framework, items: list[str]) -> str:
 
 
 def blank_answer(text: str, answer: list[str]) -> str:
-    """``text`` with every item of ``answer`` blanked, longest first: the
-    source sentence as it may be shown before the card is answered."""
-    for item in sorted(answer, key=len, reverse=True):
-        if item.strip():
-            text = text.replace(item, BLANK)
-    return text
+    """``text`` with the items of ``answer`` blanked: each where it stands
+    (see :func:`item_places`), and every other copy of it, so that nothing
+    gives it away, except a copy inside another item (发展 in 高质量发展).
+    The source sentence as it may be shown before the card is answered."""
+    places = item_places(text, answer)
+    return _blank_spans(text, _copies(text, answer, places, range(len(answer))))
+
+
+def item_places(text: str, items: list[str]) -> list[int]:
+    """Where each item stands in ``text``: the first place at or after the
+    item before it (else the first free one), never inside another item's
+    place; -1 for an item not in it."""
+    taken: list[tuple[int, int]] = []
+    places = []
+    pos = 0
+    for item in items:
+        at = _free(text, item, pos, taken) if item.strip() else -1
+        if at < 0 and item.strip():
+            at = _free(text, item, 0, taken)
+        if at >= 0:
+            taken.append((at, at + len(item)))
+            pos = at + len(item)
+        places.append(at)
+    return places
+
+
+def _copies(text: str, items: list[str], places: list[int], blanked) -> list[tuple[int, int]]:
+    """The spans to blank for the items numbered in ``blanked``: their places
+    and every copy of them that is not inside another item's place."""
+    own = [(places[k], places[k] + len(items[k])) for k in blanked if places[k] >= 0]
+    others = [(at, at + len(item)) for k, (item, at) in enumerate(zip(items, places))
+              if at >= 0 and k not in blanked]
+    spans = list(own)
+    for k in blanked:
+        item = items[k]
+        if not item.strip():
+            continue
+        at = text.find(item)
+        while at >= 0:
+            span = (at, at + len(item))
+            if not any(a < span[1] and span[0] < b for a, b in spans + others):
+                spans.append(span)
+            at = text.find(item, at + 1)
+    return sorted(spans)
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    out, pos = [], 0
+    for a, b in spans:
+        out.append(text[pos:a])
+        out.append(BLANK)
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _free(text: str, item: str, pos: int, taken: list[tuple[int, int]]) -> int:
+    """The first place of ``item`` in ``text`` at or after ``pos`` that
+    overlaps none of ``taken``; -1 if none."""
+    at = text.find(item, pos)
+    while at >= 0 and any(a < at + len(item) and at < b for a, b in taken):
+        at = text.find(item, at + 1)
+    return at
 
 
 def order_shown(card: Card) -> list[str]:
@@ -961,14 +1018,14 @@ def _check_content(fw: Framework, index: int, lines: KeyLines, problem, source_t
         if fw.origin == "reference":
             if known is not None and key not in known and item not in fw.own:
                 problem(line, f"item '{item}' is not one of the reference deck's items of '{fw.name}'")
-        elif source_text is not None and item not in source_text and item not in fw.own:
+        elif source_text is not None and item not in fw.own and not _in_speech(item, source_text):
             # an item in the instructor's own wording (listed in 'own') is exempt
             problem(line, f"item '{item}' is not in the source any more")
     # a framework written without a quote or offsets has nothing to point with
     if source_text is not None and fw.items and (fw.quote or fw.start or fw.end):
         from drill.core.authoring import anchored
 
-        lost = [i for i in fw.items if i not in source_text and i not in fw.own]
+        lost = [i for i in fw.items if i not in fw.own and not _in_speech(i, source_text)]
         if not lost and not anchored(fw, source_text):
             line = lines.framework(index, "quote") or lines.framework(index)
             problem(line, "the quote and start/end do not point at the framework's items in the speech"
@@ -989,6 +1046,15 @@ def _check_content(fw: Framework, index: int, lines: KeyLines, problem, source_t
         if expected is not None and expected != len(fw.items):
             problem(lines.framework(index, "items"),
                     f"the lead says {expected} but there are {len(fw.items)} items", warning=True)
+
+
+def _in_speech(words: str, text: str) -> bool:
+    """Words of the speech: a piece of it, or of it as it reads (across a page break)."""
+    if words in text:
+        return True
+    from drill.core.authoring import in_speech
+
+    return in_speech(words, text)
 
 
 _NUMERALS = re.compile(r"[一二两三四五六七八九十百千双]+|\d+")

@@ -55,14 +55,7 @@ def _key(text: str) -> str:
 
 
 def _quote(source: Source, pos: int) -> str:
-    sent = source.sentence_at(pos)
-    if sent is None:
-        return ""
-    a, b = trim(source.folded, sent.start, sent.end)
-    # keep the end mark: a quote is a sentence
-    while b < sent.end and source.folded[b] in "。!?”":
-        b += 1
-    return source.original(a, b).strip()
+    return source.quote_at(pos)
 
 
 def _framework(source: Source, kind: str, name: str, spans: list[tuple[int, int]],
@@ -157,6 +150,9 @@ def _abbreviations(source: Source, runs: list[_markers.Run]) -> tuple[list[Frame
                         start=ab.start, anchor=ab.start)
         if not ab.items:
             fw.start, fw.end = ab.start, ab.end
+        elif fw.items and fw.items[0] not in fw.quote:
+            # expanded far from where it is named: quote where the items stand
+            fw.quote = source.quote_at(fw.start, fw.end)
         expected = _abbrev.expected_counts(ab.name)
         if ab.items and expected and len(ab.items) not in expected:
             fw.warnings.append(f"the name says {expected[0]} but {len(ab.items)} items were found")

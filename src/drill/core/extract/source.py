@@ -348,6 +348,56 @@ _BLANKS = re.compile(r" +")
 _REMEMBER_FROM = 200
 
 
+# A quote runs from the sentence of a framework's first item to that of its
+# last; across paragraphs, only when the run is at most this long (a list of
+# paragraph heads is quoted by its first).
+QUOTE_RUN_MAX = 200
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A speech as it reads, and where each of its characters comes from:
+    ``text[i]`` stands for ``source.text[starts[i]:ends[i]]``."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    def at(self, offset: int) -> int:
+        """The index in the reading of the first character at or after
+        ``offset`` of the speech's text."""
+        return bisect_left(self.starts, offset)
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """The text's span that the reading's ``a:b`` stands for."""
+        if b <= a:
+            at = self.starts[a] if a < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return at, at
+        return self.starts[a], self.ends[b - 1]
+
+    def find(self, words: str, near: int = 0) -> tuple[int, int] | None:
+        """Where ``words`` stand in the speech's text: the first place at or
+        after ``near`` (an offset of the text), else the last one before it.
+        The words may run across a page break or a tag."""
+        if not words:
+            return None
+        i = self.at(near)
+        at = self.text.find(words, i)
+        if at < 0:
+            at = self.text.rfind(words, 0, i + len(words) - 1)
+        if at < 0:
+            return None
+        return self.span(at, at + len(words))
+
+    def occurrences(self, words: str) -> list[tuple[int, int]]:
+        """Every place ``words`` stand in the speech's text."""
+        out, at = [], self.text.find(words) if words else -1
+        while at >= 0:
+            out.append(self.span(at, at + len(words)))
+            at = self.text.find(words, at + 1)
+        return out
+
+
 @dataclass
 class Source:
     path: str
@@ -462,6 +512,64 @@ class Source:
         while i > start and self.folded[i - 1] in " \t":
             i -= 1
         return start, i
+
+    def reading(self) -> Reading:
+        """The whole speech as it reads (what :meth:`original` gives for all of
+        it: page breaks joined, junk and markup taken out), with where each of
+        its characters stands in the text. Built once."""
+        found = self._index.get("reading")
+        if found is None:
+            found = self._index["reading"] = self._build_reading()
+        return found
+
+    def _build_reading(self) -> Reading:
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        text, folded = self.text, self.folded
+
+        def plain(a: int, b: int) -> None:
+            for i in range(a, b):
+                if folded[i] == " " and text[i] not in " \t":
+                    continue
+                chars.append(text[i])
+                starts.append(i)
+                ends.append(i + 1)
+
+        pos = 0
+        for a, b, shown in self.markup:
+            if a > pos:
+                plain(pos, a)
+            if a >= pos:
+                for ch in shown:
+                    chars.append(ch)
+                    starts.append(a)
+                    ends.append(b)
+            pos = max(pos, b)
+        plain(pos, len(text))
+        return Reading("".join(chars), starts, ends)
+
+    def quote_at(self, start: int, end: int | None = None) -> str:
+        """The sentence that holds ``start`` (through the one that holds
+        ``end - 1``, unless that run is longer than QUOTE_RUN_MAX across
+        paragraphs), as it reads: the quote of a framework found there.
+        Empty where no sentence is."""
+        first = self.sentence_at(start)
+        if first is None:
+            return ""
+        last = first
+        if end is not None and end - 1 > start:
+            other = self.sentence_at(end - 1)
+            if other is not None and other.end > first.end and (
+                    other.para == first.para or other.end - first.start <= QUOTE_RUN_MAX):
+                last = other
+        from drill.core.extract.common import trim  # it reads this module's Source
+
+        a, b = trim(self.folded, first.start, last.end)
+        # keep the end mark: a quote is a sentence
+        while b < last.end and self.folded[b] in "。!?”":
+            b += 1
+        return self.original(a, b).strip()
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self._starts("lines"), offset)
