@@ -601,11 +601,14 @@ class AuthorScreen(Screen):
 
 
 class EditScreen(ModalScreen[bool]):
-    """A framework's name and items, one item a line. Enter is a new line
-    (an input method's Enter too); Ctrl+S saves."""
+    """A framework's name and items, one item a line. The dialog opens on the
+    name; Enter there goes to the items, where Enter is a new line (an input
+    method's Enter too); ctrl+a or ctrl+s saves from either field."""
 
+    AUTO_FOCUS = "#edit-name"
     BINDINGS = [
-        Binding("ctrl+s", "save(False)", "Save", priority=True),
+        Binding("ctrl+a", "save(False)", "Save", priority=True),
+        Binding("ctrl+s", "save(False)", "Save", priority=True, show=False),
         Binding("ctrl+o", "save(True)", "Save, own wording", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
@@ -626,7 +629,6 @@ class EditScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         if self.own:
             self.message(f"{OWN_MARK} your own wording already: " + "、".join(self.own), "magenta")
-        self.query_one("#edit-name", Input).focus()
 
     def message(self, text: str, style: str) -> None:
         self.query_one("#edit-message", Static).update(Text(text, style=style))
@@ -720,15 +722,24 @@ class KindScreen(ModalScreen[str | None]):
 
 
 class _FieldsScreen(ModalScreen[bool]):
-    """A small form: ctrl+s saves, escape cancels, enter goes to the next field."""
+    """A small form: Enter goes to the next field and saves in the last one
+    (a note is a text: Enter is a new line there); ctrl+a or ctrl+s saves
+    from any field; escape cancels."""
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("ctrl+a", "save", "Save", priority=True),
+                Binding("ctrl+s", "save", "Save", priority=True, show=False),
+                Binding("escape", "cancel", "Cancel")]
 
     def message(self, text: str, style: str) -> None:
         self.query_one("#edit-message", Static).update(Text(text, style=style))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.focus_next()
+        event.stop()
+        fields = [w for w in self.query("Input, TextArea") if w.can_focus]
+        if fields and event.input is fields[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
 
     def apply_fields(self) -> None:
         raise NotImplementedError
@@ -748,6 +759,8 @@ class _FieldsScreen(ModalScreen[bool]):
 class TitleScreen(_FieldsScreen):
     """The deck's title."""
 
+    AUTO_FOCUS = "#title-input"
+
     def __init__(self, title: str, apply) -> None:
         super().__init__()
         self.title_text, self.apply = title, apply
@@ -759,15 +772,14 @@ class TitleScreen(_FieldsScreen):
             yield Static(id="edit-message")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one("#title-input", Input).focus()
-
     def apply_fields(self) -> None:
         self.apply(self.query_one("#title-input", Input).value)
 
 
 class TagsScreen(_FieldsScreen):
     """A framework's tags and note."""
+
+    AUTO_FOCUS = "#tags-input"
 
     def __init__(self, name: str, tags: list[str], note: str, apply) -> None:
         super().__init__()
@@ -782,9 +794,6 @@ class TagsScreen(_FieldsScreen):
             yield TextArea(self.note, id="note-input", soft_wrap=True)
             yield Static(id="edit-message")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#tags-input", Input).focus()
 
     def apply_fields(self) -> None:
         self.apply(self.query_one("#tags-input", Input).value, self.query_one("#note-input", TextArea).text)

@@ -1,0 +1,85 @@
+"""The workbench's dialogs and keys: Enter in the last field saves, ctrl+a
+saves from any field, escape leaves everything as it was."""
+
+from __future__ import annotations
+
+from test_tui_author import SIZE, author_app, current, extracted, speech, type_text  # noqa: F401
+
+from drill.tui.screens.author import AuthorScreen, EditScreen, TagsScreen, TitleScreen
+
+
+async def test_enter_in_the_title_dialog_saves_it_and_escape_does_not(speech, tmp_path):
+    app = author_app(speech, tmp_path / "speech.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await extracted(app, pilot)
+        before = screen.review.deck_title()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        await pilot.press("end", "ctrl+u")  # the first key lands in the title
+        await type_text(pilot, "试讲")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AuthorScreen) and screen.review.deck_title() == before
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("end", "ctrl+u")
+        await type_text(pilot, "试讲")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AuthorScreen) and screen.review.deck_title() == "试讲"
+
+
+async def test_the_tags_dialog_goes_to_the_note_on_enter_and_saves_on_ctrl_a(speech, tmp_path):
+    app = author_app(speech, tmp_path / "speech.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await extracted(app, pilot)
+        cand = current(screen)
+        tags = list(cand.fw.tags)
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, TagsScreen)
+        await type_text(pilot, "试")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AuthorScreen) and cand.fw.tags == tags
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("end", "ctrl+u")
+        await type_text(pilot, "甲 乙\n")  # Enter in the tags goes to the note
+        assert isinstance(app.screen, TagsScreen) and app.screen.focused.id == "note-input"
+        await type_text(pilot, "注")
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        assert isinstance(app.screen, AuthorScreen)
+        assert cand.fw.tags == ["甲", "乙"] and cand.fw.note == "注"
+
+
+async def test_the_edit_dialog_opens_on_the_name_and_saves_on_ctrl_a_from_either_field(speech, tmp_path):
+    app = author_app(speech, tmp_path / "speech.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await extracted(app, pilot)
+        cand = current(screen)
+        name, items = cand.fw.name, list(cand.fw.items)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditScreen) and app.screen.focused.id == "edit-name"
+        await pilot.press("end")
+        await type_text(pilot, "甲")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AuthorScreen) and cand.fw.name == name
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("end")
+        await type_text(pilot, "甲")
+        await pilot.press("ctrl+a")  # from the name
+        await pilot.pause()
+        assert isinstance(app.screen, AuthorScreen) and cand.fw.name == name + "甲" and cand.fw.items == items
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")  # Enter in the name goes to the items
+        assert app.screen.focused.id == "edit-items"
+        await pilot.press("ctrl+a")  # and saves from there
+        await pilot.pause()
+        assert isinstance(app.screen, AuthorScreen) and cand.fw.name == name + "甲"
