@@ -83,3 +83,33 @@ async def test_the_edit_dialog_opens_on_the_name_and_saves_on_ctrl_a_from_either
         await pilot.press("ctrl+a")  # and saves from there
         await pilot.pause()
         assert isinstance(app.screen, AuthorScreen) and cand.fw.name == name + "甲"
+
+
+async def test_enter_in_the_search_goes_to_the_first_undecided_match_and_escape_clears_it(speech, tmp_path):
+    from drill.core import authoring as au
+    from test_tui_author import GAPS, THREE
+    from textual.widgets import Input, OptionList
+
+    app = author_app(speech, tmp_path / "speech.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await extracted(app, pilot)
+        screen.rebuild(keep=screen.review.find(GAPS))
+        await pilot.press("a")  # the first enumeration is decided
+        assert screen.review.find(GAPS).status == au.ACCEPTED
+        await pilot.press("home", "slash")
+        await type_text(pilot, "enumeration")
+        assert [c.id for c in screen.shown] == [GAPS, THREE]
+        await pilot.press("enter")
+        cands = screen.query_one("#candidates", OptionList)
+        assert cands.has_focus and current(screen).id == THREE
+        await pilot.press("escape")  # in the list: clears the search, stays on the candidate
+        assert screen.query_text == "" and not screen.query_one("#author-search", Input).display
+        assert len(screen.shown) == 6 and current(screen).id == THREE and cands.has_focus
+        await pilot.press("slash")
+        await type_text(pilot, "enumeration\n")
+        await pilot.press("m")  # merging: escape cancels the merge first, the search stays
+        assert screen.merging is not None
+        await pilot.press("escape")
+        assert screen.merging is None and screen.query_text == "enumeration"
+        await pilot.press("escape")
+        assert screen.query_text == ""

@@ -178,7 +178,7 @@ class AuthorScreen(Screen):
         Binding("ctrl+y", "redo", "Redo"),
         Binding("tab", "switch_focus", "Speech⇄list"),
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel_merge", "Cancel"),
+        Binding("escape", "escape", "Cancel"),
     ]
 
     def __init__(self, speech: Path, deck_path: Path, text: str, encoding: str, earlier) -> None:
@@ -314,8 +314,8 @@ class AuthorScreen(Screen):
     # --- deciding ----------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cancel_merge":
-            return self.merging is not None
+        if action == "escape":
+            return self.merging is not None or bool(self.query_text)
         if action in ("accept", "reject", "edit", "order", "split", "reset", "toggle_all", "save",
                       "add", "kind", "tags", "title", "accept_all", "search", "preview", "undo", "redo"):
             # while choosing what to merge, only moving, m and escape mean anything
@@ -437,11 +437,23 @@ class AuthorScreen(Screen):
         self.rebuild(keep=into)
         self.say(f"merged “{cand.fw.name}” into “{into.fw.name}”", "green")
 
-    def action_cancel_merge(self) -> None:
+    def action_escape(self) -> None:
+        """Escape cancels a merge being chosen, else clears the search."""
         if self.merging is not None:
             self.merging = None
             self.refresh_bindings()
             self.say("merge cancelled")
+        elif self.query_text:
+            self.clear_search()
+
+    def clear_search(self) -> None:
+        box = self.query_one("#author-search", Input)
+        box.value = ""
+        box.display = False
+        self.query_text = ""
+        self.rebuild()
+        self.refresh_bindings()
+        self.query_one("#candidates", OptionList).focus()
 
     # --- the workbench: adding, editing the deck, working faster ----------------
 
@@ -544,22 +556,24 @@ class AuthorScreen(Screen):
         if event.input.id == "author-search":
             self.query_text = event.value.strip()
             self.rebuild()
+            self.refresh_bindings()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search goes to the list, on the first undecided candidate shown."""
         if event.input.id == "author-search":
-            self.query_one("#candidates", OptionList).focus()
+            cands = self.query_one("#candidates", OptionList)
+            cands.focus()
             if not event.value.strip():
                 event.input.display = False
+            undecided = next((k for k, c in enumerate(self.shown) if c.status == au.NEW), None)
+            if undecided is not None:
+                cands.highlighted = undecided
 
     def on_key(self, event) -> None:
         box = self.query_one("#author-search", Input)
         if event.key == "escape" and box.has_focus:
             event.stop()
-            box.value = ""
-            box.display = False
-            self.query_text = ""
-            self.rebuild()
-            self.query_one("#candidates", OptionList).focus()
+            self.clear_search()
 
     def action_preview(self) -> None:
         cand = self.current
