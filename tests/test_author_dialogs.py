@@ -113,3 +113,25 @@ async def test_enter_in_the_search_goes_to_the_first_undecided_match_and_escape_
         assert screen.merging is None and screen.query_text == "enumeration"
         await pilot.press("escape")
         assert screen.query_text == ""
+
+
+async def test_undo_and_redo_of_a_split_stay_on_the_framework(speech, tmp_path):
+    from drill.core import authoring as au
+    from test_tui_author import THREE
+
+    app = author_app(speech, tmp_path / "speech.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await extracted(app, pilot)
+        await pilot.press("end", "s")  # the last candidate, split before its second item
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert current(screen).id == f"{THREE}.2"
+        await pilot.press("ctrl+z")  # the piece is gone: back on what it was split off
+        assert screen.review.find(f"{THREE}.2") is None and current(screen).id == THREE
+        await pilot.press("home", "ctrl+y")
+        assert screen.review.find(f"{THREE}.2") is not None and current(screen).id == THREE
+        await pilot.press("down", "x")  # any decision: undo goes back to its framework
+        assert screen.review.find(f"{THREE}.2").status == au.REJECTED
+        await pilot.press("home", "ctrl+z")
+        assert current(screen).id == f"{THREE}.2" and screen.review.find(f"{THREE}.2").status == au.ACCEPTED

@@ -303,3 +303,24 @@ def test_review_keys_survive_a_hand_edited_deck_and_go_when_emptied(speech, tmp_
     assert "merged =" not in text and "rejected =" not in text
     deck = decks.load(path)
     assert deck.rejected == [] and {FOUR, GAPS} <= {fw.id for fw in deck.frameworks}
+
+
+def test_undo_and_redo_name_the_framework_each_decision_was_about(speech, tmp_path):
+    review = start(speech, tmp_path / "speech.toml")
+    review.split(review.find(THREE), 1)
+    review.merge(review.find(ABBREV), review.find(FOUR))
+    review.accept(review.find(OUTLINE))
+    review.reject(review.find(GAPS))
+    review.toggle_order(review.find(WINDOWS))
+    review.retitle("试讲")
+    assert review.undo() == au.Undone("title", None)  # the deck's, no framework's
+    for fid in (WINDOWS, GAPS, OUTLINE, ABBREV, THREE):
+        undone = review.undo()
+        assert undone.framework == fid and review.find(fid) is not None
+    assert review.find(f"{THREE}.2") is None
+    assert review.redo().framework == THREE and review.find(f"{THREE}.2") is not None
+    assert review.redo().framework == ABBREV
+    added = review.add("enumeration", "三件事", ["全面推行“证照分离”改革", "健全常态化政企沟通机制"], [])
+    assert review.undo().framework is None  # the added framework is gone: nothing to show
+    redone = review.redo()
+    assert redone.framework == added.id and review.find(added.id) is not None

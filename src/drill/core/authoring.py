@@ -226,6 +226,16 @@ class Step:
     title: str
     rejected: list[str]  # the earlier deck's rejected list
     version: int
+    framework: str | None = None  # the id of the framework decided on (None: the deck, or several)
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What undo or redo did: the decision, and the framework it was about
+    (the one to show again), if it was about one that exists now."""
+
+    what: str
+    framework: str | None
 
 
 @dataclass
@@ -242,9 +252,10 @@ class History:
     counter: int = 0
 
 
-def _snapshot(review: Workbench, what: str) -> Step:
+def _snapshot(review: Workbench, what: str, framework: str | None = None) -> Step:
     earlier = list(review.earlier.rejected) if review.earlier is not None else []
-    return Step(what, copy.deepcopy(review.candidates), review.title, earlier, review.history.version)
+    return Step(what, copy.deepcopy(review.candidates), review.title, earlier, review.history.version,
+                framework)
 
 
 def _restore(review: Workbench, step: Step) -> None:
@@ -276,12 +287,15 @@ def _undoable(name: str, method):
         history = self.history
         if history.depth:
             return method(self, *args, **kwargs)
-        before = _snapshot(self, _describe(name, args))
+        cand = next((a for a in args if isinstance(a, Candidate)), None)
+        before = _snapshot(self, _describe(name, args), cand.id if cand is not None else None)
         history.depth += 1
         try:
             result = method(self, *args, **kwargs)
         finally:
             history.depth -= 1
+        if isinstance(result, Candidate) and before.framework is None:
+            before.framework = result.id  # an added framework
         history.undo.append(before)
         history.redo.clear()
         history.counter += 1
@@ -468,25 +482,31 @@ class Workbench:
     def can_redo(self) -> str:
         return self.history.redo[-1].what if self.history.redo else ""
 
-    def undo(self) -> str:
-        """Back to before the last decision; returns what was undone."""
+    def undo(self) -> Undone:
+        """Back to before the last decision; returns what was undone and the
+        framework it was about."""
         history = self.history
         if not history.undo:
             raise ReviewError("nothing to undo")
         step = history.undo.pop()
-        history.redo.append(_snapshot(self, step.what))
+        history.redo.append(_snapshot(self, step.what, step.framework))
         _restore(self, step)
-        return step.what
+        return self._undone(step)
 
-    def redo(self) -> str:
-        """The last undone decision again; returns it."""
+    def redo(self) -> Undone:
+        """The last undone decision again; returns it and the framework it
+        was about."""
         history = self.history
         if not history.redo:
             raise ReviewError("nothing to redo")
         step = history.redo.pop()
-        history.undo.append(_snapshot(self, step.what))
+        history.undo.append(_snapshot(self, step.what, step.framework))
         _restore(self, step)
-        return step.what
+        return self._undone(step)
+
+    def _undone(self, step: Step) -> Undone:
+        there = step.framework is not None and self.find(step.framework) is not None
+        return Undone(step.what, step.framework if there else None)
 
     def mark_saved(self) -> None:
         self.history.saved = self.history.version

@@ -591,8 +591,9 @@ class AuthorScreen(Screen):
             return
         self.merging = None
         self.refresh_bindings()
+        keep = what.framework or keep  # back on the framework the decision was about
         self.rebuild(keep=self.review.find(keep) if keep else None)
-        self.say(f"{'undid' if step == self.review.undo else 'redid'}: {what}", "green")
+        self.say(f"{'undid' if step == self.review.undo else 'redid'}: {what.what}", "green")
 
     def action_undo(self) -> None:
         self._history(self.review.undo)
