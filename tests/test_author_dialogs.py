@@ -135,3 +135,44 @@ async def test_undo_and_redo_of_a_split_stay_on_the_framework(speech, tmp_path):
         assert screen.review.find(f"{THREE}.2").status == au.REJECTED
         await pilot.press("home", "ctrl+z")
         assert current(screen).id == f"{THREE}.2" and screen.review.find(f"{THREE}.2").status == au.ACCEPTED
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_every_key_in_the_footer_is_fully_visible(speech, tmp_path, size):
+    app = author_app(speech, tmp_path / "speech.toml")
+    async with app.run_test(size=size) as pilot:
+        screen = await extracted(app, pilot)
+        for merging in (False, True):
+            if merging:
+                await pilot.press("m")  # a merge being chosen shows no more keys than fit
+                assert screen.merging is not None
+            await pilot.pause()
+            keys = list(screen.query("Footer FooterKey"))
+            assert {k.key_display for k in keys} >= ({"m", "?"} if merging else {"a", "x", "e", "?"})
+            for key in keys:
+                region = key.region
+                assert region.width > 0 and region.right <= size[0], (key.key_display, region)
+                assert region.width >= key.render().cell_len, (key.key_display, region)
+
+
+async def test_question_mark_lists_every_key_of_the_screen(speech, tmp_path):
+    from test_tui_author import shown_text
+
+    from drill.tui.screens.author import HelpScreen
+
+    app = author_app(speech, tmp_path / "speech.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await extracted(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = shown_text(app.screen.query_one("#help-keys").content)
+        for binding in [*AuthorScreen.BINDINGS, *type(app).BINDINGS]:
+            assert app.get_key_display(binding) in listed and binding.description in listed, binding
+            assert binding.tooltip and binding.tooltip[:20] in listed.replace("\n", " "), binding
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AuthorScreen)

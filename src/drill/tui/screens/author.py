@@ -158,27 +158,31 @@ class AuthorCommands(Provider):
 
 
 class AuthorScreen(Screen):
+    # The footer shows the keys used most; ? lists them all (HelpScreen).
     BINDINGS = [
-        Binding("a", "accept", "Accept"),
-        Binding("x", "reject", "Reject"),
-        Binding("e", "edit", "Edit"),
-        Binding("o", "order", "Order"),
-        Binding("m", "merge", "Merge"),
-        Binding("s", "split", "Split"),
-        Binding("u", "reset", "Reset"),
-        Binding("v", "toggle_all", "All"),
-        Binding("n", "add", "Add"),
-        Binding("k", "kind", "Kind"),
-        Binding("g", "tags", "Tags/note"),
-        Binding("t", "title", "Title"),
-        Binding("A", "accept_all", "Accept all"),
-        Binding("slash", "search", "Search"),
-        Binding("c", "preview", "Cards"),
-        Binding("ctrl+z", "undo", "Undo"),
-        Binding("ctrl+y", "redo", "Redo"),
-        Binding("tab", "switch_focus", "Speech⇄list"),
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "escape", "Cancel"),
+        Binding("a", "accept", "Accept", tooltip="accept the candidate and move on"),
+        Binding("x", "reject", "Reject", tooltip="reject the candidate and move on"),
+        Binding("e", "edit", "Edit", tooltip="edit the name and items"),
+        Binding("o", "order", "Order", show=False, tooltip="order matters / any order"),
+        Binding("m", "merge", "Merge", tooltip="merge: m on one, move to the other, m again"),
+        Binding("s", "split", "Split", tooltip="split in two (choose the item the second part begins at)"),
+        Binding("u", "reset", "Reset", show=False,
+                tooltip="reset to the items extraction gives (undoes item edits, merges and splits)"),
+        Binding("v", "toggle_all", "All", show=False, tooltip="all candidates / only those to review"),
+        Binding("n", "add", "Add", show=False,
+                tooltip="add a framework extraction missed (the items marked in the speech, or typed)"),
+        Binding("k", "kind", "Kind", show=False, tooltip="change the framework's kind"),
+        Binding("g", "tags", "Tags/note", show=False, tooltip="the framework's tags and note"),
+        Binding("t", "title", "Title", show=False, tooltip="the deck's title"),
+        Binding("A", "accept_all", "Accept all", show=False, tooltip="accept all the undecided candidates shown"),
+        Binding("slash", "search", "Search", tooltip="search names, items, tags, notes"),
+        Binding("c", "preview", "Cards", show=False, tooltip="preview the cards the framework makes"),
+        Binding("ctrl+z", "undo", "Undo", tooltip="undo the last decision"),
+        Binding("ctrl+y", "redo", "Redo", show=False, tooltip="redo the decision undone"),
+        Binding("tab", "switch_focus", "Speech⇄list", show=False, tooltip="move between the speech and the candidates"),
+        Binding("ctrl+s", "save", "Save", priority=True, tooltip="save the deck"),
+        Binding("escape", "escape", "Cancel", show=False, tooltip="cancel a merge; clear the search"),
+        Binding("question_mark", "help", "Keys", tooltip="every key of this screen"),
     ]
 
     def __init__(self, speech: Path, deck_path: Path, text: str, encoding: str, earlier) -> None:
@@ -203,7 +207,7 @@ class AuthorScreen(Screen):
                 with VerticalScroll(id="candidate-box"):
                     yield Static(id="candidate")
         yield Static(id="author-status")
-        yield Footer(compact=True, show_command_palette=False)  # 80 columns hold every key but ^p
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#author-source").border_title = self.speech.name
@@ -595,6 +599,9 @@ class AuthorScreen(Screen):
         self.rebuild(keep=self.review.find(keep) if keep else None)
         self.say(f"{'undid' if step == self.review.undo else 'redid'}: {what.what}", "green")
 
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(help_rows(self)))
+
     def action_undo(self) -> None:
         self._history(self.review.undo)
 
@@ -814,6 +821,44 @@ class TagsScreen(_FieldsScreen):
         self.apply(self.query_one("#tags-input", Input).value, self.query_one("#note-input", TextArea).text)
 
 
+def help_rows(screen: Screen) -> list[tuple[str, str, str]]:
+    """Every key of ``screen`` and of the app (key, name, what it does), from
+    their bindings: the list cannot miss a key the screen has."""
+    rows = []
+    for binding in [*type(screen).BINDINGS, *type(screen.app).BINDINGS]:
+        if isinstance(binding, Binding) and binding.description:
+            rows.append((screen.app.get_key_display(binding), binding.description, binding.tooltip))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the workbench and what it does."""
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("question_mark", "close", "Close", show=False)]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for key, name, what in self.rows:
+            table.add_row(key, name, what)
+        with VerticalScroll(id="author-preview"):
+            yield Static(Text("Keys (ctrl+p lists every action)", style="bold"))
+            yield Static(table, id="help-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#author-preview").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 class PreviewScreen(ModalScreen[None]):
     """The cards a framework makes, as the trainee is shown them, each with
     the answer it expects."""
@@ -914,8 +959,8 @@ class AuthorApp(App):
     # must reach the screen first, or its decision would be missed by the
     # question about unsaved ones. In the edit dialog Ctrl+C copies.
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False),
+        Binding("ctrl+q", "quit", "Quit", tooltip="quit (asks first if decisions are unsaved)"),
+        Binding("ctrl+c", "quit", "Quit", show=False, tooltip="quit, as ctrl+q"),
     ]
 
     def __init__(self, speech: Path, deck_path: Path, text: str, encoding: str, earlier=None) -> None:
