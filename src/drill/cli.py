@@ -554,11 +554,15 @@ def _deck_show(args) -> int:
         stated = fw.stated_in()
         if stated:
             print(f"  {stated}" + (f"  {fw.url}" if fw.url else ""))
+        if fw.tags:
+            print("  tags: " + ", ".join(fw.tags))
+        for n, line in enumerate(fw.note.strip().splitlines()):
+            print(("  note: " if n == 0 else "        ") + line)
         fw_cards = decks.framework_cards(deck.id, fw)
         if fw_cards:
             print(f"  cards ({len(fw_cards)}):")
         for card in fw_cards:
-            first, *rest = preview.lines(card)
+            first, *rest = preview.lines(card, note=False)
             print(f"  · {first}")
             for line in rest:
                 print(f"    {line}")

@@ -86,6 +86,8 @@ class Card:
     others: Sequence[str] = field(default_factory=list)  # for a cloze: the framework's other items
     # Where the items come from, when not from a speech: 出自：党的十九大报告（2017）.
     stated_in: str = ""
+    # The framework's note (the instructor's words on it), shown with the answer.
+    note: str = ""
 
 
 @dataclass
@@ -282,12 +284,14 @@ def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     set phrase named by its own words): then the prompt is the sentence
     leading into it, with the phrase blanked, or failing that the phrase's
     first character. A framework that says where it was stated (the
-    reference deck's, or one filled in from it) has every card say so.
+    reference deck's, or one filled in from it) has every card say so, and
+    every card carries the framework's note, for the answer side.
     """
     cards = _framework_cards(deck_id, fw)
     stated = fw.stated_in()
     for card in cards:
         card.stated_in = stated
+        card.note = fw.note
     return cards
 
 

@@ -80,7 +80,7 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
             return Text(OWN_MARK, style="magenta")
         if reference:
             return Text("※", style="cyan")
-        if item not in review.text:
+        if not au.in_speech(item, review.text):
             return Text("?", style="bold red")
         if masks.has_mask(item):
             return Text(MASK_MARK, style="bold yellow")
@@ -94,7 +94,7 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
         tail.append(f"{OWN_MARK} your own wording, not the speech's\n", style="magenta")
     if reference:
         tail.append(f"※ {fw.stated_in()}: the speech names it without its items\n", style="cyan")
-    elif any(i not in review.text and i not in fw.own for i in fw.items):
+    elif any(i not in fw.own and not au.in_speech(i, review.text) for i in fw.items):
         tail.append("? not in the speech: e corrects it or keeps it as your own wording\n", style="red")
     if masks.masked_items([i for i in fw.items if i not in fw.own]):
         tail.append(f"{MASK_MARK} a masked name (**, xx, ××): e fills it in as your own wording\n",
@@ -113,6 +113,11 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
         else:
             parts.append(Text("extraction gives no items (u takes that)\n", style="dim"))
     foot = Text()
+    if fw.tags:
+        foot.append("tags: " + ", ".join(fw.tags) + "\n", style="dim")
+    if fw.note.strip():
+        foot.append("note: ", style="dim")
+        foot.append(fw.note.strip() + "\n")
     if fw.merged:
         foot.append("merged in: " + "、".join(_name(review, m) for m in fw.merged) + "\n", style="dim")
     foot.append(f"id {fw.id}", style="dim")
@@ -829,6 +834,9 @@ def preview_text(name: str, cards: list) -> Group:
             block.append("\n" + line)
         block.append("\nanswer: ", style="green")
         block.append("、".join(face.answer) + ("  (in this order)" if face.ordered else ""))
+        if face.note.strip():
+            block.append("\nnote: ", style="cyan")
+            block.append(face.note.strip())
         parts.append(block)
     return Group(*parts)
 
