@@ -94,3 +94,50 @@ def test_the_workbench_shows_tags_and_note(deck_dir):
     shown = _text(candidate_text(review, cand))
     assert "tags: 作风, 三点" in shown and NOTE in shown
     assert NOTE in _text(preview_text(cand.fw.name, review.preview(cand)))
+
+
+def test_messages_count_in_words():
+    from drill.core.text import counted, with_article
+
+    assert [counted(n, "card") for n in (0, 1, 2)] == ["0 cards", "1 card", "2 cards"]
+    assert with_article("abbreviation") == "an abbreviation" and with_article("parallel") == "a parallel"
+
+
+def test_deck_check_says_one_card_not_one_cards(tmp_path, capsys):
+    (tmp_path / "speech.txt").write_text("要坚持一个中心。\n", "utf-8")
+    (tmp_path / "one.toml").write_text(
+        'format = 1\ntitle = "一"\nsource = "speech.txt"\n\n[[frameworks]]\nid = "p-1"\nkind = "parallel"\n'
+        'name = "中心"\nitems = ["坚持一个中心"]\nquote = "要坚持一个中心。"\nstart = 0\nend = 8\n', "utf-8")
+    assert cli.main(["deck", "check", str(tmp_path / "one.toml")]) == 0
+    err = capsys.readouterr().err
+    assert "1 framework, 1 card" in err, err
+
+
+def test_a_framework_added_by_hand_stays_added(tmp_path):
+    from drill.core import authoring as au
+
+    speech, path = tmp_path / "s.txt", tmp_path / "s.toml"
+    speech.write_text(SPEECH, "utf-8")
+    text, encoding, earlier = au.read_inputs(speech, path)
+    review = au.start_review(speech, path, text, encoding, earlier)
+    added = review.add("parallel", "学和改", ["加强学习", "改进作风"])
+    review.save()
+    saved = {fw.id: fw for fw in decks.load(path).frameworks}
+    assert saved[added.id].extracted == au.ADDED
+    # a later review keeps it, not offered as gone from the extraction
+    text, encoding, earlier = au.read_inputs(speech, path)
+    again = au.start_review(speech, path, text, encoding, earlier)
+    cand = again.find(added.id)
+    assert cand is not None and cand.status == au.ACCEPTED and not cand.offered
+    again.save()
+    assert {fw.id: fw for fw in decks.load(path).frameworks}[added.id].extracted == au.ADDED
+
+
+def test_the_source_pane_draws_no_raw_control_characters():
+    from drill.core.text import drawable
+
+    text = "第一段。\n\u200b\n第二段\t加强学习\u202e。"
+    shown = drawable(text)
+    assert len(shown) == len(text) and shown.split("\n")[1] == " "
+    assert "\u200b" not in shown and "\t" not in shown and "\u202e" not in shown
+    assert drawable("加强学习\n改进作风") == "加强学习\n改进作风"

@@ -28,7 +28,7 @@ from drill.core.errors import DrillError
 from drill.core.files import write_atomically
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
 from drill.core.grading import MAX_ITEMS
-from drill.core.text import fold, is_traditional, to_traditional
+from drill.core.text import counted, fold, is_traditional, to_traditional
 
 FORMAT = 1
 TOP_KEYS = {"format", "title", "source", "encoding", "note", "rejected", "reference", "anki_exported",
@@ -901,7 +901,7 @@ def _framework(raw: dict, index: int, lines: _Lines, problem) -> Framework | Non
         return None
     if len(items) > MAX_FRAMEWORK_ITEMS:
         problem(lines.framework(index, "items"),
-                f"{len(items)} items; a framework has at most {MAX_FRAMEWORK_ITEMS} (split it)")
+                f"{counted(len(items), 'item')}; a framework has at most {MAX_FRAMEWORK_ITEMS} (split it)")
         return None
     ordered = raw.get("ordered", DEFAULT_ORDERED[kind])
     if not isinstance(ordered, bool):
@@ -1044,12 +1044,12 @@ def _check_content(fw: Framework, index: int, lines: KeyLines, problem, source_t
         expected = expected_count(fw.name)
         if expected is not None and len(fw.items) not in _name_counts(fw.name, expected):
             problem(lines.framework(index, "items"),
-                    f"'{fw.name}' says {expected} but has {len(fw.items)} items")
+                    f"'{fw.name}' says {expected} but has {counted(len(fw.items), 'item')}")
     elif fw.kind == "enumeration":
         expected = stated_count(fw.name)
         if expected is not None and expected != len(fw.items):
             problem(lines.framework(index, "items"),
-                    f"the lead says {expected} but there are {len(fw.items)} items", warning=True)
+                    f"the lead says {expected} but {'there is' if len(fw.items) == 1 else 'there are'} {counted(len(fw.items), 'item')}", warning=True)
 
 
 def _in_speech(words: str, text: str) -> bool:

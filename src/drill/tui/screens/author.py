@@ -27,6 +27,7 @@ from drill.core import authoring as au
 from drill.core import masks, preview
 from drill.core.errors import DrillError
 from drill.core.frameworks import KINDS
+from drill.core.text import counted, with_article
 from drill.tui.widgets.source_view import SourceView
 
 MARKS = {au.NEW: ("•", "yellow"), au.ACCEPTED: ("✓", "green"), au.REJECTED: ("✗", "red"),
@@ -71,7 +72,7 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
     head.append("\n")
     status = cand.status if cand.status != au.MERGED else f"merged into {_name(review, cand.merged_into)}"
     order = "in order" if fw.ordered else "any order"
-    head.append(f"{fw.kind} · {status} · {order} · {len(fw.items)} items", style="dim")
+    head.append(f"{fw.kind} · {status} · {order} · {counted(len(fw.items), 'item')}", style="dim")
 
     reference = au.from_reference(fw)  # items filled in from the reference deck
 
@@ -243,7 +244,7 @@ class AuthorScreen(Screen):
         if earlier:
             self.say(f"{offered} to review, {earlier} judged before (v shows all) · saves to {self.deck_path}")
         else:
-            self.say(f"{offered} candidates · saves to {self.deck_path}")
+            self.say(f"{counted(offered, 'candidate')} · saves to {self.deck_path}")
         self.rebuild()
         self.refresh_bindings()
 
@@ -273,7 +274,7 @@ class AuthorScreen(Screen):
         elif not self.shown:
             judged = len(review.candidates)
             cands.add_option(Option(Text(
-                f"Nothing new or changed: all {judged} candidates were judged before. v shows them all."
+                f"Nothing new or changed: all {counted(judged, 'candidate')} were judged before. v shows them all."
                 if judged else "No frameworks found in this speech.", style="italic"), disabled=True))
             self.query_one("#candidate", Static).update("")
             self.query_one(SourceView).show([], None)
@@ -483,7 +484,7 @@ class AuthorScreen(Screen):
             cand = self.added
             view.marks, view.anchor = [], None
             self.rebuild(keep=cand)
-            self.say(f"added “{cand.fw.name}” ({cand.fw.kind}, {len(cand.fw.items)} items, id {cand.id})",
+            self.say(f"added “{cand.fw.name}” ({cand.fw.kind}, {counted(len(cand.fw.items), 'item')}, id {cand.id})",
                      "green")
 
         self.app.push_screen(AddScreen(items, apply), added)
@@ -496,8 +497,7 @@ class AuthorScreen(Screen):
         def chosen(kind: str | None) -> None:
             if kind and self._do(lambda c: self.review.change_kind(c, kind)):
                 order = "order matters" if cand.fw.ordered else "any order"
-                self.say(f"“{cand.fw.name}” is an {kind} now ({order}; o toggles)" if kind[0] in "aeiou"
-                         else f"“{cand.fw.name}” is a {kind} now ({order}; o toggles)", "green")
+                self.say(f"“{cand.fw.name}” is {with_article(kind)} now ({order}; o toggles)", "green")
 
         self.app.push_screen(KindScreen(cand.fw.name, cand.fw.kind), chosen)
 
@@ -601,7 +601,7 @@ class AuthorScreen(Screen):
             return
         self.app.saved = deck
         self.rebuild()
-        self.say(f"saved {self.deck_path}: {len(deck.frameworks)} frameworks, {len(deck.cards())} cards, "
+        self.say(f"saved {self.deck_path}: {counted(len(deck.frameworks), 'framework')}, {counted(len(deck.cards()), 'card')}, "
                  f"{len(deck.rejected)} rejected", "green")
 
 
@@ -702,7 +702,7 @@ class KindScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="author-split"):
-            yield Static(Text(f"“{self.name_text}” is a {self.kind}; make it", style="bold"))
+            yield Static(Text(f"“{self.name_text}” is {with_article(self.kind)}; make it", style="bold"))
             yield OptionList(*[Option(Text(kind), id=kind, disabled=kind == self.kind) for kind in KINDS],
                              id="kind-options")
         yield Footer()
@@ -820,7 +820,7 @@ class PreviewScreen(ModalScreen[None]):
 def preview_text(name: str, cards: list) -> Group:
     """Each card as the drill shows it (its kind, prompt, what is shown
     with it) and the answer it expects."""
-    parts: list = [Text(f"“{name}” makes {len(cards)} card{'s' if len(cards) != 1 else ''}", style="bold")]
+    parts: list = [Text(f"“{name}” makes {counted(len(cards), 'card')}", style="bold")]
     if not cards:
         parts.append(Text("no cards: a framework needs items", style="italic"))
     for n, card in enumerate(cards, 1):
