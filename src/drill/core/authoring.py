@@ -596,7 +596,13 @@ class Review(Workbench):
         return next((c for c in self.candidates if c.id == framework_id), None)
 
     def spans(self, cand: Candidate) -> list[tuple[int, int]]:
-        return item_spans(self.text, cand.fw)
+        """Where to show ``cand``'s items in the speech. Items filled in from
+        the reference deck are not the speech's words: the same words
+        elsewhere in it are another passage, so only the mention is shown."""
+        fw = cand.fw
+        if from_reference(fw):
+            return [(fw.start, fw.end)] if 0 <= fw.start < fw.end <= len(self.text) else []
+        return item_spans(self.text, fw)
 
     def counts(self, cands: list[Candidate] | None = None) -> dict[str, int]:
         cands = self.offered() if cands is None else cands
