@@ -875,12 +875,96 @@ def _segment(ans: _Answer, frame: _Frame, points: list[int],
     return spans
 
 
+# A group of rows and columns joined by positive weights is solved on its
+# own up to this many rows; a larger one (every item sharing most of its
+# characters with every piece) is solved with the whole table at once.
+GROUP_MAX_ROWS = 12
+
+
 def assign(weights: list[list[float]]) -> list[int]:
     """An optimal assignment of rows to columns maximising the total weight.
 
     ``weights[r][c] >= 0``; returns each row's column, or -1 for a row left
-    with nothing of positive weight. The Hungarian method with potentials
-    (O(rows² · columns)); zero columns are added when rows outnumber columns.
+    with nothing of positive weight. The pairs are those the Hungarian
+    method (:func:`hungarian`) gives for the whole table.
+
+    Rows and columns joined by no positive weight do not affect each
+    other's share, so the table falls apart into groups (the connected
+    parts of the graph of positive weights): a row and a column that only
+    have each other are paired outright, and a larger group is solved on
+    its own. In an answer each item weighs something against a few pieces
+    only, so the groups are small and the work no longer grows with the
+    cube of the items. Where a group could be paired in two ways worth the
+    same (an item typed twice), which way the whole table's solution takes
+    depends on the rest of the table: then the whole table is solved.
+    """
+    rows = len(weights)
+    if rows == 0:
+        return []
+    cols = max(len(row) for row in weights)
+    parent = list(range(rows + cols))  # rows 0..rows-1, then the columns
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    edges = [(r, c) for r, row in enumerate(weights) for c, w in enumerate(row) if w > 0]
+    for r, c in edges:
+        a, b = root(r), root(rows + c)
+        if a != b:
+            parent[b] = a
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for r, c in edges:
+        group = groups.setdefault(root(r), ([], []))
+        if not group[0] or group[0][-1] != r:
+            group[0].append(r)
+    for c in range(cols):
+        group = groups.get(root(rows + c))
+        if group is not None:
+            group[1].append(c)
+    result = [-1] * rows
+    for group_rows, group_cols in groups.values():
+        if len(group_rows) == 1 and len(group_cols) == 1:
+            result[group_rows[0]] = group_cols[0]
+            continue
+        if len(group_rows) > GROUP_MAX_ROWS:
+            return hungarian(weights)
+        table = [[weights[r][c] if c < len(weights[r]) else 0.0 for c in group_cols] for r in group_rows]
+        got = _unique_pairing(table)
+        if got is None:
+            return hungarian(weights)
+        for r, c in zip(group_rows, got):
+            if c >= 0:
+                result[r] = group_cols[c]
+    return result
+
+
+def _unique_pairing(table: list[list[float]]) -> list[int] | None:
+    """The best pairing of one group, if no other pairing is worth as much; else None.
+
+    Another pairing as good leaves out one of the best one's pairs (one
+    holding all of them would be worth more), so forbidding each pair in
+    turn and finding less each time proves the best one the only one.
+    """
+    got = hungarian(table)
+    pairs = [(r, c) for r, c in enumerate(got) if c >= 0]
+    total = sum(table[r][c] for r, c in pairs)
+    for r, c in pairs:
+        kept = table[r][c]
+        table[r][c] = 0.0
+        other = hungarian(table)
+        table[r][c] = kept
+        if sum(table[r2][c2] for r2, c2 in enumerate(other) if c2 >= 0) >= total - 1e-9:
+            return None
+    return got
+
+
+def hungarian(weights: list[list[float]]) -> list[int]:
+    """:func:`assign` for one group, by the Hungarian method with potentials.
+
+    O(rows² · columns); zero columns are added when rows outnumber columns.
     """
     rows = len(weights)
     if rows == 0:
