@@ -600,6 +600,7 @@ class _Frame:
         self._common: dict[str, dict[int, int]] = {}
         self._worths: dict[tuple[str, tuple[bool, bool]], float] = {}
         self._keys: dict[str, str] = {}
+        self._rows: dict[str, tuple[float, ...]] = {}
 
     def common(self, seg: str) -> dict[int, int]:
         """How many characters ``seg`` has in common with each variant (by its
@@ -664,19 +665,27 @@ class _Frame:
         self._worths[memo] = best
         return best
 
-    def worth_row(self, seg: str) -> list[float]:
+    def worth_row(self, seg: str) -> tuple[float, ...]:
         """``max(_worth(seg, item), 0)`` for every item, comparing only the
         items that share enough characters with ``seg`` to be worth anything."""
+        got = self._rows.get(seg)
+        if got is not None:
+            return got
         common = self.common(seg)
         size = len(seg)
         sizes = self.sizes
-        row = []
-        for item, sids in zip(self.items, self.item_sids):
-            if any(2 * common.get(i, 0) - (size + sizes[i]) / 2 > 0 for i in sids):
-                row.append(max(_worth(seg, item), 0.0))
-            else:
-                row.append(0.0)
-        return row
+        row = [0.0] * len(self.items)
+        # only a variant sharing more than (|seg| + |v|) / 4 characters is worth anything
+        near = {i for i, c in common.items() if 2 * c - (size + sizes[i]) / 2 > 0}
+        if near:
+            for r, (item, sids) in enumerate(zip(self.items, self.item_sids)):
+                if not near.isdisjoint(sids):
+                    row[r] = max(_worth(seg, item), 0.0)
+        got = tuple(row)
+        if len(self._rows) >= MEMO_SIZE:
+            self._rows.clear()
+        self._rows[seg] = got
+        return got
 
 
 @lru_cache(maxsize=512)
@@ -879,6 +888,9 @@ def _segment(ans: _Answer, frame: _Frame, points: list[int],
 # own up to this many rows; a larger one (every item sharing most of its
 # characters with every piece) is solved with the whole table at once.
 GROUP_MAX_ROWS = 12
+# A table of this many rows or fewer (most frameworks) is solved whole:
+# finding its groups would cost more than it saves.
+SMALL_TABLE = 8
 
 
 def assign(weights: list[list[float]]) -> list[int]:
@@ -899,8 +911,8 @@ def assign(weights: list[list[float]]) -> list[int]:
     depends on the rest of the table: then the whole table is solved.
     """
     rows = len(weights)
-    if rows == 0:
-        return []
+    if rows <= SMALL_TABLE:
+        return hungarian(weights) if rows else []
     cols = max(len(row) for row in weights)
     parent = list(range(rows + cols))  # rows 0..rows-1, then the columns
 
