@@ -862,6 +862,11 @@ def _segment(ans: _Answer, frame: _Frame, points: list[int],
             cache[(a, b)] = got
         return got
 
+    def most(a: int, b: int) -> float:
+        """The most gain(a, b) can be: a segment is worth at most its length."""
+        cut = CUT_COST if a > 0 and a not in ans.cuts else 0.0
+        return len(seg_key(chars[a:b])) + EXACT_BONUS - cut
+
     k = len(points)
     best = [0.0] * k
     back = [0] * k
@@ -870,6 +875,9 @@ def _segment(ans: _Answer, frame: _Frame, points: list[int],
         back[j] = j - 1
         i = j - 2
         while i >= 0 and points[j] - points[i] <= limit and points[i + 1] not in hard:
+            if best[i] + most(points[i], points[j]) < best[j] - 1e-9:
+                i -= 1  # cannot win, nor tie: no need to weigh it
+                continue
             value = best[i] + gain(points[i], points[j])
             if value >= best[j] - 1e-9:  # a tie goes to the longer segment: fewer cuts
                 best[j] = value
