@@ -825,11 +825,13 @@ def _seg_key(raw: str, items: tuple[_Item, ...]) -> str:
 
 
 def _segment(ans: _Answer, frame: _Frame, points: list[int],
-             hard: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+             hard: set[int] | frozenset[int] = frozenset(), prune: bool = True) -> list[tuple[int, int]]:
     """Choose which runs between ``points`` are one segment (a dynamic programme).
 
     No segment spans a point in ``hard``: the edges of pieces typed exactly
-    as an item, which stay as they are.
+    as an item, which stay as they are. ``prune``: skip the segments that
+    could neither beat nor tie the best cut found (False weighs every one:
+    the same cuts, more slowly).
     """
     limit = int(frame.longest * SEGMENT_SLACK) + 4
     exact = frame.exact
@@ -875,7 +877,7 @@ def _segment(ans: _Answer, frame: _Frame, points: list[int],
         back[j] = j - 1
         i = j - 2
         while i >= 0 and points[j] - points[i] <= limit and points[i + 1] not in hard:
-            if best[i] + most(points[i], points[j]) < best[j] - 1e-9:
+            if prune and best[i] + most(points[i], points[j]) < best[j] - 1e-9:
                 i -= 1  # cannot win, nor tie: no need to weigh it
                 continue
             value = best[i] + gain(points[i], points[j])
