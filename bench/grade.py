@@ -8,12 +8,22 @@ type them: exact with 、, one item per line, run together, numbered
 wrong character, an invented extra item, traditional characters, and
 "不知道". M answers (default 5,000) are graded N times (default 5) in this
 process after one warm-up pass; the median pass gives answers per second
-(target: at least 5,000/s).
+(target: at least 10,000/s).
 
 baseline: in the same run, the same answers "graded" by the least a grader
 must do — fold each answer (width, 繁→简) and look each piece up in the set
 of items — so a slow machine shows up in both, and the ratio says what the
 alignment costs.
+
+long answers: a framework of the first 10, 25, 50 and 100 distinct items of
+the bundled decks (each size its own items, so none is graded before its
+first timing), answered with slips: one item left out, a same-sound slip in
+every seventh, a wrong last character in every eleventh, every thirteenth
+run together with the next. `items_first_ms` is the first answer to each
+framework (nothing of it worked out yet); `items_ms` the median of N fresh
+answers after it (other slips, the framework known, as in a session); beside
+each, the baseline's time for the same answers and the ratio. `items50_ms` is
+the 50-item median (target: at most 20 ms).
 
 first call: a fresh `python -c` that imports the grader and grades one
 answer needing every lazy load (rapidfuzz, OpenCC, pypinyin), timed inside
@@ -39,7 +49,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 DECKS = ROOT / "decks"
-TARGET_PER_S = 5000
+TARGET_PER_S = 10_000
+TARGET_ITEMS50_MS = 20.0
+LONG_SIZES = (10, 25, 50, 100)
 
 FIRST_CALL = """\
 import time
@@ -84,6 +96,58 @@ def _slip(items: list[str], rng: random.Random) -> list[str]:
             i = rng.choice(spots)
             out[n] = item[:i] + SLIPS[item[i]] + item[i + 1:]
             break
+    return out
+
+
+def distinct_items() -> list[str]:
+    seen: dict[str, None] = {}
+    for items, _ordered in frameworks():
+        for item in items:
+            seen.setdefault(item, None)
+    return list(seen)
+
+
+def long_answer(items: list[str], rng: random.Random) -> str:
+    """A long framework's answer with slips: one item left out, same-sound
+    slips, wrong last characters, two items run together."""
+    shift = rng.randrange(7)
+    left_out = rng.randrange(len(items))
+    out = []
+    for k, item in enumerate(items):
+        if k == left_out:
+            continue
+        if (k + shift) % 7 == 3:
+            item = _slip([item], rng)[0]
+        if (k + shift) % 11 == 5:
+            item = item[:-1] + "乱"
+        out.append(item)
+        out.append("" if (k + shift) % 13 == 8 else "、")
+    return "".join(out[:-1])
+
+
+def long_timings(grade, runs: int) -> dict:
+    """Per size: the first answer's time and the median of ``runs`` fresh ones, in ms, with the baseline's."""
+    pool = distinct_items()
+    rng = random.Random(50)
+    grade(["抓学习促提升", "抓执行促落实"], "抓学习促提生、抓執行")  # the lazy loads, paid before any timing
+    out = {}
+    start = 0
+    for n in LONG_SIZES:
+        items = pool[start:start + n]
+        start += n
+        typed = [long_answer(items, rng) for _ in range(runs + 1)]
+        t0 = time.perf_counter()
+        grade(items, typed[0], True)
+        first = time.perf_counter() - t0
+        times, base = [], []
+        for answer in typed[1:]:
+            t0 = time.perf_counter()
+            grade(items, answer, True)
+            times.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            baseline([(items, answer, True)])
+            base.append(time.perf_counter() - t0)
+        out[n] = (first * 1000, statistics.median(times) * 1000, statistics.median(base) * 1000)
     return out
 
 
@@ -144,6 +208,7 @@ def main() -> None:
     sys.path.insert(0, str(SRC))
     from drill.core.grading import grade
 
+    long = long_timings(grade, max(args.runs, 7))
     batch = answers(args.answers)
 
     def run(b):
@@ -170,6 +235,15 @@ def main() -> None:
         "python_start_ms_median": round(statistics.median(bare) * 1000, 1),
         "target_answers_per_s": TARGET_PER_S,
         "meets_target": per_s >= TARGET_PER_S,
+        "items_first_ms": {str(n): round(first, 2) for n, (first, _, _) in long.items()},
+        "items_ms": {str(n): round(med, 2) for n, (_, med, _) in long.items()},
+        "items_baseline_ms": {str(n): round(b, 3) for n, (_, _, b) in long.items()},
+        "items_ratio_to_baseline": {str(n): round(med / b, 1) for n, (_, med, b) in long.items()},
+        "items50_ms": round(long[50][1], 2),
+        "items50_first_ms": round(long[50][0], 2),
+        "items50_ratio_to_baseline": round(long[50][1] / long[50][2], 1),
+        "target_items50_ms": TARGET_ITEMS50_MS,
+        "meets_items50_target": long[50][1] <= TARGET_ITEMS50_MS,
     }, ensure_ascii=False))
 
 

@@ -698,3 +698,129 @@ def test_an_intrusion_run_into_a_part_of_an_item_is_not_read_as_its_mistyped_end
     g = grade(["在晚上写日记"], "在晚上读好书", intruders=OTHERS)
     assert [(i.typed, i.framework) for i in g.intrusions] == [("读好书", "两个好")]
     assert g.extra == ["读好书"]
+
+
+# --- the fast paths weigh what the plain ones weigh -----------------------
+#
+# A framework's variants are indexed by character, worths are kept between
+# answers, the assignment is solved group by group and the alignment skips
+# segments that cannot win: each must give what comparing everything gives.
+
+
+def _long_framework(n: int, start: int = 0) -> list[str]:
+    seen: dict[str, None] = {}
+    for items, _ordered in _deck_items():
+        for item in items:
+            seen.setdefault(item, None)
+    return list(seen)[start:start + n]
+
+
+def _with_slips(items: list[str], rng) -> str:
+    """One item left out, one typed twice, wrong and swapped characters, some run together."""
+    out = []
+    gone = rng.randrange(len(items))
+    for k, item in enumerate(items):
+        if k == gone:
+            continue
+        if rng.random() < 0.2 and len(item) > 2:
+            i = rng.randrange(len(item))
+            item = item[:i] + rng.choice("乱错发展的") + item[i + 1:]
+        elif rng.random() < 0.1 and len(item) > 3:
+            item = item[1] + item[0] + item[2:]
+        out.append(item)
+        if rng.random() < 0.05:
+            out.append(item)
+    return "".join(x + rng.choice(["、", "、", "，", "", "\n"]) for x in out)
+
+
+def test_assignment_by_groups_is_the_whole_tables():
+    import random
+
+    rng = random.Random(11)
+    for _ in range(400):
+        rows, cols = rng.randint(1, 30), rng.randint(1, 30)
+        # sparse, with repeated weights, as items against pieces are (an item typed twice ties)
+        w = [[rng.choice([0, 0, 0, 0, 0, 0, 1, 2.5, 4, 4]) for _ in range(cols)] for _ in range(rows)]
+        assert assign(w) == grading.hungarian(w), w
+
+
+def test_assignment_of_a_long_answer_is_the_whole_tables():
+    import random
+
+    rng = random.Random(5)
+    for n in (30, 60, 100):
+        frame = grading._frame(tuple(_long_framework(n, 20)))
+        pieces = [p for p in _with_slips(list(frame.strings), rng).split("、") if p]
+        table = [list(col) for col in zip(*(frame.worth_row(grading.key(p)) for p in pieces))]
+        assert assign(table) == grading.hungarian(table)
+
+
+def test_indexed_worths_are_the_plain_worths():
+    import random
+
+    rng = random.Random(3)
+    items = _long_framework(60, 40) + ["谋划工作要抓全局", "谋划工作要抓重点", "谋划工作要抓典型"]
+    for expected in (tuple(items[:60]), tuple(items[60:]), tuple(items)):
+        frame = grading._frame(expected)
+        answer = grading.key(_with_slips(list(expected), rng))
+        segs = {answer[a:a + size] for size in range(1, 30) for a in range(0, len(answer), 3)}
+        segs |= {v for item in frame.items for v in item.variants} | {"", "的", "发展"}
+        for seg in sorted(segs):
+            for drop in ((False, False), (False, True), (True, False), (True, True)):
+                assert frame.best_worth(seg, drop) == grading._best_worth(seg, frame.items, drop), (seg, drop)
+                assert frame.best_worth(seg, drop) == grading._best_worth(seg, frame.items, drop)  # kept
+            assert list(frame.worth_row(seg)) == [max(grading._worth(seg, item), 0.0) for item in frame.items]
+
+
+def test_pruned_alignment_cuts_where_the_full_one_does():
+    import random
+
+    rng = random.Random(9)
+    for n in (10, 50, 100):
+        for start in (0, 150, 400):
+            expected = tuple(_long_framework(n, start))
+            frame = grading._frame(expected)
+            for _ in range(3):
+                ans, _ = grading._read(_with_slips(list(expected), rng), 10_000)
+                points = grading._boundaries(ans, frame)
+                hard = grading._exact_edges(ans, frame)
+                assert grading._segment(ans, frame, points, hard) == \
+                    grading._segment(ans, frame, points, hard, prune=False)
+
+
+@pytest.mark.parametrize("n", [50, 100])
+def test_a_long_answer_with_slips_grades_as_the_plain_way_does(n, monkeypatch):
+    import random
+
+    rng = random.Random(n)
+    expected = _long_framework(n, 200)
+    answers = [_with_slips(expected, rng) for _ in range(4)]
+    fast = [grade(expected, a, ordered).as_json() | {"notes": [i.note for i in grade(expected, a, ordered).items]}
+            for a in answers for ordered in (True, False)]
+    # the plain way: every variant compared, every segment weighed, the whole table solved
+    monkeypatch.setattr(grading._Frame, "best_worth",
+                        lambda self, seg, drop=(True, True): grading._best_worth(seg, self.items, drop))
+    monkeypatch.setattr(grading._Frame, "worth_row",
+                        lambda self, seg: [max(grading._worth(seg, item), 0.0) for item in self.items])
+    monkeypatch.setattr(grading, "assign", grading.hungarian)
+    plain_segment = grading._segment
+    monkeypatch.setattr(grading, "_segment", lambda *args: plain_segment(*args, prune=False))
+    plain = [grade(expected, a, ordered).as_json() | {"notes": [i.note for i in grade(expected, a, ordered).items]}
+             for a in answers for ordered in (True, False)]
+    assert fast == plain
+    assert any(g["verdict"] == PARTIAL for g in fast)
+
+
+def test_an_item_typed_twice_in_a_long_framework_is_read_as_the_whole_table_reads_it(monkeypatch):
+    # two pairings are worth the same; which copy is the item decides its place
+    long = [(items, ordered) for items, ordered in _deck_items() if len(items) > grading.SMALL_TABLE]
+    assert long
+    cases = []
+    for items, _ordered in long[:6]:
+        for k in range(0, len(items), 3):
+            typed_twice = items[1:k + 1] + [items[k]] + items[k + 1:]
+            cases.append((items, "、".join(typed_twice)))
+    fast = [(grade(i, a, True).as_json(), [x.position for x in grade(i, a, True).items]) for i, a in cases]
+    monkeypatch.setattr(grading, "assign", grading.hungarian)
+    plain = [(grade(i, a, True).as_json(), [x.position for x in grade(i, a, True).items]) for i, a in cases]
+    assert fast == plain

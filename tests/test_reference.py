@@ -328,3 +328,18 @@ def test_a_list_the_reference_knows_is_found_as_it_is_written(text, items):
 def test_two_members_of_a_known_list_are_no_phrase():
     text = "要深入实施区域重大战略、主体功能区战略。"
     assert [fw for fw in extract_text(text).frameworks if fw.kind == "parallel"] == []
+
+
+def test_the_workbench_shows_a_filled_in_framework_at_its_mention(tmp_path):
+    from drill.core.authoring import Review
+
+    # 政治意识 stands in the speech, far from the mention of 四个意识
+    text = PASSAGE + "\n第二部分。要讲政治意识，不能含糊。\n"
+    speech = tmp_path / "speech.txt"
+    speech.write_text(text, "utf-8")
+    review = Review.start(extract_text(text, str(speech)), tmp_path / "speech.toml")
+    cand = next(c for c in review.candidates if c.fw.name == "四个意识")
+    assert cand.fw.origin == "reference"
+    spans = review.spans(cand)
+    assert spans == [(cand.fw.start, cand.fw.end)] and "四个意识" in text[slice(*spans[0])]
+    assert text.index("政治意识") not in range(*spans[0])

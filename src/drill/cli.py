@@ -17,7 +17,7 @@ from pathlib import Path
 
 from drill import __version__
 from drill.core.errors import DrillError
-from drill.core.text import json_line, printable
+from drill.core.text import counted, json_line, printable
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the input has problems (deck check found some, a file failed)
@@ -248,7 +248,7 @@ def _extract(args) -> int:
         deck = decks.deck_from_extraction(result, target)
         decks.save(deck, target)
         cards = len(deck.cards())
-        _note(f"wrote {target}: {len(deck.frameworks)} frameworks, {cards} cards")
+        _note(f"wrote {target}: {counted(len(deck.frameworks), 'framework')}, {counted(cards, 'card')}")
     return status
 
 
@@ -270,7 +270,7 @@ def _author(args) -> int:
         return app.return_code or EXIT_PROBLEMS
     if app.saved is not None:
         deck = app.saved
-        _note(f"wrote {target}: {len(deck.frameworks)} frameworks, {len(deck.cards())} cards, "
+        _note(f"wrote {target}: {counted(len(deck.frameworks), 'framework')}, {counted(len(deck.cards()), 'card')}, "
               f"{len(deck.rejected)} rejected")
     else:
         _note(f"{target}: nothing saved")
@@ -349,8 +349,8 @@ def _stats(args) -> int:
 
 def _stats_text(result) -> str:
     minutes = int(result.seconds // 60)
-    lines = [f"{printable(result.user)}: {result.reviews} reviews, streak {result.streak} "
-             f"day{'s' if result.streak != 1 else ''}, {minutes} min spent"]
+    lines = [f"{printable(result.user)}: {counted(result.reviews, 'review')}, streak {result.streak} "
+             f"{'day' if result.streak == 1 else 'days'}, {minutes} min spent"]
     if result.true_retention is None:
         lines.append("true retention: no mature cards reviewed yet")
     else:
@@ -428,7 +428,7 @@ def _report(args) -> int:
                                  for row in rows)
         except OSError as exc:
             raise DrillError(f"cannot write the report: {exc.strerror}", out) from None
-        _note(f"wrote {out}: {len(rows)} rows")
+        _note(f"wrote {out}: {counted(len(rows), 'row')}")
     if args.json:
         for row in rows:
             print(json_line(row))
@@ -536,7 +536,7 @@ def _deck_check(args) -> int:
         if any(not p.warning for p in problems):
             status = EXIT_PROBLEMS
         elif deck is not None:
-            _note(f"{name}: ok, {len(deck.frameworks)} frameworks, {len(deck.cards())} cards")
+            _note(f"{name}: ok, {counted(len(deck.frameworks), 'framework')}, {counted(len(deck.cards()), 'card')}")
     return status
 
 
@@ -548,23 +548,27 @@ def _deck_show(args) -> int:
     print(f"{deck.title}  ({deck.path})")
     for fw in deck.frameworks:
         order = "ordered" if fw.ordered else "any order"
-        print(f"\n[{fw.kind}] {fw.name}  ({len(fw.items)} items, {order}; id {fw.id})")
+        print(f"\n[{fw.kind}] {fw.name}  ({counted(len(fw.items), 'item')}, {order}; id {fw.id})")
         for item in fw.items:
             print(f"  - {item}")
         stated = fw.stated_in()
         if stated:
             print(f"  {stated}" + (f"  {fw.url}" if fw.url else ""))
+        if fw.tags:
+            print("  tags: " + ", ".join(fw.tags))
+        for n, line in enumerate(fw.note.strip().splitlines()):
+            print(("  note: " if n == 0 else "        ") + line)
         fw_cards = decks.framework_cards(deck.id, fw)
         if fw_cards:
             print(f"  cards ({len(fw_cards)}):")
         for card in fw_cards:
-            first, *rest = preview.lines(card)
+            first, *rest = preview.lines(card, note=False)
             print(f"  · {first}")
             for line in rest:
                 print(f"    {line}")
     cards = deck.cards()
     kinds = {k: sum(1 for c in cards if c.kind == k) for k in decks.CARD_KINDS}
-    print(f"\n{len(cards)} cards: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
+    print(f"\n{counted(len(cards), 'card')}: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
     return EXIT_OK
 
 
@@ -584,9 +588,9 @@ def _deck_export(args, parser) -> int:
     if args.anki:
         gone = share.anki_gone(deck)
         notes = share.export_anki(deck, args.anki)
-        _note(f"wrote {args.anki}: {notes} notes, one per card, for Anki")
+        _note(f"wrote {args.anki}: {counted(notes, 'note')}, one per card, for Anki")
         if gone:
-            _note(f"Anki still has {len(gone)} note{'s' if len(gone) != 1 else ''} of cards that left "
+            _note(f"Anki still has {counted(len(gone), 'note')} of cards that left "
                   "the deck since its last export (a package cannot delete them):")
             for key in gone:
                 print(f"  {key}", file=sys.stderr)
@@ -595,7 +599,7 @@ def _deck_export(args, parser) -> int:
         _record_anki_export(deck, share.anki_keys(deck))
     if args.csv:
         rows = share.export_table(deck, args.csv)
-        _note(f"wrote {args.csv}: {rows} frameworks, one per row")
+        _note(f"wrote {args.csv}: {counted(rows, 'framework')}, one per row")
     return EXIT_OK
 
 
@@ -618,7 +622,7 @@ def _record_anki_export(deck, keys: list[str]) -> None:
     except OSError as exc:
         _note(f"{deck.path}: the notes exported are not recorded ({exc.strerror or exc})")
     else:
-        _note(f"{deck.path}: recorded the {len(keys)} notes exported (anki_exported)")
+        _note(f"{deck.path}: recorded the {counted(len(keys), 'note')} exported (anki_exported)")
 
 
 def _save(deck, out: Path) -> None:
@@ -650,10 +654,10 @@ def _deck_import(args) -> int:
         print(problem, file=sys.stderr)
     bad_lines = len({p.line for p in result.bad})
     if bad_lines and not args.skip_bad:
-        raise DrillError(f"{bad_lines} of {result.rows} rows {'is' if bad_lines == 1 else 'are'} bad; nothing written "
+        raise DrillError(f"{bad_lines} of {counted(result.rows, 'row')} {'is' if bad_lines == 1 else 'are'} bad; nothing written "
                          "(fix them, or import the rest with --skip-bad)", args.table)
     deck = result.deck
-    skipped = f"; skipped {bad_lines} bad row{'s' if bad_lines != 1 else ''}" if bad_lines else ""
+    skipped = f"; skipped {counted(bad_lines, 'bad row')}" if bad_lines else ""
     if into is not None:
         rejected = list(into.rejected)
         added = share.append(into, result)
@@ -663,8 +667,8 @@ def _deck_import(args) -> int:
             _note(f"{out}: nothing to add, the deck has every framework of {args.table}")
             return EXIT_OK
         _save(into, out)
-        _note(f"added {added} framework{'s' if added != 1 else ''} to {out}: now {len(into.frameworks)} "
-              f"frameworks, {len(into.cards())} cards{skipped}")
+        _note(f"added {counted(added, 'framework')} to {out}: now "
+              f"{counted(len(into.frameworks), 'framework')}, {counted(len(into.cards()), 'card')}{skipped}")
         return EXIT_PROBLEMS if bad_lines else EXIT_OK
     if not deck.frameworks:
         raise DrillError("no good rows to import; nothing written", args.table)
@@ -672,8 +676,8 @@ def _deck_import(args) -> int:
         sys.stdout.write(decks.to_toml(deck))
     else:
         _save(deck, out)
-    _note(f"{'wrote ' + str(out) if out else 'read ' + args.table}: {len(deck.frameworks)} frameworks, "
-          f"{len(deck.cards())} cards{skipped}")
+    _note(f"{'wrote ' + str(out) if out else 'read ' + args.table}: {counted(len(deck.frameworks), 'framework')}, "
+          f"{counted(len(deck.cards()), 'card')}{skipped}")
     return EXIT_PROBLEMS if bad_lines else EXIT_OK
 
 
@@ -764,7 +768,7 @@ def _list_decks(args) -> int:
         except DrillError as exc:
             print(f"  {printable(path.name)}: cannot be read ({printable(exc.message)})")
             continue
-        print(f"  {printable(deck.title)}  — {len(deck.frameworks)} frameworks, {len(deck.cards())} cards  "
+        print(f"  {printable(deck.title)}  — {counted(len(deck.frameworks), 'framework')}, {counted(len(deck.cards()), 'card')}  "
               f"({printable(str(path))})")
     return EXIT_OK
 

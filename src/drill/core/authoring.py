@@ -15,7 +15,7 @@ by framework id:
 - ``extracted`` is a digest of the candidate as extraction gave it when it
   was judged, so a later review can tell that extraction now gives
   something else; ``"kept"`` when extraction no longer gave it and the
-  instructor kept it all the same.
+  instructor kept it all the same; ``"added"`` for one the instructor added.
 
 A later review offers again only what is new (never judged), what changed
 (extraction now gives other items, an item is no longer in the speech) and
@@ -42,7 +42,7 @@ from drill.core import deck as decks
 from drill.core.errors import DrillError
 from drill.core.extract.source import Reading, Source, clean
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework, framework_id
-from drill.core.text import fold
+from drill.core.text import fold, with_article
 
 NEW, ACCEPTED, REJECTED, MERGED = "new", "accepted", "rejected", "merged"
 
@@ -51,6 +51,7 @@ CHANGED = "extraction now gives other items than when it was judged"
 NOT_REVIEWED = "in the deck but never reviewed here"
 GONE = "extraction no longer finds it"
 KEPT = "kept"  # `extracted` of a framework kept although extraction no longer gives it
+ADDED = "added"  # `extracted` of a framework the instructor added (extraction never gave it)
 
 
 class ReviewError(Exception):
@@ -377,7 +378,8 @@ class Workbench:
         end = max((b for _, b in found), default=0)
         fw = Framework(kind=kind, name=name, items=items, start=start, end=end,
                        quote="", ordered=DEFAULT_ORDERED[kind],
-                       tags=[kind], own=[i for i in items if not in_speech(i, self.text)])
+                       tags=[kind], own=[i for i in items if not in_speech(i, self.text)],
+                       extracted=ADDED)
         if len(found) == len(items):
             fw.item_spans = found
         if found:
@@ -400,7 +402,7 @@ class Workbench:
         if kind not in KINDS:
             raise ReviewError(f"no such kind: {kind} (one of {', '.join(KINDS)})")
         if kind == cand.fw.kind:
-            raise ReviewError(f"it is an {kind} already" if kind[0] in "aeio" else f"it is a {kind} already")
+            raise ReviewError(f"it is {with_article(kind)} already")
         fw = _copy(cand.fw)
         fw.tags = [kind if t == fw.kind else t for t in fw.tags]
         fw.kind = kind
@@ -571,7 +573,8 @@ class Review(Workbench):
             if review._stale(fw):
                 anchor(fw, review.text)
             reason = review._why_again(fw, None)
-            if not reason and not review._piece_of(fw.id, found | set(order)) and fw.extracted != KEPT:
+            if (not reason and not review._piece_of(fw.id, found | set(order))
+                    and fw.extracted not in (KEPT, ADDED)):
                 reason = GONE
             review.candidates.append(Candidate(fw, None, ACCEPTED, reason, offered=bool(reason)))
         # source order, the outline first, as extraction lists them
@@ -613,7 +616,13 @@ class Review(Workbench):
         return next((c for c in self.candidates if c.id == framework_id), None)
 
     def spans(self, cand: Candidate) -> list[tuple[int, int]]:
-        return item_spans(self.text, cand.fw)
+        """Where to show ``cand``'s items in the speech. Items filled in from
+        the reference deck are not the speech's words: the same words
+        elsewhere in it are another passage, so only the mention is shown."""
+        fw = cand.fw
+        if from_reference(fw):
+            return [(fw.start, fw.end)] if 0 <= fw.start < fw.end <= len(self.text) else []
+        return item_spans(self.text, fw)
 
     def counts(self, cands: list[Candidate] | None = None) -> dict[str, int]:
         cands = self.offered() if cands is None else cands
@@ -822,6 +831,8 @@ class Review(Workbench):
         for cand in accepted:
             if cand.origin is not None:
                 cand.fw.extracted = digest(cand.origin)
+            elif cand.fw.extracted == ADDED:
+                pass  # made here: it stays the instructor's
             elif not cand.reason and not self._piece_of(cand.id, ids | {c.id for c in accepted}):
                 cand.fw.extracted = KEPT  # judged here although extraction does not give it
         if self.earlier is not None:

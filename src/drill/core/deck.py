@@ -28,7 +28,7 @@ from drill.core.errors import DrillError
 from drill.core.files import write_atomically
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
 from drill.core.grading import MAX_ITEMS
-from drill.core.text import fold, is_traditional, to_traditional
+from drill.core.text import counted, fold, is_traditional, to_traditional
 
 FORMAT = 1
 TOP_KEYS = {"format", "title", "source", "encoding", "note", "rejected", "reference", "anki_exported",
@@ -86,6 +86,8 @@ class Card:
     others: Sequence[str] = field(default_factory=list)  # for a cloze: the framework's other items
     # Where the items come from, when not from a speech: 出自：党的十九大报告（2017）.
     stated_in: str = ""
+    # The framework's note (the instructor's words on it), shown with the answer.
+    note: str = ""
 
 
 @dataclass
@@ -282,12 +284,14 @@ def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     set phrase named by its own words): then the prompt is the sentence
     leading into it, with the phrase blanked, or failing that the phrase's
     first character. A framework that says where it was stated (the
-    reference deck's, or one filled in from it) has every card say so.
+    reference deck's, or one filled in from it) has every card say so, and
+    every card carries the framework's note, for the answer side.
     """
     cards = _framework_cards(deck_id, fw)
     stated = fw.stated_in()
     for card in cards:
         card.stated_in = stated
+        card.note = fw.note
     return cards
 
 
@@ -897,7 +901,7 @@ def _framework(raw: dict, index: int, lines: _Lines, problem) -> Framework | Non
         return None
     if len(items) > MAX_FRAMEWORK_ITEMS:
         problem(lines.framework(index, "items"),
-                f"{len(items)} items; a framework has at most {MAX_FRAMEWORK_ITEMS} (split it)")
+                f"{counted(len(items), 'item')}; a framework has at most {MAX_FRAMEWORK_ITEMS} (split it)")
         return None
     ordered = raw.get("ordered", DEFAULT_ORDERED[kind])
     if not isinstance(ordered, bool):
@@ -1040,12 +1044,12 @@ def _check_content(fw: Framework, index: int, lines: KeyLines, problem, source_t
         expected = expected_count(fw.name)
         if expected is not None and len(fw.items) not in _name_counts(fw.name, expected):
             problem(lines.framework(index, "items"),
-                    f"'{fw.name}' says {expected} but has {len(fw.items)} items")
+                    f"'{fw.name}' says {expected} but has {counted(len(fw.items), 'item')}")
     elif fw.kind == "enumeration":
         expected = stated_count(fw.name)
         if expected is not None and expected != len(fw.items):
             problem(lines.framework(index, "items"),
-                    f"the lead says {expected} but there are {len(fw.items)} items", warning=True)
+                    f"the lead says {expected} but {'there is' if len(fw.items) == 1 else 'there are'} {counted(len(fw.items), 'item')}", warning=True)
 
 
 def _in_speech(words: str, text: str) -> bool:

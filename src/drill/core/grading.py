@@ -508,37 +508,35 @@ def _owners(expected: tuple[str, ...]) -> dict[str, int]:
     return {v: r for v, r in owner.items() if v not in shared}
 
 
-def _exact_edges(ans: _Answer, expected: tuple[str, ...]) -> set[int]:
+def _exact_edges(ans: _Answer, frame: _Frame) -> set[int]:
     """The edges of the pieces (between separators) typed exactly as a whole item.
 
     Not as an item less the part all items share: 谋就谋定 alone may be the
     end of 保持…进取心，谋就谋定, typed with its comma.
     """
-    items = _items(expected)
-    whole = {item.variants[0] for item in items}
+    whole = frame.whole
     n = len(ans.chars)
     cuts = sorted({0, n} | {c for c in ans.cuts if 0 < c < n})
     edges: set[int] = set()
     for a, b in zip(cuts, cuts[1:]):
-        if _seg_key(ans.chars[a:b], items) in whole:
+        if frame.seg_key(ans.chars[a:b]) in whole:
             edges.update((a, b))
     return edges
 
 
-def _plain_spans(ans: _Answer, expected: tuple[str, ...]) -> list[tuple[int, int]] | None:
+def _plain_spans(ans: _Answer, frame: _Frame) -> list[tuple[int, int]] | None:
     """The pieces between separators, when each is exactly a different item.
 
     That is how most answers are typed, and then there is nothing to align.
     """
-    items = _items(expected)
-    owner = _owners(expected)
+    owner = frame.owners
     n = len(ans.chars)
     cuts = sorted({0, n} | {c for c in ans.cuts if 0 < c < n})
     seen: set[int] = set()
     spans = []
     for a, b in zip(cuts, cuts[1:]):
         raw = ans.chars[a:b]
-        r = owner.get(_seg_key(raw, items))
+        r = owner.get(frame.seg_key(raw))
         if r is None:
             if not _MARKER_ONLY.match(raw):
                 return None
@@ -548,6 +546,151 @@ def _plain_spans(ans: _Answer, expected: tuple[str, ...]) -> list[tuple[int, int
             seen.add(r)
         spans.append((a, b))
     return spans
+
+
+# --- what the alignment needs of a framework, worked out once -------------
+
+# How many segments' worths a framework keeps between answers: a trainee's
+# answers to one card repeat their pieces, and the alignment of a long
+# answer asks for the same segment several times. Cleared when full.
+MEMO_SIZE = 20_000
+
+
+class _Frame:
+    """A framework's items as the alignment reads them, built once per
+    framework (not once per answer): every distinct variant, an index from
+    each character and each pair of characters to the variants holding it,
+    and memos of the segments already weighed.
+
+    The index bounds a segment's worth before any distance is computed: a
+    variant shares at most as many characters with a segment as the two
+    have in common, so a variant sharing none is never compared at all,
+    and a segment is compared with the few variants that could beat the
+    best found so far. The worths are the same as comparing with every
+    variant (:func:`_best_worth`, :func:`_worth`), only found sooner.
+    """
+
+    def __init__(self, expected: tuple[str, ...]) -> None:
+        items = _items(expected)
+        self.items = items
+        self.owners = _owners(expected)
+        self.whole = frozenset(item.variants[0] for item in items)
+        self.exact = frozenset(v for item in items for v in item.variants)
+        self.exact_kept = {(p, q): frozenset(v for item in items for v in item.aligned[p][q])
+                           for p in (False, True) for q in (False, True)}
+        self.starts, self.ends = _starts(items), _ends(items)
+        self.longest = max(len(item.variants[0]) for item in items)
+        self.latin_noise = not any(ch.isascii() and ch.isalpha() for item in items for ch in item.variants[0])
+        self.extra_min = min([EXTRA_MIN_CHARS] + [len(item.variants[0]) for item in items if item.variants[0]])
+        strings = sorted(self.exact)
+        self.strings = strings
+        self.sizes = [len(v) for v in strings]
+        sid = {v: i for i, v in enumerate(strings)}
+        self.item_sids = [tuple(sid[v] for v in item.variants) for item in items]
+        self.kept_sids = {drop: frozenset(sid[v] for v in kept) for drop, kept in self.exact_kept.items()}
+        chars: dict[str, list[tuple[int, int]]] = {}
+        pairs: dict[str, set[int]] = {}
+        for i, v in enumerate(strings):
+            for ch, count in Counter(v).items():
+                chars.setdefault(ch, []).append((i, count))
+            for a in range(len(v) - 1):
+                pairs.setdefault(v[a:a + 2], set()).add(i)
+        self.chars = chars
+        self.pairs = pairs
+        self._common: dict[str, dict[int, int]] = {}
+        self._worths: dict[tuple[str, tuple[bool, bool]], float] = {}
+        self._keys: dict[str, str] = {}
+        self._rows: dict[str, tuple[float, ...]] = {}
+
+    def common(self, seg: str) -> dict[int, int]:
+        """How many characters ``seg`` has in common with each variant (by its
+        number) that shares any: a bound on their longest common subsequence."""
+        got = self._common.get(seg)
+        if got is None:
+            got = {}
+            chars = self.chars
+            for ch, mine in Counter(seg).items():
+                for i, theirs in chars.get(ch, ()):
+                    got[i] = got.get(i, 0) + (mine if mine < theirs else theirs)
+            if len(self._common) >= MEMO_SIZE:
+                self._common.clear()
+            self._common[seg] = got
+        return got
+
+    def seg_key(self, raw: str) -> str:
+        got = self._keys.get(raw)
+        if got is None:
+            got = _seg_key(raw, self.items)
+            if len(self._keys) >= MEMO_SIZE:
+                self._keys.clear()
+            self._keys[raw] = got
+        return got
+
+    def best_worth(self, seg: str, may_drop: tuple[bool, bool] = (True, True)) -> float:
+        """:func:`_best_worth`, from the index and the memo."""
+        memo = (seg, may_drop)
+        got = self._worths.get(memo)
+        if got is not None:
+            return got
+        size = len(seg)
+        if seg in self.exact_kept[may_drop]:
+            # a variant typed exactly is worth |seg|, and nothing is worth more:
+            # with c ≤ min(|seg|, |v|) characters shared, 2c − (|seg| + |v|) / 2 ≤ |seg|
+            best = float(size)
+        else:
+            kept = self.kept_sids[may_drop]
+            sizes = self.sizes
+            bounds = []
+            for i, c in self.common(seg).items():
+                if i not in kept:
+                    continue
+                lv = sizes[i]
+                half = (size + lv) / 2
+                # d = |seg| + |v| − 2·LCS and LCS ≤ c, also d ≥ |size − lv|
+                bound = min(2 * c - half, half - abs(size - lv))
+                if bound > 0:
+                    bounds.append((bound, i))
+            bounds.sort(reverse=True)
+            best = 0.0
+            distance = Indel.distance
+            strings = self.strings
+            for bound, i in bounds:
+                if bound <= best:
+                    break
+                value = (size + sizes[i]) / 2 - distance(seg, strings[i])
+                if value > best:
+                    best = value
+        if len(self._worths) >= MEMO_SIZE:
+            self._worths.clear()
+        self._worths[memo] = best
+        return best
+
+    def worth_row(self, seg: str) -> tuple[float, ...]:
+        """``max(_worth(seg, item), 0)`` for every item, comparing only the
+        items that share enough characters with ``seg`` to be worth anything."""
+        got = self._rows.get(seg)
+        if got is not None:
+            return got
+        common = self.common(seg)
+        size = len(seg)
+        sizes = self.sizes
+        row = [0.0] * len(self.items)
+        # only a variant sharing more than (|seg| + |v|) / 4 characters is worth anything
+        near = {i for i, c in common.items() if 2 * c - (size + sizes[i]) / 2 > 0}
+        if near:
+            for r, (item, sids) in enumerate(zip(self.items, self.item_sids)):
+                if not near.isdisjoint(sids):
+                    row[r] = max(_worth(seg, item), 0.0)
+        got = tuple(row)
+        if len(self._rows) >= MEMO_SIZE:
+            self._rows.clear()
+        self._rows[seg] = got
+        return got
+
+
+@lru_cache(maxsize=512)
+def _frame(expected: tuple[str, ...]) -> _Frame:
+    return _Frame(expected)
 
 
 # --- alignment ------------------------------------------------------------
@@ -637,25 +780,36 @@ def _ends(items: tuple[_Item, ...]) -> frozenset[str]:
     return _edges(items)[1]
 
 
-def _boundaries(ans: _Answer, items: tuple[_Item, ...]) -> list[int]:
+def _boundaries(ans: _Answer, frame: _Frame) -> list[int]:
     """Where the answer may be cut: at its separators, and inside a piece
-    where an item (or part of one) begins or ends in it."""
+    where an item (or part of one) begins or ends in it.
+
+    Only the variants sharing a character with a piece can be found in it,
+    and only those sharing two neighbouring characters can match two in a
+    row: the index names them, so the others are not compared.
+    """
     n = len(ans.chars)
     cuts = sorted({0, n} | {c for c in ans.cuts if 0 < c < n})
-    exact = {v for item in items for v in item.variants}
+    exact = frame.exact
+    strings = frame.strings
     extra: set[int] = set()
     for a, b in zip(cuts, cuts[1:]):
         piece = ans.chars[a:b]
         if len(piece) < 2 or piece in exact:
             continue
-        for item in items:
-            for v in item.variants:
-                if len(v) < len(piece):
-                    # a whole item inside a longer run: 工业兴渝三农稳渝…
-                    found = fuzz.partial_ratio_alignment(v, piece, score_cutoff=LOCATE_MIN)
-                    if found is not None:
-                        extra.add(a + found.dest_start)
-                        extra.add(a + found.dest_end)
+        sharing = frame.common(piece)
+        paired: set[int] = set()
+        for x in range(len(piece) - 1):
+            paired.update(frame.pairs.get(piece[x:x + 2], ()))
+        for i in sorted(sharing):
+            v = strings[i]
+            if len(v) < len(piece):
+                # a whole item inside a longer run: 工业兴渝三农稳渝…
+                found = fuzz.partial_ratio_alignment(v, piece, score_cutoff=LOCATE_MIN)
+                if found is not None:
+                    extra.add(a + found.dest_start)
+                    extra.add(a + found.dest_end)
+            if i in paired:
                 # the end of one item and the start of the next: 自我加压要有真本领
                 for block in Indel.opcodes(piece, v).as_matching_blocks():
                     if block.size >= 2:
@@ -670,27 +824,28 @@ def _seg_key(raw: str, items: tuple[_Item, ...]) -> str:
     return numerals(raw[start:end])
 
 
-def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int],
-             hard: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+def _segment(ans: _Answer, frame: _Frame, points: list[int],
+             hard: set[int] | frozenset[int] = frozenset(), prune: bool = True) -> list[tuple[int, int]]:
     """Choose which runs between ``points`` are one segment (a dynamic programme).
 
     No segment spans a point in ``hard``: the edges of pieces typed exactly
-    as an item, which stay as they are.
+    as an item, which stay as they are. ``prune``: skip the segments that
+    could neither beat nor tie the best cut found (False weighs every one:
+    the same cuts, more slowly).
     """
-    longest = max(len(item.variants[0]) for item in items)
-    limit = int(longest * SEGMENT_SLACK) + 4
-    exact = {v for item in items for v in item.variants}
+    limit = int(frame.longest * SEGMENT_SLACK) + 4
+    exact = frame.exact
     cache: dict[tuple[int, int], float] = {}
 
     chars, n = ans.chars, len(ans.chars)
-    starts, ends = _starts(items), _ends(items)
-    exact_kept = {(p, q): {v for item in items for v in item.aligned[p][q]}
-                  for p in (False, True) for q in (False, True)}
+    starts, ends = frame.starts, frame.ends
+    exact_kept = frame.exact_kept
+    best_worth, seg_key = frame.best_worth, frame.seg_key
 
     def gain(a: int, b: int) -> float:
         got = cache.get((a, b))
         if got is None:
-            seg = _seg_key(chars[a:b], items)
+            seg = seg_key(chars[a:b])
             # A trainee who drops the suffix every item shares ends the item
             # there: a separator, the end, or the next item follows. A
             # character that begins no item right after 党建强 is the item's
@@ -699,15 +854,20 @@ def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int],
             may_drop = (a == 0 or a in ans.cuts or chars[a - 1] in ends,
                         b == n or b in ans.cuts or chars[b] in starts)
             if may_drop == (True, True):
-                worth, bonus = _best_worth(seg, items), seg in exact
+                worth, bonus = best_worth(seg), seg in exact
             else:
-                worth = _best_worth(seg, items, may_drop)
+                worth = best_worth(seg, may_drop)
                 bonus = seg in exact_kept[may_drop]
             got = worth + (EXACT_BONUS if bonus else 0.0)
             if a > 0 and a not in ans.cuts:
                 got -= CUT_COST
             cache[(a, b)] = got
         return got
+
+    def most(a: int, b: int) -> float:
+        """The most gain(a, b) can be: a segment is worth at most its length."""
+        cut = CUT_COST if a > 0 and a not in ans.cuts else 0.0
+        return len(seg_key(chars[a:b])) + EXACT_BONUS - cut
 
     k = len(points)
     best = [0.0] * k
@@ -717,6 +877,9 @@ def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int],
         back[j] = j - 1
         i = j - 2
         while i >= 0 and points[j] - points[i] <= limit and points[i + 1] not in hard:
+            if prune and best[i] + most(points[i], points[j]) < best[j] - 1e-9:
+                i -= 1  # cannot win, nor tie: no need to weigh it
+                continue
             value = best[i] + gain(points[i], points[j])
             if value >= best[j] - 1e-9:  # a tie goes to the longer segment: fewer cuts
                 best[j] = value
@@ -731,12 +894,99 @@ def _segment(ans: _Answer, items: tuple[_Item, ...], points: list[int],
     return spans
 
 
+# A group of rows and columns joined by positive weights is solved on its
+# own up to this many rows; a larger one (every item sharing most of its
+# characters with every piece) is solved with the whole table at once.
+GROUP_MAX_ROWS = 12
+# A table of this many rows or fewer (most frameworks) is solved whole:
+# finding its groups would cost more than it saves.
+SMALL_TABLE = 8
+
+
 def assign(weights: list[list[float]]) -> list[int]:
     """An optimal assignment of rows to columns maximising the total weight.
 
     ``weights[r][c] >= 0``; returns each row's column, or -1 for a row left
-    with nothing of positive weight. The Hungarian method with potentials
-    (O(rows² · columns)); zero columns are added when rows outnumber columns.
+    with nothing of positive weight. The pairs are those the Hungarian
+    method (:func:`hungarian`) gives for the whole table.
+
+    Rows and columns joined by no positive weight do not affect each
+    other's share, so the table falls apart into groups (the connected
+    parts of the graph of positive weights): a row and a column that only
+    have each other are paired outright, and a larger group is solved on
+    its own. In an answer each item weighs something against a few pieces
+    only, so the groups are small and the work no longer grows with the
+    cube of the items. Where a group could be paired in two ways worth the
+    same (an item typed twice), which way the whole table's solution takes
+    depends on the rest of the table: then the whole table is solved.
+    """
+    rows = len(weights)
+    if rows <= SMALL_TABLE:
+        return hungarian(weights) if rows else []
+    cols = max(len(row) for row in weights)
+    parent = list(range(rows + cols))  # rows 0..rows-1, then the columns
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    edges = [(r, c) for r, row in enumerate(weights) for c, w in enumerate(row) if w > 0]
+    for r, c in edges:
+        a, b = root(r), root(rows + c)
+        if a != b:
+            parent[b] = a
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for r, c in edges:
+        group = groups.setdefault(root(r), ([], []))
+        if not group[0] or group[0][-1] != r:
+            group[0].append(r)
+    for c in range(cols):
+        group = groups.get(root(rows + c))
+        if group is not None:
+            group[1].append(c)
+    result = [-1] * rows
+    for group_rows, group_cols in groups.values():
+        if len(group_rows) == 1 and len(group_cols) == 1:
+            result[group_rows[0]] = group_cols[0]
+            continue
+        if len(group_rows) > GROUP_MAX_ROWS:
+            return hungarian(weights)
+        table = [[weights[r][c] if c < len(weights[r]) else 0.0 for c in group_cols] for r in group_rows]
+        got = _unique_pairing(table)
+        if got is None:
+            return hungarian(weights)
+        for r, c in zip(group_rows, got):
+            if c >= 0:
+                result[r] = group_cols[c]
+    return result
+
+
+def _unique_pairing(table: list[list[float]]) -> list[int] | None:
+    """The best pairing of one group, if no other pairing is worth as much; else None.
+
+    Another pairing as good leaves out one of the best one's pairs (one
+    holding all of them would be worth more), so forbidding each pair in
+    turn and finding less each time proves the best one the only one.
+    """
+    got = hungarian(table)
+    pairs = [(r, c) for r, c in enumerate(got) if c >= 0]
+    total = sum(table[r][c] for r, c in pairs)
+    for r, c in pairs:
+        kept = table[r][c]
+        table[r][c] = 0.0
+        other = hungarian(table)
+        table[r][c] = kept
+        if sum(table[r2][c2] for r2, c2 in enumerate(other) if c2 >= 0) >= total - 1e-9:
+            return None
+    return got
+
+
+def hungarian(weights: list[list[float]]) -> list[int]:
+    """:func:`assign` for one group, by the Hungarian method with potentials.
+
+    O(rows² · columns); zero columns are added when rows outnumber columns.
     """
     rows = len(weights)
     if rows == 0:
@@ -1164,16 +1414,17 @@ def _grade(expected: list[str], answer: str, ordered: bool,
     if not ans.chars or ans.chars in REFUSALS:
         return Grade(results, [], 0.0, WRONG, ordered, ["nothing recalled"])
 
-    items = _items(tuple(expected))
-    spans = _plain_spans(ans, tuple(expected))
+    frame = _frame(tuple(expected))
+    items = frame.items
+    spans = _plain_spans(ans, frame)
     if spans is None:
-        spans = _segment(ans, items, _boundaries(ans, items), _exact_edges(ans, tuple(expected)))
-    segs = [_seg_key(ans.chars[a:b], items) for a, b in spans]
+        spans = _segment(ans, frame, _boundaries(ans, frame), _exact_edges(ans, frame))
+    segs = [frame.seg_key(ans.chars[a:b]) for a, b in spans]
     # what the trainee sees as their item starts after its list marker
     shown = [(a + t[0], a + t[1]) for a, b in spans for t in [_trim(ans.chars[a:b], items)]]
 
     # Only pairs that share more than they differ are candidates (worth > 0).
-    worth = [[max(_worth(seg, item), 0.0) for seg in segs] for item in items]
+    worth = [list(col) for col in zip(*(frame.worth_row(seg) for seg in segs))] if segs else [[] for _ in items]
     chosen = assign(worth)
     _same_sound_pass(chosen, worth, segs, items)
 
@@ -1211,10 +1462,10 @@ def _grade(expected: list[str], answer: str, ordered: bool,
     recalled_keys = {segs[c] for r, c in enumerate(chosen) if c >= 0 and results[r].credit > 0}
     # Latin letters in an answer of Chinese items (a pasted [bold], an IME left
     # in English mode) are listed as extra but cost nothing.
-    latin_noise = not any(ch.isascii() and ch.isalpha() for item in items for ch in item.variants[0])
+    latin_noise = frame.latin_noise
     extra: list[str] = []
     penalised = 0
-    extra_min = min([EXTRA_MIN_CHARS] + [len(item.variants[0]) for item in items if item.variants[0]])
+    extra_min = frame.extra_min
     run: list[int] = []  # neighbouring unused spans with no separator between them
 
     def flush():
@@ -1223,7 +1474,7 @@ def _grade(expected: list[str], answer: str, ordered: bool,
             return
         a, b = spans[run[0]][0], spans[run[-1]][1]
         run.clear()
-        k = _seg_key(ans.chars[a:b], items)
+        k = frame.seg_key(ans.chars[a:b])
         if _MARKER_ONLY.match(ans.chars[a:b]) or any(k in ig for ig in ignore_keys):
             return  # a list marker, or words of the prompt (its name, a cloze's context)
         if a == 0 and (b in ans.colon_cuts or _HEADING.match(ans.chars[a:b])):

@@ -20,6 +20,7 @@ class Face:
     stated_in: str  # where the items come from, when not from a speech
     answer: list[str]  # what the trainee is expected to type
     ordered: bool
+    note: str = ""  # the framework's note, shown with the answer
 
 
 def face(card: Card) -> Face:
@@ -31,11 +32,12 @@ def face(card: Card) -> Face:
     else:
         shown = []
     return Face(KIND_NAMES.get(card.kind, card.kind), card.prompt, shown, card.stated_in, list(card.answer),
-                card.ordered and len(card.answer) > 1)
+                card.ordered and len(card.answer) > 1, card.note)
 
 
-def lines(card: Card) -> list[str]:
-    """The card as plain lines: the prompt, what is shown with it, the answer."""
+def lines(card: Card, note: bool = True) -> list[str]:
+    """The card as plain lines: the prompt, what is shown with it, the
+    answer, and (unless ``note`` is False) the framework's note."""
     f = face(card)
     out = [f"{f.kind}: {f.prompt}"]
     if f.stated_in:
@@ -43,4 +45,8 @@ def lines(card: Card) -> list[str]:
     out += [f"  {line}" for line in f.shown]
     order = " (in this order)" if f.ordered else ""
     out.append(f"  → {'、'.join(f.answer)}{order}")
+    if note and f.note:
+        first, *more = f.note.strip().splitlines() or [""]
+        out.append(f"  note: {first}")
+        out += [f"        {line}" for line in more]
     return out

@@ -75,6 +75,7 @@ from tinydb.table import Document, Table
 
 from drill.core import records, scheduler
 from drill.core.errors import DrillError
+from drill.core.text import counted
 
 # Format 2 writes the documents one change makes as one line (a batch);
 # format 1 files are read as they are and rewritten as format 2 on the
@@ -1268,12 +1269,12 @@ def check(folder: Path) -> list[str]:
         days = {doc["day"]: doc["reviews"] for doc in store.day_docs()}
         wrong = sorted(d for d in set(days) | set(per_day) if days.get(d, 0) != per_day.get(d, 0))
         if wrong:
-            problems.append(f"{trainee}: the tallies of {len(wrong)} days do not count the reviews in the log "
+            problems.append(f"{trainee}: the tallies of {counted(len(wrong), 'day')} do not count the reviews in the log "
                             f"(the first: {wrong[0]})")
         items = {(doc["fw"], doc["item"]): doc["seen"] for doc in store.item_docs()}
         wrong = [k for k in set(items) | set(per_item) if items.get(k, 0) != per_item.get(k, 0)]
         if wrong:
-            problems.append(f"{trainee}: the tallies of {len(wrong)} items do not count the reviews in the log")
+            problems.append(f"{trainee}: the tallies of {counted(len(wrong), 'item')} do not count the reviews in the log")
         return problems
     except StoreError as exc:
         return [str(exc)]

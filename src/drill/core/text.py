@@ -173,6 +173,16 @@ def _hidden(ch: str) -> bool:
     return category == "Cc" or (category == "Cf" and ch not in "\u200d")
 
 
+def drawable(text: str) -> str:
+    """``text`` to draw as it stands, character for character (same length,
+    so offsets still hold): every control or format character but the line
+    break (a zero-width space a web copy puts on a line of its own, a tab, a
+    bidirectional override) drawn as a space, never sent raw."""
+    if not any(_hidden(ch) for ch in text if ch != "\n"):
+        return text
+    return "".join(" " if ch != "\n" and _hidden(ch) else ch for ch in text)
+
+
 # Characters that str.splitlines() and some JSON-lines readers take as a line
 # break, which json.dumps(ensure_ascii=False) leaves raw.
 _LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -261,3 +271,13 @@ def _break_before(text: str, line_start: int, k: int) -> int:
     if _allowed(text, at):
         return at
     return k  # no allowed break on this line (one long word): cut where it is full
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun`` as a message says them: 1 card, 2 cards, 0 items."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def with_article(word: str) -> str:
+    """``word`` with its indefinite article: an abbreviation, a parallel."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"

@@ -21,7 +21,7 @@ from drill.core.extract import reference_fill as _reference_fill
 from drill.core.extract.common import trim
 from drill.core.extract.source import Source, clean, load
 from drill.core.frameworks import DEFAULT_ORDERED, Framework, assign_ids
-from drill.core.text import fold
+from drill.core.text import counted, fold
 
 __all__ = ["Extraction", "extract", "extract_file", "extract_text", "Source"]
 
@@ -155,7 +155,7 @@ def _abbreviations(source: Source, runs: list[_markers.Run]) -> tuple[list[Frame
             fw.quote = source.quote_at(fw.start, fw.end)
         expected = _abbrev.expected_counts(ab.name)
         if ab.items and expected and len(ab.items) not in expected:
-            fw.warnings.append(f"the name says {expected[0]} but {len(ab.items)} items were found")
+            fw.warnings.append(f"the name says {expected[0]} but {counted(len(ab.items), 'item')} {'was' if len(ab.items) == 1 else 'were'} found")
         if ab.items and ab.via == "list":
             consumed.add(ab.items[0][0])
         frameworks.append(fw)
@@ -177,7 +177,7 @@ def _lists(source: Source, runs: list[_markers.Run], consumed: set[int]) -> list
         name, count = _enumeration_name(source, first, run.items)
         fw = _framework(source, "enumeration", name, run.items, start=first)
         if count is not None and count != len(run.items):
-            fw.warnings.append(f"the lead says {count} but {len(run.items)} items were found")
+            fw.warnings.append(f"the lead says {count} but {counted(len(run.items), 'item')} {'was' if len(run.items) == 1 else 'were'} found")
         frameworks.append(fw)
     return frameworks
 
@@ -208,7 +208,7 @@ def _topic_lists(source: Source, runs: list[_markers.Run], found: list[Framework
             name, count = source.original(*heading), None
         fw = _framework(source, "enumeration", name, spans)
         if count is not None and count != len(spans):
-            fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
+            fw.warnings.append(f"the lead says {count} but {counted(len(spans), 'item')} {'was' if len(spans) == 1 else 'were'} found")
         frameworks.append(fw)
     held += [fw.item_spans for fw in frameworks]
     frameworks += _paragraph_heads(source, runs, held)
@@ -268,7 +268,7 @@ def _paragraph_heads(source: Source, runs: list[_markers.Run],
         taken.add(spans)
         fw = _framework(source, "enumeration", name, spans, start=found.first)
         if count is not None and count != len(spans):
-            fw.warnings.append(f"the lead says {count} but {len(spans)} items were found")
+            fw.warnings.append(f"the lead says {count} but {counted(len(spans), 'item')} {'was' if len(spans) == 1 else 'were'} found")
         frameworks.append(fw)
     return frameworks
 

@@ -27,6 +27,7 @@ from drill.core import authoring as au
 from drill.core import masks, preview
 from drill.core.errors import DrillError
 from drill.core.frameworks import KINDS
+from drill.core.text import counted, with_article
 from drill.tui.widgets.source_view import SourceView
 
 MARKS = {au.NEW: ("•", "yellow"), au.ACCEPTED: ("✓", "green"), au.REJECTED: ("✗", "red"),
@@ -71,7 +72,7 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
     head.append("\n")
     status = cand.status if cand.status != au.MERGED else f"merged into {_name(review, cand.merged_into)}"
     order = "in order" if fw.ordered else "any order"
-    head.append(f"{fw.kind} · {status} · {order} · {len(fw.items)} items", style="dim")
+    head.append(f"{fw.kind} · {status} · {order} · {counted(len(fw.items), 'item')}", style="dim")
 
     reference = au.from_reference(fw)  # items filled in from the reference deck
 
@@ -80,7 +81,7 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
             return Text(OWN_MARK, style="magenta")
         if reference:
             return Text("※", style="cyan")
-        if item not in review.text:
+        if not au.in_speech(item, review.text):
             return Text("?", style="bold red")
         if masks.has_mask(item):
             return Text(MASK_MARK, style="bold yellow")
@@ -94,7 +95,7 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
         tail.append(f"{OWN_MARK} your own wording, not the speech's\n", style="magenta")
     if reference:
         tail.append(f"※ {fw.stated_in()}: the speech names it without its items\n", style="cyan")
-    elif any(i not in review.text and i not in fw.own for i in fw.items):
+    elif any(i not in fw.own and not au.in_speech(i, review.text) for i in fw.items):
         tail.append("? not in the speech: e corrects it or keeps it as your own wording\n", style="red")
     if masks.masked_items([i for i in fw.items if i not in fw.own]):
         tail.append(f"{MASK_MARK} a masked name (**, xx, ××): e fills it in as your own wording\n",
@@ -113,6 +114,11 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
         else:
             parts.append(Text("extraction gives no items (u takes that)\n", style="dim"))
     foot = Text()
+    if fw.tags:
+        foot.append("tags: " + ", ".join(fw.tags) + "\n", style="dim")
+    if fw.note.strip():
+        foot.append("note: ", style="dim")
+        foot.append(fw.note.strip() + "\n")
     if fw.merged:
         foot.append("merged in: " + "、".join(_name(review, m) for m in fw.merged) + "\n", style="dim")
     foot.append(f"id {fw.id}", style="dim")
@@ -242,7 +248,7 @@ class AuthorScreen(Screen):
         if earlier:
             self.say(f"{offered} to review, {earlier} judged before (v shows all) · saves to {self.deck_path}")
         else:
-            self.say(f"{offered} candidates · saves to {self.deck_path}")
+            self.say(f"{counted(offered, 'candidate')} · saves to {self.deck_path}")
         self.rebuild()
         self.refresh_bindings()
 
@@ -272,7 +278,7 @@ class AuthorScreen(Screen):
         elif not self.shown:
             judged = len(review.candidates)
             cands.add_option(Option(Text(
-                f"Nothing new or changed: all {judged} candidates were judged before. v shows them all."
+                f"Nothing new or changed: all {counted(judged, 'candidate')} were judged before. v shows them all."
                 if judged else "No frameworks found in this speech.", style="italic"), disabled=True))
             self.query_one("#candidate", Static).update("")
             self.query_one(SourceView).show([], None)
@@ -494,7 +500,7 @@ class AuthorScreen(Screen):
             cand = self.added
             view.marks, view.anchor = [], None
             self.rebuild(keep=cand)
-            self.say(f"added “{cand.fw.name}” ({cand.fw.kind}, {len(cand.fw.items)} items, id {cand.id})",
+            self.say(f"added “{cand.fw.name}” ({cand.fw.kind}, {counted(len(cand.fw.items), 'item')}, id {cand.id})",
                      "green")
 
         self.app.push_screen(AddScreen(items, apply), added)
@@ -507,8 +513,7 @@ class AuthorScreen(Screen):
         def chosen(kind: str | None) -> None:
             if kind and self._do(lambda c: self.review.change_kind(c, kind)):
                 order = "order matters" if cand.fw.ordered else "any order"
-                self.say(f"“{cand.fw.name}” is an {kind} now ({order}; o toggles)" if kind[0] in "aeiou"
-                         else f"“{cand.fw.name}” is a {kind} now ({order}; o toggles)", "green")
+                self.say(f"“{cand.fw.name}” is {with_article(kind)} now ({order}; o toggles)", "green")
 
         self.app.push_screen(KindScreen(cand.fw.name, cand.fw.kind), chosen)
 
@@ -618,7 +623,7 @@ class AuthorScreen(Screen):
             return
         self.app.saved = deck
         self.rebuild()
-        self.say(f"saved {self.deck_path}: {len(deck.frameworks)} frameworks, {len(deck.cards())} cards, "
+        self.say(f"saved {self.deck_path}: {counted(len(deck.frameworks), 'framework')}, {counted(len(deck.cards()), 'card')}, "
                  f"{len(deck.rejected)} rejected", "green")
 
 
@@ -721,7 +726,7 @@ class KindScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="author-split"):
-            yield Static(Text(f"“{self.name_text}” is a {self.kind}; make it", style="bold"))
+            yield Static(Text(f"“{self.name_text}” is {with_article(self.kind)}; make it", style="bold"))
             yield OptionList(*[Option(Text(kind), id=kind, disabled=kind == self.kind) for kind in KINDS],
                              id="kind-options")
         yield Footer()
@@ -884,7 +889,7 @@ class PreviewScreen(ModalScreen[None]):
 def preview_text(name: str, cards: list) -> Group:
     """Each card as the drill shows it (its kind, prompt, what is shown
     with it) and the answer it expects."""
-    parts: list = [Text(f"“{name}” makes {len(cards)} card{'s' if len(cards) != 1 else ''}", style="bold")]
+    parts: list = [Text(f"“{name}” makes {counted(len(cards), 'card')}", style="bold")]
     if not cards:
         parts.append(Text("no cards: a framework needs items", style="italic"))
     for n, card in enumerate(cards, 1):
@@ -898,6 +903,9 @@ def preview_text(name: str, cards: list) -> Group:
             block.append("\n" + line)
         block.append("\nanswer: ", style="green")
         block.append("、".join(face.answer) + ("  (in this order)" if face.ordered else ""))
+        if face.note.strip():
+            block.append("\nnote: ", style="cyan")
+            block.append(face.note.strip())
         parts.append(block)
     return Group(*parts)
 

@@ -8,6 +8,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from drill.core.text import counted
+
 BAR = 10  # the bar and its percentage fill the 15-cell column
 # "Study more today" adds this many new cards to today's limit.
 STUDY_MORE = 10
@@ -105,7 +107,7 @@ class DecksScreen(Screen):
             size = self.app.session_size
             more = app.progress.more_new_today()
             said = (f"space chooses · enter drills · m more new today{f' (+{more})' if more else ''}"
-                    f" · z session: {f'{size} cards' if size else 'all'}")
+                    f" · z session: {counted(size, 'card') if size else 'all'}")
             note.update(Text(said, style="dim"))
 
     def _deck_under_cursor(self):

@@ -191,7 +191,8 @@ class DrillScreen(Screen):
         if answered is None:
             return
         view = feedback_view(answered.grade, answered.card.answer, RATING_NAMES.get(answered.rating, ""),
-                             {"right": "you said: right", "wrong": "you said: wrong"}.get(answered.overridden, ""))
+                             {"right": "you said: right", "wrong": "you said: wrong"}.get(answered.overridden, ""),
+                             answered.card.note)
         self.query_one("#feedback", Static).update(view)
         self.query_one("#feedback-box").display = True
 

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from textual_plotext import PlotextPlot
 
 from drill.core.stats import Stats
+from drill.core.text import counted
 from drill.tui.screens.decks import mastery_bar
 
 CHART_DAYS = 30
@@ -26,7 +27,7 @@ def overview_text(s: Stats) -> Text:
     out.append(f"{s.user}\n\n", style="bold")
     minutes = int(s.seconds // 60)
     out.append(f" reviews        {s.reviews}\n")
-    out.append(f" streak         {s.streak} day{'s' if s.streak != 1 else ''}\n")
+    out.append(f" streak         {counted(s.streak, 'day')}\n")
     out.append(f" time spent     {minutes // 60} h {minutes % 60} min\n")
     if s.true_retention is None:
         out.append(" true retention no mature cards reviewed yet\n")

@@ -126,7 +126,10 @@ def intrusions_text(grade: Grade) -> list[Text]:
     return lines
 
 
-def feedback_view(grade: Grade, answer: list[str], rating_name: str = "", overridden: str = "") -> Group:
+def feedback_view(grade: Grade, answer: list[str], rating_name: str = "", overridden: str = "",
+                  note: str = "") -> Group:
+    """What the trainee sees after an answer: the verdict, each item, the
+    expected answer and the framework's note (the instructor's words)."""
     intrusions = intrusions_text(grade)
     return Group(
         verdict_text(grade, rating_name, overridden),
@@ -136,6 +139,7 @@ def feedback_view(grade: Grade, answer: list[str], rating_name: str = "", overri
         *([Text(DIFF_LEGEND, style="dim")] if _diffed(grade) else []),
         Text(),
         answer_view(answer),
+        *([Text(), labelled("note", Wrapped(note.strip(), style="cyan"))] if note.strip() else []),
         Text(),
         Text("Enter next · r I was right · w I was wrong", style="dim"),
     )

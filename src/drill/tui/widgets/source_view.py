@@ -21,6 +21,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
+from drill.core.text import counted, drawable
+
 SPAN_STYLE = "underline"
 ITEM_STYLE = "bold reverse"
 CURSOR_STYLE = "black on yellow"
@@ -57,7 +59,8 @@ class SourceView(Static, can_focus=True):
             self.view, self.note = view, note
 
     def __init__(self, text: str, **kwargs) -> None:
-        super().__init__(Text(text), **kwargs)
+        self.shown = drawable(text)  # as drawn: the same offsets, no raw control characters
+        super().__init__(Text(self.shown), **kwargs)
         self.source = text
         self.spans: list[tuple[int, int]] = []
         self.range: tuple[int, int] | None = None
@@ -77,7 +80,7 @@ class SourceView(Static, can_focus=True):
         self._draw()
 
     def _draw(self) -> None:
-        text = Text(self.source)
+        text = Text(self.shown)
         span = self.range
         if span is not None and 0 < span[1] - span[0] <= LONG_SPAN:
             text.stylize(SPAN_STYLE, *span)
@@ -143,7 +146,7 @@ class SourceView(Static, can_focus=True):
         console = self.app.console
         starts: list[int] = []
         pos = 0
-        for paragraph in self.source.split("\n"):
+        for paragraph in self.shown.split("\n"):
             if not paragraph:
                 starts.append(pos)
             else:
@@ -245,7 +248,7 @@ class SourceView(Static, can_focus=True):
         elif self.marks:
             self.marks.pop()
         self._draw()
-        self.post_message(self.Marked(self, f"{len(self.marks)} items marked"))
+        self.post_message(self.Marked(self, f"{counted(len(self.marks), 'item')} marked"))
 
     def action_clear_marks(self) -> None:
         self.anchor = None
