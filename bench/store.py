@@ -120,11 +120,11 @@ def build_store(folder: Path, user: str, cards, n_reviews: int, now: float) -> N
 
 
 def _write(path: Path, data: dict) -> None:
-    from drill.core.store import LogStorage
+    from drill.core.tinydb_engine import LogStorage
 
     storage = LogStorage(path)
     storage.data = data
-    storage._replace_file()
+    storage.rewrite()
 
 
 def answers(cards, count: int, rng: random.Random):

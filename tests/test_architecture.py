@@ -22,6 +22,12 @@ def test_the_core_imports_no_textual_rich_cli_or_tui():
     assert "The domain core imports no Textual, Rich, CLI or TUI KEPT" in done.stdout
 
 
+def test_only_the_tinydb_engine_imports_tinydb():
+    # the progress rules and their readers work through the engine interface
+    done = lint()
+    assert "Only the TinyDB engine imports TinyDB KEPT" in done.stdout, done.stdout
+
+
 def test_a_broken_contract_is_reported(tmp_path):
     # the same checker on a contract the code breaks: the TUI does import Textual
     config = tmp_path / "broken.toml"

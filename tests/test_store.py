@@ -61,17 +61,17 @@ def test_a_streak_lengthens_the_interval_and_a_lapse_shortens_it():
         store.record(a, now=now)
         assert a.rating == scheduler.GOOD
         state = store.card_state(card.id)
-        intervals.append(state["due"] - now)
-        now = state["due"] + 60
+        intervals.append(state.due - now)
+        now = state.due + 60
     assert intervals == sorted(intervals) and intervals[-1] > 3 * DAY
-    before_lapse = store.card_state(card.id)["stability"]
+    before_lapse = store.card_state(card.id).stability
     lapse = answer(card, typed="不知道")
     store.record(lapse, now=now)
     assert lapse.rating == scheduler.AGAIN
     after = store.card_state(card.id)
-    assert after["due"] - now < intervals[-1]
-    assert after["stability"] < before_lapse
-    assert after["lapses"] == 1 and after["reps"] == 5
+    assert after.due - now < intervals[-1]
+    assert after.stability < before_lapse
+    assert after.lapses == 1 and after.reps == 5
 
 
 def test_the_rating_rule():
@@ -98,7 +98,7 @@ def test_queue_due_first_then_new_up_to_the_limit():
     later = T0 + 3600
     queue = store.queue([d], now=later)
     assert [c.id for c in queue[:3]] == sorted((c.id for c in first[:3]),
-                                               key=lambda i: store.card_state(i)["due"])
+                                               key=lambda i: store.card_state(i).due)
     # three new cards were introduced today, so two more new ones
     assert len(queue) == 3 + 2
     assert store.queue([d], now=later, due_only=True) == queue[:3]
@@ -129,11 +129,11 @@ def test_progress_survives_a_deck_edit_and_a_card_that_left_is_kept(tmp_path):
     ids = {c.id for c in edited.cards()}
     assert card.id in ids  # same framework id → same card id → same progress
     assert gone.id not in ids  # the reworded item is a new card…
-    assert store.card_state(card.id)["reps"] == 1
+    assert store.card_state(card.id).reps == 1
     queue = store.queue([edited], now=T0 + 60)
     assert card.id not in [c.id for c in queue]  # not offered as new again
     reopened = Store.open("lin")
-    assert reopened.card_state(gone.id)["reps"] == 1  # …and the old one's state is kept
+    assert reopened.card_state(gone.id).reps == 1  # …and the old one's state is kept
 
 
 # --- stats on a hand-built history ----------------------------------------
@@ -158,14 +158,14 @@ def test_stats_on_a_known_history():
     assert s.streak == 1  # day 3 only: day 2 had no reviews
     assert s.true_retention is None  # no card had reached 21 days
     now = T0 + 3 * DAY + 3600
-    due = {c.id: store.card_state(c.id)["due"] for c in (a, b)}
+    due = {c.id: store.card_state(c.id).due for c in (a, b)}
     assert sum(s.forecast) == sum(1 for t in due.values() if t < now + 29 * DAY)
     b_day = (dt.date.fromtimestamp(due[b.id]) - dt.date.fromtimestamp(now)).days
     if b_day < 30:
         assert s.forecast[max(0, b_day)] >= 1
     (deck_stats,) = [x for x in s.decks if x.deck == d.id]
     assert deck_stats.seen == 2 and deck_stats.reviews == 4 and deck_stats.passed == 3
-    mastered = sum(store.card_state(c.id)["stability"] >= scheduler.MASTERED_DAYS for c in (a, b))
+    mastered = sum(store.card_state(c.id).stability >= scheduler.MASTERED_DAYS for c in (a, b))
     assert deck_stats.cards == len(d.cards()) and deck_stats.mastered == mastered
     # b's items were all missed once in two answers: they are the weakest items
     weak = {(w.name, w.seen, w.missed) for w in s.weakest_items}
@@ -178,11 +178,11 @@ def test_mature_reviews_make_true_retention_and_mastery():
     store = Store.open("lin")
     card = recall_cards(d)[0]
     now = T0
-    while scheduler.interval_days(store.card_state(card.id) and store.card_state(card.id)["fsrs"]) < 21:
+    while scheduler.interval_days(store.card_state(card.id) and store.card_state(card.id).fsrs) < 21:
         store.record(answer(card, seconds=good_seconds(card)), now=now)
-        now = store.card_state(card.id)["due"] + 60
+        now = store.card_state(card.id).due + 60
     store.record(answer(card, seconds=good_seconds(card)), now=now)  # a mature review, passed
-    now = store.card_state(card.id)["due"] + 60
+    now = store.card_state(card.id).due + 60
     store.record(answer(card, typed="不知道"), now=now)  # a mature review, failed
     s = stats.compute(store, [d], now=now)
     assert s.mature_reviews == 2 and s.true_retention == 0.5
@@ -190,10 +190,10 @@ def test_mature_reviews_make_true_retention_and_mastery():
     now = T0
     for _ in range(8):
         store2.record(answer(card, seconds=3), now=now)
-        now = store2.card_state(card.id)["due"] + 60
+        now = store2.card_state(card.id).due + 60
     s2 = stats.compute(store2, [d], now=now)
     (ds,) = [x for x in s2.decks if x.deck == d.id]
-    assert store2.card_state(card.id)["stability"] >= 21
+    assert store2.card_state(card.id).stability >= 21
     assert ds.mastered == 1 and ds.mastery == 1 / len(d.cards())
 
 
@@ -208,10 +208,10 @@ def test_an_override_replaces_the_judgement_instead_of_adding_a_review():
     store.amend(a, now=T0 + 5)
     assert a.rating == scheduler.GOOD
     reviews = list(Store.open("lin").reviews())
-    assert len(reviews) == 1 and reviews[0]["overridden"] == "right" and reviews[0]["rating"] == 3
+    assert len(reviews) == 1 and reviews[0].overridden == "right" and reviews[0].rating == 3
     s = stats.compute(Store.open("lin"), [d], now=T0 + 60)
     assert s.reviews == 1 and s.weakest_items == []
-    assert Store.open("lin").card_state(card.id)["lapses"] == 0
+    assert Store.open("lin").card_state(card.id).lapses == 0
 
 
 # --- safety -----------------------------------------------------------------
@@ -254,7 +254,7 @@ def test_a_writer_killed_at_any_moment_loses_nothing_it_acknowledged(drill_home)
         acknowledged += [line.strip() for line in child.stdout.read().splitlines() if line.strip()]
     assert len(acknowledged) > 10
     store = Store.open("lin")  # opens: no half-written file, an unfinished line is ignored
-    typed = {r["typed"] for r in store.reviews()}
+    typed = {r.typed for r in store.reviews()}
     missing = [a for a in acknowledged if a not in typed]
     assert missing == []
     # and the store still takes answers after the kills
@@ -271,10 +271,10 @@ def test_two_writers_at_once_lose_nothing(drill_home):
     assert a.returncode == 0 and b.returncode == 0
     assert len(out_a.split()) == 60 and len(out_b.split()) == 60
     store = Store.open("lin")
-    typed = [r["typed"] for r in store.reviews()]
+    typed = [r.typed for r in store.reviews()]
     assert sorted(typed) == sorted(out_a.split() + out_b.split())
-    assert sum(d["reviews"] for d in store.day_docs()) == 120
-    assert sum(c["reps"] for c in store.card_docs()) == 120
+    assert sum(d.reviews for d in store.days()) == 120
+    assert sum(c.reps for c in store.cards()) == 120
 
 
 def test_a_damaged_store_is_reported_with_its_path_and_kept(drill_home, capsys):
@@ -315,15 +315,15 @@ def test_an_unfinished_last_line_is_cut_off_before_the_next_write():
     with open(path, "ab") as fh:
         fh.write(b'["cards",99,{"card":"half')  # a kill in the middle of a write
     store2 = Store.open("lin")
-    assert store2.card_state(cards[0].id)["reps"] == 1
+    assert store2.card_state(cards[0].id).reps == 1
     store2.record(answer(cards[1]), now=T0 + 10)
     text = path.read_text("utf-8")
     assert "half" not in text
-    assert Store.open("lin").card_state(cards[1].id)["reps"] == 1
+    assert Store.open("lin").card_state(cards[1].id).reps == 1
 
 
 def test_compaction_keeps_every_document(monkeypatch):
-    from drill.core import store as store_mod
+    from drill.core import tinydb_engine as store_mod
 
     monkeypatch.setattr(store_mod, "COMPACT_MIN_LINES", 10)
     store = Store.open("lin")
@@ -336,8 +336,8 @@ def test_compaction_keeps_every_document(monkeypatch):
     lines = path.read_text("utf-8").splitlines()
     assert len(lines) < 15 * 3  # rewritten: each answer appends at least its card, day and number
     again = Store.open("lin")
-    assert again.card_state(card.id)["reps"] == 15
-    assert sum(d["reviews"] for d in again.day_docs()) == 15
+    assert again.card_state(card.id).reps == 15
+    assert sum(d.reviews for d in again.days()) == 15
 
 
 def test_reading_a_store_for_a_report_writes_nothing(drill_home, tmp_path, capsys):
@@ -358,7 +358,7 @@ def test_reading_a_store_for_a_report_writes_nothing(drill_home, tmp_path, capsy
 def test_a_second_writer_waits_then_says_the_store_is_busy(monkeypatch):
     import fcntl
 
-    from drill.core import store as store_mod
+    from drill.core import tinydb_engine as store_mod
 
     store = Store.open("lin")
     card = recall_cards(deck())[0]
@@ -407,9 +407,9 @@ def test_two_stores_opened_together_both_keep_their_writes():
     second.record(answer(cards[1]), now=T0 + 1)
     first.record(answer(cards[2]), now=T0 + 2)
     again = Store.open("lin")
-    assert sorted(r["card"] for r in again.reviews()) == sorted(c.id for c in cards[:3])
-    assert sum(d["reviews"] for d in again.day_docs()) == 3
-    assert all(again.card_state(c.id)["reps"] == 1 for c in cards[:3])
+    assert sorted(r.card for r in again.reviews()) == sorted(c.id for c in cards[:3])
+    assert sum(d.reviews for d in again.days()) == 3
+    assert all(again.card_state(c.id).reps == 1 for c in cards[:3])
 
 
 def test_a_class_report_names_each_decks_own_weakest_items(drill_home, capsys):
@@ -455,8 +455,8 @@ def test_settings_change_the_queue_and_the_schedule(drill_home, capsys):
     other = Store.open("kim")
     for s in (store, other):
         s.record(answer(card, seconds=good_seconds(card)), now=T0)
-        s.record(answer(card, seconds=good_seconds(card)), now=s.card_state(card.id)["due"] + 60)
-    assert store.card_state(card.id)["due"] > other.card_state(card.id)["due"]
+        s.record(answer(card, seconds=good_seconds(card)), now=s.card_state(card.id).due + 60)
+    assert store.card_state(card.id).due > other.card_state(card.id).due
 
 
 @pytest.mark.parametrize("args", [["--retention", "2"], ["--retention", "x"], ["--new-per-day", "-3"],

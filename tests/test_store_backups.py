@@ -76,7 +76,7 @@ def test_store_check_healthy_and_a_tally_that_does_not_count_the_log(drill_home,
     assert "rebuilt" in capsys.readouterr().out
     assert cli.main(["store", "check", "--user", "lin"]) == 0
     store = Store.open("lin")
-    assert sum(c["reps"] for c in store.card_docs()) == 4 and store.applied_seq() == 4
+    assert sum(c.reps for c in store.cards()) == 4 and store.applied_seq() == 4
     assert cli.main(["store", "repair", "--user", "lin"]) == 0  # healthy: nothing done
 
 
@@ -135,5 +135,5 @@ def test_store_check_reports_answers_the_state_lacks_and_repair_replays_them(dri
     assert cli.main(["store", "repair", "--user", "lin"]) == 1
     assert cli.main(["store", "check", "--user", "lin"]) == 0
     assert json.loads(path.read_text("utf-8").splitlines()[0]) == {"drill-store": 2}
-    assert sum(c["reps"] for c in Store.open("lin").card_docs()) == 2
+    assert sum(c.reps for c in Store.open("lin").cards()) == 2
     store.close()

@@ -45,10 +45,10 @@ def _env(home: Path, **extra) -> dict:
 def _consistent(store: Store) -> None:
     """Every card's state counts exactly the reviews of it in the log, and the
     day tallies count every review."""
-    logged = Counter(r["card"] for r in store.reviews())
-    reps = {c["card"]: c["reps"] for c in store.card_docs()}
+    logged = Counter(r.card for r in store.reviews())
+    reps = {c.card: c.reps for c in store.cards()}
     assert reps == dict(logged)
-    assert sum(d["reviews"] for d in store.day_docs()) == sum(logged.values())
+    assert sum(d.reviews for d in store.days()) == sum(logged.values())
 
 
 # --- defect 1: an override racing other writers ---------------------------
@@ -100,18 +100,18 @@ def test_overrides_racing_four_writers_lose_no_review(drill_home):
     store = Store.open("lin")
     reviews = list(store.reviews())
     assert len(reviews) == 400
-    assert sum(1 for r in reviews if r["overridden"]) == overrides
+    assert sum(1 for r in reviews if r.overridden) == overrides
     _consistent(store)
     # each card's state is the log's reviews of it replayed in order, overrides included
-    for doc in store.card_docs():
-        mine = sorted((r for r in reviews if r["card"] == doc["card"]), key=lambda r: r["seq"])
-        assert doc["seq"] == mine[-1]["seq"]
-        assert doc["lapses"] == sum(r["rating"] == 1 for r in mine)
+    for doc in store.cards():
+        mine = sorted((r for r in reviews if r.card == doc.card), key=lambda r: r.seq)
+        assert doc.seq == mine[-1].seq
+        assert doc.lapses == sum(r.rating == 1 for r in mine)
         state = None
         for r in mine:
-            state = scheduler.review(state, r["rating"], dt.datetime.fromtimestamp(r["at"], dt.UTC),
+            state = scheduler.review(state, r.rating, dt.datetime.fromtimestamp(r.at, dt.UTC),
                                      scheduler.Settings())
-        assert abs(doc["due"] - scheduler.due_of(state).timestamp()) < 1
+        assert abs(doc.due - scheduler.due_of(state).timestamp()) < 1
 
 
 def test_an_override_after_another_process_reviewed_the_card_keeps_that_review(drill_home):
@@ -124,8 +124,8 @@ def test_an_override_after_another_process_reviewed_the_card_keeps_that_review(d
     mine.amend(a)
     mine.record(answer(card))  # and the overriding drill goes on answering: no clash of ids
     store = Store.open("lin")
-    assert [r["rating"] for r in sorted(store.reviews(), key=lambda r: r["seq"])][0] == 3
-    assert store.card_state(card.id)["reps"] == 3 and store.card_state(card.id)["lapses"] == 0
+    assert [r.rating for r in sorted(store.reviews(), key=lambda r: r.seq)][0] == 3
+    assert store.card_state(card.id).reps == 3 and store.card_state(card.id).lapses == 0
     _consistent(store)
 
 
@@ -140,8 +140,8 @@ def test_overrides_of_two_processes_on_one_card_both_count(drill_home):
     b.overridden = "right"
     other.amend(b)  # the state before b changed meanwhile: rebuilt from the log
     store = Store.open("lin")
-    assert [r["rating"] for r in store.reviews()] == [3, 3]
-    assert store.card_state(card.id)["lapses"] == 0 and store.card_state(card.id)["reps"] == 2
+    assert [r.rating for r in store.reviews()] == [3, 3]
+    assert store.card_state(card.id).lapses == 0 and store.card_state(card.id).reps == 2
     _consistent(store)
 
 
@@ -204,13 +204,13 @@ def test_a_writer_killed_between_the_review_and_the_state_loses_nothing(drill_ho
     assert _raw_profile(folder)["seq"] == 4
     _consistent(store)
     fourth = [c for c in deck().cards() if c.kind == "recall"][3]
-    assert store.card_state(fourth.id)["lapses"] == 1
-    missed = {d["item"] for d in store.item_docs() if d["missed"]}
+    assert store.card_state(fourth.id).lapses == 1
+    missed = {d.item for d in store.items() if d.missed}
     assert missed == set(fourth.answer)
-    assert sum(d["new"] for d in store.day_docs()) == 4
+    assert sum(d.new for d in store.days()) == 4
     # and it goes on numbering answers after the replayed one
     store.record(answer(fourth))
-    assert max(r["seq"] for r in Store.open("lin").reviews()) == 5
+    assert max(r.seq for r in Store.open("lin").reviews()) == 5
     _consistent(Store.open("lin"))
 
 
@@ -240,13 +240,13 @@ def test_a_store_an_earlier_drill_wrote_is_read_and_rewritten_in_this_format(dri
         json.dumps(["days", 1, {"day": "2026-03-01", "reviews": 1, "passed": 1}]),
     ]) + "\n", "utf-8")
     store = Store.open("lin")
-    assert store.card_state(card["card"])["reps"] == 1
+    assert store.card_state(card["card"]).reps == 1
     other = [c for c in deck().cards() if c.kind == "recall"][0]
     store.record(answer(other), now=MARCH)
     assert (folder / "trainee.json").read_text("utf-8").startswith('{"drill-store": 2}')
     again = Store.open("lin")
-    assert again.card_state(card["card"])["reps"] == 1 and again.card_state(other.id)["reps"] == 1
-    assert sum(d["reviews"] for d in again.day_docs()) == 2
+    assert again.card_state(card["card"]).reps == 1 and again.card_state(other.id).reps == 1
+    assert sum(d.reviews for d in again.days()) == 2
 
 
 def test_a_drill_already_open_replays_a_killed_writers_answer_before_its_own(drill_home):
@@ -255,7 +255,7 @@ def test_a_drill_already_open_replays_a_killed_writers_answer_before_its_own(dri
     card = [c for c in deck().cards() if c.kind == "recall"][5]
     store.record(answer(card))
     again = Store.open("lin")
-    assert sorted(r["seq"] for r in again.reviews()) == [1, 2, 3, 4, 5]
+    assert sorted(r.seq for r in again.reviews()) == [1, 2, 3, 4, 5]
     _consistent(again)
 
 

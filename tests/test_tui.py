@@ -103,7 +103,7 @@ async def test_a_whole_session():
     store = Store.open("林")
     reviews = list(store.reviews())
     assert len(reviews) == 3
-    assert [r["overridden"] for r in reviews] == ["", "right", ""]
+    assert [r.overridden for r in reviews] == ["", "right", ""]
     assert last_profile() == "林"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import until
 
-from drill.core import store
+from drill.core import tinydb_engine as store
 from drill.core.store import Store, store_dir
 from drill.tui.app import make_app
 from drill.tui.screens.drill import AnswerArea, DrillScreen

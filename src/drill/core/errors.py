@@ -19,3 +19,7 @@ class DrillError(Exception):
             return self.message
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
+
+
+class StoreError(DrillError):
+    """A progress store that cannot be read or written as asked."""

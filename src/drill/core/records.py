@@ -1,4 +1,14 @@
-"""The shape of every record in a progress store, checked as it is read.
+"""The records of a progress store, and the shape of each, checked as it is read.
+
+The records
+-----------
+The progress rules (store.py) and every reader of a store (stats, report,
+the TUI) work with these typed records: a card's state, a review, a day's
+tally and an item's tally. An engine (engine.py) stores them however it
+likes; the TinyDB engine keeps each as a JSON document of the same fields.
+
+The checks
+----------
 
 A store file is JSON lines, and a line can be valid JSON of the wrong shape
 (``["cards", 999, {"x": 1}]``): a card with no due date, a tally that is a
@@ -12,7 +22,116 @@ older drill did not write (checked when present).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+_R = TypeVar("_R", bound="_Record")
+
+
+class _Record:
+    """A record made from, and written as, a document of its fields."""
+
+    __slots__ = ()
+    _names: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def from_doc(cls: type[_R], doc: dict[str, Any]) -> _R:
+        names = cls._names or _field_names(cls)
+        return cls(**{k: doc[k] for k in names if k in doc})
+
+    def as_doc(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in (self._names or _field_names(type(self)))}
+
+
+def _field_names(cls) -> tuple[str, ...]:
+    cls._names = tuple(f.name for f in dataclasses.fields(cls))
+    return cls._names
+
+
+@dataclass(slots=True)
+class CardState(_Record):
+    """Where a card stands: its fsrs state, when it is due, and its tallies."""
+
+    card: str
+    deck: str
+    fw: str
+    kind: str
+    fsrs: dict[str, Any]
+    due: float
+    reps: int
+    lapses: int
+    first: float
+    last: float
+    stability: float = 0.0
+    seq: int = 0  # the number of the last answer applied to it
+    amends: int = 0  # how many of its reviews were overridden
+
+
+@dataclass(slots=True)
+class Review(_Record):
+    """One answer, as the log keeps it.
+
+    An override is a review of its own, appended to the log: a copy of the
+    review it amends (``amends`` holds that review's number) with the new
+    judgement. The log is append-only; :func:`effective` folds each
+    amendment into the review it amends.
+    """
+
+    card: str
+    deck: str
+    fw: str
+    kind: str
+    at: float
+    items: list[list[str]]  # [expected, typed, item verdict] per item
+    score: float
+    verdict: str
+    rating: int
+    seconds: float
+    typed: str = ""
+    extra: list[str] = field(default_factory=list)
+    hints: int = 0
+    overridden: str = ""
+    seq: int = 0
+    amends: int = 0  # the number of the review this one replaces (0: none)
+    new: bool | None = None  # the card had no state before this answer
+    mature: bool | None = None  # the card's interval was mature before this answer
+
+
+@dataclass(slots=True)
+class DayTally(_Record):
+    day: str
+    reviews: float = 0
+    passed: float = 0
+    mature: float = 0
+    mature_passed: float = 0
+    seconds: float = 0.0
+    new: float = 0
+
+
+@dataclass(slots=True)
+class ItemTally(_Record):
+    fw: str
+    deck: str
+    item: str
+    seen: float = 0
+    missed: float = 0
+
+
+def effective(reviews) -> list[Review]:
+    """The answers of ``reviews`` (in log order) as they now stand: each
+    amendment in place of the review it amends, at that review's place and
+    number."""
+    out: dict[int, Review] = {}
+    for review in reviews:
+        if review.amends and review.amends in out:
+            out[review.amends] = dataclasses.replace(review, seq=review.amends, amends=0)
+        elif review.amends:
+            continue  # amends a review no longer in the log
+        else:
+            out[review.seq or -len(out) - 1] = review
+    return list(out.values())
 
 _NUMBER = (int, float)
 
@@ -94,6 +213,10 @@ def _rating(value) -> bool:
     return _whole(value) and 1 <= value <= 4
 
 
+def _flag(value) -> bool:
+    return isinstance(value, bool)
+
+
 def _settings(value) -> bool:
     return isinstance(value, dict)
 
@@ -121,7 +244,8 @@ REVIEW_TABLES: dict[str, tuple[dict, dict]] = {
     "reviews": ({"card": _text, "deck": _text, "fw": _text, "kind": _text, "at": _time,
                  "items": _graded_items, "score": _count, "verdict": _text, "rating": _rating,
                  "seconds": _count},
-                {"typed": _text, "extra": _texts, "hints": _whole, "overridden": _text, "seq": _whole}),
+                {"typed": _text, "extra": _texts, "hints": _whole, "overridden": _text, "seq": _whole,
+                 "amends": _whole, "new": _flag, "mature": _flag}),
 }
 
 
@@ -134,7 +258,7 @@ _SPECS = {
     _time: (_NUM, 0, _TIME_MAX, None), _rating: ((int,), 1, 4, None),
     _day: ((str,), None, None, _day), _fsrs_state: ((dict,), None, None, _fsrs_state),
     _graded_items: ((list,), None, None, _graded_items), _texts: ((list,), None, None, _texts),
-    _settings: ((dict,), None, None, None),
+    _settings: ((dict,), None, None, None), _flag: ((bool,), None, None, None),
 }
 
 

@@ -89,13 +89,13 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
     card counts for mastery and framework names."""
     now = now or time.time()
     today = dt.datetime.fromtimestamp(now).date()
-    cards = store.card_docs()
-    days = sorted(store.day_docs(), key=lambda d: d["day"])
+    cards = store.cards()
+    days = sorted(store.days(), key=lambda d: d.day)
 
-    reviews = sum(d.get("reviews", 0) for d in days)
-    mature = sum(d.get("mature", 0) for d in days)
-    mature_passed = sum(d.get("mature_passed", 0) for d in days)
-    active = {d["day"] for d in days if d.get("reviews", 0) > 0}
+    reviews = sum(d.reviews for d in days)
+    mature = sum(d.mature for d in days)
+    mature_passed = sum(d.mature_passed for d in days)
+    active = {d.day for d in days if d.reviews > 0}
     streak = 0
     day = today if today.isoformat() in active else today - dt.timedelta(days=1)
     while day.isoformat() in active:
@@ -104,7 +104,7 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
 
     forecast = [0] * FORECAST_DAYS
     for doc in cards:
-        due_day = dt.datetime.fromtimestamp(doc["due"]).date()
+        due_day = dt.datetime.fromtimestamp(doc.due).date()
         offset = max(0, (due_day - today).days)
         if offset < FORECAST_DAYS:
             forecast[offset] += 1
@@ -115,27 +115,27 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
         per_deck[deck_id] = DeckStats(deck_id, title, deck_cards.get(deck_id, 0), 0, 0, 0, 0, "")
     per_fw: dict[str, Weak] = {}
     for doc in cards:
-        if decks is not None and doc["deck"] not in titles:
+        if decks is not None and doc.deck not in titles:
             continue  # a deck not asked about (its cards' state is kept all the same)
-        ds = per_deck.setdefault(doc["deck"], DeckStats(doc["deck"], doc["deck"], 0, 0, 0, 0, 0, ""))
+        ds = per_deck.setdefault(doc.deck, DeckStats(doc.deck, doc.deck, 0, 0, 0, 0, 0, ""))
         ds.seen += 1
-        ds.mastered += int(doc.get("stability", 0.0) >= MASTERED_DAYS)
-        ds.reviews += doc.get("reps", 0)
-        ds.passed += doc.get("reps", 0) - doc.get("lapses", 0)
-        last = dt.datetime.fromtimestamp(doc["last"]).date().isoformat()
+        ds.mastered += int(doc.stability >= MASTERED_DAYS)
+        ds.reviews += doc.reps
+        ds.passed += doc.reps - doc.lapses
+        last = dt.datetime.fromtimestamp(doc.last).date().isoformat()
         ds.last_active = max(ds.last_active, last)
-        fw = per_fw.setdefault(doc["fw"], Weak(doc["deck"], doc["fw"], names.get(doc["fw"], doc["fw"]), 0, 0))
-        fw.seen += doc.get("reps", 0)
-        fw.missed += doc.get("lapses", 0)
+        fw = per_fw.setdefault(doc.fw, Weak(doc.deck, doc.fw, names.get(doc.fw, doc.fw), 0, 0))
+        fw.seen += doc.reps
+        fw.missed += doc.lapses
     for ds in per_deck.values():
         if decks is None:
             ds.cards = ds.seen
 
     by_weakness = lambda w: (-w.miss_rate, -w.missed, w.name)  # noqa: E731
-    weak_items = sorted((Weak(d["deck"], d["fw"], d["item"], d["seen"], d["missed"], names.get(d["fw"], ""))
-                         for d in store.item_docs()
-                         if d["seen"] >= WEAK_MIN_SEEN and d["missed"] > 0
-                         and (decks is None or d["deck"] in titles)), key=by_weakness)
+    weak_items = sorted((Weak(d.deck, d.fw, d.item, d.seen, d.missed, names.get(d.fw, ""))
+                         for d in store.items()
+                         if d.seen >= WEAK_MIN_SEEN and d.missed > 0
+                         and (decks is None or d.deck in titles)), key=by_weakness)
     for weak in weak_items:
         shown = per_deck.get(weak.deck)
         if shown is not None and len(shown.weakest_items) < WEAKEST_PER_DECK:
@@ -144,11 +144,11 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
     return Stats(
         user=store.name,
         reviews=reviews,
-        reviews_per_day=[(d["day"], d.get("reviews", 0)) for d in days if d.get("reviews", 0)],
+        reviews_per_day=[(d.day, d.reviews) for d in days if d.reviews],
         true_retention=(mature_passed / mature) if mature else None,
         mature_reviews=mature,
         streak=streak,
-        seconds=round(sum(d.get("seconds", 0.0) for d in days), 1),
+        seconds=round(sum(d.seconds for d in days), 1),
         forecast=forecast,
         decks=sorted(per_deck.values(), key=lambda d: d.title),
         weakest_frameworks=sorted(weak_fws, key=by_weakness)[:WEAKEST],

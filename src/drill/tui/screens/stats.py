@@ -54,7 +54,7 @@ class StatsScreen(Screen):
         Binding("5", "tab('weakest')", "Weakest", group=TABS),
     ]
 
-    def __init__(self, stats: Stats, daily: list[dict]) -> None:
+    def __init__(self, stats: Stats, daily: list) -> None:
         super().__init__()
         self.stats = stats
         self.daily = daily  # the store's day tallies, for retention over time
@@ -90,13 +90,13 @@ class StatsScreen(Screen):
         plot.title("Cards due, next 30 days (overdue on today)")
         plot.xticks(list(range(1, len(ahead) + 1, 7)), ahead[::7])
 
-        by_day = {d["day"]: d for d in self.daily}
+        by_day = {d.day: d for d in self.daily}
         xs, ys = [], []
         for n, d in enumerate(days):
             doc = by_day.get(d.isoformat())
-            if doc and doc.get("reviews"):
+            if doc and doc.reviews:
                 xs.append(n + 1)
-                ys.append(100 * doc.get("passed", 0) / doc["reviews"])
+                ys.append(100 * doc.passed / doc.reviews)
         plot = self.query_one("#retention-plot", PlotextPlot).plt
         if xs:
             plot.plot(xs, ys, marker="braille")
@@ -140,4 +140,4 @@ def open_stats(app) -> StatsScreen:
     from drill.core import stats
 
     result = stats.compute(app.progress, app.decks, now=time.time())
-    return StatsScreen(result, app.progress.day_docs())
+    return StatsScreen(result, app.progress.days())

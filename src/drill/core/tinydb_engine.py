@@ -1,0 +1,897 @@
+"""The TinyDB engine: one trainee's progress in files of their own.
+
+The only module that imports tinydb. It implements the engine interface
+(engine.py) on TinyDB's public API: a custom ``Storage`` (TinyDB's own
+extension point) and a table class (``TinyDB.table_class``).
+
+Where it lives
+--------------
+One folder per trainee under ``paths.progress_dir()`` (``$DRILL_HOME/progress``):
+
+    <name>/trainee.json         profile, card states, daily and per-item tallies
+    <name>/reviews-YYYY-MM.json the review log, one file per month
+    <name>/.lock                taken while writing
+
+The file format
+---------------
+TinyDB's own JSON storage rewrites the whole file on every insert, which
+costs hundreds of milliseconds once a trainee has a year of reviews. Here a
+TinyDB file is an append-only log of JSON lines:
+
+    {"drill-store": 2}              the first line
+    ["cards", 17, {...}]            table, document id, the document as it now is
+    ["cards", 17, null]             …or its removal
+    [["cards", 17, {...}], …]       the documents of one change (a batch), on one line
+
+Reading a file replays its lines; recording an answer appends one line per
+document changed and fsyncs, so when a transaction that logged an
+answer ends, the answer is on disk, and costs the same at 100 reviews or 100,000. A process
+killed mid-write leaves at most an unfinished last line: it was never
+acknowledged, and it is ignored (and cut off before the next write). When a
+file holds more than twice as many lines as live documents it is compacted:
+written in full to a temporary file, fsynced, and renamed over the old one,
+so there is never a half-written file.
+
+A damaged file (a bad line that is not the unfinished last one, a record of
+the wrong shape (records.py), or not a store at all) is reported with its
+path and line and left exactly as it is.
+
+Answers are numbered (``seq``). The review goes to the month's log first,
+then the card's state and the tallies go to trainee.json in one line that
+records the number, with the number of each month's last answer (the
+``months`` table). Opening a store checks the end of each month's log
+against it: a log that ends before it was cut short (an error); a log
+ahead of it holds answers a killed writer never applied, and they are
+replayed into the state (in memory only for a reader).
+
+Two processes: every write takes an exclusive lock on ``.lock``, first
+replays what another process appended, then appends. A second drill waits
+its turn (up to ``BUSY_WAIT_S``) and then says the store is busy; no write
+is lost.
+
+Reading fast: the queue and the stats never read the review log. Recording
+an answer also updates, in ``trainee.json``, the card's state and tallies
+(reviews, lapses), the day's tallies (reviews, passes, mature reviews,
+seconds) and each item's (seen, missed), so opening a store with 5,000 cards
+and 100,000 reviews reads only the small file. :meth:`TinyEngine.reviews`
+reads the log for whoever wants every answer. An override is one more
+review appended to the log (records.Review), never a change to a logged one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import json
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import cast
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from drill.core import records
+from drill.core.errors import StoreError
+from drill.core.records import CardState, DayTally, ItemTally, Review
+
+# Format 2 writes the documents one change makes as one line (a batch);
+# format 1 files are read as they are and rewritten as format 2 on the
+# first batch written to them.
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
+HEADER = json.dumps({"drill-store": FORMAT})
+TRAINEE_FILE = "trainee.json"
+LOCK_FILE = ".lock"
+# A second process waits this long for the lock before saying the store is busy.
+BUSY_WAIT_S = 10.0
+# Compact a file when it holds more than this many times as many lines as live documents.
+COMPACT_RATIO = 2
+COMPACT_MIN_LINES = 2000
+
+
+# Files in a store are opened without following a symbolic link: a link
+# planted in a store folder never makes drill write outside DRILL_HOME.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _no_links(folder: Path) -> None:
+    """Refuse a store folder that is, or holds, a symbolic link."""
+    if folder.is_symlink():
+        raise StoreError("is a symbolic link; drill follows no links to a store", folder)
+    with contextlib.suppress(OSError):
+        for child in folder.iterdir():
+            if child.is_symlink():
+                raise StoreError("is a symbolic link; drill follows no links inside a store", child)
+
+
+# --------------------------------------------------------------------------
+# the storage
+
+
+class _Lock:
+    """An exclusive flock on the store's lock file, re-entrant within a process."""
+
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly  # a store opened read-only takes no lock and makes no lock file
+        self.fd: int | None = None
+        self.depth = 0
+
+    def __enter__(self):
+        if self.depth == 0 and not self.readonly:
+            import fcntl
+
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise StoreError("is a symbolic link; drill follows no links inside a store",
+                                     self.path) from None
+                raise
+            deadline = time.monotonic() + BUSY_WAIT_S
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        os.close(fd)
+                        raise
+                    if time.monotonic() > deadline:
+                        os.close(fd)
+                        raise StoreError("the progress store is busy: another drill is writing to it; "
+                                         "try again when it has finished", self.path.parent) from None
+                    time.sleep(0.01)
+            self.fd = fd
+        self.depth += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self.fd is not None:
+            import fcntl
+
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+class LogStorage(Storage):
+    """A TinyDB storage that appends one JSON line per changed document."""
+
+    def __init__(self, path: str | Path, lock: _Lock | None = None, readonly: bool = False,
+                 tables: dict | None = None) -> None:
+        self.path = Path(path)
+        self.lock = lock or _Lock(self.path.with_name(LOCK_FILE), readonly)
+        self.readonly = readonly
+        # the tables this file may hold and the shape of their documents (records.py)
+        self.tables = tables if tables is not None else _tables_for(self.path)
+        self.data: dict[str, dict[str, dict]] = {}
+        self.lines = 0  # documents written in the file, for deciding when to compact
+        self.format = FORMAT
+        self.size = 0  # bytes of the file read and trusted
+        self.inode: int | None = None
+        self.max_seq = 0  # the highest answer number ("seq") of any document read or written
+        # while detached, changes stay in memory: a store opened read-only
+        # brings a lagging state up to date for its reader without writing
+        self.detached = False
+        self._batch: list[str] | None = None  # lines waiting for the end of a batch
+        if not self.path.exists():
+            if readonly:
+                return
+            with self.lock:
+                if not self.path.exists():
+                    self.rewrite()
+        self._load()
+
+    # TinyDB's interface ----------------------------------------------------
+
+    def read(self) -> dict[str, dict[str, dict]]:
+        return self.data
+
+    def write(self, data: dict[str, dict[str, dict]]) -> None:
+        """TinyDB's whole-database write (drop_tables and the like): compact."""
+        if self.readonly:
+            raise StoreError("the progress store was opened read-only", self.path)
+        with self.lock:
+            self.data = data
+            self.rewrite()
+
+    def close(self) -> None:
+        pass
+
+    # appending -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def batch(self):
+        """Every change made inside is written, and fsynced, once at the end."""
+        if self._batch is not None:
+            yield
+            return
+        self._batch = []
+        try:
+            yield
+        except BaseException:
+            # nothing of a change that failed is written; memory goes back to the file
+            self._batch = None
+            self._load()
+            raise
+        lines, self._batch = self._batch, None
+        if len(lines) > 1:  # one line, so a kill or a cut never leaves half of a change
+            self._write_lines(["[" + ",".join(lines) + "]"], rows=len(lines))
+        else:
+            self._write_lines(lines)
+
+    def append(self, table: str, doc_ids: list[str]) -> None:
+        """Append the current state of ``doc_ids`` in ``table``, durably."""
+        rows = self.data.get(table, {})
+        for doc_id in doc_ids:
+            doc = rows.get(doc_id)
+            if doc is not None and isinstance(doc.get("seq"), int):
+                self.max_seq = max(self.max_seq, doc["seq"])
+        if self.detached:
+            return
+        if self.readonly:
+            raise StoreError("the progress store was opened read-only", self.path)
+        out = []
+        for doc_id in doc_ids:
+            doc = rows.get(doc_id)
+            out.append(json.dumps([table, int(doc_id), doc], ensure_ascii=False, separators=(",", ":")))
+        if self._batch is not None:
+            self._batch.extend(out)
+        else:
+            self._write_lines(out)
+
+    def _write_lines(self, out: list[str], rows: int | None = None) -> None:
+        if not out:
+            return
+        payload = ("\n".join(out) + "\n").encode("utf-8")
+        with self.lock:
+            # Whatever another process finished writing is kept: only an
+            # unfinished last line (a writer killed mid-line) is cut off below.
+            self._take_in_tail()
+            if rows is not None and self.format != FORMAT:
+                self.rewrite()  # an older drill's file: rewritten whole, with the change
+                return
+            fd = os.open(self.path, os.O_WRONLY | _NOFOLLOW)
+            try:
+                os.ftruncate(fd, self.size)  # an unfinished line left by a killed process goes
+                os.lseek(fd, self.size, os.SEEK_SET)
+                written = 0
+                while written < len(payload):
+                    written += os.write(fd, payload[written:])
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self.size += len(payload)
+            self.lines += len(out) if rows is None else rows
+            live = sum(len(rows) for rows in self.data.values())
+            if self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
+                self.rewrite()
+
+    def _take_in_tail(self) -> None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return
+        if st.st_ino == self.inode and st.st_size > self.size:
+            with open(self.path, "rb") as fh:
+                fh.seek(self.size)
+                self._apply(fh.read(), first_line=None)
+
+    def refresh(self) -> bool:
+        """Take in what another process wrote since this one last read; say if there was any."""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return False
+        if st.st_ino != self.inode or st.st_size < self.size:
+            self._load()  # compacted or replaced: read it all again
+            return True
+        if st.st_size > self.size:
+            before = self.size
+            with open(self.path, "rb") as fh:
+                fh.seek(self.size)
+                tail = fh.read()
+            self._apply(tail, first_line=None)
+            return self.size != before
+        return False
+
+    # reading ---------------------------------------------------------------
+
+    def _load(self) -> None:
+        try:
+            raw = self.path.read_bytes()
+            self.inode = self.path.stat().st_ino
+        except FileNotFoundError:
+            self.data, self.size, self.lines = {}, 0, 0
+            return
+        except OSError as exc:
+            raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        head, sep, _ = raw.partition(b"\n")
+        try:
+            header = json.loads(head.decode("utf-8")) if sep else None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            header = None
+        if not isinstance(header, dict) or header.get("drill-store") not in READABLE_FORMATS:
+            raise StoreError("not a drill progress store (of a format this drill reads), or damaged "
+                             "at its first line; it was left as it is", self.path, 1)
+        self.format = header["drill-store"]
+        self.data, self.lines, self.max_seq = {}, 0, 0
+        self.size = len(head) + 1
+        self._apply(raw[self.size:], first_line=2)
+
+    def _apply(self, chunk: bytes, first_line: int | None) -> None:
+        """Replay ``chunk`` (bytes after ``self.size``); stop before an unfinished last line."""
+        end = chunk.rfind(b"\n") + 1
+        complete, rest = chunk[:end], chunk[end:]
+        if not complete:
+            return
+        text = complete.decode("utf-8", errors="strict") if _valid_utf8(complete) else None
+        rows = None
+        if text is not None:
+            try:
+                rows = _flat(json.loads("[" + text.rstrip("\n").replace("\n", ",") + "]"))
+            except (ValueError, RecursionError):
+                rows = None
+        tables = self.tables
+        if rows is None or any(records.problem(tables, r) for r in rows):
+            rows = self._rows_one_by_one(complete, first_line, unfinished=bool(rest))
+        max_seq = self.max_seq
+        for table, doc_id, doc in rows:
+            docs = self.data.setdefault(table, {})
+            if doc is None:
+                docs.pop(str(doc_id), None)
+            else:
+                docs[str(doc_id)] = doc
+                seq = doc.get("seq")
+                if seq is not None and seq > max_seq:
+                    max_seq = seq
+        self.max_seq = max_seq
+        self.lines += len(rows)
+        self.size += len(complete)
+
+    def _rows_one_by_one(self, complete: bytes, first_line: int | None, unfinished: bool) -> list:
+        rows = []
+        lines = complete.split(b"\n")[:-1]
+        for n, line in enumerate(lines):
+            try:
+                found = _flat([json.loads(line.decode("utf-8"))])
+                wrong = next((w for w in (records.problem(self.tables, r) for r in found) if w), None)
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                wrong = "not JSON"
+            if wrong:
+                if first_line is not None:  # the file read from its start
+                    where = first_line + n
+                else:  # a line another process appended: count the lines before it
+                    where = self._count_lines_before(self.size) + n + 1
+                raise StoreError(f"the progress store is damaged here ({wrong}); it was left as it is "
+                                 "(restore it from a backup, or move it away to start afresh)",
+                                 self.path, where)
+            rows.extend(found)
+        return rows
+
+    def _count_lines_before(self, offset: int) -> int:
+        with open(self.path, "rb") as fh:
+            return fh.read(offset).count(b"\n")
+
+    # writing the whole file ------------------------------------------------
+
+    def rewrite(self) -> None:
+        """Write every live document to a new file and rename it over the old one."""
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        lines = [HEADER]
+        for table, docs in self.data.items():
+            for doc_id, doc in docs.items():
+                lines.append(json.dumps([table, int(doc_id), doc], ensure_ascii=False, separators=(",", ":")))
+        payload = ("\n".join(lines) + "\n").encode("utf-8")
+        with open(tmp, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+        _fsync_dir(self.path.parent)
+        self.size = len(payload)
+        self.lines = len(lines) - 1
+        self.format = FORMAT
+        self.inode = self.path.stat().st_ino
+
+
+def _flat(lines: list) -> list:
+    """The records of a file's lines: a line is one record, or a list of the
+    records of one change (a batch)."""
+    if not any(isinstance(line, list) and line and isinstance(line[0], list) for line in lines):
+        return lines
+    out = []
+    for line in lines:
+        if isinstance(line, list) and line and isinstance(line[0], list):
+            out.extend(line)
+        else:
+            out.append(line)
+    return out
+
+
+# How much of a review log's end is read, on opening, to find its last answer.
+TAIL_BYTES = 16 * 1024
+
+
+def _tail_max_seq(path: Path) -> int:
+    """The highest answer number among the last lines of ``path`` (0 if there is none).
+
+    Answers are appended in order and compaction keeps that order, so the
+    last answer is near the end of the file; reading the tail is enough.
+    Every whole line read is checked as a record: one of the wrong shape is
+    an error naming its line.
+    """
+    try:
+        with open(path, "rb", opener=_open_nofollow) as fh:
+            size = fh.seek(0, os.SEEK_END)
+            start = max(0, size - TAIL_BYTES)
+            fh.seek(start)
+            tail = fh.read()
+    except FileNotFoundError:
+        return 0
+    except OSError as exc:
+        raise StoreError(f"cannot read the review log: {exc.strerror}", path) from None
+    lines = tail.split(b"\n")
+    lines.pop()  # after the last newline: nothing, or an unfinished line a killed writer left
+    first = 1  # the header, or a line read only in part
+    found = 0
+    for n in range(first, len(lines)):
+        try:
+            row = json.loads(lines[n].decode("utf-8"))
+            wrong = records.problem(records.REVIEW_TABLES, row)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            wrong = "not JSON"
+        if wrong:
+            with open(path, "rb", opener=_open_nofollow) as fh:
+                before = fh.read(start).count(b"\n")
+            raise StoreError(f"the progress store is damaged here ({wrong}); it was left as it is "
+                             "(restore it from a backup, or move it away to start afresh)",
+                             path, before + n + 1)
+        if row[2] is not None:
+            found = max(found, row[2].get("seq", 0))
+    return found
+
+
+def _open_nofollow(path, flags: int) -> int:
+    return os.open(path, flags | _NOFOLLOW)
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        with open(path, "rb", opener=_open_nofollow) as fh:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    except OSError:
+        return 0
+
+
+# A test kills a writer here (SIGKILL) to prove an answer, or an override, cut between
+# its two writes is replayed.
+FAULT_ENV = "DRILL_STORE_FAULT"
+
+
+def _fault_point(name: str) -> None:
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), 9)
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _is_row(row) -> bool:
+    return (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)
+            and isinstance(row[1], int) and (row[2] is None or isinstance(row[2], dict)))
+
+
+_LEFTOVER = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+
+def _remove_leftovers(folder: Path, lock: _Lock) -> None:
+    """Remove the temporary files a killed drill left in ``folder`` (a
+    compaction cut short): those whose writing process is gone."""
+    candidates = [(p, m) for p in folder.glob(".*.tmp") if (m := _LEFTOVER.match(p.name))]
+    if not candidates:
+        return
+    with lock:
+        for path, found in candidates:
+            pid = int(found.group(1))
+            if pid == os.getpid() or _alive(pid):
+                continue
+            with contextlib.suppress(OSError):
+                if not path.is_symlink():
+                    path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class LogTable(Table):
+    """A TinyDB table whose writes change only what they touch and append it.
+
+    TinyDB's own writes rebuild the whole table on every insert (O(n)). This
+    table overrides the public ``insert``, ``update`` and ``remove`` to work
+    on the storage's documents in place and append what changed; ids are
+    taken from the documents on disk, under the lock, so a second process
+    never hands out an id already used.
+    """
+
+    def _rows(self) -> dict[str, dict]:
+        storage: LogStorage = self.storage  # type: ignore[assignment]
+        return storage.read().setdefault(self.name, {})
+
+    def insert(self, document) -> int:
+        storage: LogStorage = self.storage  # type: ignore[assignment]
+        with storage.lock:
+            storage.refresh()
+            rows = self._rows()
+            if isinstance(document, Document):
+                doc_id = int(document.doc_id)
+                if str(doc_id) in rows:
+                    raise ValueError(f"Document with ID {doc_id} already exists")
+            else:
+                doc_id = max((int(k) for k in rows), default=0) + 1
+            rows[str(doc_id)] = dict(document)
+            storage.append(self.name, [str(doc_id)])
+        self.clear_cache()
+        return doc_id
+
+    def insert_multiple(self, documents) -> list[int]:
+        storage: LogStorage = self.storage  # type: ignore[assignment]
+        with storage.lock, storage.batch():
+            return [self.insert(doc) for doc in documents]
+
+    def update(self, fields, cond=None, doc_ids=None) -> list[int]:
+        if cond is not None or doc_ids is None or callable(fields):
+            raise NotImplementedError("the progress store updates documents by id, with fields")
+        storage: LogStorage = self.storage  # type: ignore[assignment]
+        with storage.lock:
+            rows = self._rows()
+            touched = [str(i) for i in doc_ids if str(i) in rows]
+            for key in touched:
+                rows[key] = {**rows[key], **fields}
+            storage.append(self.name, touched)
+        self.clear_cache()
+        return [int(k) for k in touched]
+
+    def remove(self, cond=None, doc_ids=None) -> list[int]:
+        if cond is not None or doc_ids is None:
+            raise NotImplementedError("the progress store removes documents by id")
+        storage: LogStorage = self.storage  # type: ignore[assignment]
+        with storage.lock:
+            rows = self._rows()
+            touched = [str(i) for i in doc_ids if rows.pop(str(i), None) is not None]
+            storage.append(self.name, touched)
+        self.clear_cache()
+        return [int(k) for k in touched]
+
+
+class LogDB(TinyDB):
+    table_class = LogTable
+
+    @property
+    def log_storage(self) -> LogStorage:
+        return cast(LogStorage, self.storage)
+
+
+def open_db(path: Path, lock: _Lock, readonly: bool = False) -> LogDB:
+    return LogDB(path, storage=LogStorage, lock=lock, readonly=readonly, tables=_tables_for(path))
+
+
+def _tables_for(path: Path) -> dict:
+    """The tables a store file holds: the review log's, or trainee.json's."""
+    return records.REVIEW_TABLES if path.name.startswith("reviews-") else records.TRAINEE_TABLES
+
+
+
+
+# --------------------------------------------------------------------------
+# the engine
+
+
+TRAINEE_TABLES = ("cards", "days", "items", "months", "profile")
+
+
+def month_of(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts).strftime("%Y-%m")
+
+
+class TinyEngine:
+    """The engine interface (engine.py) on a trainee's folder of TinyDB files."""
+
+    def __init__(self, folder: Path, readonly: bool = False) -> None:
+        self.folder = folder
+        self.readonly = readonly
+        _no_links(folder)
+        self.lock = _Lock(folder / LOCK_FILE, readonly)
+        self.db = open_db(folder / TRAINEE_FILE, self.lock, readonly)
+        if not readonly:
+            _remove_leftovers(folder, self.lock)
+        self._cards = self.db.table("cards")
+        self._days = self.db.table("days")
+        self._items = self.db.table("items")
+        self._meta = self.db.table("profile")
+        self._month_ends = self.db.table("months")  # per month of the log, the number of its last answer
+        self._months: dict[str, LogDB] = {}
+        self._in_transaction = False
+        raw = self.db.log_storage.read()
+        if not raw.get("profile") and (any(raw.get(t) for t in ("cards", "days", "items")) or self.months()):
+            raise StoreError("the progress store has no profile: it was cut short; it was left as it is "
+                             "(restore it from a backup)", folder / TRAINEE_FILE)
+        self._index()
+        self._ahead = self._check_log()  # months whose log holds answers the state lacks
+
+    # transactions ----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self):
+        if self.readonly:
+            raise StoreError("the progress store was opened read-only", self.folder / TRAINEE_FILE)
+        if self._in_transaction:
+            yield
+            return
+        with self.lock:
+            self.refresh()
+            self._in_transaction = True
+            try:
+                with self.db.log_storage.batch():
+                    yield
+            except BaseException:
+                self._reset_caches()  # the storage went back to what is on disk
+                raise
+            finally:
+                self._in_transaction = False
+
+    @contextlib.contextmanager
+    def replay(self):
+        if not self.readonly:
+            with self.transaction():
+                yield
+            return
+        # brought up to date for this reader, never written
+        self.db.log_storage.detached = True
+        yield
+
+    def refresh(self) -> None:
+        with self.lock:
+            if self.db.log_storage.refresh():
+                self._reset_caches()
+
+    def _reset_caches(self) -> None:
+        for table in (self._cards, self._days, self._items, self._meta, self._month_ends):
+            table.clear_cache()
+        self._index()
+
+    def _index(self) -> None:
+        raw = self.db.log_storage.read()
+        self._card_ids = {doc["card"]: int(k) for k, doc in raw.get("cards", {}).items()}
+        self._day_ids = {doc["day"]: int(k) for k, doc in raw.get("days", {}).items()}
+        self._item_ids = {(doc["fw"], doc["item"]): int(k) for k, doc in raw.get("items", {}).items()}
+        self._month_ids = {doc["month"]: int(k) for k, doc in raw.get("months", {}).items()}
+
+    def _docs(self, table: str) -> dict[str, dict]:
+        return self.db.log_storage.read().get(table, {})
+
+    # the profile -----------------------------------------------------------
+
+    def profile(self) -> dict:
+        return dict(self._docs("profile").get("1") or {})
+
+    def update_profile(self, fields: dict) -> None:
+        if self._meta.contains(doc_id=1):
+            self._meta.update(fields, doc_ids=[1])
+        else:
+            self._meta.insert(Document(dict(fields), doc_id=1))
+
+    # card states and tallies -----------------------------------------------
+
+    def card(self, card_id: str) -> CardState | None:
+        doc_id = self._card_ids.get(card_id)
+        doc = self._docs("cards").get(str(doc_id)) if doc_id is not None else None
+        return CardState.from_doc(doc) if doc is not None else None
+
+    def cards(self) -> Iterator[CardState]:
+        return (CardState.from_doc(doc) for doc in list(self._docs("cards").values()))
+
+    def due_at(self) -> dict[str, float]:
+        return {doc["card"]: doc["due"] for doc in self._docs("cards").values()}
+
+    def put_card(self, state: CardState) -> None:
+        doc_id = self._card_ids.get(state.card)
+        if doc_id is None:
+            self._card_ids[state.card] = self._cards.insert(state.as_doc())
+        else:
+            self._cards.update(state.as_doc(), doc_ids=[doc_id])
+
+    def day(self, day: str) -> DayTally | None:
+        doc_id = self._day_ids.get(day)
+        doc = self._docs("days").get(str(doc_id)) if doc_id is not None else None
+        return DayTally.from_doc(doc) if doc is not None else None
+
+    def days(self) -> Iterator[DayTally]:
+        return (DayTally.from_doc(doc) for doc in list(self._docs("days").values()))
+
+    def put_day(self, tally: DayTally) -> None:
+        doc_id = self._day_ids.get(tally.day)
+        if doc_id is None:
+            self._day_ids[tally.day] = self._days.insert(tally.as_doc())
+        else:
+            self._days.update(tally.as_doc(), doc_ids=[doc_id])
+
+    def item(self, fw: str, item: str) -> ItemTally | None:
+        doc_id = self._item_ids.get((fw, item))
+        doc = self._docs("items").get(str(doc_id)) if doc_id is not None else None
+        return ItemTally.from_doc(doc) if doc is not None else None
+
+    def items(self) -> Iterator[ItemTally]:
+        return (ItemTally.from_doc(doc) for doc in list(self._docs("items").values()))
+
+    def put_item(self, tally: ItemTally) -> None:
+        doc_id = self._item_ids.get((tally.fw, tally.item))
+        if doc_id is None:
+            self._item_ids[(tally.fw, tally.item)] = self._items.insert(tally.as_doc())
+        else:
+            self._items.update(tally.as_doc(), doc_ids=[doc_id])
+
+    def has_progress(self) -> bool:
+        raw = self.db.log_storage.read()
+        return any(raw.get(t) for t in ("cards", "days", "items")) or bool(self.months())
+
+    # the review log --------------------------------------------------------
+
+    def _month(self, month: str) -> LogDB:
+        db = self._months.get(month)
+        if db is None:
+            db = open_db(self.folder / f"reviews-{month}.json", self.lock, self.readonly)
+            self._months[month] = db
+        return db
+
+    def months(self) -> list[str]:
+        return sorted(p.name[len("reviews-"):-len(".json")] for p in self.folder.glob("reviews-*.json"))
+
+    def log(self, review: Review, now: float) -> Review:
+        """Append ``review`` to the log of ``now``'s month, numbered, and
+        fsync it; the state counts it when the transaction commits."""
+        month = month_of(now)
+        db = self._month(month)
+        db.log_storage.refresh()
+        seq = max([self.applied_seq(), *(m.log_storage.max_seq for m in self._months.values())]) + 1
+        numbered = Review.from_doc({**review.as_doc(), "seq": seq})
+        db.table("reviews").insert(numbered.as_doc())
+        _fault_point("after-amendment" if review.amends else "after-review")
+        self._applied(seq, month)
+        return numbered
+
+    def reviews(self, card: str | None = None) -> Iterator[Review]:
+        for month in self.months():
+            db = self._month(month)
+            db.log_storage.refresh()
+            for doc in list(db.log_storage.read().get("reviews", {}).values()):
+                if card is None or doc["card"] == card:
+                    yield Review.from_doc(doc)
+
+    def applied_seq(self) -> int:
+        return self.profile().get("seq", 0)
+
+    def lagging(self) -> list[Review]:
+        applied = self.applied_seq()
+        since = self.profile().get("seq_month", "")
+        ahead = set(self._ahead)
+        for month in self.months():
+            db = self._months.get(month)
+            if db is not None:
+                db.log_storage.refresh()
+                if db.log_storage.max_seq > applied:
+                    ahead.add(month)
+            elif month >= since and _tail_max_seq(self.folder / f"reviews-{month}.json") > applied:
+                ahead.add(month)  # another process's answers, in a month this one has not read
+        if not ahead:
+            return []
+        found = []
+        for month in sorted(ahead | {m for m in self.months() if m >= since}):
+            db = self._month(month)
+            db.log_storage.refresh()
+            found += [(doc["seq"], month, doc) for doc in db.log_storage.read().get("reviews", {}).values()
+                      if doc.get("seq", 0) > applied]
+        found.sort(key=lambda t: t[0])
+        self._lag_months = {seq: month for seq, month, _ in found}
+        return [Review.from_doc(doc) for _, _, doc in found]
+
+    def mark_applied(self, review: Review) -> None:
+        month = getattr(self, "_lag_months", {}).get(review.seq) or month_of(review.at)
+        self._applied(review.seq, month)
+        if review.seq >= max((self._month(m).log_storage.max_seq for m in self._ahead), default=0):
+            self._ahead = []
+
+    def _applied(self, seq: int, month: str) -> None:
+        """Record that the answer numbered ``seq``, logged in ``month``, is in the state."""
+        self.update_profile({"seq": seq, "seq_month": month})
+        doc_id = self._month_ids.get(month)
+        if doc_id is None:
+            self._month_ids[month] = self._month_ends.insert({"month": month, "last": seq})
+        else:
+            self._month_ends.update({"last": seq}, doc_ids=[doc_id])
+
+    def _check_log(self) -> list[str]:
+        """The review log must hold every answer trainee.json counts: a month's
+        log that ends before the last answer recorded for it was cut short,
+        and is an error. The months whose log is ahead of trainee.json."""
+        ends = {doc["month"]: doc["last"] for doc in self._docs("months").values()}
+        doc = self.profile()
+        if doc.get("seq") and doc.get("seq_month") and doc["seq_month"] not in ends:
+            ends[doc["seq_month"]] = doc["seq"]  # a store written before months were kept
+        later = []
+        for month in sorted(set(ends) | set(self.months())):
+            path = self.folder / f"reviews-{month}.json"
+            found = _tail_max_seq(path)
+            last = ends.get(month, 0)
+            if found < last:
+                what = "ends here" if path.exists() else "is missing"
+                raise StoreError(f"the review log {what}, but the progress counts answer {last} in it "
+                                 f"(the log holds answers up to {found}): it was cut short, and was left "
+                                 "as it is (restore it from a backup)", path,
+                                 _count_lines(path) + 1 if path.exists() else None)
+            if found > last:
+                later.append(month)
+        return later
+
+    @contextlib.contextmanager
+    def rebuilding(self):
+        """Empty the state, the profile kept, for the block to rebuild in
+        memory; then write trainee.json whole, with every month's last answer."""
+        with self.lock:
+            self.refresh()
+            storage = self.db.storage
+            profile = self.profile() or {"name": self.folder.name}
+            profile.pop("seq", None)
+            profile.pop("seq_month", None)
+            saved = storage.data
+            storage.data = {"profile": {"1": profile}}
+            self._reset_caches()
+            storage.detached = True
+            try:
+                yield
+                for month in self.months():
+                    db = self._month(month)
+                    db.log_storage.refresh()
+                    if db.log_storage.max_seq:
+                        self._applied(db.log_storage.max_seq, month)
+            except BaseException:
+                storage.data = saved
+                self._reset_caches()
+                raise
+            finally:
+                storage.detached = False
+            storage.rewrite()
+            self._ahead = []
+
+    def close(self) -> None:
+        self.db.close()
+        for db in self._months.values():
+            db.close()
