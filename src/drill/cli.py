@@ -281,12 +281,8 @@ def _known_decks(args) -> list:
     from drill import paths
     from drill.core import deck as decks
 
-    found = []
-    for path in decks.find_decks(paths.deck_dirs([Path(d) for d in args.decks])):
-        try:
-            found.append(decks.load(path))
-        except DrillError:
-            continue  # a broken deck is reported by `drill deck check`, not here
+    # a broken deck is reported by `drill deck check`, not here
+    found, _errors = decks.load_all(paths.deck_dirs([Path(d) for d in args.decks]))
     return found
 
 

@@ -266,6 +266,47 @@ class Store:
         if deck_ids != self.last_decks():
             self._set_profile_value("last_decks", list(deck_ids))
 
+    def adopt(self, decks) -> int:
+        """File each card's state, and each item's tally, under the deck that
+        now holds it: a deck that got an id of its own (or a deck file
+        renamed before decks had ids) keeps its progress. The last session's
+        decks follow. Returns how many card states moved; writes nothing
+        when none did."""
+        owner: dict[str, str] = {}
+        fw_owner: dict[str, str] = {}
+        for deck in decks:
+            for card in deck.cards():
+                owner.setdefault(card.id, deck.id)
+                fw_owner.setdefault(card.framework, deck.id)
+
+        def strays() -> list[CardState]:
+            found = []
+            for card_id, deck_id in owner.items():
+                state = self.engine.card(card_id)
+                if state is not None and state.deck != deck_id:
+                    found.append(dataclasses.replace(state, deck=deck_id))
+            return found
+
+        if self.readonly or not strays():
+            return 0
+        self.wrote = True
+        with self.engine.transaction():
+            moved = strays()
+            renamed = {}
+            for state in moved:
+                old = self.engine.card(state.card)
+                if old is not None:
+                    renamed[old.deck] = state.deck
+                self.engine.put_card(state)
+            for tally in list(self.engine.items()):
+                deck_id = fw_owner.get(tally.fw)
+                if deck_id is not None and tally.deck != deck_id:
+                    self.engine.put_item(dataclasses.replace(tally, deck=deck_id))
+            last = self.last_decks()
+            if any(d in renamed for d in last):
+                self.engine.update_profile({"last_decks": list(dict.fromkeys(renamed.get(d, d) for d in last))})
+        return len(moved)
+
     # the queue -------------------------------------------------------------
 
     def card_state(self, card_id: str) -> CardState | None:
