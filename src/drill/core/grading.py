@@ -451,6 +451,11 @@ class _Item:
         return any(k.startswith(seg, start) and start + len(seg) >= end for start in range(self.prefix + 1))
 
 
+def _keeping(variants: list[str], drops: dict[str, tuple[bool, bool]], may_p: bool, may_s: bool) -> tuple[str, ...]:
+    """The variants that drop the shared prefix only if ``may_p``, the shared suffix only if ``may_s``."""
+    return tuple(v for v in variants if (may_p or not drops[v][0]) and (may_s or not drops[v][1]))
+
+
 @lru_cache(maxsize=512)
 def _items(expected: tuple[str, ...]) -> tuple[_Item, ...]:
     keys = [key(e) for e in expected]
@@ -476,9 +481,8 @@ def _items(expected: tuple[str, ...]) -> tuple[_Item, ...]:
             if v and v not in drops:
                 variants.append(v)
                 drops[v] = dropped
-        aligned = tuple(tuple(tuple(v for v in variants
-                                    if (may_p or not drops[v][0]) and (may_s or not drops[v][1]))
-                              for may_s in (False, True)) for may_p in (False, True))
+        aligned = ((_keeping(variants, drops, False, False), _keeping(variants, drops, False, True)),
+                   (_keeping(variants, drops, True, False), _keeping(variants, drops, True, True)))
         items.append(_Item(text, tuple(variants), aligned, len(prefix), len(suffix), _clauses(text, k)))
     return tuple(items)
 
@@ -943,9 +947,9 @@ def assign(weights: list[list[float]]) -> list[int]:
         if not group[0] or group[0][-1] != r:
             group[0].append(r)
     for c in range(cols):
-        group = groups.get(root(rows + c))
-        if group is not None:
-            group[1].append(c)
+        found = groups.get(root(rows + c))
+        if found is not None:
+            found[1].append(c)
     result = [-1] * rows
     for group_rows, group_cols in groups.values():
         if len(group_rows) == 1 and len(group_cols) == 1:
@@ -1285,7 +1289,7 @@ def positions(answer: str, count: int) -> list[int] | None:
 
 
 def grade(expected: list[str], answer: str, ordered: bool = False, *,
-          ignore: tuple[str, ...] | list[str] = (), others: tuple[str, ...] | list[str] = (),
+          ignore: tuple[str, ...] | list[str] = (), others: Sequence[str] = (),
           shown: tuple[str, ...] | list[str] = (),
           intruders: Mapping[str, Sequence[str]] | None = None) -> Grade:
     """Grade ``answer`` against ``expected``.
@@ -1403,7 +1407,7 @@ def _mainland_items(expected: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 def _grade(expected: list[str], answer: str, ordered: bool,
-           ignore: tuple[str, ...] | list[str], others: tuple[str, ...] | list[str],
+           ignore: tuple[str, ...] | list[str], others: Sequence[str],
            keep_apart: frozenset[str] = frozenset()) -> Grade:
     results = [ItemGrade(expected=e) for e in expected]
     if not expected:
