@@ -14,7 +14,7 @@ from conftest import DECKS, ROOT
 from drill.core import deck as decks
 from drill.core import scheduler, stats
 from drill.core.engine import Engine
-from drill.core.grading import grade
+from drill.core.grading import Override, Verdict, grade
 from drill.core.records import CardState, DayTally, ItemTally, Review, effective
 from drill.core.session import Answered
 from drill.core.store import Store, check, store_dir
@@ -63,14 +63,14 @@ def test_an_override_appends_and_never_rewrites_the_log(drill_home):
     store.record(a, now=1.8e9)
     log = next(store_dir("lin").glob("reviews-*.json"))
     before = log.read_bytes()
-    a.overridden = "right"
+    a.overridden = Override.RIGHT
     store.amend(a, now=1.8e9 + 5)
     after = log.read_bytes()
     assert after.startswith(before) and len(after) > len(before)  # appended, nothing rewritten
     raw = list(Store.open("lin").engine.reviews())
     assert [r.amends for r in raw] == [0, 1] and [r.seq for r in raw] == [1, 2]
     (now,) = Store.open("lin").reviews()  # the amendment in place of the review it amends
-    assert now.seq == 1 and now.overridden == "right" and now.rating == scheduler.GOOD
+    assert now.seq == 1 and now.overridden is Override.RIGHT and now.rating is scheduler.Rating.GOOD
     again = Store.open("lin")
     assert again.card_state(card.id).lapses == 0 and again.card_state(card.id).amends == 1
     assert check(store_dir("lin")) == []
@@ -78,7 +78,7 @@ def test_an_override_appends_and_never_rewrites_the_log(drill_home):
 
 def test_effective_folds_each_amendment_into_its_review():
     def r(seq, rating, amends=0):
-        return Review("c", "d", "f", "recall", 1.0, [], 0.0, "wrong", rating, 1.0, seq=seq, amends=amends)
+        return Review("c", "d", "f", "recall", 1.0, [], 0.0, Verdict.WRONG, rating, 1.0, seq=seq, amends=amends)
 
     folded = effective([r(1, 1), r(2, 3), r(3, 3, amends=1), r(4, 2, amends=1), r(5, 4, amends=9)])
     assert [(x.seq, x.rating) for x in folded] == [(1, 2), (2, 3)]
@@ -87,7 +87,7 @@ def test_effective_folds_each_amendment_into_its_review():
 KILLED_OVERRIDE = textwrap.dedent("""
     import os, sys
     from drill.core import deck as decks
-    from drill.core.grading import grade
+    from drill.core.grading import Override, grade
     from drill.core.session import Answered
     from drill.core.store import FAULT_ENV, Store
     cards = [c for c in decks.load(sys.argv[1]).cards() if c.kind == "recall"]
@@ -97,7 +97,7 @@ KILLED_OVERRIDE = textwrap.dedent("""
         store.record(a)
     print("recorded", flush=True)
     os.environ[FAULT_ENV] = "after-amendment"  # killed between the amendment and the state
-    a.overridden = "right"
+    a.overridden = Override.RIGHT
     store.amend(a)
 """)
 
@@ -135,7 +135,7 @@ def test_rebuild_keeps_overrides(drill_home):
     for card in cards[:3]:
         a = answer(card, "不知道")
         store.record(a, now=1.8e9)
-    a.overridden = "right"
+    a.overridden = Override.RIGHT
     store.amend(a, now=1.8e9 + 5)
     want = {c.card: (c.reps, c.lapses, round(c.due)) for c in store.cards()}
     tallies = sorted((d.day, d.reviews, d.passed) for d in store.days())

@@ -36,6 +36,7 @@ from pathlib import Path
 from drill.core import records, scheduler
 from drill.core.engine import Engine
 from drill.core.errors import StoreError
+from drill.core.grading import ItemVerdict, Override
 from drill.core.records import CardState, DayTally, ItemTally, Review
 from drill.core.text import counted
 from drill.core.tinydb_engine import (  # noqa: F401  (FAULT_ENV: the kill tests' switch)
@@ -391,7 +392,7 @@ class Store:
             rating = self._rating(answered)
             old = receipt.review
             amendment = engine.log(dataclasses.replace(
-                old, rating=rating, overridden=str(answered.overridden), verdict=str(answered.verdict),
+                old, rating=rating, overridden=answered.overridden, verdict=answered.verdict,
                 score=round(answered.score, 4), amends=receipt.seq), now)
             current = engine.card(answered.card.id)
             amends = current.amends if current else 0
@@ -416,19 +417,19 @@ class Store:
         answered.rating = rating
         answered.due = dt.datetime.fromtimestamp(state.due) if state else None
 
-    def _rating(self, answered) -> int:
+    def _rating(self, answered) -> scheduler.Rating:
         return scheduler.rating_for(answered.verdict, answered.score, answered.seconds,
                                     sum(len(a) for a in answered.card.answer), answered.hints,
                                     answered.overridden)
 
-    def _review(self, answered, rating: int, now: float, before: CardState | None) -> Review:
+    def _review(self, answered, rating: scheduler.Rating, now: float, before: CardState | None) -> Review:
         card = answered.card
         return Review(
             card=card.id, deck=card.deck, fw=card.framework, kind=card.kind, at=round(now, 3),
             typed=answered.typed, items=[[i.expected, i.typed, str(i.verdict)] for i in answered.grade.items],
-            extra=list(answered.grade.extra), score=round(answered.score, 4), verdict=str(answered.verdict),
-            rating=int(rating), seconds=round(answered.seconds, 2), hints=answered.hints,
-            overridden=str(answered.overridden), new=before is None, mature=self._mature(before),
+            extra=list(answered.grade.extra), score=round(answered.score, 4), verdict=answered.verdict,
+            rating=rating, seconds=round(answered.seconds, 2), hints=answered.hints,
+            overridden=answered.overridden, new=before is None, mature=self._mature(before),
         )
 
     @staticmethod
@@ -479,7 +480,7 @@ class Store:
         """The card's state after ``review``, from its state ``before``."""
         when = dt.datetime.fromtimestamp(review.at, dt.UTC)
         state = scheduler.review(before.fsrs if before else None, review.rating, when, self.settings)
-        passed = review.rating > scheduler.AGAIN
+        passed = review.rating > scheduler.Rating.AGAIN
         return CardState(
             card=review.card, deck=review.deck, fw=review.fw, kind=review.kind, fsrs=state,
             due=scheduler.due_of(state).timestamp(), stability=scheduler.stability_of(state),
@@ -503,7 +504,7 @@ class Store:
     @staticmethod
     def _deltas(review: Review) -> _Deltas:
         """What ``review`` adds to the tallies (from the review alone)."""
-        passed = review.rating > scheduler.AGAIN
+        passed = review.rating > scheduler.Rating.AGAIN
         mature = bool(review.mature)
         out = _Deltas(_day(review.at), {
             "reviews": 1, "passed": int(passed), "mature": int(mature),
@@ -511,8 +512,8 @@ class Store:
             "new": int(bool(review.new))})
         if review.kind in ITEM_KINDS:
             for expected, _typed, verdict in review.items:
-                missed = review.overridden != "right" and (
-                    review.overridden == "wrong" or verdict not in ("correct", "out_of_place"))
+                missed = review.overridden != Override.RIGHT and (
+                    review.overridden == Override.WRONG or verdict not in (ItemVerdict.CORRECT, ItemVerdict.OUT_OF_PLACE))
                 out.items.append((review.fw, review.deck, expected, int(missed)))
         return out
 

@@ -17,13 +17,15 @@ from textual.worker import get_current_worker
 
 from drill.core.deck import blank_answer, order_numbered
 from drill.core.errors import DrillError
+from drill.core.grading import Override
+from drill.core.scheduler import RATING_NAMES
 from drill.core.session import Answered, Session
 from drill.tui.widgets.feedback import feedback_view, labelled
 from drill.tui.widgets.wrapped import Wrapped
 
 KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name": "name the abbreviation",
               "order": "put in order"}
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+OVERRIDE_NOTES = {Override.RIGHT: "you said: right", Override.WRONG: "you said: wrong"}
 # How long saving an answer may take before the screen says it is waiting
 # for the store (another drill holding it, a slow disk).
 WAITING_NOTE_S = 0.5
@@ -191,7 +193,7 @@ class DrillScreen(Screen):
         if answered is None:
             return
         view = feedback_view(answered.grade, answered.card.answer, RATING_NAMES.get(answered.rating, ""),
-                             {"right": "you said: right", "wrong": "you said: wrong"}.get(answered.overridden, ""),
+                             OVERRIDE_NOTES.get(answered.overridden, ""),
                              answered.card.note)
         self.query_one("#feedback", Static).update(view)
         self.query_one("#feedback-box").display = True
