@@ -201,7 +201,7 @@ class _Others(Sequence[str]):
     def __len__(self) -> int:
         return len(self._items) - 1
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
