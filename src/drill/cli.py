@@ -208,6 +208,11 @@ def main(argv: list[str] | None = None) -> int:
         # the reader went away (drill extract … | head): nothing more to say
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:
+        # a file drill could not read or write that no check above foresaw: one line, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"drill: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 def _note(message: str) -> None:

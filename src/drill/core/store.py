@@ -36,6 +36,7 @@ from pathlib import Path
 from drill.core import records, scheduler
 from drill.core.engine import Engine
 from drill.core.errors import StoreError
+from drill.core.files import fsync_dir
 from drill.core.grading import ItemVerdict, Override
 from drill.core.records import CardState, DayTally, ItemTally, Review
 from drill.core.text import counted
@@ -144,6 +145,7 @@ def set_last_profile(user: str) -> None:
     tmp = root / f".last-trainee.{os.getpid()}.tmp"
     tmp.write_text(user, "utf-8")
     os.replace(tmp, root / "last-trainee")
+    fsync_dir(root)
 
 
 @dataclass
