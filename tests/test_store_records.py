@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 
 from conftest import DECKS, ROOT
@@ -21,6 +22,7 @@ from drill.core.store import Store, check, store_dir
 from drill.core.tinydb_engine import TinyEngine
 
 DECK = DECKS / "001_2cf52c944239bc02.toml"
+T0 = time.time() - 7200  # two hours ago
 
 
 def recall_cards():
@@ -35,7 +37,7 @@ def answer(card, typed=None):
 def test_the_store_hands_out_typed_records(drill_home):
     store = Store.open("lin")
     card = recall_cards()[0]
-    store.record(answer(card), now=1.8e9)
+    store.record(answer(card), now=T0)
     assert isinstance(store.card_state(card.id), CardState)
     assert store.card_state(card.id).reps == 1
     (review,) = store.reviews()
@@ -60,11 +62,11 @@ def test_an_override_appends_and_never_rewrites_the_log(drill_home):
     store = Store.open("lin")
     card = recall_cards()[0]
     a = answer(card, "不知道")
-    store.record(a, now=1.8e9)
+    store.record(a, now=T0)
     log = next(store_dir("lin").glob("reviews-*.json"))
     before = log.read_bytes()
     a.overridden = Override.RIGHT
-    store.amend(a, now=1.8e9 + 5)
+    store.amend(a, now=T0 + 5)
     after = log.read_bytes()
     assert after.startswith(before) and len(after) > len(before)  # appended, nothing rewritten
     raw = list(Store.open("lin").engine.reviews())
@@ -134,9 +136,9 @@ def test_rebuild_keeps_overrides(drill_home):
     cards = recall_cards()
     for card in cards[:3]:
         a = answer(card, "不知道")
-        store.record(a, now=1.8e9)
+        store.record(a, now=T0)
     a.overridden = Override.RIGHT
-    store.amend(a, now=1.8e9 + 5)
+    store.amend(a, now=T0 + 5)
     want = {c.card: (c.reps, c.lapses, round(c.due)) for c in store.cards()}
     tallies = sorted((d.day, d.reviews, d.passed) for d in store.days())
     store.rebuild()
@@ -146,3 +148,14 @@ def test_rebuild_keeps_overrides(drill_home):
     assert check(store_dir("lin")) == []
 
 
+
+
+def test_answers_dated_in_the_future_are_flagged_by_the_check(drill_home):
+    store = Store.open("lin")
+    cards = recall_cards()
+    store.record(answer(cards[0]))
+    assert check(store_dir("lin")) == []
+    skewed = time.mktime((2036, 1, 3, 9, 0, 0, 0, 0, -1))  # the clock years ahead
+    store.record(answer(cards[1]), now=skewed)
+    problems = check(store_dir("lin"))
+    assert len(problems) == 1 and "1 answer dated in the future" in problems[0] and "2036-01-03" in problems[0]

@@ -46,6 +46,10 @@ from drill.core.tinydb_engine import (  # noqa: F401  (FAULT_ENV: the kill tests
 
 __all__ = ["CardState", "DayTally", "ItemTally", "Review", "Store", "StoreError", "check"]
 
+# An answer dated more than this after the clock is dated in the future: the
+# clock was ahead when it was recorded (a day covers any time zone mix-up).
+FUTURE_SLACK_S = 86400.0
+
 # The card kinds whose items are tallied one by one.
 ITEM_KINDS = ("recall", "cloze", "order")
 
@@ -584,6 +588,13 @@ def check(folder: Path) -> list[str]:
         per_card: Counter[str] = Counter()
         per_day: Counter[str] = Counter()
         per_item: Counter[tuple[str, str]] = Counter()
+        ahead = time.time() + FUTURE_SLACK_S
+        future = [r.at for r in store.reviews() if r.at > ahead]
+        if future:
+            latest = dt.datetime.fromtimestamp(max(future)).date().isoformat()
+            problems.append(f"{folder}: {counted(len(future), 'answer')} dated in the future (the latest on "
+                            f"{latest}): the clock was ahead when they were recorded, so their cards "
+                            "are scheduled from that date")
         for r in store.reviews():
             per_card[r.card] += 1
             per_day[_day(r.at)] += 1
