@@ -159,3 +159,16 @@ def test_answers_dated_in_the_future_are_flagged_by_the_check(drill_home):
     store.record(answer(cards[1]), now=skewed)
     problems = check(store_dir("lin"))
     assert len(problems) == 1 and "1 answer dated in the future" in problems[0] and "2036-01-03" in problems[0]
+
+
+def test_i_was_wrong_marks_weak_only_the_items_that_were_wrong(drill_home):
+    store = Store.open("lin")
+    card = next(c for c in recall_cards() if len(c.answer) >= 3)
+    typed = "、".join([*card.answer[:-1], "不知道"])  # every item but the last typed right
+    a = answer(card, typed)
+    store.record(a, now=T0)
+    a.overridden = Override.WRONG
+    store.amend(a, now=T0 + 5)
+    missed = {i.item for i in Store.open("lin").items() if i.missed}
+    assert missed == {card.answer[-1]}
+    assert Store.open("lin").card_state(card.id).lapses == 1  # the answer itself counts as failed

@@ -517,9 +517,10 @@ class Store:
             "mature_passed": int(mature and passed), "seconds": round(review.seconds, 2),
             "new": int(bool(review.new))})
         if review.kind in ITEM_KINDS:
+            # "I was wrong" marks weak only the items that were wrong, never one typed right
             for expected, _typed, verdict in review.items:
-                missed = review.overridden != Override.RIGHT and (
-                    review.overridden == Override.WRONG or verdict not in (ItemVerdict.CORRECT, ItemVerdict.OUT_OF_PLACE))
+                missed = review.overridden != Override.RIGHT and verdict not in (
+                    ItemVerdict.CORRECT, ItemVerdict.OUT_OF_PLACE)
                 out.items.append((review.fw, review.deck, expected, int(missed)))
         return out
 
