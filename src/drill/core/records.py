@@ -84,8 +84,9 @@ class Review(_Record):
 
     An override is a review of its own, appended to the log: a copy of the
     review it amends (``amends`` holds that review's number) with the new
-    judgement. The log is append-only; :func:`effective` folds each
-    amendment into the review it amends.
+    judgement; an undo is such a copy marked ``undone``. The log is
+    append-only; :func:`effective` folds each amendment into the review it
+    amends.
     """
 
     card: str
@@ -106,6 +107,7 @@ class Review(_Record):
     amends: int = 0  # the number of the review this one replaces (0: none)
     new: bool | None = None  # the card had no state before this answer
     mature: bool | None = None  # the card's interval was mature before this answer
+    undone: bool = False  # an amendment that takes the answer back (the trainee's undo)
 
     def __post_init__(self) -> None:
         # read back from the log they are the plain string and number the checks below let through
@@ -137,10 +139,12 @@ class ItemTally(_Record):
 def effective(reviews) -> list[Review]:
     """The answers of ``reviews`` (in log order) as they now stand: each
     amendment in place of the review it amends, at that review's place and
-    number."""
+    number; an answer taken back (undone) left out."""
     out: dict[int, Review] = {}
     for review in reviews:
-        if review.amends and review.amends in out:
+        if review.amends and review.undone:
+            out.pop(review.amends, None)
+        elif review.amends and review.amends in out:
             out[review.amends] = dataclasses.replace(review, seq=review.amends, amends=0)
         elif review.amends:
             continue  # amends a review no longer in the log
@@ -272,7 +276,7 @@ REVIEW_TABLES: dict[str, tuple[dict, dict]] = {
                  "items": _graded_items, "score": _count, "verdict": _verdict, "rating": _rating,
                  "seconds": _count},
                 {"typed": _text, "extra": _texts, "hints": _whole, "overridden": _override, "seq": _whole,
-                 "amends": _whole, "new": _flag, "mature": _flag}),
+                 "amends": _whole, "new": _flag, "mature": _flag, "undone": _flag}),
 }
 
 

@@ -63,6 +63,9 @@ class Recorder(Protocol):
     def amend(self, answered: Answered) -> None:
         """The trainee overrode the judgement of a recorded answer: store that instead."""
 
+    def undo(self, answered: Answered) -> None:
+        """The trainee took a recorded answer back: store that it no longer counts."""
+
 
 # A card missed comes back after this many other cards.
 RELEARN_AFTER = 4
@@ -188,6 +191,18 @@ class Session:
                 answered.overridden = before  # not recorded: nothing changed
                 raise
         return answered
+
+    def undo(self) -> Card:
+        """Take back the answer to the current card (shown with its feedback):
+        the recorder keeps a compensating record, and the card is asked again."""
+        answered = self.answered[-1] if self.answered else None
+        if answered is None or self.current is None or answered.card.id != self.current.id:
+            raise IndexError("no answer to this card to take back")
+        if self.recorder is not None:
+            self.recorder.undo(answered)
+        self.answered.pop()
+        self.show()
+        return answered.card
 
     def next(self) -> Card | None:
         last = self.answered[-1] if self.answered else None

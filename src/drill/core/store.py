@@ -423,6 +423,35 @@ class Store:
         answered.rating = rating
         answered.due = dt.datetime.fromtimestamp(state.due) if state else None
 
+    def undo(self, answered, now: float | None = None) -> None:
+        """Take back the answer ``answered`` (the trainee's undo): log an
+        amendment that undoes it, and put the card's state and the tallies
+        back as they were before it. The log keeps both records."""
+        receipt: Receipt = answered.receipt
+        now = now or time.time()
+        engine = self.engine
+        self.wrote = True
+        with engine.transaction():
+            self._catch_up()
+            old = receipt.review
+            engine.log(dataclasses.replace(old, amends=receipt.seq, undone=True), now)
+            current = engine.card(answered.card.id)
+            amends = current.amends if current else 0
+            later = current is not None and current.seq != receipt.card_seq
+            self._add_deltas(self._deltas(old), -1)
+            if later or amends != receipt.amends:
+                self._rebuild_card(answered.card.id, receipt.seq)
+            elif receipt.card_before is None:
+                engine.remove_card(answered.card.id)
+            else:
+                engine.put_card(dataclasses.replace(receipt.card_before, amends=amends + 1))
+            state = engine.card(answered.card.id)
+            if state is not None and state.amends != amends + 1:
+                engine.put_card(dataclasses.replace(state, amends=amends + 1))
+        answered.receipt = None
+        answered.rating = 0
+        answered.due = None
+
     def _rating(self, answered) -> scheduler.Rating:
         return scheduler.rating_for(answered.verdict, answered.score, answered.seconds,
                                     sum(len(a) for a in answered.card.answer), answered.hints,
@@ -463,7 +492,8 @@ class Store:
         if old is not None:
             self._add_deltas(self._deltas(old), -1)
         self._rebuild_card(amendment.card, amendment.amends)
-        self._add_deltas(self._deltas(amendment), 1)
+        if not amendment.undone:
+            self._add_deltas(self._deltas(amendment), 1)
         state = self.engine.card(amendment.card)
         if state is not None:
             self.engine.put_card(dataclasses.replace(state, amends=state.amends + 1))
@@ -480,6 +510,8 @@ class Store:
             state = self._card_after(review, state)
         if state is not None:
             self._put_state(dataclasses.replace(state, amends=current.amends if current else 0))
+        elif current is not None:
+            self.engine.remove_card(card_id)  # every answer to it was taken back
         return before
 
     def _card_after(self, review: Review, before: CardState | None) -> CardState:

@@ -722,6 +722,11 @@ class TinyEngine:
         else:
             self._cards.update(state.as_doc(), doc_ids=[doc_id])
 
+    def remove_card(self, card_id: str) -> None:
+        doc_id = self._card_ids.pop(card_id, None)
+        if doc_id is not None:
+            self._cards.remove(doc_ids=[doc_id])
+
     def day(self, day: str) -> DayTally | None:
         doc_id = self._day_ids.get(day)
         doc = self._docs("days").get(str(doc_id)) if doc_id is not None else None

@@ -44,6 +44,7 @@ class DrillScreen(Screen):
         Binding("enter", "next", "Next"),
         Binding("r", "override(True)", "I was right"),
         Binding("w", "override(False)", "I was wrong"),
+        Binding("u", "undo_answer", "Undo answer"),
         Binding("escape", "leave", "End"),
     ]
 
@@ -121,7 +122,7 @@ class DrillScreen(Screen):
         phase = getattr(self, "phase", "answering")
         if action in ("submit", "hint", "dont_know"):
             return phase == "answering"
-        if action in ("next", "override"):
+        if action in ("next", "override", "undo_answer"):
             return phase == "judged"
         return True
 
@@ -234,6 +235,18 @@ class DrillScreen(Screen):
             return
         self._store_status("", "")
         self.show_feedback()
+
+    def action_undo_answer(self) -> None:
+        """Take the answer back: it no longer counts, and the card is asked again."""
+        if self.phase != "judged" or self.last is None:
+            return
+        try:
+            self.session.undo()
+        except (DrillError, OSError) as exc:
+            self._store_status(f"not undone: {_reason(exc)}; press u to try again", "bold red")
+            return
+        self.show_card()
+        self._store_status("answer taken back: it does not count", "dim")
 
     def action_next(self) -> None:
         if self.phase != "judged":
