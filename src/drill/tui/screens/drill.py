@@ -42,9 +42,10 @@ class DrillScreen(Screen):
         Binding("f3", "source", "Source", priority=True),
         Binding("f4", "dont_know", "I don't know", priority=True),
         Binding("enter", "next", "Next"),
-        Binding("r", "override(True)", "I was right"),
-        Binding("w", "override(False)", "I was wrong"),
-        Binding("u", "undo_answer", "Undo answer"),
+        # short in the footer (it fits 80 columns); the feedback and help say them in full
+        Binding("r", "override(True)", "Right", tooltip="I was right"),
+        Binding("w", "override(False)", "Wrong", tooltip="I was wrong"),
+        Binding("u", "undo_answer", "Undo"),
         Binding("escape", "leave", "End"),
     ]
 

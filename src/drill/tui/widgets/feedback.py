@@ -141,5 +141,5 @@ def feedback_view(grade: Grade, answer: list[str], rating_name: str = "", overri
         answer_view(answer),
         *([Text(), labelled("note", Wrapped(note.strip(), style="cyan"))] if note.strip() else []),
         Text(),
-        Text("Enter next · r I was right · w I was wrong", style="dim"),
+        Text("Enter next · r I was right · w I was wrong · u undo", style="dim"),
     )
