@@ -4,6 +4,7 @@ file keeps the trainee's progress; stores filed under an older id follow."""
 from __future__ import annotations
 
 import re
+import time
 
 from conftest import DECKS
 
@@ -15,6 +16,7 @@ from drill.core.session import Answered
 from drill.core.store import Store
 
 BUNDLED = DECKS / "001_2cf52c944239bc02.toml"
+T0 = time.time() - 7200
 
 
 def answer(card):
@@ -37,13 +39,13 @@ def test_a_renamed_deck_keeps_its_id_and_its_progress(tmp_path, drill_home):
     assert deck.id == "001_2cf52c944239bc02"
     store = Store.open("lin")
     card = deck.cards()[0]
-    store.record(answer(card), now=1.8e9)
+    store.record(answer(card), now=T0)
     renamed = path.rename(tmp_path / "renamed.toml")
     again = decks.load(renamed)
     assert again.id == deck.id
-    counts = Store.open("lin").deck_counts(again, now=1.8e9 + 60)
-    assert counts.new == counts.total - 1
-    s = stats.compute(Store.open("lin"), [again], now=1.8e9 + 60)
+    counts = Store.open("lin").deck_counts(again, now=T0 + 60)
+    assert counts.unseen == counts.total - 1
+    s = stats.compute(Store.open("lin"), [again], now=T0 + 60)
     assert [(d.deck, d.seen) for d in s.decks] == [(deck.id, 1)]
 
 
@@ -63,7 +65,7 @@ def test_a_store_filed_under_an_older_id_is_moved_to_the_decks_id(tmp_path, dril
     deck = decks.load(path)
     store = Store.open("lin")
     for card in deck.cards()[:3]:
-        store.record(answer(card), now=1.8e9)
+        store.record(answer(card), now=T0)
     store.set_last_decks(["first-name"])
     store.close()
     # the deck is now a deck of its own id

@@ -85,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
                           help="new cards a day, from 0 to 1000 (default 20)")
     settings.add_argument("--json", action="store_true", help="print the settings as one JSON object")
 
+    unsuspend = sub.add_parser("unsuspend", help="bring suspended cards back into the queue",
+                               description="Cards suspended in a session (F6) are never drilled until "
+                                           "unsuspended. With no card id, every suspended card comes back.")
+    unsuspend.add_argument("cards", nargs="*", metavar="CARD_ID", help="the cards (default: all)")
+    unsuspend.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
+                           help="whose cards (default: the last trainee who drilled here)")
+    unsuspend.add_argument("--list", action="store_true", help="list the suspended cards, change nothing")
+
     report = sub.add_parser("report", help="a class report across trainees' progress stores",
                             description="One row per trainee per deck: reviews, retention, mastery, "
                                         "last active, weakest items. Each store is read, never written.")
@@ -182,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             return _stats(args)
         if args.command == "settings":
             return _settings(args)
+        if args.command == "unsuspend":
+            return _unsuspend(args)
         if args.command == "report":
             return _report(args)
         if args.command == "store":
@@ -330,6 +340,26 @@ def _settings(args) -> int:
     else:
         print(f"{printable(user)}: desired retention {current.desired_retention:g}, "
               f"{current.new_per_day} new cards a day")
+    return EXIT_OK
+
+
+def _unsuspend(args) -> int:
+    from drill.core import store
+
+    user = _trainee(args)
+    folder = store.store_dir(user)
+    if not (folder / store.TRAINEE_FILE).is_file():
+        raise DrillError(f"no progress for {printable(user)!r} yet", folder)
+    if args.list:
+        for card_id in sorted(store.Store.open_readonly(folder).suspended()):
+            print(printable(card_id))
+        return EXIT_OK
+    opened = store.Store.open(user)
+    try:
+        freed = opened.unsuspend(args.cards or None)
+    finally:
+        opened.close()
+    print(f"{printable(user)}: {counted(freed, 'card')} unsuspended")
     return EXIT_OK
 
 

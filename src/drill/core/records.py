@@ -248,6 +248,11 @@ def _flag(value) -> bool:
     return isinstance(value, bool)
 
 
+def _buried(value) -> bool:
+    """Card ids, each with the day it was buried."""
+    return isinstance(value, dict) and all(isinstance(k, str) and _day(v) for k, v in value.items())
+
+
 def _settings(value) -> bool:
     return isinstance(value, dict)
 
@@ -268,7 +273,8 @@ TRAINEE_TABLES: dict[str, tuple[dict, dict]] = {
     "months": ({"month": _text, "last": _whole}, {}),
     "profile": ({"name": _text},
                 {"settings": _settings, "created": _time, "seq": _whole, "seq_month": _text,
-                 "more_new": _anything, "last_decks": _anything}),
+                 "more_new": _anything, "last_decks": _anything, "suspended": _texts,
+                 "buried": _buried}),
 }
 
 REVIEW_TABLES: dict[str, tuple[dict, dict]] = {
@@ -290,6 +296,7 @@ _SPECS = {
     _day: ((str,), None, None, _day), _fsrs_state: ((dict,), None, None, _fsrs_state),
     _graded_items: ((list,), None, None, _graded_items), _texts: ((list,), None, None, _texts),
     _settings: ((dict,), None, None, None), _flag: ((bool,), None, None, None),
+    _buried: ((dict,), None, None, _buried),
     _verdict: ((str,), None, None, _verdict), _override: ((str,), None, None, _override),
 }
 

@@ -204,6 +204,15 @@ class Session:
         self.show()
         return answered.card
 
+    def set_aside(self) -> Card | None:
+        """The current card leaves this session (suspended or buried), and
+        every later showing of it; the next card is shown."""
+        card = self.current
+        if card is None:
+            return None
+        self.cards = self.cards[:self.index] + [c for c in self.cards[self.index:] if c.id != card.id]
+        return self.show()
+
     def next(self) -> Card | None:
         last = self.answered[-1] if self.answered else None
         if last is not None and self.current is not None and last.card.id == self.current.id \

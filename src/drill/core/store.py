@@ -154,10 +154,11 @@ def set_last_profile(user: str) -> None:
 
 @dataclass
 class DeckCounts:
-    due: int
-    new: int
+    due: int  # due now
+    new: int  # new cards to study today: the unseen, up to what today's limit still allows
     total: int
     mastery: float
+    unseen: int = 0  # cards never answered (suspended and buried ones left out)
 
 
 @dataclass
@@ -326,29 +327,77 @@ class Store:
         tally = self.engine.day(_day(now or time.time()))
         return int(tally.new) if tally else 0
 
-    def queue(self, decks, due_only: bool = False, now: float | None = None) -> list:
-        """Today's cards from ``decks``: due first, then new up to the day's limit."""
+    # suspending and burying -------------------------------------------------
+
+    def suspended(self) -> set[str]:
+        """The ids of the cards suspended: never drilled until unsuspended."""
+        value = self._profile_value("suspended") or []
+        return {c for c in value if isinstance(c, str)}
+
+    def buried(self, now: float | None = None) -> set[str]:
+        """The ids of the cards buried today: back tomorrow."""
+        today = _day(now or time.time())
+        value = self._profile_value("buried") or {}
+        return {c for c, day in value.items() if day == today} if isinstance(value, dict) else set()
+
+    def held(self, now: float | None = None) -> set[str]:
+        """The cards left out of today's queue: suspended or buried."""
+        return self.suspended() | self.buried(now)
+
+    def suspend(self, card_ids, now: float | None = None) -> None:
+        self._set_profile_value("suspended", sorted(self.suspended() | set(card_ids)))
+
+    def unsuspend(self, card_ids=None) -> int:
+        """Unsuspend ``card_ids`` (every card when None); how many were suspended."""
+        held = self.suspended()
+        freed = held if card_ids is None else held & set(card_ids)
+        if freed:
+            self._set_profile_value("suspended", sorted(held - freed))
+        return len(freed)
+
+    def bury(self, card_ids, now: float | None = None) -> None:
+        """Leave ``card_ids`` out until tomorrow; only today's burials are kept."""
+        today = _day(now or time.time())
+        kept = {c: today for c in self.buried(now)}
+        kept.update({c: today for c in card_ids})
+        self._set_profile_value("buried", kept)
+
+    # the queue -------------------------------------------------------------
+
+    def new_left_today(self, now: float | None = None) -> int:
+        """How many new cards today's limit still allows."""
         now = now or time.time()
+        return max(0, self.settings.new_per_day + self.more_new_today(now) - self.new_seen_today(now))
+
+    def queue(self, decks, due_only: bool = False, now: float | None = None) -> list:
+        """Today's cards from ``decks``: due first, then new up to the day's
+        limit; suspended and buried cards left out."""
+        now = now or time.time()
+        held = self.held(now)
         by_id: dict[str, object] = {}
         for c in scheduler.introduction_order([c for d in decks for c in d.cards()]):
-            by_id.setdefault(c.id, c)
-        limit = max(0, self.settings.new_per_day + self.more_new_today(now) - self.new_seen_today(now))
-        order = scheduler.build_queue(list(by_id), self.due_at(), now, limit, due_only)
+            if c.id not in held:
+                by_id.setdefault(c.id, c)
+        order = scheduler.build_queue(list(by_id), self.due_at(), now, self.new_left_today(now), due_only)
         return [by_id[c] for c in order]
 
     def deck_counts(self, deck, now: float | None = None) -> DeckCounts:
-        """Due, new and total cards of ``deck``, and the share mastered."""
+        """What ``deck`` offers now: cards due, new cards today's limit still
+        allows (suspended and buried cards left out of both), all its cards,
+        and the share mastered."""
         now = now or time.time()
         ids = {c.id for c in deck.cards()}
+        held = self.held(now)
         due = new = mastered = 0
         for card_id in ids:
             state = self.engine.card(card_id)
             if state is None:
-                new += 1
+                new += card_id not in held
                 continue
-            due += state.due <= now
+            due += state.due <= now and card_id not in held
             mastered += state.stability >= scheduler.MASTERED_DAYS
-        return DeckCounts(due, new, len(ids), mastered / len(ids) if ids else 0.0)
+        return DeckCounts(due, min(new, self.new_left_today(now)), len(ids),
+                          mastered / len(ids) if ids else 0.0, unseen=new)
 
     def next_due(self, card_ids: set[str] | None = None, now: float | None = None) -> float | None:
         """When the next card (of ``card_ids``, or any) falls due after ``now``."""

@@ -32,6 +32,8 @@ class DrillCommands(Provider):
         ("Study more: more new cards today", "study_more", ("DecksScreen",), "m on the decks"),
         ("Session size: all, 10, 20 or 50 cards", "session_size", ("DecksScreen",), "z on the decks"),
         ("End this session and see its summary", "end_session", ("DrillScreen",), "escape"),
+        ("Bury this card until tomorrow", "screen.bury_card", ("DrillScreen",), "f5"),
+        ("Suspend this card (drill unsuspend brings it back)", "screen.suspend_card", ("DrillScreen",), "f6"),
         ("Show stats", "stats", None, "s on the decks"),
         ("Switch trainee", "switch_profile", None, "p on the decks"),
         ("Back to the decks", "decks", ("DrillScreen", "SummaryScreen", "StatsScreen"),
@@ -201,7 +203,7 @@ class DrillApp(App):
         """Why an empty queue is empty, in the store's own numbers, and what to do."""
         from drill.tui.screens.summary import when
 
-        new = sum(self.progress.deck_counts(deck).new for deck in decks)
+        new = sum(self.progress.deck_counts(deck).unseen for deck in decks)
         per_day = self.progress.settings.new_per_day + self.progress.more_new_today()
         left = max(0, per_day - self.progress.new_seen_today())
         if due_only and new and left:

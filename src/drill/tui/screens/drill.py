@@ -46,6 +46,9 @@ class DrillScreen(Screen):
         Binding("r", "override(True)", "Right", tooltip="I was right"),
         Binding("w", "override(False)", "Wrong", tooltip="I was wrong"),
         Binding("u", "undo_answer", "Undo"),
+        # in the help, the palette and the README; the footer has no room at 80 columns
+        Binding("f5", "bury_card", "Bury until tomorrow", priority=True, show=False),
+        Binding("f6", "suspend_card", "Suspend", priority=True, show=False),
         Binding("escape", "leave", "End"),
     ]
 
@@ -248,6 +251,29 @@ class DrillScreen(Screen):
             return
         self.show_card()
         self._store_status("answer taken back: it does not count", "dim")
+
+    def action_bury_card(self) -> None:
+        self._set_aside("bury", "buried until tomorrow")
+
+    def action_suspend_card(self) -> None:
+        self._set_aside("suspend", "suspended: `drill unsuspend` brings it back")
+
+    def _set_aside(self, how: str, said: str) -> None:
+        """Leave the current card out (of the session and of the queue) for good or till tomorrow."""
+        card = self.session.current
+        if card is None or self.saving:
+            return
+        progress = getattr(self.app, "progress", None)
+        if progress is not None:
+            try:
+                getattr(progress, how)([card.id])
+            except (DrillError, OSError) as exc:
+                self._store_status(f"not {how.rstrip('e')}ed: {_reason(exc)}", "bold red")
+                return
+        self.session.set_aside()
+        self.show_card()
+        if self.session.current is not None:
+            self._store_status(f"the last card was {said}", "dim")
 
     def action_next(self) -> None:
         if self.phase != "judged":

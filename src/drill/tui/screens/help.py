@@ -21,6 +21,8 @@ KEYS = [
                ("enter", "after the judgement: the next card"),
                ("r / w", "I was right / I was wrong: yours is what is saved"),
                ("u", "undo: take the answer back; the card is asked again"),
+               ("f5", "bury the card until tomorrow"),
+               ("f6", "suspend the card (drill unsuspend brings it back)"),
                ("escape", "end the session (asks if an answer is typed)")]),
     ("Stats", [("1-5", "overview, reviews, forecast, retention, weakest"),
                ("enter", "on a weak framework or item: drill it now"),
