@@ -906,6 +906,34 @@ def deck_path_for(speech: Path, output: Path | None = None) -> Path:
     return output
 
 
+def is_deck_file(path: Path) -> bool:
+    """Whether ``path`` names a deck (a ``.toml`` file) rather than a speech."""
+    return path.suffix.lower() == ".toml"
+
+
+def author_inputs(given: Path, output: Path | None = None
+                  ) -> tuple[Path, Path, str, str, decks.Deck | None]:
+    """What `drill author GIVEN [-o OUTPUT]` reviews: the speech, the deck to
+    write, the speech's text and encoding, and the deck whose decisions are
+    kept. GIVEN is a speech, or a deck (opened with its ``source`` speech,
+    and saved back to itself unless ``output`` says otherwise).
+    :class:`DrillError` (one line, naming the file) for anything wrong."""
+    if not is_deck_file(given):
+        target = deck_path_for(given, output)
+        return (given, target, *read_inputs(given, target))
+    deck = decks.load(given)
+    src = deck.source_path()
+    if deck.reference or src is None:
+        raise DrillError("the deck has no source speech to review it against", given)
+    if not src.is_file():
+        raise DrillError(f"the deck's source {deck.source} is not found (at {src})", given)
+    target = given if output is None else (output / given.name if output.is_dir() else output)
+    text, encoding, earlier = read_inputs(src, target)
+    if earlier is None:
+        earlier = deck  # a new file: it starts from the decisions of the deck given
+    return src, target, text, encoding, earlier
+
+
 def read_inputs(speech: Path, deck_path: Path) -> tuple[str, str, decks.Deck | None]:
     """The speech's text and encoding, and the earlier deck if there is one;
     :class:`DrillError` (one line, naming the file) for anything wrong, the
