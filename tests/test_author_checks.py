@@ -89,3 +89,102 @@ def test_author_on_a_deck_whose_source_is_missing_says_so_in_one_line(extracted_
     err = capsys.readouterr().err
     assert err.startswith("drill: local.toml: ") and "speech.txt" in err and "not found" in err
     assert err.count("\n") == 1
+
+
+# --- 2. a framework that makes no card ------------------------------------------
+
+
+def test_deck_check_reports_each_framework_that_makes_no_card(extracted_deck, capsys):
+    lines = extracted_deck.read_text("utf-8").splitlines()
+    empty = [n for n, line in enumerate(lines, 1) if line == "items = []"]
+    assert len(empty) == 2  # 三公 and 一区三地: the speech never says what they stand for
+    assert cli.main(["deck", "check", "local.toml"]) == 1
+    out = capsys.readouterr()
+    assert out.out.splitlines() == [f"local.toml:{empty[0]}: abbreviation '三公' makes no card: fill in its items",
+                                    f"local.toml:{empty[1]}: abbreviation '一区三地' makes no card: fill in its items"]
+    assert "ok," not in out.err
+
+
+def review_of(tmp_path) -> au.Review:
+    speech = tmp_path / "speech.txt"
+    speech.write_text(PASSAGE, "utf-8")
+    text, encoding, earlier = au.read_inputs(speech, tmp_path / "speech.toml")
+    return au.start_review(speech, tmp_path / "speech.toml", text, encoding, earlier)
+
+
+def by_name(review: au.Review, name: str) -> au.Candidate:
+    return next(c for c in review.candidates if c.fw.name == name)
+
+
+async def test_accept_all_skips_what_makes_no_card_and_says_how_many(tmp_path):
+    from test_tui_author import shown_text
+
+    speech = tmp_path / "speech.txt"
+    speech.write_text(PASSAGE, "utf-8")
+    text, encoding, earlier = au.read_inputs(speech, tmp_path / "speech.toml")
+    app = make_author_app(speech, tmp_path / "speech.toml", text, encoding, earlier)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened(app, pilot)
+        review = screen.review
+        empty = [by_name(review, "三公"), by_name(review, "一区三地")]
+        screen.query_one("#candidates").highlighted = screen.shown.index(empty[0])
+        await pilot.pause()
+        assert "makes no card: fill in its items" in shown_text(screen.query_one("#candidate").content)
+        await pilot.press("a")  # refused: a deck with it would not pass deck check
+        assert empty[0].status == au.NEW
+        assert "makes no card" in str(screen.query_one("#author-status").render())
+        await pilot.press("A")
+        assert [c.status for c in empty] == [au.NEW, au.NEW]
+        assert all(c.status == au.ACCEPTED for c in review.candidates if c not in empty)
+        assert "skipped 2 that make no card" in str(screen.query_one("#author-status").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not review.dirty
+    assert cli.main(["deck", "check", str(tmp_path / "speech.toml")]) == 0
+
+
+# --- 3. a prompt that holds its answer --------------------------------------------
+
+
+def test_making_a_phrase_named_by_its_items_an_abbreviation_is_refused(tmp_path):
+    review = review_of(tmp_path)
+    cand = by_name(review, "痛点、堵点、难点")
+    with pytest.raises(au.ReviewError, match="its items run together"):
+        review.change_kind(cand, "abbreviation")
+    assert cand.fw.kind == "parallel" and cand.status == au.NEW
+
+
+def test_deck_check_reports_a_prompt_that_holds_an_item_it_asks_for(extracted_deck, capsys):
+    text = extracted_deck.read_text("utf-8")
+    bad = text.replace('kind = "parallel"\nname = "痛点、堵点、难点"', 'kind = "abbreviation"\nname = "痛点、堵点、难点"')
+    assert bad != text
+    extracted_deck.write_text(bad, "utf-8")
+    name_line = bad.splitlines().index('name = "痛点、堵点、难点"') + 1
+    assert cli.main(["deck", "check", "local.toml"]) == 1
+    out = capsys.readouterr().out
+    assert f"local.toml:{name_line}: card par-42a679ea07/name: the prompt gives away an item it asks for" in out
+
+
+# --- 4. order cards that say which framework they are about ----------------------
+
+
+def test_every_order_card_says_which_framework_it_is_about(extracted_deck):
+    deck = decks.load(extracted_deck)
+    orders = [c for c in deck.cards() if c.kind == "order"]
+    assert len(orders) == 4
+    prompts = [c.prompt for c in orders]
+    assert len(set(prompts)) == len(prompts) and "按原文顺序排列" not in prompts
+    assert f"要着力解决{decks.BLANK}问题：按原文顺序排列" in prompts  # the sentence, the items blanked
+
+
+def test_deck_check_reports_two_cards_with_one_prompt(tmp_path, capsys):
+    deck = tmp_path / "two.toml"
+    deck.write_text('format = 1\ntitle = "两组"\nsource = ""\n'
+                    '\n[[frameworks]]\nid = "par-a"\nkind = "parallel"\nname = "找得到、谈得拢、落得下"\n'
+                    'items = ["找得到", "谈得拢", "落得下"]\n'
+                    '\n[[frameworks]]\nid = "par-b"\nkind = "parallel"\nname = "找思路、谈合作、落项目"\n'
+                    'items = ["找思路", "谈合作", "落项目"]\n', "utf-8")
+    assert cli.main(["deck", "check", str(deck)]) == 1
+    out = capsys.readouterr().out
+    assert f"{deck}:14: card par-b/order: the prompt is another card's prompt too" in out
+    assert f"{deck}:14: card par-b/recall: the prompt shares its prompt with another card" in out

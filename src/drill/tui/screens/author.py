@@ -89,8 +89,9 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
 
     parts: list = [head, _items_table(fw.items, mark)]
     tail = Text()
-    if not fw.items:
-        tail.append(" (no items: e adds them, or m merges another in)\n", style="italic")
+    if not review.preview(cand):
+        tail.append("makes no card: fill in its items (e adds them, or m merges another in)\n",
+                    style="bold yellow")
     if any(i in fw.own for i in fw.items):
         tail.append(f"{OWN_MARK} your own wording, not the speech's\n", style="magenta")
     if reference:
@@ -548,13 +549,14 @@ class AuthorScreen(Screen):
         if self.review is None:
             return
         try:
-            accepted, refused = self.review.accept_all(self.shown)
+            accepted, refused, skipped = self.review.accept_all(self.shown)
         except au.ReviewError as exc:
             self.say(exc.message, "bold red")
             return
         self.rebuild()
         left = f"; {len(refused)} left undecided (“{refused[0][0].fw.name}”: {refused[0][1]})" if refused else ""
-        self.say(f"accepted {len(accepted)}{left} · ctrl+z undoes", "green" if not refused else "yellow")
+        left += f"; {au.no_card(len(skipped))}" if skipped else ""
+        self.say(f"accepted {len(accepted)}{left} · ctrl+z undoes", "green" if not left else "yellow")
 
     def action_search(self) -> None:
         box = self.query_one("#author-search", Input)
