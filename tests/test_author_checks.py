@@ -188,3 +188,51 @@ def test_deck_check_reports_two_cards_with_one_prompt(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"{deck}:14: card par-b/order: the prompt is another card's prompt too" in out
     assert f"{deck}:14: card par-b/recall: the prompt shares its prompt with another card" in out
+
+
+# --- 5. the footer at 80 columns, whatever has the focus -------------------------
+
+
+def footer_fits(screen, width: int) -> set[str]:
+    """The keys the footer shows, each asserted to be shown whole within ``width``."""
+    keys = list(screen.query("Footer FooterKey"))
+    for key in keys:
+        region = key.region
+        assert region.width > 0 and region.right <= width, (key.key_display, region)
+        assert region.width >= key.render().cell_len, (key.key_display, region)
+    return {k.key_display for k in keys}
+
+
+def status_fits(screen, width: int) -> None:
+    from rich.cells import cell_len
+
+    text = str(screen.query_one("#author-status").render())
+    assert cell_len(text) <= width and not text.endswith("…"), text
+
+
+async def test_the_footer_fits_80_columns_in_every_focus_state(tmp_path):
+    speech = tmp_path / "speech.txt"
+    speech.write_text(PASSAGE, "utf-8")
+    text, encoding, earlier = au.read_inputs(speech, tmp_path / "speech.toml")
+    app = make_author_app(speech, tmp_path / "speech.toml", text, encoding, earlier)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(app, pilot)
+        save, quit_ = app.get_key_display(next(b for b in AuthorScreen.BINDINGS if b.action == "save")), "^q"
+        assert {save, quit_, "?", "a"} <= footer_fits(screen, 80)  # the list
+        await pilot.press("tab")  # the speech
+        await until(pilot, lambda: screen.query_one(SourceView).has_focus, what="the speech focused")
+        await pilot.pause()
+        assert {save, quit_, "?", "space", "n"} <= footer_fits(screen, 80)
+        status_fits(screen, 80)
+        await pilot.press("space", "right", "space")  # an item marked
+        await pilot.pause()
+        assert screen.query_one(SourceView).marks
+        assert {save, quit_, "?"} <= footer_fits(screen, 80)
+        await pilot.press("x")  # the list's keys still work from the speech
+        assert any(c.status == au.REJECTED for c in screen.review.candidates)
+        await pilot.press("slash")  # the search
+        await pilot.pause()
+        assert {save, quit_} <= footer_fits(screen, 80)
+        await pilot.press("escape", "m")  # a merge being chosen
+        await pilot.pause()
+        assert screen.merging is not None and {quit_, "m"} <= footer_fits(screen, 80)

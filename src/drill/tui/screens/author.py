@@ -132,6 +132,22 @@ def _name(review: au.Review, framework_id: str) -> str:
     return f"“{cand.fw.name}”" if cand is not None else framework_id
 
 
+class SpeechView(SourceView):
+    """The speech of the workbench. With it focused the footer shows the keys
+    of marking and adding first, and leaves out some of the list's (merge,
+    split, search: they still work) so that every key shown fits 80 columns."""
+
+    BINDINGS = [
+        Binding("space", "mark", "Mark", tooltip="mark where an item starts, then where it ends"),
+        Binding("backspace", "unmark", "Unmark", show=False, tooltip="drop the last item marked"),
+        Binding("escape", "clear_marks", "Clear", show=False, tooltip="clear the items marked"),
+        Binding("n", "screen.add", "Add", tooltip="add a framework with the items marked"),
+        Binding("m", "screen.merge", "Merge", show=False),
+        Binding("s", "screen.split", "Split", show=False),
+        Binding("slash", "screen.search", "Search", show=False),
+    ]
+
+
 class AuthorCommands(Provider):
     """Every action of the author screen, in the command palette."""
 
@@ -206,7 +222,7 @@ class AuthorScreen(Screen):
         yield Header()
         with Horizontal(id="author"):
             with VerticalScroll(id="author-source"):
-                yield SourceView(self.text, id="source-view")
+                yield SpeechView(self.text, id="source-view")
             with Vertical(id="author-side"):
                 yield Input(placeholder="search names, items, tags (enter: to the list, escape: clear)",
                             id="author-search")
@@ -470,7 +486,7 @@ class AuthorScreen(Screen):
 
     def on_source_view_marked(self, event: SourceView.Marked) -> None:
         marked = len(event.view.marks)
-        more = f" · {marked} marked: n adds a framework with them" if marked else ""
+        more = f" · {marked} marked: n adds, backspace drops the last" if marked else ""
         self.say(f"{event.note}{more}", "bold cyan")
 
     def on_text_selected(self, event) -> None:
@@ -485,8 +501,7 @@ class AuthorScreen(Screen):
         else:
             view.focus()
             view.bring_into_view(view.cursor)
-            self.say("the speech: ←→↑↓ (ctrl+←→ by clause) move, space marks an item's start and end, "
-                     "or drag the mouse; n adds", "cyan")
+            self.say("speech: ←→↑↓ move (ctrl: by clause); space marks start, then end; n adds", "cyan")
 
     def action_add(self) -> None:
         view = self.query_one(SourceView)
