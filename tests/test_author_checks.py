@@ -236,3 +236,29 @@ async def test_the_footer_fits_80_columns_in_every_focus_state(tmp_path):
         await pilot.press("escape", "m")  # a merge being chosen
         await pilot.pause()
         assert screen.merging is not None and {quit_, "m"} <= footer_fits(screen, 80)
+
+
+# --- 6. the tags dialog adds to the tags -----------------------------------------
+
+
+async def test_the_tags_dialog_opens_with_the_cursor_after_the_tags_and_nothing_selected(tmp_path):
+    from drill.tui.screens.author import TagsScreen
+
+    speech = tmp_path / "speech.txt"
+    speech.write_text(PASSAGE, "utf-8")
+    text, encoding, earlier = au.read_inputs(speech, tmp_path / "speech.toml")
+    app = make_author_app(speech, tmp_path / "speech.toml", text, encoding, earlier)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened(app, pilot)
+        cand = screen.current
+        tags = list(cand.fw.tags)
+        assert tags  # extraction tags a candidate with its kind
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, TagsScreen), what="the tags dialog")
+        await pilot.pause()
+        box = app.screen.query_one("#tags-input")
+        assert app.screen.focused is box
+        assert box.selection.is_empty and box.cursor_position == len(box.value)
+        await pilot.press("space", "甲", "enter", "ctrl+a")  # typed after the tags, not over them
+        await until(pilot, lambda: isinstance(app.screen, AuthorScreen), what="the dialog to close")
+        assert cand.fw.tags == tags + ["甲"]

@@ -833,7 +833,8 @@ class TagsScreen(_FieldsScreen):
         with Vertical(id="author-edit"):
             yield Static(Text(f"“{self.name_text}”", style="bold"))
             yield Static(Text("Tags, separated by spaces or commas", style="bold"))
-            yield Input(" ".join(self.tags), id="tags-input")
+            # the cursor after the tags, nothing selected: typing adds a tag
+            yield Input(" ".join(self.tags), id="tags-input", select_on_focus=False)
             yield Static(Text("Note (shown with the cards)", style="bold"))
             yield TextArea(self.note, id="note-input", soft_wrap=True)
             yield Static(id="edit-message")
