@@ -262,3 +262,33 @@ async def test_the_tags_dialog_opens_with_the_cursor_after_the_tags_and_nothing_
         await pilot.press("space", "甲", "enter", "ctrl+a")  # typed after the tags, not over them
         await until(pilot, lambda: isinstance(app.screen, AuthorScreen), what="the dialog to close")
         assert cand.fw.tags == tags + ["甲"]
+
+
+# --- 7. a list of one, a count its items do not match -----------------------------
+
+
+def test_a_split_that_would_leave_a_list_of_one_is_refused(tmp_path):
+    review = review_of(tmp_path)
+    cand = by_name(review, "我们要做到三点")
+    for at in (1, 2):
+        with pytest.raises(au.ReviewError, match="has one item: a list needs at least two"):
+            review.split(cand, at)
+    assert cand.fw.items == ["加强学习", "改进作风", "狠抓落实"] and cand.status == au.NEW
+    assert len(review.candidates) == 6 and not review.history.undo  # refused: nothing changed
+
+
+def test_deck_check_reports_a_list_of_one_and_warns_of_a_count_its_items_do_not_match(tmp_path, capsys):
+    deck = tmp_path / "lists.toml"
+    deck.write_text('format = 1\ntitle = "清单"\nsource = ""\n'
+                    '\n[[frameworks]]\nid = "par-a"\nkind = "parallel"\nname = "讲规矩"\n'
+                    'items = ["守规矩"]\n'
+                    '\n[[frameworks]]\nid = "par-b"\nkind = "parallel"\nname = "四个要求"\n'
+                    'items = ["讲政治", "顾大局", "守纪律"]\n'
+                    '\n[[frameworks]]\nid = "enu-c"\nkind = "enumeration"\nname = "要做到四点"\n'
+                    'items = ["加强学习", "改进作风", "狠抓落实"]\n', "utf-8")
+    assert cli.main(["deck", "check", str(deck)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{deck}:15: warning: the name says 4 but there are 3 items",
+                   f"{deck}:21: warning: the lead says 4 but there are 3 items",
+                   f"{deck}:9: parallel '讲规矩' has one item: a list needs at least two "
+                   "(merge it into another, or add its other items)"]

@@ -895,8 +895,7 @@ def card_problems(deck_id: str, frameworks: list[Framework]) -> list[tuple[int, 
     """What is wrong with the cards ``frameworks`` (one deck's) make, as
     (the framework's index, the key to point at, message, warning): a
     framework that makes no card (an abbreviation whose items are not filled
-    in), a parallel or enumeration of one item, a name that counts other than
-    its items, and every flaw of the prompt audit (:mod:`drill.core.audit`):
+    in), a parallel or enumeration of one item, and every flaw of the prompt audit (:mod:`drill.core.audit`):
     a prompt that gives its answer away or that another card has is refused,
     the other flaws are warned of."""
     from drill.core.audit import ERRORS, audit_cards
@@ -908,6 +907,9 @@ def card_problems(deck_id: str, frameworks: list[Framework]) -> list[tuple[int, 
         made = framework_cards(deck_id, fw)
         if not made and (fw.items or fw.kind == "abbreviation"):
             found.append((k, "items", f"{fw.kind} '{fw.name[:30]}' makes no card: fill in its items", False))
+        if fw.kind in ("parallel", "enumeration") and len([i for i in fw.items if i.strip()]) == 1:
+            found.append((k, "items", f"{fw.kind} '{fw.name[:30]}' has one item: a list needs at least two "
+                                      "(merge it into another, or add its other items)", False))
         index_of.setdefault(fw.id, k)
         cards += made
     by_id = {card.id: card for card in cards}
