@@ -292,3 +292,17 @@ def test_deck_check_reports_a_list_of_one_and_warns_of_a_count_its_items_do_not_
                    f"{deck}:21: warning: the lead says 4 but there are 3 items",
                    f"{deck}:9: parallel '讲规矩' has one item: a list needs at least two "
                    "(merge it into another, or add its other items)"]
+
+
+def test_a_deck_from_extract_reviewed_again_offers_what_makes_no_card_undecided_and_saves(extracted_deck):
+    speech, target, text, encoding, earlier = au.author_inputs(Path("local.toml"))
+    review = au.start_review(speech, target, text, encoding, earlier)
+    empty = [by_name(review, "三公"), by_name(review, "一区三地")]
+    assert [c.status for c in empty] == [au.NEW, au.NEW] and all(c in review.offered() for c in empty)
+    review.accept(by_name(review, "我们要做到三点"))
+    deck = review.save()  # the deck passes deck check: the two are left for a later review
+    assert {fw.name for fw in deck.frameworks} == {"重大风险、精准脱贫、污染防治", "我们要做到三点",
+                                                   "痛点、堵点、难点", "心中有党、心中有民、心中有责、心中有戒"}
+    assert cli.main(["deck", "check", "local.toml"]) == 0
+    again = au.start_review(speech, target, text, encoding, decks.load("local.toml"))
+    assert [c.status for c in (by_name(again, "三公"), by_name(again, "一区三地"))] == [au.NEW, au.NEW]

@@ -595,7 +595,7 @@ class Review(Workbench):
                 elif review._stale(fw):  # the speech changed under it
                     anchor(fw, review.text)
                 reason = review._why_again(fw, cand)
-                review.candidates.append(Candidate(fw, cand, ACCEPTED, reason, offered=bool(reason)))
+                review.candidates.append(review._kept(Candidate(fw, cand, ACCEPTED, reason, offered=bool(reason))))
             elif cand.id in merged_into:
                 review.candidates.append(Candidate(_copy(cand), cand, MERGED, merged_into=merged_into[cand.id],
                                                    offered=False))
@@ -613,10 +613,18 @@ class Review(Workbench):
             if (not reason and not review._piece_of(fw.id, found | set(order))
                     and fw.extracted not in (KEPT, ADDED)):
                 reason = GONE
-            review.candidates.append(Candidate(fw, None, ACCEPTED, reason, offered=bool(reason)))
+            review.candidates.append(review._kept(Candidate(fw, None, ACCEPTED, reason, offered=bool(reason))))
         # source order, the outline first, as extraction lists them
         review.candidates.sort(key=lambda c: (c.fw.kind != "outline", c.fw.start))
         return review
+
+    def _kept(self, cand: Candidate) -> Candidate:
+        """A framework of the earlier deck that makes no card (an abbreviation
+        `drill extract` wrote without its items) is undecided, not accepted:
+        a deck with it would not pass `drill deck check`."""
+        if not self._cards(cand.fw):
+            cand.status, cand.offered = NEW, True
+        return cand
 
     def _stale(self, fw: Framework) -> bool:
         """Whether ``fw``'s quote or offsets no longer match where its items
