@@ -3,6 +3,7 @@ core imports no Textual, Rich, CLI or TUI (pyproject.toml's contract)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -37,3 +38,24 @@ def test_a_broken_contract_is_reported(tmp_path):
     done = lint("--config", str(config))
     assert done.returncode != 0
     assert "tui without textual BROKEN" in done.stdout
+
+
+MYPY = [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", "/dev/null"]
+
+
+def test_the_core_type_checks():
+    # the gate: mypy on drill.core (pyproject.toml's [tool.mypy]) finds nothing
+    done = subprocess.run(MYPY, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Success: no issues found" in done.stdout
+
+
+def test_the_type_check_reports_an_error(tmp_path):
+    # the same check on code with a type error in it fails
+    bad = tmp_path / "bad.py"
+    bad.write_text("from drill.core.records import CardState\n\n"
+                   "def due(state: CardState) -> str:\n    return state.due\n", "utf-8")
+    env = dict(os.environ, MYPYPATH=str(ROOT / "src"))
+    done = subprocess.run([*MYPY, "--config-file", str(ROOT / "pyproject.toml"), str(bad)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 1 and "Incompatible return value type" in done.stdout

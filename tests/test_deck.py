@@ -317,20 +317,18 @@ def test_a_framework_with_too_many_items_is_refused_at_its_line(tmp_path, capsys
 
 
 def test_a_long_framework_s_cards_grow_with_its_items_not_their_square():
-    import time
-
+    # what keeps generation linear: each card holds a bounded window of the
+    # quote, never the whole of it (its time is for a benchmark, not a test)
     from drill.core.frameworks import Framework
 
     items = [f"第{i}件要事" for i in range(4000)]
     fw = Framework(kind="enumeration", name="许多件事", items=items, start=0, end=0,
                    quote="，".join(items) + "。", id="enu-1")
-    started = time.perf_counter()
     cards = decks.framework_cards("d", fw)
-    spent = time.perf_counter() - started
     clozes = [c for c in cards if c.kind == "cloze"]
     assert len(clozes) == 4000
     middle = clozes[2000]
     assert middle.answer == [items[2000]] and list(middle.others) == items[:2000] + items[2001:]
     # the sentence shown is a window around the blank, not all 4,000 items
     assert decks.BLANK in middle.context and len(middle.context) <= 2 * decks.QUOTE_WINDOW + 4
-    assert spent < 8.0  # quadratic generation took about 18 s for this many
+    assert sum(len(c.context) for c in clozes) <= len(clozes) * (2 * decks.QUOTE_WINDOW + 4)

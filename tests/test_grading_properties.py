@@ -11,7 +11,7 @@ from conftest import DECKS
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from drill.core.grading import CORRECT, ITEM_VERDICTS, VERDICTS, grade, key
+from drill.core.grading import ItemVerdict, Verdict, grade, key
 
 # Characters formulations are made of; numerals and the characters of list
 # markers (一是, 首先) are left out so that a random item cannot start
@@ -42,9 +42,9 @@ anything = st.text(max_size=200)
 def test_never_raises(expected, answer, ordered):
     g = grade(expected, answer, ordered)
     assert 0.0 <= g.score <= 1.0
-    assert g.verdict in VERDICTS
+    assert isinstance(g.verdict, Verdict)
     assert len(g.items) == len(expected)
-    assert all(item.verdict in ITEM_VERDICTS for item in g.items)
+    assert all(isinstance(item.verdict, ItemVerdict) for item in g.items)
     json.dumps(g.as_json(), ensure_ascii=False)
     for item in g.items:
         item.diff()
@@ -61,7 +61,7 @@ def test_never_raises_on_answers_made_of_the_items(items, sep, junk, ordered):
 @given(item_lists, st.sampled_from(SEPARATORS), st.booleans())
 def test_the_exact_answer_is_correct(items, sep, ordered):
     g = grade(items, sep.join(items), ordered)
-    assert g.verdict == CORRECT, [(i.expected, i.typed, i.verdict) for i in g.items]
+    assert g.verdict is Verdict.CORRECT, [(i.expected, i.typed, i.verdict) for i in g.items]
     assert g.score == 1.0
 
 

@@ -11,7 +11,7 @@ import pytest
 from drill import cli
 from drill.core import masks
 from drill.core.extract import extract_text
-from drill.core.grading import CORRECT, PARTIAL, WRONG, grade
+from drill.core.grading import Verdict, grade
 
 
 @pytest.mark.parametrize("item, answer", [
@@ -22,19 +22,19 @@ from drill.core.grading import CORRECT, PARTIAL, WRONG, grade
 ])
 def test_a_mask_takes_the_real_name_with_no_extra(item, answer):
     g = grade([item, "守住生态底线"], f"{answer}、守住生态底线")
-    assert g.verdict == CORRECT and g.extra == []
+    assert g.verdict == Verdict.CORRECT and g.extra == []
     assert g.items[0].expected == item  # shown as it stands
 
 
 def test_a_mask_stands_for_at_most_the_named_number_of_characters():
     name = "长" * (masks.MASK_MAX_CHARS + 3)
-    assert grade(["建设美丽**"], f"建设美丽{name}").verdict != CORRECT
-    assert grade(["建设美丽**"], "建设美丽" + "长" * masks.MASK_MAX_CHARS).verdict == CORRECT
+    assert grade(["建设美丽**"], f"建设美丽{name}").verdict != Verdict.CORRECT
+    assert grade(["建设美丽**"], "建设美丽" + "长" * masks.MASK_MAX_CHARS).verdict == Verdict.CORRECT
 
 
 def test_the_words_around_a_mask_still_count():
-    assert grade(["建设美丽**"], "建设富强江南").verdict in (WRONG, PARTIAL)
-    assert grade(["建设美丽**", "守住生态底线"], "建设美丽江南").verdict == PARTIAL
+    assert grade(["建设美丽**"], "建设富强江南").verdict in (Verdict.WRONG, Verdict.PARTIAL)
+    assert grade(["建设美丽**", "守住生态底线"], "建设美丽江南").verdict == Verdict.PARTIAL
 
 
 def test_drill_grade_takes_a_mask(monkeypatch, capsys):
@@ -44,7 +44,7 @@ def test_drill_grade_takes_a_mask(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", stdin)
     assert cli.main(["grade"]) == 0
     out = json.loads(capsys.readouterr().out.strip())
-    assert out["verdict"] == CORRECT and out["extra"] == []
+    assert out["verdict"] == "correct" and out["extra"] == []
 
 
 def test_extraction_flags_every_item_with_a_mask():

@@ -267,7 +267,7 @@ def test_a_speech_deck_with_filled_in_items_goes_through_a_sheet_and_back(tmp_pa
     assert cli.main(["extract", str(speech), "-o", str(deck_path)]) == 0
     sheet = tmp_path / "speech.csv"
     assert cli.main(["deck", "export", str(deck_path), "--csv", str(sheet)]) == 0
-    header = sheet.read_text("utf-8-sig").splitlines()[2]
+    header = sheet.read_text("utf-8-sig").splitlines()[3]  # below the title, id and source rows
     assert header.endswith(",document,year,url,origin")
     out = tmp_path / "back.toml"
     assert cli.main(["deck", "import", str(sheet), "-o", str(out)]) == 0

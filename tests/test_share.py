@@ -227,12 +227,13 @@ def test_exported_csv_reads_back_with_the_csv_module_as_excel_would(tmp_path, pa
     header = next(i for i, row in enumerate(rows) if row[:len(share.COLUMNS)] == list(share.COLUMNS))
     columns = rows[header]
     if deck.reference:  # no speech; where each framework was stated, in columns of its own
-        assert [row[0] for row in rows[:header]] == ["title", "reference", "note"] and rows[0][1] == deck.title
+        assert [row[0] for row in rows[:header]] == ["title", "id", "reference", "note"] and rows[0][1] == deck.title
         assert columns[len(share.COLUMNS):] == ["document", "year", "url", "aliases"]
     else:
-        assert [row[0] for row in rows[:header]] == ["title", "source"] and rows[0][1] == deck.title
+        assert [row[0] for row in rows[:header]] == ["title", "id", "source"] and rows[0][1] == deck.title
+        assert rows[1][1] == deck.id
         # the speech, relative to the sheet (or absolute when the two share only the root)
-        assert (sheet.parent / rows[1][1]).resolve() == deck.source_path().resolve()
+        assert (sheet.parent / rows[2][1]).resolve() == deck.source_path().resolve()
         assert columns == list(share.COLUMNS)  # nothing new for a speech's deck
     body = [dict(zip(columns, row)) for row in rows[header + 1:]]
     assert len(body) == len(deck.frameworks)

@@ -21,7 +21,7 @@ from conftest import DECKS, ROOT
 from drill import cli
 from drill.core import deck as decks
 from drill.core import scheduler, stats
-from drill.core.grading import grade
+from drill.core.grading import Override, Verdict, grade
 from drill.core.session import Answered
 from drill.core.store import Store, StoreError, profiles, store_dir
 
@@ -59,7 +59,7 @@ def test_a_streak_lengthens_the_interval_and_a_lapse_shortens_it():
     for _ in range(4):
         a = answer(card, seconds=good_seconds(card))  # correct at an ordinary pace: Good
         store.record(a, now=now)
-        assert a.rating == scheduler.GOOD
+        assert a.rating == scheduler.Rating.GOOD
         state = store.card_state(card.id)
         intervals.append(state.due - now)
         now = state.due + 60
@@ -67,7 +67,7 @@ def test_a_streak_lengthens_the_interval_and_a_lapse_shortens_it():
     before_lapse = store.card_state(card.id).stability
     lapse = answer(card, typed="不知道")
     store.record(lapse, now=now)
-    assert lapse.rating == scheduler.AGAIN
+    assert lapse.rating == scheduler.Rating.AGAIN
     after = store.card_state(card.id)
     assert after.due - now < intervals[-1]
     assert after.stability < before_lapse
@@ -76,15 +76,16 @@ def test_a_streak_lengthens_the_interval_and_a_lapse_shortens_it():
 
 def test_the_rating_rule():
     r = scheduler.rating_for
-    assert r("correct", 1.0, 3, 6) == scheduler.EASY
-    assert r("correct", 1.0, 20, 6) == scheduler.GOOD
-    assert r("correct", 1.0, 120, 6) == scheduler.HARD
-    assert r("correct", 1.0, 3, 6, hints=1) == scheduler.HARD
-    assert r("partial", 0.8, 3, 6) == scheduler.HARD
-    assert r("partial", 0.3, 3, 6) == scheduler.AGAIN
-    assert r("wrong", 0.0, 3, 6) == scheduler.AGAIN
-    assert r("wrong", 0.0, 3, 6, overridden="right") == scheduler.GOOD
-    assert r("correct", 1.0, 3, 6, overridden="wrong") == scheduler.AGAIN
+    Rating = scheduler.Rating
+    assert r(Verdict.CORRECT, 1.0, 3, 6) is Rating.EASY
+    assert r(Verdict.CORRECT, 1.0, 20, 6) is Rating.GOOD
+    assert r(Verdict.CORRECT, 1.0, 120, 6) is Rating.HARD
+    assert r(Verdict.CORRECT, 1.0, 3, 6, hints=1) is Rating.HARD
+    assert r(Verdict.PARTIAL, 0.8, 3, 6) is Rating.HARD
+    assert r(Verdict.PARTIAL, 0.3, 3, 6) is Rating.AGAIN
+    assert r(Verdict.WRONG, 0.0, 3, 6) is Rating.AGAIN
+    assert r(Verdict.WRONG, 0.0, 3, 6, overridden=Override.RIGHT) is Rating.GOOD
+    assert r(Verdict.CORRECT, 1.0, 3, 6, overridden=Override.WRONG) is Rating.AGAIN
 
 
 def test_queue_due_first_then_new_up_to_the_limit():
@@ -203,10 +204,10 @@ def test_an_override_replaces_the_judgement_instead_of_adding_a_review():
     card = recall_cards(d)[0]
     a = answer(card, typed="不知道")
     store.record(a, now=T0)
-    assert a.rating == scheduler.AGAIN
-    a.overridden = "right"
+    assert a.rating == scheduler.Rating.AGAIN
+    a.overridden = Override.RIGHT
     store.amend(a, now=T0 + 5)
-    assert a.rating == scheduler.GOOD
+    assert a.rating == scheduler.Rating.GOOD
     reviews = list(Store.open("lin").reviews())
     assert len(reviews) == 1 and reviews[0].overridden == "right" and reviews[0].rating == 3
     s = stats.compute(Store.open("lin"), [d], now=T0 + 60)

@@ -22,7 +22,7 @@ from conftest import DECKS, ROOT
 from drill import cli
 from drill.core import deck as decks
 from drill.core import scheduler, stats
-from drill.core.grading import grade
+from drill.core.grading import Override, grade
 from drill.core.session import Answered
 from drill.core.store import FAULT_ENV, Store, StoreError, store_dir
 
@@ -56,7 +56,7 @@ def _consistent(store: Store) -> None:
 WRITER = textwrap.dedent("""
     import os, random, sys, time
     from drill.core import deck as decks
-    from drill.core.grading import grade
+    from drill.core.grading import Override, Verdict, grade
     from drill.core.session import Answered
     from drill.core.store import Store
     d = decks.load(sys.argv[1])
@@ -75,7 +75,7 @@ WRITER = textwrap.dedent("""
         store.record(a)
         if rng.random() < 0.1:
             time.sleep(0.02)  # the trainee reads the judgement; the other writers go on meanwhile
-            a.overridden = "wrong" if a.verdict == "correct" else "right"
+            a.overridden = Override.WRONG if a.verdict == Verdict.CORRECT else Override.RIGHT
             store.amend(a)
             overrides += 1
     print(count, overrides, flush=True)
@@ -120,7 +120,7 @@ def test_an_override_after_another_process_reviewed_the_card_keeps_that_review(d
     a = answer(card, typed="不知道")
     mine.record(a)
     other.record(answer(card))  # another drill answers the same card meanwhile
-    a.overridden = "right"
+    a.overridden = Override.RIGHT
     mine.amend(a)
     mine.record(answer(card))  # and the overriding drill goes on answering: no clash of ids
     store = Store.open("lin")
@@ -135,9 +135,9 @@ def test_overrides_of_two_processes_on_one_card_both_count(drill_home):
     a, b = answer(card, typed="不知道"), answer(card, typed="不知道")
     mine.record(a)
     other.record(b)
-    a.overridden = "right"
+    a.overridden = Override.RIGHT
     mine.amend(a)  # rebuilds the card with the other's review after it
-    b.overridden = "right"
+    b.overridden = Override.RIGHT
     other.amend(b)  # the state before b changed meanwhile: rebuilt from the log
     store = Store.open("lin")
     assert [r.rating for r in store.reviews()] == [3, 3]

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 
 from conftest import DECKS, ROOT
@@ -14,13 +15,14 @@ from conftest import DECKS, ROOT
 from drill.core import deck as decks
 from drill.core import scheduler, stats
 from drill.core.engine import Engine
-from drill.core.grading import grade
+from drill.core.grading import Override, Verdict, grade
 from drill.core.records import CardState, DayTally, ItemTally, Review, effective
 from drill.core.session import Answered
 from drill.core.store import Store, check, store_dir
 from drill.core.tinydb_engine import TinyEngine
 
 DECK = DECKS / "001_2cf52c944239bc02.toml"
+T0 = time.time() - 7200  # two hours ago
 
 
 def recall_cards():
@@ -35,7 +37,7 @@ def answer(card, typed=None):
 def test_the_store_hands_out_typed_records(drill_home):
     store = Store.open("lin")
     card = recall_cards()[0]
-    store.record(answer(card), now=1.8e9)
+    store.record(answer(card), now=T0)
     assert isinstance(store.card_state(card.id), CardState)
     assert store.card_state(card.id).reps == 1
     (review,) = store.reviews()
@@ -60,17 +62,17 @@ def test_an_override_appends_and_never_rewrites_the_log(drill_home):
     store = Store.open("lin")
     card = recall_cards()[0]
     a = answer(card, "不知道")
-    store.record(a, now=1.8e9)
+    store.record(a, now=T0)
     log = next(store_dir("lin").glob("reviews-*.json"))
     before = log.read_bytes()
-    a.overridden = "right"
-    store.amend(a, now=1.8e9 + 5)
+    a.overridden = Override.RIGHT
+    store.amend(a, now=T0 + 5)
     after = log.read_bytes()
     assert after.startswith(before) and len(after) > len(before)  # appended, nothing rewritten
     raw = list(Store.open("lin").engine.reviews())
     assert [r.amends for r in raw] == [0, 1] and [r.seq for r in raw] == [1, 2]
     (now,) = Store.open("lin").reviews()  # the amendment in place of the review it amends
-    assert now.seq == 1 and now.overridden == "right" and now.rating == scheduler.GOOD
+    assert now.seq == 1 and now.overridden is Override.RIGHT and now.rating is scheduler.Rating.GOOD
     again = Store.open("lin")
     assert again.card_state(card.id).lapses == 0 and again.card_state(card.id).amends == 1
     assert check(store_dir("lin")) == []
@@ -78,7 +80,7 @@ def test_an_override_appends_and_never_rewrites_the_log(drill_home):
 
 def test_effective_folds_each_amendment_into_its_review():
     def r(seq, rating, amends=0):
-        return Review("c", "d", "f", "recall", 1.0, [], 0.0, "wrong", rating, 1.0, seq=seq, amends=amends)
+        return Review("c", "d", "f", "recall", 1.0, [], 0.0, Verdict.WRONG, rating, 1.0, seq=seq, amends=amends)
 
     folded = effective([r(1, 1), r(2, 3), r(3, 3, amends=1), r(4, 2, amends=1), r(5, 4, amends=9)])
     assert [(x.seq, x.rating) for x in folded] == [(1, 2), (2, 3)]
@@ -87,7 +89,7 @@ def test_effective_folds_each_amendment_into_its_review():
 KILLED_OVERRIDE = textwrap.dedent("""
     import os, sys
     from drill.core import deck as decks
-    from drill.core.grading import grade
+    from drill.core.grading import Override, grade
     from drill.core.session import Answered
     from drill.core.store import FAULT_ENV, Store
     cards = [c for c in decks.load(sys.argv[1]).cards() if c.kind == "recall"]
@@ -97,7 +99,7 @@ KILLED_OVERRIDE = textwrap.dedent("""
         store.record(a)
     print("recorded", flush=True)
     os.environ[FAULT_ENV] = "after-amendment"  # killed between the amendment and the state
-    a.overridden = "right"
+    a.overridden = Override.RIGHT
     store.amend(a)
 """)
 
@@ -134,9 +136,9 @@ def test_rebuild_keeps_overrides(drill_home):
     cards = recall_cards()
     for card in cards[:3]:
         a = answer(card, "不知道")
-        store.record(a, now=1.8e9)
-    a.overridden = "right"
-    store.amend(a, now=1.8e9 + 5)
+        store.record(a, now=T0)
+    a.overridden = Override.RIGHT
+    store.amend(a, now=T0 + 5)
     want = {c.card: (c.reps, c.lapses, round(c.due)) for c in store.cards()}
     tallies = sorted((d.day, d.reviews, d.passed) for d in store.days())
     store.rebuild()
@@ -146,3 +148,27 @@ def test_rebuild_keeps_overrides(drill_home):
     assert check(store_dir("lin")) == []
 
 
+
+
+def test_answers_dated_in_the_future_are_flagged_by_the_check(drill_home):
+    store = Store.open("lin")
+    cards = recall_cards()
+    store.record(answer(cards[0]))
+    assert check(store_dir("lin")) == []
+    skewed = time.mktime((2036, 1, 3, 9, 0, 0, 0, 0, -1))  # the clock years ahead
+    store.record(answer(cards[1]), now=skewed)
+    problems = check(store_dir("lin"))
+    assert len(problems) == 1 and "1 answer dated in the future" in problems[0] and "2036-01-03" in problems[0]
+
+
+def test_i_was_wrong_marks_weak_only_the_items_that_were_wrong(drill_home):
+    store = Store.open("lin")
+    card = next(c for c in recall_cards() if len(c.answer) >= 3)
+    typed = "、".join([*card.answer[:-1], "不知道"])  # every item but the last typed right
+    a = answer(card, typed)
+    store.record(a, now=T0)
+    a.overridden = Override.WRONG
+    store.amend(a, now=T0 + 5)
+    missed = {i.item for i in Store.open("lin").items() if i.missed}
+    assert missed == {card.answer[-1]}
+    assert Store.open("lin").card_state(card.id).lapses == 1  # the answer itself counts as failed

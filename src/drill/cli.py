@@ -210,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
         # the reader went away (drill extract … | head): nothing more to say
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:
+        # a file drill could not read or write that no check above foresaw: one line, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"drill: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 def _note(message: str) -> None:
@@ -283,12 +288,8 @@ def _known_decks(args) -> list:
     from drill import paths
     from drill.core import deck as decks
 
-    found = []
-    for path in decks.find_decks(paths.deck_dirs([Path(d) for d in args.decks])):
-        try:
-            found.append(decks.load(path))
-        except DrillError:
-            continue  # a broken deck is reported by `drill deck check`, not here
+    # a broken deck is reported by `drill deck check`, not here
+    found, _errors = decks.load_all(paths.deck_dirs([Path(d) for d in args.decks]))
     return found
 
 

@@ -25,6 +25,7 @@ import zipfile
 from pathlib import Path
 
 from drill.core.errors import DrillError
+from drill.core.files import fsync_dir
 
 BACKUP_EVERY_S = 30 * 60
 BACKUPS_KEPT = 10
@@ -79,6 +80,7 @@ def make(store, now: float | None = None) -> Path:
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             os.replace(tmp, target)
+            fsync_dir(root)
         for old in backups(folder)[BACKUPS_KEPT:]:
             with contextlib.suppress(OSError):
                 old.unlink()
@@ -126,6 +128,8 @@ def restore(folder: Path, backup: Path, check) -> Path:
         if folder.exists():
             os.replace(folder, aside)
         os.replace(staging, folder)
+        fsync_dir(folder.parent)
+        fsync_dir(root)
         return aside
     finally:
         if staging.exists():

@@ -31,7 +31,7 @@ from drill.core.grading import MAX_ITEMS
 from drill.core.text import counted, fold, is_traditional, to_traditional
 
 FORMAT = 1
-TOP_KEYS = {"format", "title", "source", "encoding", "note", "rejected", "reference", "anki_exported",
+TOP_KEYS = {"format", "id", "title", "source", "encoding", "note", "rejected", "reference", "anki_exported",
             "frameworks"}
 FRAMEWORK_KEYS = {"id", "kind", "name", "items", "ordered", "tags", "note", "quote", "start", "end",
                   "own", "merged", "extracted", "document", "year", "url", "aliases", "origin"}
@@ -108,12 +108,18 @@ class Deck:
     # id>``, as their Card field says); the package format cannot delete a
     # note, so a re-export lists those whose card left the deck.
     anki_exported: list[str] = field(default_factory=list)
+    # The deck's identity in the progress store (its ``id`` key): written
+    # when drill first saves the deck, from its file name then, so renaming
+    # the file later keeps its progress. Empty: the file name is the id.
+    ident: str = ""
     # The parsed file, kept so that saving an edited deck keeps its comments
     # and layout; None for a deck made from an extraction.
     document: tomlkit.TOMLDocument | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
+        if self.ident:
+            return self.ident
         return self.path.stem if self.path is not None else fold(self.title)
 
     def source_path(self) -> Path | None:
@@ -195,7 +201,7 @@ class _Others(Sequence[str]):
     def __len__(self) -> int:
         return len(self._items) - 1
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
@@ -443,6 +449,18 @@ def order_numbered(card: Card) -> list[str]:
     return [f"{numbered(n)} {item}" for n, item in enumerate(order_shown(card), 1)]
 
 
+# A deck's id: what the progress store files its cards under, and what an
+# Anki package names it by (``<deck id>/<card id>``).
+ID_MAX_CHARS = 100
+ID_RULE = (f"'id' must be a name of 1 to {ID_MAX_CHARS} characters without / or control characters "
+           "(the deck's identity in the progress store)")
+
+
+def valid_id(value: object) -> bool:
+    return (isinstance(value, str) and 0 < len(value) <= ID_MAX_CHARS and value == value.strip()
+            and "/" not in value and value.isprintable())
+
+
 # --------------------------------------------------------------------------
 # writing
 
@@ -458,6 +476,7 @@ def to_toml(deck: Deck) -> str:
     doc.add(tomlkit.nl())
     doc["format"] = FORMAT
     doc["title"] = deck.title
+    doc["id"] = deck.id
     if deck.reference:
         doc["reference"] = True
     if deck.source or not deck.reference:
@@ -552,6 +571,8 @@ def _update_document(deck: Deck):
             continue  # a reference deck has no speech, so no source to decode
         if doc.get(key) != value:
             doc[key] = value
+    if doc.get("id") != deck.id:
+        doc["id"] = deck.id  # the identity is kept from the first save on
     if deck.reference != bool(doc.get("reference", False)):
         if deck.reference:
             doc["reference"] = True
@@ -625,7 +646,8 @@ def deck_from_extraction(extraction, deck_path: Path | None) -> Deck:
         except ValueError:  # another drive
             rel = str(source.resolve())
     return Deck(deck_path, extraction.source.title, rel.replace("\\", "/"),
-                extraction.source.encoding, "", list(extraction.frameworks))
+                extraction.source.encoding, "", list(extraction.frameworks),
+                ident=deck_path.stem if deck_path is not None else "")
 
 
 def save(deck: Deck, path: Path) -> None:
@@ -815,6 +837,10 @@ def check(path: str | Path, against_source: bool = True,
     if not isinstance(title, str) or not title.strip():
         problem(lines.top("title") or 1, "the deck has no title")
         title = path.stem
+    ident = data.get("id", "")
+    if ident != "" and not valid_id(ident):
+        problem(lines.top("id"), ID_RULE)
+        ident = ""
     source = data.get("source", "")
     if not isinstance(source, str):
         problem(lines.top("source"), "'source' must be a path")
@@ -827,7 +853,7 @@ def check(path: str | Path, against_source: bool = True,
         problem(lines.top("source"), "a reference deck has no source: its items stand on their own")
         source = ""
     deck = Deck(path, title, source, str(data.get("encoding", "utf-8")), str(data.get("note", "")),
-                reference=reference, document=doc)
+                reference=reference, ident=ident, document=doc)
     rejected = data.get("rejected", [])
     if not isinstance(rejected, list) or not all(isinstance(r, str) for r in rejected):
         problem(lines.top("rejected"), "'rejected' must be a list of framework ids")
@@ -1173,3 +1199,26 @@ def find_decks(dirs: list[Path]) -> list[Path]:
         if d.is_dir():
             found.extend(sorted(p for p in d.glob("*.toml") if p.is_file()))
     return found
+
+
+def load_all(dirs: list[Path]) -> tuple[list[Deck], list[str]]:
+    """The decks in ``dirs``, and a line for each file that could not be
+    used: one that does not load, or one whose id another deck already has
+    (a copied deck file keeps its id; the first found is used)."""
+    found: list[Deck] = []
+    errors: list[str] = []
+    taken: dict[str, Path | None] = {}
+    for path in find_decks(dirs):
+        try:
+            deck = load(path)
+        except DrillError as exc:
+            errors.append(str(exc))
+            continue
+        if deck.id in taken:
+            errors.append(str(DrillError(
+                f"the deck id '{deck.id}' is already the id of {taken[deck.id]}: give this deck "
+                "its own id (the `id` line) to drill both", path)))
+            continue
+        taken[deck.id] = path
+        found.append(deck)
+    return found, errors

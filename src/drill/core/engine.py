@@ -59,6 +59,10 @@ class Engine(Protocol):
 
     def put_card(self, state: CardState) -> None: ...
 
+    def remove_card(self, card_id: str) -> None:
+        """Forget a card's state (its only answer was taken back)."""
+        ...
+
     # tallies
     def day(self, day: str) -> DayTally | None: ...
 

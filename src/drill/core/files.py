@@ -16,6 +16,21 @@ def _umask() -> int:
     return mask
 
 
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable: a power loss after it keeps the
+    new name (POSIX asks for the directory's own fsync)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # a file system that cannot fsync a directory: the rename stands as it is
+    finally:
+        os.close(fd)
+
+
 def write_atomically(path: Path, write: Callable[[str], None]) -> None:
     """Call ``write(temporary path)``, then move the result over ``path``.
 
@@ -38,6 +53,7 @@ def write_atomically(path: Path, write: Callable[[str], None]) -> None:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        fsync_dir(path.parent)
     except OSError as exc:
         raise DrillError(f"cannot write the file: {exc.strerror or exc}", path) from None
     finally:

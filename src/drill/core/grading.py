@@ -55,6 +55,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -62,15 +63,33 @@ from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from drill.core.text import CN_DIGITS, fold, is_cjk, mainland, to_simplified
 
-CORRECT = "correct"
-CLOSE = "close"
-MISSING = "missing"
-OUT_OF_PLACE = "out_of_place"
-ITEM_VERDICTS = (CORRECT, CLOSE, MISSING, OUT_OF_PLACE)
 
-PARTIAL = "partial"
-WRONG = "wrong"
-VERDICTS = (CORRECT, PARTIAL, WRONG)
+# The values are what `drill grade` prints and the review log stores: a
+# StrEnum member is its string, in JSON and in comparisons with one read back.
+class ItemVerdict(StrEnum):
+    """How one expected item was recalled."""
+
+    CORRECT = "correct"
+    CLOSE = "close"
+    MISSING = "missing"
+    OUT_OF_PLACE = "out_of_place"
+
+
+class Verdict(StrEnum):
+    """How a whole answer was recalled."""
+
+    CORRECT = "correct"
+    PARTIAL = "partial"
+    WRONG = "wrong"
+
+
+class Override(StrEnum):
+    """The trainee's own judgement of an answer, which wins over the grader's."""
+
+    NONE = ""
+    RIGHT = "right"
+    WRONG = "wrong"
+
 
 # --- thresholds -----------------------------------------------------------
 
@@ -203,7 +222,7 @@ class DiffOp:
 class ItemGrade:
     expected: str
     typed: str = ""
-    verdict: str = MISSING
+    verdict: ItemVerdict = ItemVerdict.MISSING
     credit: float = 0.0
     note: str = ""
     position: int = -1  # where in the answer it was typed (for ordering), -1 if not
@@ -246,7 +265,7 @@ class Grade:
     items: list[ItemGrade]
     extra: list[str]
     score: float
-    verdict: str
+    verdict: Verdict
     ordered: bool
     notes: list[str] = field(default_factory=list)
     # typed pieces (extra, or typed for an item and missing it) that are items of other frameworks
@@ -451,6 +470,11 @@ class _Item:
         return any(k.startswith(seg, start) and start + len(seg) >= end for start in range(self.prefix + 1))
 
 
+def _keeping(variants: list[str], drops: dict[str, tuple[bool, bool]], may_p: bool, may_s: bool) -> tuple[str, ...]:
+    """The variants that drop the shared prefix only if ``may_p``, the shared suffix only if ``may_s``."""
+    return tuple(v for v in variants if (may_p or not drops[v][0]) and (may_s or not drops[v][1]))
+
+
 @lru_cache(maxsize=512)
 def _items(expected: tuple[str, ...]) -> tuple[_Item, ...]:
     keys = [key(e) for e in expected]
@@ -476,9 +500,8 @@ def _items(expected: tuple[str, ...]) -> tuple[_Item, ...]:
             if v and v not in drops:
                 variants.append(v)
                 drops[v] = dropped
-        aligned = tuple(tuple(tuple(v for v in variants
-                                    if (may_p or not drops[v][0]) and (may_s or not drops[v][1]))
-                              for may_s in (False, True)) for may_p in (False, True))
+        aligned = ((_keeping(variants, drops, False, False), _keeping(variants, drops, False, True)),
+                   (_keeping(variants, drops, True, False), _keeping(variants, drops, True, True)))
         items.append(_Item(text, tuple(variants), aligned, len(prefix), len(suffix), _clauses(text, k)))
     return tuple(items)
 
@@ -943,9 +966,9 @@ def assign(weights: list[list[float]]) -> list[int]:
         if not group[0] or group[0][-1] != r:
             group[0].append(r)
     for c in range(cols):
-        group = groups.get(root(rows + c))
-        if group is not None:
-            group[1].append(c)
+        found = groups.get(root(rows + c))
+        if found is not None:
+            found[1].append(c)
     result = [-1] * rows
     for group_rows, group_cols in groups.values():
         if len(group_rows) == 1 and len(group_cols) == 1:
@@ -1115,27 +1138,27 @@ def _same_sound_pass(chosen: list[int], worth: list[list[float]], segs: list[str
                 break
 
 
-def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
+def _judge(seg: str, item: _Item) -> tuple[ItemVerdict, float, str]:
     """(verdict, credit, note) for a typed segment assigned to ``item``."""
     if seg in item.variants or item.with_part_of_the_shared_words(seg):
-        return CORRECT, 1.0, ""
+        return ItemVerdict.CORRECT, 1.0, ""
     nearest = min(item.variants, key=lambda v: OSA.distance(seg, v))
     # A number typed that the item does not have is a wrong number. One of
     # the item's left out is characters left out: 三抓三促 is 3抓3促 too, and
     # typing …开展行动… leaves a name out, not a figure wrong.
     typed_numbers = _numbers(seg)
     if typed_numbers and not (_fits(typed_numbers, nearest) or _fits(typed_numbers, item.variants[0])):
-        return MISSING, 0.0, "a number differs"
+        return ItemVerdict.MISSING, 0.0, "a number differs"
     for v in item.variants:
         slips = _same_sound(seg, v)
         if slips:
             shown = "、".join(f"{a}→{b}" for a, b in slips)
-            return CORRECT, 1.0, f"same-sound slip: {shown}"
+            return ItemVerdict.CORRECT, 1.0, f"same-sound slip: {shown}"
     # two neighbouring characters swapped (聚集 for 集聚) are one slip, not two
     errors = OSA.distance(seg, nearest)
     size = len(nearest)
     if size >= LONG_ITEM and Indel.distance(seg, nearest) == 1:
-        return CORRECT, 1.0, "one character more or less: a typing slip"
+        return ItemVerdict.CORRECT, 1.0, "one character more or less: a typing slip"
     if size <= TINY_ITEM:
         allowed = 0
     elif size <= SHORT_ITEM:
@@ -1145,17 +1168,17 @@ def _judge(seg: str, item: _Item) -> tuple[str, float, str]:
     own = item.own()
     own_typed = _common(seg, own)
     if errors <= allowed and own_typed >= CLOSE_OWN_SHARE * len(own):
-        return CLOSE, CLOSE_CREDIT, f"{errors} character{'s' if errors > 1 else ''} off"
+        return ItemVerdict.CLOSE, CLOSE_CREDIT, f"{errors} character{'s' if errors > 1 else ''} off"
     # Part of an item is not its figure's part: the numbers of the part
     # typed stay (区属生产总值亿元 is not half of …221.8亿元), those of the
     # part left out are not asked for (紧盯问题靶向施治依托 of …依托“三抓三促”…).
     if (size > SHORT_ITEM and len(seg) * 2 >= size and _subsequence(seg, nearest) and own_typed
             and typed_numbers == _numbers_spanned(seg, nearest)):
-        return CLOSE, CLOSE_CREDIT, PART_NOTE
+        return ItemVerdict.CLOSE, CLOSE_CREDIT, PART_NOTE
     if size > SHORT_ITEM and own_typed and len(item.clauses) > 2 \
             and item.whole_clauses(seg) * 2 >= len(item.clauses) - 1:
-        return CLOSE, CLOSE_CREDIT, PART_NOTE
-    return MISSING, 0.0, "too far from the item"
+        return ItemVerdict.CLOSE, CLOSE_CREDIT, PART_NOTE
+    return ItemVerdict.MISSING, 0.0, "too far from the item"
 
 
 def _numbers_spanned(seg: str, k: str) -> list[str]:
@@ -1285,7 +1308,7 @@ def positions(answer: str, count: int) -> list[int] | None:
 
 
 def grade(expected: list[str], answer: str, ordered: bool = False, *,
-          ignore: tuple[str, ...] | list[str] = (), others: tuple[str, ...] | list[str] = (),
+          ignore: tuple[str, ...] | list[str] = (), others: Sequence[str] = (),
           shown: tuple[str, ...] | list[str] = (),
           intruders: Mapping[str, Sequence[str]] | None = None) -> Grade:
     """Grade ``answer`` against ``expected``.
@@ -1316,14 +1339,14 @@ def grade(expected: list[str], answer: str, ordered: bool = False, *,
         if picked is not None:
             answer = "\n".join(str(shown[n - 1]) for n in picked)
     g = _grade(expected, answer, ordered, ignore, others, keep_apart)
-    alt = _mainland_items(tuple(expected)) if g.verdict != CORRECT else None
+    alt = _mainland_items(tuple(expected)) if g.verdict != Verdict.CORRECT else None
     if alt is not None:
         other = _grade(list(alt), answer, ordered, ignore, [mainland(str(o)) for o in others], keep_apart)
         if other.score > g.score:
             for item, text in zip(other.items, expected):
                 item.compared, item.expected = item.expected, text
             g = other
-    if g.verdict != CORRECT:
+    if g.verdict != Verdict.CORRECT:
         from drill.core import masks
 
         filled = masks.fill(expected, answer)
@@ -1358,7 +1381,7 @@ def _intruder_keys(expected: list[str], intruders: Mapping[str, Sequence[str]]) 
 def _intrusions(g: Grade, owners: dict[str, str]) -> list[Intrusion]:
     """The pieces typed that are other frameworks' items: each extra piece,
     and what was typed for an item it missed."""
-    typed = list(g.extra) + [item.typed for item in g.items if item.verdict == MISSING and item.typed]
+    typed = list(g.extra) + [item.typed for item in g.items if item.verdict == ItemVerdict.MISSING and item.typed]
     found: list[Intrusion] = []
     for text in typed:
         for piece, name in _intruding_pieces(text, owners):
@@ -1403,16 +1426,16 @@ def _mainland_items(expected: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 def _grade(expected: list[str], answer: str, ordered: bool,
-           ignore: tuple[str, ...] | list[str], others: tuple[str, ...] | list[str],
+           ignore: tuple[str, ...] | list[str], others: Sequence[str],
            keep_apart: frozenset[str] = frozenset()) -> Grade:
     results = [ItemGrade(expected=e) for e in expected]
     if not expected:
         return Grade(results, [], 1.0 if not key(answer) else 0.0,
-                     CORRECT if not key(answer) else WRONG, ordered)
+                     Verdict.CORRECT if not key(answer) else Verdict.WRONG, ordered)
     limit = max(MAX_ALIGNED_CHARS, 3 * sum(len(e) for e in expected))
     ans, overflow = _read(answer, limit)
     if not ans.chars or ans.chars in REFUSALS:
-        return Grade(results, [], 0.0, WRONG, ordered, ["nothing recalled"])
+        return Grade(results, [], 0.0, Verdict.WRONG, ordered, ["nothing recalled"])
 
     frame = _frame(tuple(expected))
     items = frame.items
@@ -1440,7 +1463,7 @@ def _grade(expected: list[str], answer: str, ordered: bool,
         res.typed = _original(ans, a, b)
         res.position = a
         if segs[c] in sibling_keys:
-            res.verdict, res.credit, res.note = MISSING, 0.0, "that is another item of the framework"
+            res.verdict, res.credit, res.note = ItemVerdict.MISSING, 0.0, "that is another item of the framework"
             continue
         res.verdict, res.credit, res.note = _judge(segs[c], items[r])
         if res.credit > 0:
@@ -1453,7 +1476,7 @@ def _grade(expected: list[str], answer: str, ordered: bool,
         for r, _ in recalled:
             if r not in keep:
                 res = results[r]
-                res.verdict = OUT_OF_PLACE
+                res.verdict = ItemVerdict.OUT_OF_PLACE
                 res.credit *= OUT_OF_PLACE_CREDIT
                 note = _place_note(r, results, recalled)
                 res.note = (res.note + "; " if res.note else "") + note
@@ -1498,13 +1521,13 @@ def _grade(expected: list[str], answer: str, ordered: bool,
 
     total = sum(r.credit for r in results)
     score = max(0.0, total - EXTRA_PENALTY * penalised) / len(results)
-    if all(r.verdict == CORRECT for r in results) and not penalised:
-        verdict = CORRECT
+    if all(r.verdict == ItemVerdict.CORRECT for r in results) and not penalised:
+        verdict = Verdict.CORRECT
         score = 1.0
     elif total / len(results) < WRONG_BELOW or total == 0:
-        verdict = WRONG
+        verdict = Verdict.WRONG
     else:
-        verdict = PARTIAL
+        verdict = Verdict.PARTIAL
     return Grade(results, extra, score, verdict, ordered)
 
 
@@ -1520,7 +1543,7 @@ def _absorb_mistyped_rest(ans: _Answer, spans: list[tuple[int, int]], shown: lis
     """
     for r, c in enumerate(chosen):
         res = results[r]
-        if c < 0 or res.verdict != CLOSE or res.note != PART_NOTE:
+        if c < 0 or res.verdict != ItemVerdict.CLOSE or res.note != PART_NOTE:
             continue
         size = len(items[r].variants[0])
         for n in (c + 1, c - 1):

@@ -27,6 +27,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from drill.core.grading import Override, Verdict
+from drill.core.scheduler import Rating
+
 _R = TypeVar("_R", bound="_Record")
 
 
@@ -69,14 +72,21 @@ class CardState(_Record):
     amends: int = 0  # how many of its reviews were overridden
 
 
+# a member by its value, faster than calling the enum for every review read
+_VERDICT_OF = {v.value: v for v in Verdict}
+_RATING_OF = {r.value: r for r in Rating}
+_OVERRIDE_OF = {o.value: o for o in Override}
+
+
 @dataclass(slots=True)
 class Review(_Record):
     """One answer, as the log keeps it.
 
     An override is a review of its own, appended to the log: a copy of the
     review it amends (``amends`` holds that review's number) with the new
-    judgement. The log is append-only; :func:`effective` folds each
-    amendment into the review it amends.
+    judgement; an undo is such a copy marked ``undone``. The log is
+    append-only; :func:`effective` folds each amendment into the review it
+    amends.
     """
 
     card: str
@@ -86,17 +96,24 @@ class Review(_Record):
     at: float
     items: list[list[str]]  # [expected, typed, item verdict] per item
     score: float
-    verdict: str
-    rating: int
+    verdict: Verdict
+    rating: Rating
     seconds: float
     typed: str = ""
     extra: list[str] = field(default_factory=list)
     hints: int = 0
-    overridden: str = ""
+    overridden: Override = Override.NONE
     seq: int = 0
     amends: int = 0  # the number of the review this one replaces (0: none)
     new: bool | None = None  # the card had no state before this answer
     mature: bool | None = None  # the card's interval was mature before this answer
+    undone: bool = False  # an amendment that takes the answer back (the trainee's undo)
+
+    def __post_init__(self) -> None:
+        # read back from the log they are the plain string and number the checks below let through
+        self.verdict = _VERDICT_OF[self.verdict]
+        self.rating = _RATING_OF[self.rating]
+        self.overridden = _OVERRIDE_OF[self.overridden]
 
 
 @dataclass(slots=True)
@@ -122,10 +139,12 @@ class ItemTally(_Record):
 def effective(reviews) -> list[Review]:
     """The answers of ``reviews`` (in log order) as they now stand: each
     amendment in place of the review it amends, at that review's place and
-    number."""
+    number; an answer taken back (undone) left out."""
     out: dict[int, Review] = {}
     for review in reviews:
-        if review.amends and review.amends in out:
+        if review.amends and review.undone:
+            out.pop(review.amends, None)
+        elif review.amends and review.amends in out:
             out[review.amends] = dataclasses.replace(review, seq=review.amends, amends=0)
         elif review.amends:
             continue  # amends a review no longer in the log
@@ -213,6 +232,18 @@ def _rating(value) -> bool:
     return _whole(value) and 1 <= value <= 4
 
 
+_VERDICTS = frozenset(Verdict)
+_OVERRIDES = frozenset(Override)
+
+
+def _verdict(value) -> bool:
+    return isinstance(value, str) and value in _VERDICTS
+
+
+def _override(value) -> bool:
+    return isinstance(value, str) and value in _OVERRIDES
+
+
 def _flag(value) -> bool:
     return isinstance(value, bool)
 
@@ -242,10 +273,10 @@ TRAINEE_TABLES: dict[str, tuple[dict, dict]] = {
 
 REVIEW_TABLES: dict[str, tuple[dict, dict]] = {
     "reviews": ({"card": _text, "deck": _text, "fw": _text, "kind": _text, "at": _time,
-                 "items": _graded_items, "score": _count, "verdict": _text, "rating": _rating,
+                 "items": _graded_items, "score": _count, "verdict": _verdict, "rating": _rating,
                  "seconds": _count},
-                {"typed": _text, "extra": _texts, "hints": _whole, "overridden": _text, "seq": _whole,
-                 "amends": _whole, "new": _flag, "mature": _flag}),
+                {"typed": _text, "extra": _texts, "hints": _whole, "overridden": _override, "seq": _whole,
+                 "amends": _whole, "new": _flag, "mature": _flag, "undone": _flag}),
 }
 
 
@@ -259,6 +290,7 @@ _SPECS = {
     _day: ((str,), None, None, _day), _fsrs_state: ((dict,), None, None, _fsrs_state),
     _graded_items: ((list,), None, None, _graded_items), _texts: ((list,), None, None, _texts),
     _settings: ((dict,), None, None, None), _flag: ((bool,), None, None, None),
+    _verdict: ((str,), None, None, _verdict), _override: ((str,), None, None, _override),
 }
 
 

@@ -33,11 +33,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import IntEnum
 from functools import lru_cache
 from typing import Any, cast
 
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+from drill.core.grading import Override, Verdict
+
+
+class Rating(IntEnum):
+    """An answer's rating: fsrs's own ``Rating`` has the same values, and the
+    store keeps the number."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+RATING_NAMES: dict[int, str] = {rating: rating.name.title() for rating in Rating}
 
 # Typing Chinese through an input method runs at about a character a second
 # for text one knows; an answer typed at that pace, plus a moment to start,
@@ -82,25 +95,25 @@ class Settings:
         return out
 
 
-def rating_for(verdict: str, score: float, seconds: float, answer_chars: int,
-               hints: int = 0, overridden: str = "") -> int:
+def rating_for(verdict: Verdict, score: float, seconds: float, answer_chars: int,
+               hints: int = 0, overridden: Override = Override.NONE) -> Rating:
     """The rating an answer earns (the rule in the module's docstring)."""
-    if overridden == "wrong":
-        return AGAIN
-    if overridden == "right":
-        rating = GOOD
-    elif verdict == "wrong":
-        return AGAIN
-    elif verdict != "correct":
-        rating = HARD if score >= HARD_MIN_SCORE else AGAIN
+    if overridden == Override.WRONG:
+        return Rating.AGAIN
+    if overridden == Override.RIGHT:
+        rating = Rating.GOOD
+    elif verdict == Verdict.WRONG:
+        return Rating.AGAIN
+    elif verdict != Verdict.CORRECT:
+        rating = Rating.HARD if score >= HARD_MIN_SCORE else Rating.AGAIN
     elif seconds <= FAST_BASE_S + FAST_PER_CHAR_S * answer_chars:
-        rating = EASY
+        rating = Rating.EASY
     elif seconds > SLOW_BASE_S + SLOW_PER_CHAR_S * answer_chars:
-        rating = HARD
+        rating = Rating.HARD
     else:
-        rating = GOOD
+        rating = Rating.GOOD
     if hints:
-        rating = min(rating, HARD)
+        rating = min(rating, Rating.HARD)
     return rating
 
 
@@ -113,17 +126,19 @@ def _scheduler(desired_retention: float):
     return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
 
 
-def review(state: dict | None, rating: int, when: dt.datetime, settings: Settings) -> dict:
+def review(state: dict | None, rating: Rating | int, when: dt.datetime, settings: Settings) -> dict:
     """The card's fsrs state after an answer rated ``rating`` at ``when``.
 
     ``state`` is what a previous call returned (None for a new card); the
-    result is fsrs's own ``Card.to_dict()``.
+    result is fsrs's own ``Card.to_dict()``. ``rating`` may be the number a
+    review read back from the log holds; fsrs's rating is the one of that value.
     """
-    from fsrs import Card, Rating
+    from fsrs import Card
+    from fsrs import Rating as FsrsRating
 
     # the state is fsrs's own dict, as the store kept it
     card = Card.from_dict(cast(Any, state)) if state else Card(card_id=0, due=when)
-    card, _log = _scheduler(settings.desired_retention).review_card(card, Rating(rating), when)
+    card, _log = _scheduler(settings.desired_retention).review_card(card, FsrsRating(int(rating)), when)
     return card.to_dict()
 
 

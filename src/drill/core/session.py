@@ -24,7 +24,7 @@ from typing import Protocol
 
 from drill.core.deck import BLANK, Card, Deck, order_shown
 from drill.core.frameworks import Framework
-from drill.core.grading import CORRECT, WRONG, Grade, grade
+from drill.core.grading import Grade, ItemVerdict, Override, Verdict, grade
 
 
 @dataclass
@@ -34,24 +34,24 @@ class Answered:
     grade: Grade
     seconds: float
     hints: int
-    overridden: str = ""  # "" / "right" / "wrong": the trainee's own judgement
-    rating: int = 0  # 1 Again, 2 Hard, 3 Good, 4 Easy, as the recorder decided
+    overridden: Override = Override.NONE  # the trainee's own judgement
+    rating: int = 0  # a scheduler.Rating (1 Again … 4 Easy) as the recorder decided; 0 before
     due: object = None  # when the card comes back, as the recorder decided
     receipt: object = None  # the recorder's handle on the record, for an override
 
     @property
-    def verdict(self) -> str:
-        if self.overridden == "right":
-            return CORRECT
-        if self.overridden == "wrong":
-            return WRONG
+    def verdict(self) -> Verdict:
+        if self.overridden == Override.RIGHT:
+            return Verdict.CORRECT
+        if self.overridden == Override.WRONG:
+            return Verdict.WRONG
         return self.grade.verdict
 
     @property
     def score(self) -> float:
-        if self.overridden == "right":
+        if self.overridden == Override.RIGHT:
             return 1.0
-        if self.overridden == "wrong":
+        if self.overridden == Override.WRONG:
             return 0.0
         return self.grade.score
 
@@ -62,6 +62,9 @@ class Recorder(Protocol):
 
     def amend(self, answered: Answered) -> None:
         """The trainee overrode the judgement of a recorded answer: store that instead."""
+
+    def undo(self, answered: Answered) -> None:
+        """The trainee took a recorded answer back: store that it no longer counts."""
 
 
 # A card missed comes back after this many other cards.
@@ -180,7 +183,7 @@ class Session:
         """The trainee says the last answer was right (or wrong) after all."""
         answered = self.answered[-1]
         before = answered.overridden
-        answered.overridden = "right" if right else "wrong"
+        answered.overridden = Override.RIGHT if right else Override.WRONG
         if self.recorder is not None:
             try:
                 self.recorder.amend(answered)
@@ -189,10 +192,22 @@ class Session:
                 raise
         return answered
 
+    def undo(self) -> Card:
+        """Take back the answer to the current card (shown with its feedback):
+        the recorder keeps a compensating record, and the card is asked again."""
+        answered = self.answered[-1] if self.answered else None
+        if answered is None or self.current is None or answered.card.id != self.current.id:
+            raise IndexError("no answer to this card to take back")
+        if self.recorder is not None:
+            self.recorder.undo(answered)
+        self.answered.pop()
+        self.show()
+        return answered.card
+
     def next(self) -> Card | None:
         last = self.answered[-1] if self.answered else None
         if last is not None and self.current is not None and last.card.id == self.current.id \
-                and last.verdict != CORRECT:
+                and last.verdict != Verdict.CORRECT:
             # missed: it comes back after RELEARN_AFTER other cards, or last
             at = min(self.index + 1 + RELEARN_AFTER, len(self.cards))
             self.cards.insert(at, self.current)
@@ -206,24 +221,25 @@ class Session:
 
     def summary(self) -> Summary:
         done = self.answered
-        missed = [(a.card, item.expected) for a in done if a.overridden != "right"
-                  for item in a.grade.items if item.verdict != CORRECT]
+        missed = [(a.card, item.expected) for a in done if a.overridden != Override.RIGHT
+                  for item in a.grade.items if item.verdict != ItemVerdict.CORRECT]
         first: dict[str, Answered] = {}
         last: dict[str, Answered] = {}
         for a in done:
             first.setdefault(a.card.id, a)
             last[a.card.id] = a
-        relearned = [a.card for cid, a in first.items() if a.verdict != CORRECT and last[cid].verdict == CORRECT]
-        still = [a.card for cid, a in first.items() if last[cid].verdict != CORRECT]
+        relearned = [a.card for cid, a in first.items()
+                     if a.verdict != Verdict.CORRECT and last[cid].verdict == Verdict.CORRECT]
+        still = [a.card for cid, a in first.items() if last[cid].verdict != Verdict.CORRECT]
         return Summary(
             done=len(done),
-            correct=sum(1 for a in done if a.verdict == CORRECT),
-            partial=sum(1 for a in done if a.verdict == "partial"),
-            wrong=sum(1 for a in done if a.verdict == WRONG),
+            correct=sum(1 for a in done if a.verdict == Verdict.CORRECT),
+            partial=sum(1 for a in done if a.verdict == Verdict.PARTIAL),
+            wrong=sum(1 for a in done if a.verdict == Verdict.WRONG),
             seconds=self.clock() - self.started,
             missed=missed,
             cards=len(first),
-            first_correct=sum(1 for a in first.values() if a.verdict == CORRECT),
+            first_correct=sum(1 for a in first.values() if a.verdict == Verdict.CORRECT),
             relearned=relearned,
             still_missed=still,
         )

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drill.core.deck import BLANK, Card, Deck, Problem, _check_content, order_shown
+from drill.core.deck import ID_RULE, BLANK, Card, Deck, Problem, _check_content, order_shown, valid_id
 from drill.core.errors import DrillError
 from drill.core.files import write_atomically
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework, framework_id
@@ -226,7 +226,7 @@ OPTIONAL_COLUMNS = STATED_COLUMNS + REVIEW_COLUMNS
 REQUIRED_COLUMNS = ("kind", "name", "items")
 # Deck rows above the header; ``rejected`` and ``anki_exported`` hold ids
 # separated by spaces or line breaks.
-DECK_KEYS = ("title", "source", "encoding", "note", "reference", "rejected", "anki_exported")
+DECK_KEYS = ("title", "id", "source", "encoding", "note", "reference", "rejected", "anki_exported")
 ID_LIST_KEYS = ("rejected", "anki_exported")  # may be given on several rows
 IDS_PER_ROW = 100
 ITEM_SEPARATOR = "、"
@@ -304,7 +304,7 @@ def table_rows(deck: Deck, out: Path | None = None) -> list[list[str]]:
     src = deck.source_path()
     if src is not None and out is not None:
         source = _relative(src, out.parent)
-    rows = [["title", deck.title]]
+    rows = [["title", deck.title], ["id", deck.id]]
     if deck.reference:
         rows.append(["reference", "true"])
     if source or not deck.reference:
@@ -493,11 +493,14 @@ def read_table(path: str | Path, deck_path: Path | None = None, into: Deck | Non
         except DrillError:
             source_text = None
     title = meta.get("title", "").strip() or path.stem
+    ident = meta.get("id", "").strip()
+    if ident and not valid_id(ident):
+        raise DrillError(ID_RULE, path, meta_lines["id"])
     reference = meta.get("reference", "").strip().lower() in _TRUE
     if into is not None:
         reference = into.reference
     deck = Deck(deck_path, title, source, meta.get("encoding", "").strip() or "utf-8",
-                meta.get("note", ""), reference=reference,
+                meta.get("note", ""), reference=reference, ident=ident,
                 rejected=_ids(meta.get("rejected", "")), anki_exported=_ids(meta.get("anki_exported", "")))
     result = Imported(deck, rows=len(rows))
     there = {fw.id for fw in into.frameworks} if into is not None else set()

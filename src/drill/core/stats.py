@@ -6,6 +6,7 @@ review log, so it costs the same after 100 reviews or 100,000.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from dataclasses import asdict, dataclass, field
@@ -114,6 +115,12 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
     for deck_id, title in titles.items():
         per_deck[deck_id] = DeckStats(deck_id, title, deck_cards.get(deck_id, 0), 0, 0, 0, 0, "")
     per_fw: dict[str, Weak] = {}
+    # a card is counted under the deck that now holds it (its state may carry
+    # the deck's older id)
+    owner = {card.id: deck.id for deck in decks or [] for card in deck.cards()}
+    fw_owner = dict(_fw_owners(decks))
+    cards = [dataclasses.replace(doc, deck=owner[doc.card]) if owner.get(doc.card, doc.deck) != doc.deck else doc
+             for doc in cards]
     for doc in cards:
         if decks is not None and doc.deck not in titles:
             continue  # a deck not asked about (its cards' state is kept all the same)
@@ -132,8 +139,10 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
             ds.cards = ds.seen
 
     by_weakness = lambda w: (-w.miss_rate, -w.missed, w.name)  # noqa: E731
+    items = [dataclasses.replace(d, deck=fw_owner[d.fw]) if fw_owner.get(d.fw, d.deck) != d.deck else d
+             for d in store.items()]
     weak_items = sorted((Weak(d.deck, d.fw, d.item, d.seen, d.missed, names.get(d.fw, ""))
-                         for d in store.items()
+                         for d in items
                          if d.seen >= WEAK_MIN_SEEN and d.missed > 0
                          and (decks is None or d.deck in titles)), key=by_weakness)
     for weak in weak_items:
@@ -154,6 +163,12 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
         weakest_frameworks=sorted(weak_fws, key=by_weakness)[:WEAKEST],
         weakest_items=weak_items[:WEAKEST],
     )
+
+
+def _fw_owners(decks):
+    for deck in decks or []:
+        for fw in deck.frameworks:
+            yield fw.id, deck.id
 
 
 def _deck_info(decks):

@@ -36,6 +36,8 @@ from pathlib import Path
 from drill.core import records, scheduler
 from drill.core.engine import Engine
 from drill.core.errors import StoreError
+from drill.core.files import fsync_dir
+from drill.core.grading import ItemVerdict, Override
 from drill.core.records import CardState, DayTally, ItemTally, Review
 from drill.core.text import counted
 from drill.core.tinydb_engine import (  # noqa: F401  (FAULT_ENV: the kill tests' switch)
@@ -43,6 +45,10 @@ from drill.core.tinydb_engine import (  # noqa: F401  (FAULT_ENV: the kill tests
 )
 
 __all__ = ["CardState", "DayTally", "ItemTally", "Review", "Store", "StoreError", "check"]
+
+# An answer dated more than this after the clock is dated in the future: the
+# clock was ahead when it was recorded (a day covers any time zone mix-up).
+FUTURE_SLACK_S = 86400.0
 
 # The card kinds whose items are tallied one by one.
 ITEM_KINDS = ("recall", "cloze", "order")
@@ -143,6 +149,7 @@ def set_last_profile(user: str) -> None:
     tmp = root / f".last-trainee.{os.getpid()}.tmp"
     tmp.write_text(user, "utf-8")
     os.replace(tmp, root / "last-trainee")
+    fsync_dir(root)
 
 
 @dataclass
@@ -266,6 +273,47 @@ class Store:
         if deck_ids != self.last_decks():
             self._set_profile_value("last_decks", list(deck_ids))
 
+    def adopt(self, decks) -> int:
+        """File each card's state, and each item's tally, under the deck that
+        now holds it: a deck that got an id of its own (or a deck file
+        renamed before decks had ids) keeps its progress. The last session's
+        decks follow. Returns how many card states moved; writes nothing
+        when none did."""
+        owner: dict[str, str] = {}
+        fw_owner: dict[str, str] = {}
+        for deck in decks:
+            for card in deck.cards():
+                owner.setdefault(card.id, deck.id)
+                fw_owner.setdefault(card.framework, deck.id)
+
+        def strays() -> list[CardState]:
+            found = []
+            for card_id, deck_id in owner.items():
+                state = self.engine.card(card_id)
+                if state is not None and state.deck != deck_id:
+                    found.append(dataclasses.replace(state, deck=deck_id))
+            return found
+
+        if self.readonly or not strays():
+            return 0
+        self.wrote = True
+        with self.engine.transaction():
+            moved = strays()
+            renamed = {}
+            for state in moved:
+                old = self.engine.card(state.card)
+                if old is not None:
+                    renamed[old.deck] = state.deck
+                self.engine.put_card(state)
+            for tally in list(self.engine.items()):
+                deck_id = fw_owner.get(tally.fw)
+                if deck_id is not None and tally.deck != deck_id:
+                    self.engine.put_item(dataclasses.replace(tally, deck=deck_id))
+            last = self.last_decks()
+            if any(d in renamed for d in last):
+                self.engine.update_profile({"last_decks": list(dict.fromkeys(renamed.get(d, d) for d in last))})
+        return len(moved)
+
     # the queue -------------------------------------------------------------
 
     def card_state(self, card_id: str) -> CardState | None:
@@ -350,7 +398,7 @@ class Store:
             rating = self._rating(answered)
             old = receipt.review
             amendment = engine.log(dataclasses.replace(
-                old, rating=rating, overridden=str(answered.overridden), verdict=str(answered.verdict),
+                old, rating=rating, overridden=answered.overridden, verdict=answered.verdict,
                 score=round(answered.score, 4), amends=receipt.seq), now)
             current = engine.card(answered.card.id)
             amends = current.amends if current else 0
@@ -375,19 +423,48 @@ class Store:
         answered.rating = rating
         answered.due = dt.datetime.fromtimestamp(state.due) if state else None
 
-    def _rating(self, answered) -> int:
+    def undo(self, answered, now: float | None = None) -> None:
+        """Take back the answer ``answered`` (the trainee's undo): log an
+        amendment that undoes it, and put the card's state and the tallies
+        back as they were before it. The log keeps both records."""
+        receipt: Receipt = answered.receipt
+        now = now or time.time()
+        engine = self.engine
+        self.wrote = True
+        with engine.transaction():
+            self._catch_up()
+            old = receipt.review
+            engine.log(dataclasses.replace(old, amends=receipt.seq, undone=True), now)
+            current = engine.card(answered.card.id)
+            amends = current.amends if current else 0
+            later = current is not None and current.seq != receipt.card_seq
+            self._add_deltas(self._deltas(old), -1)
+            if later or amends != receipt.amends:
+                self._rebuild_card(answered.card.id, receipt.seq)
+            elif receipt.card_before is None:
+                engine.remove_card(answered.card.id)
+            else:
+                engine.put_card(dataclasses.replace(receipt.card_before, amends=amends + 1))
+            state = engine.card(answered.card.id)
+            if state is not None and state.amends != amends + 1:
+                engine.put_card(dataclasses.replace(state, amends=amends + 1))
+        answered.receipt = None
+        answered.rating = 0
+        answered.due = None
+
+    def _rating(self, answered) -> scheduler.Rating:
         return scheduler.rating_for(answered.verdict, answered.score, answered.seconds,
                                     sum(len(a) for a in answered.card.answer), answered.hints,
                                     answered.overridden)
 
-    def _review(self, answered, rating: int, now: float, before: CardState | None) -> Review:
+    def _review(self, answered, rating: scheduler.Rating, now: float, before: CardState | None) -> Review:
         card = answered.card
         return Review(
             card=card.id, deck=card.deck, fw=card.framework, kind=card.kind, at=round(now, 3),
             typed=answered.typed, items=[[i.expected, i.typed, str(i.verdict)] for i in answered.grade.items],
-            extra=list(answered.grade.extra), score=round(answered.score, 4), verdict=str(answered.verdict),
-            rating=int(rating), seconds=round(answered.seconds, 2), hints=answered.hints,
-            overridden=str(answered.overridden), new=before is None, mature=self._mature(before),
+            extra=list(answered.grade.extra), score=round(answered.score, 4), verdict=answered.verdict,
+            rating=rating, seconds=round(answered.seconds, 2), hints=answered.hints,
+            overridden=answered.overridden, new=before is None, mature=self._mature(before),
         )
 
     @staticmethod
@@ -415,7 +492,8 @@ class Store:
         if old is not None:
             self._add_deltas(self._deltas(old), -1)
         self._rebuild_card(amendment.card, amendment.amends)
-        self._add_deltas(self._deltas(amendment), 1)
+        if not amendment.undone:
+            self._add_deltas(self._deltas(amendment), 1)
         state = self.engine.card(amendment.card)
         if state is not None:
             self.engine.put_card(dataclasses.replace(state, amends=state.amends + 1))
@@ -432,13 +510,15 @@ class Store:
             state = self._card_after(review, state)
         if state is not None:
             self._put_state(dataclasses.replace(state, amends=current.amends if current else 0))
+        elif current is not None:
+            self.engine.remove_card(card_id)  # every answer to it was taken back
         return before
 
     def _card_after(self, review: Review, before: CardState | None) -> CardState:
         """The card's state after ``review``, from its state ``before``."""
         when = dt.datetime.fromtimestamp(review.at, dt.UTC)
         state = scheduler.review(before.fsrs if before else None, review.rating, when, self.settings)
-        passed = review.rating > scheduler.AGAIN
+        passed = review.rating > scheduler.Rating.AGAIN
         return CardState(
             card=review.card, deck=review.deck, fw=review.fw, kind=review.kind, fsrs=state,
             due=scheduler.due_of(state).timestamp(), stability=scheduler.stability_of(state),
@@ -462,16 +542,17 @@ class Store:
     @staticmethod
     def _deltas(review: Review) -> _Deltas:
         """What ``review`` adds to the tallies (from the review alone)."""
-        passed = review.rating > scheduler.AGAIN
+        passed = review.rating > scheduler.Rating.AGAIN
         mature = bool(review.mature)
         out = _Deltas(_day(review.at), {
             "reviews": 1, "passed": int(passed), "mature": int(mature),
             "mature_passed": int(mature and passed), "seconds": round(review.seconds, 2),
             "new": int(bool(review.new))})
         if review.kind in ITEM_KINDS:
+            # "I was wrong" marks weak only the items that were wrong, never one typed right
             for expected, _typed, verdict in review.items:
-                missed = review.overridden != "right" and (
-                    review.overridden == "wrong" or verdict not in ("correct", "out_of_place"))
+                missed = review.overridden != Override.RIGHT and verdict not in (
+                    ItemVerdict.CORRECT, ItemVerdict.OUT_OF_PLACE)
                 out.items.append((review.fw, review.deck, expected, int(missed)))
         return out
 
@@ -540,6 +621,13 @@ def check(folder: Path) -> list[str]:
         per_card: Counter[str] = Counter()
         per_day: Counter[str] = Counter()
         per_item: Counter[tuple[str, str]] = Counter()
+        ahead = time.time() + FUTURE_SLACK_S
+        future = [r.at for r in store.reviews() if r.at > ahead]
+        if future:
+            latest = dt.datetime.fromtimestamp(max(future)).date().isoformat()
+            problems.append(f"{folder}: {counted(len(future), 'answer')} dated in the future (the latest on "
+                            f"{latest}): the clock was ahead when they were recorded, so their cards "
+                            "are scheduled from that date")
         for r in store.reviews():
             per_card[r.card] += 1
             per_day[_day(r.at)] += 1

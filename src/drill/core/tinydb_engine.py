@@ -77,6 +77,7 @@ from tinydb.table import Document, Table
 
 from drill.core import records
 from drill.core.errors import StoreError
+from drill.core.files import fsync_dir
 from drill.core.records import CardState, DayTally, ItemTally, Review
 
 # Format 2 writes the documents one change makes as one line (a batch);
@@ -132,7 +133,8 @@ class _Lock:
                 if exc.errno == errno.ELOOP:
                     raise StoreError("is a symbolic link; drill follows no links inside a store",
                                      self.path) from None
-                raise
+                raise StoreError(f"cannot write to the progress store: {exc.strerror or exc}",
+                                 self.path.parent) from None
             deadline = time.monotonic() + BUSY_WAIT_S
             while True:
                 try:
@@ -395,7 +397,7 @@ class LogStorage(Storage):
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.path)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self.size = len(payload)
         self.lines = len(lines) - 1
         self.format = FORMAT
@@ -521,15 +523,6 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True  # another user's process: alive
     return True
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class LogTable(Table):
@@ -728,6 +721,11 @@ class TinyEngine:
             self._card_ids[state.card] = self._cards.insert(state.as_doc())
         else:
             self._cards.update(state.as_doc(), doc_ids=[doc_id])
+
+    def remove_card(self, card_id: str) -> None:
+        doc_id = self._card_ids.pop(card_id, None)
+        if doc_id is not None:
+            self._cards.remove(doc_ids=[doc_id])
 
     def day(self, day: str) -> DayTally | None:
         doc_id = self._day_ids.get(day)

@@ -118,12 +118,7 @@ class DrillApp(App):
     def load_decks(self) -> None:
         from drill.core import deck as decks
 
-        found, errors = [], []
-        for path in decks.find_decks(self.deck_dirs):
-            try:
-                found.append(decks.load(path))
-            except DrillError as exc:
-                errors.append(str(exc))
+        found, errors = decks.load_all(self.deck_dirs)
         self.call_from_thread(self._decks_loaded, found, errors)
 
     @work(thread=True, group="warm")
@@ -159,6 +154,7 @@ class DrillApp(App):
 
         try:
             self.progress = store.Store.open(self.user)
+            self.progress.adopt(self.decks)  # progress filed under each deck's id
             store.set_last_profile(self.user)
         except DrillError as exc:
             # a damaged or busy store: say so and stop, leaving the file as it is

@@ -17,13 +17,15 @@ from textual.worker import get_current_worker
 
 from drill.core.deck import blank_answer, order_numbered
 from drill.core.errors import DrillError
+from drill.core.grading import Override
+from drill.core.scheduler import RATING_NAMES
 from drill.core.session import Answered, Session
 from drill.tui.widgets.feedback import feedback_view, labelled
 from drill.tui.widgets.wrapped import Wrapped
 
 KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name": "name the abbreviation",
               "order": "put in order"}
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+OVERRIDE_NOTES = {Override.RIGHT: "you said: right", Override.WRONG: "you said: wrong"}
 # How long saving an answer may take before the screen says it is waiting
 # for the store (another drill holding it, a slow disk).
 WAITING_NOTE_S = 0.5
@@ -40,8 +42,10 @@ class DrillScreen(Screen):
         Binding("f3", "source", "Source", priority=True),
         Binding("f4", "dont_know", "I don't know", priority=True),
         Binding("enter", "next", "Next"),
-        Binding("r", "override(True)", "I was right"),
-        Binding("w", "override(False)", "I was wrong"),
+        # short in the footer (it fits 80 columns); the feedback and help say them in full
+        Binding("r", "override(True)", "Right", tooltip="I was right"),
+        Binding("w", "override(False)", "Wrong", tooltip="I was wrong"),
+        Binding("u", "undo_answer", "Undo"),
         Binding("escape", "leave", "End"),
     ]
 
@@ -119,7 +123,7 @@ class DrillScreen(Screen):
         phase = getattr(self, "phase", "answering")
         if action in ("submit", "hint", "dont_know"):
             return phase == "answering"
-        if action in ("next", "override"):
+        if action in ("next", "override", "undo_answer"):
             return phase == "judged"
         return True
 
@@ -191,7 +195,7 @@ class DrillScreen(Screen):
         if answered is None:
             return
         view = feedback_view(answered.grade, answered.card.answer, RATING_NAMES.get(answered.rating, ""),
-                             {"right": "you said: right", "wrong": "you said: wrong"}.get(answered.overridden, ""),
+                             OVERRIDE_NOTES.get(answered.overridden, ""),
                              answered.card.note)
         self.query_one("#feedback", Static).update(view)
         self.query_one("#feedback-box").display = True
@@ -232,6 +236,18 @@ class DrillScreen(Screen):
             return
         self._store_status("", "")
         self.show_feedback()
+
+    def action_undo_answer(self) -> None:
+        """Take the answer back: it no longer counts, and the card is asked again."""
+        if self.phase != "judged" or self.last is None:
+            return
+        try:
+            self.session.undo()
+        except (DrillError, OSError) as exc:
+            self._store_status(f"not undone: {_reason(exc)}; press u to try again", "bold red")
+            return
+        self.show_card()
+        self._store_status("answer taken back: it does not count", "dim")
 
     def action_next(self) -> None:
         if self.phase != "judged":

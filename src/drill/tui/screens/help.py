@@ -20,6 +20,7 @@ KEYS = [
                ("f3", "show the source sentence"), ("f4", "I don't know: show the answer (Again)"),
                ("enter", "after the judgement: the next card"),
                ("r / w", "I was right / I was wrong: yours is what is saved"),
+               ("u", "undo: take the answer back; the card is asked again"),
                ("escape", "end the session (asks if an answer is typed)")]),
     ("Stats", [("1-5", "overview, reviews, forecast, retention, weakest"),
                ("enter", "on a weak framework or item: drill it now"),

@@ -17,17 +17,17 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from drill.core.grading import CLOSE, CORRECT, MISSING, OUT_OF_PLACE, Grade
+from drill.core.grading import Grade, ItemVerdict, Verdict
 from drill.tui.widgets.wrapped import Wrapped
 
 MARKS = {
-    CORRECT: ("✓", "bold green"),
-    CLOSE: ("≈", "bold yellow"),
-    MISSING: ("✗", "bold red"),
-    OUT_OF_PLACE: ("↕", "bold magenta"),
+    ItemVerdict.CORRECT: ("✓", "bold green"),
+    ItemVerdict.CLOSE: ("≈", "bold yellow"),
+    ItemVerdict.MISSING: ("✗", "bold red"),
+    ItemVerdict.OUT_OF_PLACE: ("↕", "bold magenta"),
 }
-VERDICT_WORDS = {CORRECT: "对 correct", "partial": "部分 partial", "wrong": "错 wrong"}
-VERDICT_STYLES = {CORRECT: "bold green", "partial": "bold yellow", "wrong": "bold red"}
+VERDICT_WORDS = {Verdict.CORRECT: "对 correct", Verdict.PARTIAL: "部分 partial", Verdict.WRONG: "错 wrong"}
+VERDICT_STYLES = {Verdict.CORRECT: "bold green", Verdict.PARTIAL: "bold yellow", Verdict.WRONG: "bold red"}
 
 
 def labelled(label: str, value: Text | Wrapped, label_style: str = "bold dim") -> Table:
@@ -68,7 +68,7 @@ def diff_text(item) -> Text:
 
 
 def _diffed(grade: Grade) -> bool:
-    return any(item.verdict != CORRECT and item.typed for item in grade.items)
+    return any(item.verdict != ItemVerdict.CORRECT and item.typed for item in grade.items)
 
 
 def verdict_text(grade: Grade, rating_name: str = "", overridden: str = "") -> Text:
@@ -88,7 +88,7 @@ def items_table(grade: Grade) -> Table:
     grid.add_column(ratio=1, overflow="fold")
     for n, item in enumerate(grade.items, start=1):
         mark, style = MARKS.get(item.verdict, ("?", ""))
-        if item.verdict == CORRECT:
+        if item.verdict == ItemVerdict.CORRECT:
             text = Text(item.expected)
         elif item.typed:
             text = diff_text(item)
@@ -141,5 +141,5 @@ def feedback_view(grade: Grade, answer: list[str], rating_name: str = "", overri
         answer_view(answer),
         *([Text(), labelled("note", Wrapped(note.strip(), style="cyan"))] if note.strip() else []),
         Text(),
-        Text("Enter next · r I was right · w I was wrong", style="dim"),
+        Text("Enter next · r I was right · w I was wrong · u undo", style="dim"),
     )
