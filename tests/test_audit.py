@@ -60,10 +60,10 @@ def test_two_cards_asking_different_things_with_one_prompt_are_found():
     b = Card("b/recall", "mine", "b", "recall", "以“早”开头的一组提法：原话怎么说？（3项）", ["早操", "早读", "早茶"], True)
     found = audit_cards([a, b])
     assert [(f.card, f.flaw) for f in found] == [("b/recall", Flaw.SHARED)]
-    # order cards share the instruction, but not the items they show
+    # order cards show other items, but their prompt must still say which framework they are about
     c = Card("a/order", "mine", "a", "order", "按原文顺序排列", ["早起", "早睡", "早饭"], True)
     d = Card("b/order", "mine", "b", "order", "按原文顺序排列", ["早操", "早读", "早茶"], True)
-    assert audit_cards([c, d]) == []
+    assert [(f.card, f.flaw) for f in audit_cards([c, d])] == [("b/order", Flaw.SAME_PROMPT)]
 
 
 def test_a_name_counting_a_word_its_items_lack_is_found_and_generation_asks_for_the_openings():

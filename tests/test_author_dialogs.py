@@ -122,9 +122,9 @@ async def test_undo_and_redo_of_a_split_stay_on_the_framework(speech, tmp_path):
     app = author_app(speech, tmp_path / "speech.toml")
     async with app.run_test(size=SIZE) as pilot:
         screen = await extracted(app, pilot)
-        await pilot.press("end", "s")  # the last candidate, split before its second item
+        await pilot.press("end", "s")  # the last candidate, split before its third item
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("down", "enter")
         await pilot.pause()
         assert current(screen).id == f"{THREE}.2"
         await pilot.press("ctrl+z")  # the piece is gone: back on what it was split off

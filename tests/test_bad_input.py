@@ -345,7 +345,7 @@ def test_empty_deck_can_be_completed_by_hand(here, capsys):
     assert code == cli.EXIT_OK, err
     deck = here / "plain.toml"
     with open(deck, "a", encoding="utf-8") as fh:
-        fh.write('\n[[frameworks]]\nid = "par-1"\nkind = "parallel"\nname = "公园"\nitems = ["公园"]\n')
+        fh.write('\n[[frameworks]]\nid = "par-1"\nkind = "parallel"\nname = "去处"\nitems = ["公园", "锻炼身体"]\n')
     code, out, err = run(capsys, "deck", "check", "plain.toml")
     assert code == cli.EXIT_OK, out + err
     assert deck.read_text("utf-8").startswith("# drill deck")

@@ -280,7 +280,7 @@ def test_a_set_phrase_named_by_its_own_words_is_prompted_by_the_words_leading_in
     assert recall.prompt == f"纵深推进“{decks.BLANK}”活动：原话怎么说？（3项）"
     assert [c.prompt for c in clozes] == ["原话填空"] * 3
     assert clozes[1].context == quote.replace("强作风", decks.BLANK)
-    assert order.prompt == "按原文顺序排列"
+    assert order.prompt == f"纵深推进“{decks.BLANK}”活动：按原文顺序排列"  # which set phrase, without its order
     bare = Framework(id="par-2", kind="parallel", name="找得到、谈得拢、落得下",
                      items=["找得到", "谈得拢", "落得下"], ordered=True, quote="找得到、谈得拢、落得下。", start=0, end=0)
     assert decks.framework_cards("d", bare)[0].prompt == "以“找”开头的一组提法：原话怎么说？（3项）"

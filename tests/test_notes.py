@@ -106,7 +106,7 @@ def test_messages_count_in_words():
 def test_deck_check_says_one_card_not_one_cards(tmp_path, capsys):
     (tmp_path / "speech.txt").write_text("要坚持一个中心。\n", "utf-8")
     (tmp_path / "one.toml").write_text(
-        'format = 1\ntitle = "一"\nsource = "speech.txt"\n\n[[frameworks]]\nid = "p-1"\nkind = "parallel"\n'
+        'format = 1\ntitle = "一"\nsource = "speech.txt"\n\n[[frameworks]]\nid = "p-1"\nkind = "abbreviation"\n'
         'name = "中心"\nitems = ["坚持一个中心"]\nquote = "要坚持一个中心。"\nstart = 0\nend = 8\n', "utf-8")
     assert cli.main(["deck", "check", str(tmp_path / "one.toml")]) == 0
     err = capsys.readouterr().err

@@ -26,7 +26,7 @@ ABBREV = "abb-be1d1f01d0"  # 四个一流
 FOUR = "par-ab76fcd6f1"  # its expansion, found as a parallel phrase
 GAPS = "enu-9e8f1ac345"  # 一是…二是…三是…
 WINDOWS = "par-cfec5ccbc5"  # 一窗受理、一网通办、一次办好
-THREE = "enu-c8b128c23e"  # 第一…第二…第三…
+THREE = "enu-d55a7952fe"  # 第一…第二…第三…
 
 
 def state(deck: decks.Deck) -> dict:
@@ -77,7 +77,7 @@ def reviewed(tmp_path) -> Path:
     review.reject(get(GAPS))
     review.merge(get(ABBREV), get(FOUR))
     review.edit(get(WINDOWS), "三个一", ["一窗受理", "一网通办", "一次都不跑"], own_wording=True)
-    review.split(get(THREE), 1)
+    review.split(get(THREE), 2)
     review.save()
     deck = decks.load(path)
     deck.frameworks[0].tags = ["营商环境", "提纲"]

@@ -93,20 +93,21 @@ async def test_add_from_a_mouse_selection(speech, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await opened(app, pilot)
         view = screen.query_one(SourceView)
-        # find where 改进作风 is drawn, then drag over it
-        start = PASSAGE.index("改进作风")
-        cells = [(x, y) for y in range(view.size.height) for x in range(view.size.width)
-                 if view.offset_at(view.content_region.x + x, view.content_region.y + y) in (start, start + 3)]
-        assert cells
-        (x1, y1), (x2, y2) = cells[0], cells[-1]
-        await pilot.mouse_down(view, offset=(x1, y1))
-        await pilot.hover(view, offset=(x2, y2))
-        await pilot.mouse_up(view, offset=(x2, y2))
-        await until(pilot, lambda: view.marks, what="the drag to mark an item")
-        assert view.marked_items() == ["改进作风"]
+        for n, item in enumerate(("改进作风", "狠抓落实"), 1):
+            # find where the item is drawn, then drag over it
+            start = PASSAGE.index(item)
+            cells = [(x, y) for y in range(view.size.height) for x in range(view.size.width)
+                     if view.offset_at(view.content_region.x + x, view.content_region.y + y) in (start, start + 3)]
+            assert cells
+            (x1, y1), (x2, y2) = cells[0], cells[-1]
+            await pilot.mouse_down(view, offset=(x1, y1))
+            await pilot.hover(view, offset=(x2, y2))
+            await pilot.mouse_up(view, offset=(x2, y2))
+            await until(pilot, lambda: len(view.marks) == n, what="the drag to mark an item")
+        assert view.marked_items() == ["改进作风", "狠抓落实"]
         await pilot.press("n")
         await add_dialog_save(app, pilot, "作风")
-        assert screen.current.fw.items == ["改进作风"]
+        assert screen.current.fw.items == ["改进作风", "狠抓落实"]
 
 
 async def test_add_typed_items_checked_against_the_speech(speech, tmp_path):

@@ -54,10 +54,12 @@ def _parser() -> argparse.ArgumentParser:
                         description="Review the frameworks extraction finds in a speech: accept, reject, "
                                     "edit, merge, split, then save the deck. Run it again on the same "
                                     "speech (or a corrected one) to see only what is new or changed.")
-    au.add_argument("speech", metavar="SPEECH", help="the speech, a text file")
+    au.add_argument("speech", metavar="SPEECH|DECK.toml",
+                    help="the speech, a text file, or a deck (reviewed with its source speech)")
     au.add_argument("-o", "--output", metavar="DECK.toml",
                     help="the deck to write, and whose earlier decisions to keep (a folder takes "
-                         "SPEECH-NAME.toml; default: your decks folder, $DRILL_HOME/decks/SPEECH-NAME.toml)")
+                         "SPEECH-NAME.toml; default: the deck given, else your decks folder, "
+                         "$DRILL_HOME/decks/SPEECH-NAME.toml)")
 
     sub.add_parser(
         "grade", help="grade answers given as JSON lines on stdin",
@@ -270,9 +272,9 @@ def _extract(args) -> int:
 def _author(args) -> int:
     from drill.core import authoring
 
-    speech = Path(args.speech)
-    target = authoring.deck_path_for(speech, Path(args.output) if args.output else None)
-    text, encoding, earlier = authoring.read_inputs(speech, target)  # bad input: one line, no app
+    # a speech, or a deck (opened with its source speech); bad input: one line, no app
+    speech, target, text, encoding, earlier = authoring.author_inputs(
+        Path(args.speech), Path(args.output) if args.output else None)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise DrillError("drill author needs a terminal (to write a deck without one: drill extract)", speech)
     _note(f"{target}: " + ("keeping the decisions in this deck" if earlier else "the deck will be saved here"))

@@ -1,7 +1,8 @@
 """The prompt audit: is every card of a deck fair to ask?
 
 A card is unfair when its prompt gives away what it asks for, when another
-card of the deck shows the same prompt but expects something else, or when
+card of the deck shows the same prompt (an order card's prompt must say
+which framework it is about, not only its items), or when
 the prompt cannot say what it asks: it asks for what the items are not
 (四个“深感” asks for what each 深感 says, the items are what each point
 opens with), asks twice (…要抓哪三个方面：分别是什么？), or is worded in
@@ -29,6 +30,11 @@ class Flaw(enum.Enum):
     ASKS_WHAT_ITEMS_ARE_NOT = "names what its items are not"
     ASKS_TWICE = "asks its question twice"
     WRONG_SCRIPT = "is worded in simplified characters in a deck written in traditional ones"
+    SAME_PROMPT = "is another card's prompt too"
+
+
+# What `drill deck check` refuses; the other flaws it warns of.
+ERRORS = frozenset({Flaw.GIVES_AWAY, Flaw.SHARED, Flaw.SAME_PROMPT})
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,13 @@ def _key(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
+def asked(card: Card) -> str:
+    """What tells the card from the others before its answer is given: its
+    prompt, and a cloze's sentence (an order card's prompt must say which
+    framework it is about on its own: its items do not)."""
+    return card.prompt + ("\n" + card.context if card.kind == "cloze" else "")
+
+
 def face(card: Card) -> str:
     """What the card shows before it is answered: the prompt, and a cloze's
     sentence or an order card's items."""
@@ -70,6 +83,7 @@ def audit_cards(cards: list[Card], frameworks: dict[str, Framework] | None = Non
     frameworks = frameworks or {}
     found: list[Finding] = []
     by_face: dict[str, Card] = {}
+    by_prompt: dict[str, Card] = {}
     for card in cards:
         fw = frameworks.get(card.framework)
         if card.kind in ("recall", "cloze", "name"):
@@ -81,7 +95,12 @@ def audit_cards(cards: list[Card], frameworks: dict[str, Framework] | None = Non
         seen = by_face.get(_key(face(card)))
         if seen is not None and [_key(a) for a in seen.answer] != [_key(a) for a in card.answer]:
             found.append(Finding(card.id, Flaw.SHARED, f"{card.prompt} (as {seen.id})"))
+        else:
+            twin = by_prompt.get(_key(asked(card)))
+            if twin is not None:
+                found.append(Finding(card.id, Flaw.SAME_PROMPT, f"{card.prompt} (as {twin.id})"))
         by_face.setdefault(_key(face(card)), card)
+        by_prompt.setdefault(_key(asked(card)), card)
         if card.kind == "recall":
             cue = _COUNT.sub("", card.prompt)
             generic = next((q for q in _GENERIC if cue.endswith(q) or fold(cue).endswith(fold(q))), "")

@@ -62,6 +62,14 @@ class ReviewError(Exception):
         self.message = message
 
 
+class NoCard(ReviewError):
+    """A framework that would make no card (an abbreviation whose items are
+    not filled in): accepting it would give a deck `drill deck check` refuses."""
+
+    def __init__(self, fw: Framework):
+        super().__init__(f"“{fw.name}” makes no card: fill in its items (e), or merge another in (m)")
+
+
 class Untraceable(ReviewError):
     """Items that are not words of the speech and not marked as own wording."""
 
@@ -196,6 +204,16 @@ def anchor(fw: Framework, text: str) -> None:
     fw.start, fw.end = min(a for a, _ in spans), max(b for _, b in spans)
     first = min(spans)
     fw.quote = sentence_around(text, *(first if fw.kind == "outline" else (fw.start, fw.end)))
+
+
+def _run_together(fw: Framework) -> bool:
+    """Whether ``fw``'s name holds its items (痛点、堵点、难点): the name card
+    of an abbreviation, which shows the items, would show the name."""
+    def key(text: str) -> str:
+        return "".join(ch for ch in fold(text) if ch.isalnum())
+
+    name = key(fw.name)
+    return bool(name) and name in key("".join(fw.items))
 
 
 def _copy(fw: Framework) -> Framework:
@@ -404,6 +422,9 @@ class Workbench:
             raise ReviewError(f"no such kind: {kind} (one of {', '.join(KINDS)})")
         if kind == cand.fw.kind:
             raise ReviewError(f"it is {with_article(kind)} already")
+        if kind == "abbreviation" and _run_together(cand.fw):
+            raise ReviewError(f"“{cand.fw.name}” is its items run together: as an abbreviation its name "
+                              f"card would show the answer; it stays {with_article(cand.fw.kind)}")
         fw = _copy(cand.fw)
         fw.tags = [kind if t == fw.kind else t for t in fw.tags]
         fw.kind = kind
@@ -439,24 +460,32 @@ class Workbench:
 
     # --- working faster ------------------------------------------------------
 
-    def accept_all(self, cands: list[Candidate] | None = None) -> tuple[list[Candidate], list[tuple[Candidate, str]]]:
+    def accept_all(self, cands: list[Candidate] | None = None
+                   ) -> tuple[list[Candidate], list[tuple[Candidate, str]], list[Candidate]]:
         """Accept every undecided candidate (of ``cands``, by default of the
-        review); one that would break the deck stays undecided. Returns the
-        accepted and the refused with the reason."""
-        accepted, refused = [], []
+        review); one that would break the deck stays undecided, and one that
+        would make no card (an abbreviation whose items are not filled in) is
+        skipped. Returns the accepted, the refused with the reason, and the
+        skipped."""
+        accepted, refused, skipped = [], [], []
         for cand in list(self.candidates if cands is None else cands):
             if cand.status != NEW:
                 continue
             try:
                 self.accept(cand)
+            except NoCard:
+                skipped.append(cand)
             except ReviewError as exc:
                 refused.append((cand, exc.message))
             else:
                 accepted.append(cand)
         if not accepted:
-            raise ReviewError(f"nothing accepted: {refused[0][1]} (“{refused[0][0].fw.name}”)" if refused
-                              else "no undecided candidates to accept")
-        return accepted, refused
+            if refused:
+                raise ReviewError(f"nothing accepted: {refused[0][1]} (“{refused[0][0].fw.name}”)")
+            if skipped:
+                raise ReviewError(f"nothing accepted: {no_card(len(skipped))}")
+            raise ReviewError("no undecided candidates to accept")
+        return accepted, refused, skipped
 
     def search(self, query: str, cands: list[Candidate] | None = None) -> list[Candidate]:
         """The candidates whose name, items, tags or note hold every word of
@@ -515,6 +544,12 @@ class Workbench:
         self.history.saved = self.history.version
 
 
+def no_card(n: int) -> str:
+    """What accept all says of the ``n`` candidates it skipped."""
+    return (f"skipped {n} that make{'s' if n == 1 else ''} no card "
+            f"(fill in {'its' if n == 1 else 'their'} items: e)")
+
+
 def split_tags(text: str) -> list[str]:
     """Tags typed as words separated by spaces or commas (, ，、)."""
     for sep in ",，、;；":
@@ -533,6 +568,8 @@ class Review(Workbench):
     earlier: decks.Deck | None = None
     dirty: bool = False
     sentences: list = field(default_factory=list, repr=False)
+    # the cards each framework makes, by the framework's identity (see _cards)
+    _made: dict = field(default_factory=dict, repr=False, compare=False)
     # the decisions of this session, to undo and redo (see History)
     history: History = field(default_factory=lambda: History(), repr=False)
 
@@ -559,7 +596,7 @@ class Review(Workbench):
                 elif review._stale(fw):  # the speech changed under it
                     anchor(fw, review.text)
                 reason = review._why_again(fw, cand)
-                review.candidates.append(Candidate(fw, cand, ACCEPTED, reason, offered=bool(reason)))
+                review.candidates.append(review._kept(Candidate(fw, cand, ACCEPTED, reason, offered=bool(reason))))
             elif cand.id in merged_into:
                 review.candidates.append(Candidate(_copy(cand), cand, MERGED, merged_into=merged_into[cand.id],
                                                    offered=False))
@@ -577,10 +614,18 @@ class Review(Workbench):
             if (not reason and not review._piece_of(fw.id, found | set(order))
                     and fw.extracted not in (KEPT, ADDED)):
                 reason = GONE
-            review.candidates.append(Candidate(fw, None, ACCEPTED, reason, offered=bool(reason)))
+            review.candidates.append(review._kept(Candidate(fw, None, ACCEPTED, reason, offered=bool(reason))))
         # source order, the outline first, as extraction lists them
         review.candidates.sort(key=lambda c: (c.fw.kind != "outline", c.fw.start))
         return review
+
+    def _kept(self, cand: Candidate) -> Candidate:
+        """A framework of the earlier deck that makes no card (an abbreviation
+        `drill extract` wrote without its items) is undecided, not accepted:
+        a deck with it would not pass `drill deck check`."""
+        if not self._cards(cand.fw):
+            cand.status, cand.offered = NEW, True
+        return cand
 
     def _stale(self, fw: Framework) -> bool:
         """Whether ``fw``'s quote or offsets no longer match where its items
@@ -630,8 +675,34 @@ class Review(Workbench):
         return {s: sum(1 for c in cands if c.status == s) for s in (NEW, ACCEPTED, REJECTED, MERGED)}
 
     def problems(self, fw: Framework) -> list[str]:
-        """What `drill deck check` would refuse in ``fw`` against this speech."""
-        return [p.message for p in decks.framework_problems(fw, self.text) if not p.warning]
+        """What `drill deck check` would refuse in ``fw`` against this speech:
+        in its items, in the cards it makes, and a card of it asking what a
+        card of another accepted framework asks."""
+        found = [p.message for p in decks.framework_problems(fw, self.text) if not p.warning]
+        found += [message for _, _, message, warning in decks.card_problems(self.deck_path.stem, [fw])
+                  if not warning]
+        return found + self._clashes(fw)
+
+    def _cards(self, fw: Framework) -> list:
+        """``fw``'s cards, made once for each version of it (a decision makes a new one)."""
+        made = self._made.get(id(fw))
+        if made is None or made[0] is not fw:
+            made = self._made[id(fw)] = (fw, decks.framework_cards(self.deck_path.stem, fw))
+        return made[1]
+
+    def _clashes(self, fw: Framework) -> list[str]:
+        """A card of ``fw`` that asks what a card of another accepted framework asks."""
+        from drill.core.audit import asked
+
+        mine = {asked(card): card for card in self._cards(fw)}
+        for cand in self.candidates:
+            if cand.status != ACCEPTED or cand.id == fw.id:
+                continue
+            for card in self._cards(cand.fw):
+                if asked(card) in mine:
+                    return [f"its {mine[asked(card)].kind} card asks what “{cand.fw.name}”'s does "
+                            f"({card.prompt}): e words its name otherwise"]
+        return []
 
     # --- deciding ------------------------------------------------------------
 
@@ -651,6 +722,8 @@ class Review(Workbench):
         lost = untraceable(_speech_items(fw), self.text, fw.own)
         if lost:
             raise Untraceable(lost)
+        if not self._cards(fw):
+            raise NoCard(fw)
         errors = self.problems(fw)
         if errors:
             raise ReviewError(errors[0])
@@ -800,7 +873,10 @@ class Review(Workbench):
         fw.name, fw.ordered, fw.tags, fw.note = cand.fw.name, cand.fw.ordered, list(cand.fw.tags), cand.fw.note
         if not anchored(fw, self.text):
             anchor(fw, self.text)
-        if cand.status == ACCEPTED:
+        if cand.status == ACCEPTED and not self._cards(fw):
+            cand.status = NEW  # as extraction gives it, it makes no card: to be decided again
+            cand.offered = True
+        elif cand.status == ACCEPTED:
             self._must_pass(fw)
         for other in self.candidates:
             if other.status == MERGED and other.merged_into == cand.id:
@@ -860,6 +936,11 @@ class Review(Workbench):
         """Write the deck file; raises :class:`DrillError` if it cannot be
         written or would not pass `drill deck check`."""
         deck = self.deck()
+        refused = [(k, message) for k, _, message, warning in decks.card_problems(deck.id, deck.frameworks)
+                   if not warning]
+        if refused:  # said before the file is written, so a good deck is not replaced by a bad one
+            k, message = refused[0]
+            raise DrillError(f"not saved: “{deck.frameworks[k].name}”: {message}", self.deck_path)
         try:
             decks.save(deck, self.deck_path)
         except OSError as exc:
@@ -905,6 +986,34 @@ def deck_path_for(speech: Path, output: Path | None = None) -> Path:
     if output.is_dir():
         return output / f"{speech.stem}.toml"
     return output
+
+
+def is_deck_file(path: Path) -> bool:
+    """Whether ``path`` names a deck (a ``.toml`` file) rather than a speech."""
+    return path.suffix.lower() == ".toml"
+
+
+def author_inputs(given: Path, output: Path | None = None
+                  ) -> tuple[Path, Path, str, str, decks.Deck | None]:
+    """What `drill author GIVEN [-o OUTPUT]` reviews: the speech, the deck to
+    write, the speech's text and encoding, and the deck whose decisions are
+    kept. GIVEN is a speech, or a deck (opened with its ``source`` speech,
+    and saved back to itself unless ``output`` says otherwise).
+    :class:`DrillError` (one line, naming the file) for anything wrong."""
+    if not is_deck_file(given):
+        target = deck_path_for(given, output)
+        return (given, target, *read_inputs(given, target))
+    deck = decks.load(given)
+    src = deck.source_path()
+    if deck.reference or src is None:
+        raise DrillError("the deck has no source speech to review it against", given)
+    if not src.is_file():
+        raise DrillError(f"the deck's source {deck.source} is not found (at {src})", given)
+    target = given if output is None else (output / given.name if output.is_dir() else output)
+    text, encoding, earlier = read_inputs(src, target)
+    if earlier is None:
+        earlier = deck  # a new file: it starts from the decisions of the deck given
+    return src, target, text, encoding, earlier
 
 
 def read_inputs(speech: Path, deck_path: Path) -> tuple[str, str, decks.Deck | None]:

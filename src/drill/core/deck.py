@@ -345,7 +345,9 @@ def _framework_cards(deck_id: str, fw: Framework) -> list[Card]:
         cards.append(Card(f"{fw.id}/name", deck_id, fw.id, "name",
                           say("这几项合称什么？") + "、".join(items), [fw.name], True))
     if fw.ordered and n >= 3:
-        order_cue = say("按原文顺序排列") if cue != fw.name else fw.name + say("：按原文顺序排列")
+        # the cue says which framework it is (the sentence leading into a set
+        # phrase, its items blanked): the items shown do not
+        order_cue = cue + say("：按原文顺序排列")
         cards.append(Card(f"{fw.id}/order", deck_id, fw.id, "order", order_cue, items, True))
     return cards
 
@@ -805,11 +807,13 @@ def _duplicate_line(text: str, exc: Exception) -> int | None:
     return None
 
 
-def check(path: str | Path, against_source: bool = True) -> tuple[Deck | None, list[Problem]]:
+def check(path: str | Path, against_source: bool = True,
+          cards: bool = True) -> tuple[Deck | None, list[Problem]]:
     """Read a deck and report every problem in it (nothing is raised for content).
 
     ``against_source`` also reads the speech to check that every item is
-    still in it; drilling does not need that, and skips it."""
+    still in it; ``cards`` checks the cards the frameworks make (see
+    :func:`card_problems`). Drilling needs neither, and skips them."""
     path = Path(path)
     problems: list[Problem] = []
 
@@ -881,8 +885,11 @@ def check(path: str | Path, against_source: bool = True) -> tuple[Deck | None, l
 
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, tuple[str, int]] = {}  # a reference deck's names and aliases
+    places: list[int] = []  # each framework's index among the tables
+    sound: list[bool] = []  # each framework's content passed its checks
     for index, raw in enumerate(raw_frameworks):
         here = lines.framework(index)
+        before = sum(1 for p in problems if not p.warning)
         fw = _framework(raw, index, lines, problem)
         if fw is None:
             continue
@@ -893,12 +900,49 @@ def check(path: str | Path, against_source: bool = True) -> tuple[Deck | None, l
                     f"duplicate id '{fw.id}' (also at line {seen_ids[fw.id]})")
         else:
             seen_ids[fw.id] = lines.framework(index, "id") or here or 0
-        _check_content(fw, index, lines, problem, source_text, against_reference=against_source)
+        _check_content(fw, index, lines, problem, source_text, against_reference=against_source,
+                       reference_deck=reference)
         if fw.id in deck.rejected:
             problem(lines.framework(index, "id"),
                     f"'{fw.id}' is listed as rejected too; it is drilled", warning=True)
         deck.frameworks.append(fw)
+        places.append(index)
+        sound.append(sum(1 for p in problems if not p.warning) == before)
+    if cards:
+        # the cards of frameworks whose items are sound (an item given twice
+        # makes two cards alike, and is reported already)
+        checked = [k for k, ok in enumerate(sound) if ok]
+        for k, key, message, warning in card_problems(deck.id, [deck.frameworks[k] for k in checked]):
+            problem(lines.framework(places[checked[k]], key), message, warning)
     return deck, problems
+
+
+def card_problems(deck_id: str, frameworks: list[Framework]) -> list[tuple[int, str, str, bool]]:
+    """What is wrong with the cards ``frameworks`` (one deck's) make, as
+    (the framework's index, the key to point at, message, warning): a
+    framework that makes no card (an abbreviation whose items are not filled
+    in), a parallel or enumeration of one item, and every flaw of the prompt audit (:mod:`drill.core.audit`):
+    a prompt that gives its answer away or that another card has is refused,
+    the other flaws are warned of."""
+    from drill.core.audit import ERRORS, audit_cards
+
+    found: list[tuple[int, str, str, bool]] = []
+    cards: list[Card] = []
+    index_of: dict[str, int] = {}
+    for k, fw in enumerate(frameworks):
+        made = framework_cards(deck_id, fw)
+        if not made and (fw.items or fw.kind == "abbreviation"):
+            found.append((k, "items", f"{fw.kind} '{fw.name[:30]}' makes no card: fill in its items", False))
+        if fw.kind in ("parallel", "enumeration") and len([i for i in fw.items if i.strip()]) == 1:
+            found.append((k, "items", f"{fw.kind} '{fw.name[:30]}' has one item: a list needs at least two "
+                                      "(merge it into another, or add its other items)", False))
+        index_of.setdefault(fw.id, k)
+        cards += made
+    by_id = {card.id: card for card in cards}
+    for finding in audit_cards(cards, {fw.id: fw for fw in frameworks}):
+        k = index_of[by_id[finding.card].framework]
+        found.append((k, "name", f"card {finding}", finding.flaw not in ERRORS))
+    return found
 
 
 def _framework(raw: dict, index: int, lines: _Lines, problem) -> Framework | None:
@@ -1015,7 +1059,7 @@ def _check_stated(fw: Framework, raw: dict, index: int, lines: _Lines, problem,
 
 
 def _check_content(fw: Framework, index: int, lines: KeyLines, problem, source_text: str | None,
-                   against_reference: bool = True) -> None:
+                   against_reference: bool = True, reference_deck: bool = False) -> None:
     from drill.core.extract.abbrev import expected_count
     from drill.core.extract.common import stated_count
 
@@ -1076,6 +1120,26 @@ def _check_content(fw: Framework, index: int, lines: KeyLines, problem, source_t
         if expected is not None and expected != len(fw.items):
             problem(lines.framework(index, "items"),
                     f"the lead says {expected} but {'there is' if len(fw.items) == 1 else 'there are'} {counted(len(fw.items), 'item')}", warning=True)
+    elif fw.kind in ("parallel", "outline") and not reference_deck:
+        # (a reference deck's names are the documents' own: 两大历史任务 is four words)
+        expected = named_count(fw.name)
+        if expected is not None and expected != len(fw.items):
+            problem(lines.framework(index, "items"),
+                    f"the name says {expected} but {'there is' if len(fw.items) == 1 else 'there are'} "
+                    f"{counted(len(fw.items), 'item')}", warning=True)
+
+
+def named_count(name: str) -> int | None:
+    """The count a name says (四个要求, 区域发展的四项战略), if it says one:
+    not a congress or a session (十九大报告, 二十届三中全会), nor an ordinal (第三)."""
+    from drill.core.extract.common import _COUNT
+    from drill.core.text import cn_number
+
+    values = {cn_number(m.group(1)) for m in _COUNT.finditer(name)
+              if not name.startswith(("报告", "会", "次", "届"), m.end())
+              and not (m.start() > 0 and name[m.start() - 1] in "第届")}
+    values = {v for v in values if v is not None and v >= 2}  # 一条 counts nothing
+    return values.pop() if len(values) == 1 else None
 
 
 def _in_speech(words: str, text: str) -> bool:
@@ -1121,7 +1185,7 @@ def framework_problems(fw: Framework, source_text: str | None = None) -> list[Pr
 
 def load(path: str | Path) -> Deck:
     """Read a deck for drilling: raises :class:`DrillError` at its first real problem."""
-    deck, problems = check(path, against_source=False)
+    deck, problems = check(path, against_source=False, cards=False)
     errors = [p for p in problems if not p.warning]
     if deck is None or errors:
         first = errors[0]

@@ -89,8 +89,9 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
 
     parts: list = [head, _items_table(fw.items, mark)]
     tail = Text()
-    if not fw.items:
-        tail.append(" (no items: e adds them, or m merges another in)\n", style="italic")
+    if not review.preview(cand):
+        tail.append("makes no card: fill in its items (e adds them, or m merges another in)\n",
+                    style="bold yellow")
     if any(i in fw.own for i in fw.items):
         tail.append(f"{OWN_MARK} your own wording, not the speech's\n", style="magenta")
     if reference:
@@ -129,6 +130,22 @@ def candidate_text(review: au.Review, cand: au.Candidate) -> Group:
 def _name(review: au.Review, framework_id: str) -> str:
     cand = review.find(framework_id)
     return f"“{cand.fw.name}”" if cand is not None else framework_id
+
+
+class SpeechView(SourceView):
+    """The speech of the workbench. With it focused the footer shows the keys
+    of marking and adding first, and leaves out some of the list's (merge,
+    split, search: they still work) so that every key shown fits 80 columns."""
+
+    BINDINGS = [
+        Binding("space", "mark", "Mark", tooltip="mark where an item starts, then where it ends"),
+        Binding("backspace", "unmark", "Unmark", show=False, tooltip="drop the last item marked"),
+        Binding("escape", "clear_marks", "Clear", show=False, tooltip="clear the items marked"),
+        Binding("n", "screen.add", "Add", tooltip="add a framework with the items marked"),
+        Binding("m", "screen.merge", "Merge", show=False),
+        Binding("s", "screen.split", "Split", show=False),
+        Binding("slash", "screen.search", "Search", show=False),
+    ]
 
 
 class AuthorCommands(Provider):
@@ -205,7 +222,7 @@ class AuthorScreen(Screen):
         yield Header()
         with Horizontal(id="author"):
             with VerticalScroll(id="author-source"):
-                yield SourceView(self.text, id="source-view")
+                yield SpeechView(self.text, id="source-view")
             with Vertical(id="author-side"):
                 yield Input(placeholder="search names, items, tags (enter: to the list, escape: clear)",
                             id="author-search")
@@ -469,7 +486,7 @@ class AuthorScreen(Screen):
 
     def on_source_view_marked(self, event: SourceView.Marked) -> None:
         marked = len(event.view.marks)
-        more = f" · {marked} marked: n adds a framework with them" if marked else ""
+        more = f" · {marked} marked: n adds, backspace drops the last" if marked else ""
         self.say(f"{event.note}{more}", "bold cyan")
 
     def on_text_selected(self, event) -> None:
@@ -484,8 +501,7 @@ class AuthorScreen(Screen):
         else:
             view.focus()
             view.bring_into_view(view.cursor)
-            self.say("the speech: ←→↑↓ (ctrl+←→ by clause) move, space marks an item's start and end, "
-                     "or drag the mouse; n adds", "cyan")
+            self.say("speech: ←→↑↓ move (ctrl: by clause); space marks start, then end; n adds", "cyan")
 
     def action_add(self) -> None:
         view = self.query_one(SourceView)
@@ -548,13 +564,14 @@ class AuthorScreen(Screen):
         if self.review is None:
             return
         try:
-            accepted, refused = self.review.accept_all(self.shown)
+            accepted, refused, skipped = self.review.accept_all(self.shown)
         except au.ReviewError as exc:
             self.say(exc.message, "bold red")
             return
         self.rebuild()
         left = f"; {len(refused)} left undecided (“{refused[0][0].fw.name}”: {refused[0][1]})" if refused else ""
-        self.say(f"accepted {len(accepted)}{left} · ctrl+z undoes", "green" if not refused else "yellow")
+        left += f"; {au.no_card(len(skipped))}" if skipped else ""
+        self.say(f"accepted {len(accepted)}{left} · ctrl+z undoes", "green" if not left else "yellow")
 
     def action_search(self) -> None:
         box = self.query_one("#author-search", Input)
@@ -816,7 +833,8 @@ class TagsScreen(_FieldsScreen):
         with Vertical(id="author-edit"):
             yield Static(Text(f"“{self.name_text}”", style="bold"))
             yield Static(Text("Tags, separated by spaces or commas", style="bold"))
-            yield Input(" ".join(self.tags), id="tags-input")
+            # the cursor after the tags, nothing selected: typing adds a tag
+            yield Input(" ".join(self.tags), id="tags-input", select_on_focus=False)
             yield Static(Text("Note (shown with the cards)", style="bold"))
             yield TextArea(self.note, id="note-input", soft_wrap=True)
             yield Static(id="edit-message")
