@@ -351,7 +351,7 @@ def test_reading_a_store_for_a_report_writes_nothing(drill_home, tmp_path, capsy
     assert cli.main(["report", str(drill_home), "--csv", str(out)]) == 0
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     rows = out.read_text("utf-8-sig").splitlines()
-    assert rows[0] == "trainee,deck,title,reviews,retention,mastery,last_active,weakest_items"
+    assert rows[0] == "trainee,deck,title,reviews,retention,mastery,last_active,weakest_items,confusions"
     assert rows[1].startswith("lin,001_2cf52c944239bc02,")
     assert profiles() == ["lin"]
 

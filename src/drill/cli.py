@@ -402,10 +402,17 @@ def _stats_text(result) -> str:
         lines.append("weakest items:")
         lines += [f"  {w.missed}/{w.seen} missed  {printable(w.name)}" + (f"  (in {printable(w.of)})" if w.of else "")
                   for w in result.weakest_items]
+    if result.confusions:
+        lines.append("confused:")
+        lines += [f"  {c.count}×  {printable(c.said())}" for c in result.confusions]
     return "\n".join(lines)
 
 
-REPORT_FIELDS = ["trainee", "deck", "title", "reviews", "retention", "mastery", "last_active", "weakest_items"]
+REPORT_FIELDS = ["trainee", "deck", "title", "reviews", "retention", "mastery", "last_active", "weakest_items",
+                 "confusions"]
+# A report row names this many of the deck's most frequent confusions, and the
+# report ends with the class's.
+CONFUSIONS_SHOWN = 3
 
 
 def _store_folders(target: Path) -> list[Path]:
@@ -427,8 +434,11 @@ def _report(args) -> int:
 
     from drill.core import share, stats, store
 
+    from collections import Counter
+
     decks = _known_decks(args)
     rows, status = [], EXIT_OK
+    in_class: Counter[tuple[str, str]] = Counter()
     for name in args.stores:
         try:
             folders = _store_folders(Path(name))
@@ -443,13 +453,16 @@ def _report(args) -> int:
                 _note(str(exc))
                 status = EXIT_PROBLEMS
                 continue
+            for c in result.confusions:
+                in_class[(c.name, c.other)] += c.count
             for deck in result.decks:
                 if not deck.seen:
                     continue
+                confused = [f"{c.name} ← {c.other}" for c in result.confusions if c.deck == deck.deck]
                 rows.append({"trainee": result.user, "deck": deck.deck, "title": deck.title,
                              "reviews": deck.reviews, "retention": round(deck.retention, 4),
                              "mastery": round(deck.mastery, 4), "last_active": deck.last_active,
-                             "weakest_items": deck.weakest_items})
+                             "weakest_items": deck.weakest_items, "confusions": confused[:CONFUSIONS_SHOWN]})
     if args.csv:
         out = Path(args.csv)
         try:
@@ -457,7 +470,8 @@ def _report(args) -> int:
                 writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS)
                 writer.writeheader()
                 writer.writerows({key: share.neutralise(value) if isinstance(value, str) else value
-                                  for key, value in {**row, "weakest_items": " / ".join(row["weakest_items"])}.items()}
+                                  for key, value in {**row, "weakest_items": " / ".join(row["weakest_items"]),
+                                                     "confusions": " / ".join(row["confusions"])}.items()}
                                  for row in rows)
         except OSError as exc:
             raise DrillError(f"cannot write the report: {exc.strerror}", out) from None
@@ -470,6 +484,10 @@ def _report(args) -> int:
             print(f"{printable(row['trainee'])}\t{printable(row['title'])}\t{row['reviews']} reviews\t"
                   f"retention {row['retention']:.0%}\tmastery {row['mastery']:.0%}\t"
                   f"last {row['last_active']}\t{printable(' / '.join(row['weakest_items']))}")
+        if in_class:
+            print("most frequent confusions in the class:")
+            for (name, other), count in in_class.most_common(CONFUSIONS_SHOWN * 3):
+                print(f"  {count}×\t{printable(name)} confused with {printable(other)}")
     return status
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from drill.core.records import CardState, DayTally, ItemTally, Review
+from drill.core.records import CardState, ConfusionTally, DayTally, ItemTally, Review
 
 
 class Engine(Protocol):
@@ -75,6 +75,12 @@ class Engine(Protocol):
     def items(self) -> Iterator[ItemTally]: ...
 
     def put_item(self, tally: ItemTally) -> None: ...
+
+    def confusion(self, fw: str, other: str) -> ConfusionTally | None: ...
+
+    def confusions(self) -> Iterator[ConfusionTally]: ...
+
+    def put_confusion(self, tally: ConfusionTally) -> None: ...
 
     # the review log
     def log(self, review: Review, now: float) -> Review:

@@ -108,6 +108,8 @@ class Review(_Record):
     new: bool | None = None  # the card had no state before this answer
     mature: bool | None = None  # the card's interval was mature before this answer
     undone: bool = False  # an amendment that takes the answer back (the trainee's undo)
+    # pieces typed that are items of other frameworks: [typed, that framework's name]
+    intrusions: list[list[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # read back from the log they are the plain string and number the checks below let through
@@ -125,6 +127,16 @@ class DayTally(_Record):
     mature_passed: float = 0
     seconds: float = 0.0
     new: float = 0
+
+
+@dataclass(slots=True)
+class ConfusionTally(_Record):
+    """How often a framework's answers held items of another (by its name)."""
+
+    fw: str
+    deck: str
+    other: str
+    count: float = 0
 
 
 @dataclass(slots=True)
@@ -224,6 +236,11 @@ def _graded_items(value) -> bool:
         isinstance(i, list) and len(i) == 3 and all(isinstance(x, str) for x in i) for i in value)
 
 
+def _pairs(value) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(i, list) and len(i) == 2 and all(isinstance(x, str) for x in i) for i in value)
+
+
 def _texts(value) -> bool:
     return isinstance(value, list) and all(isinstance(x, str) for x in value)
 
@@ -271,6 +288,7 @@ TRAINEE_TABLES: dict[str, tuple[dict, dict]] = {
               "new": _count}),
     "items": ({"fw": _text, "deck": _text, "item": _text, "seen": _count, "missed": _count}, {}),
     "months": ({"month": _text, "last": _whole}, {}),
+    "confusions": ({"fw": _text, "deck": _text, "other": _text, "count": _count}, {}),
     "profile": ({"name": _text},
                 {"settings": _settings, "created": _time, "seq": _whole, "seq_month": _text,
                  "more_new": _anything, "last_decks": _anything, "suspended": _texts,
@@ -282,7 +300,8 @@ REVIEW_TABLES: dict[str, tuple[dict, dict]] = {
                  "items": _graded_items, "score": _count, "verdict": _verdict, "rating": _rating,
                  "seconds": _count},
                 {"typed": _text, "extra": _texts, "hints": _whole, "overridden": _override, "seq": _whole,
-                 "amends": _whole, "new": _flag, "mature": _flag, "undone": _flag}),
+                 "amends": _whole, "new": _flag, "mature": _flag, "undone": _flag,
+                 "intrusions": _pairs}),
 }
 
 
@@ -296,7 +315,7 @@ _SPECS = {
     _day: ((str,), None, None, _day), _fsrs_state: ((dict,), None, None, _fsrs_state),
     _graded_items: ((list,), None, None, _graded_items), _texts: ((list,), None, None, _texts),
     _settings: ((dict,), None, None, None), _flag: ((bool,), None, None, None),
-    _buried: ((dict,), None, None, _buried),
+    _buried: ((dict,), None, None, _buried), _pairs: ((list,), None, None, _pairs),
     _verdict: ((str,), None, None, _verdict), _override: ((str,), None, None, _override),
 }
 

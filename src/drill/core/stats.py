@@ -58,6 +58,20 @@ class Weak:
 
 
 @dataclass
+class Confusion:
+    """A framework whose answers held items of another: what the trainee confuses."""
+
+    deck: str
+    framework: str
+    name: str  # the framework's name
+    other: str  # the name of the framework whose items were typed
+    count: int
+
+    def said(self) -> str:
+        return f"you confuse {self.name} with {self.other}"
+
+
+@dataclass
 class Stats:
     user: str
     reviews: int
@@ -70,6 +84,7 @@ class Stats:
     decks: list[DeckStats] = field(default_factory=list)
     weakest_frameworks: list[Weak] = field(default_factory=list)
     weakest_items: list[Weak] = field(default_factory=list)
+    confusions: list[Confusion] = field(default_factory=list)  # most frequent first
 
     def as_json(self) -> dict:
         out = asdict(self)
@@ -150,6 +165,11 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
         if shown is not None and len(shown.weakest_items) < WEAKEST_PER_DECK:
             shown.weakest_items.append(weak.name)
     weak_fws = [w for w in per_fw.values() if w.seen >= WEAK_MIN_SEEN and w.missed > 0]
+    confusions = sorted(
+        (Confusion(fw_owner.get(c.fw, c.deck), c.fw, names.get(c.fw, c.fw), c.other, int(c.count))
+         for c in store.confusions() if c.count > 0
+         and (decks is None or fw_owner.get(c.fw, c.deck) in titles)),
+        key=lambda c: (-c.count, c.name, c.other))
     return Stats(
         user=store.name,
         reviews=reviews,
@@ -162,6 +182,7 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
         decks=sorted(per_deck.values(), key=lambda d: d.title),
         weakest_frameworks=sorted(weak_fws, key=by_weakness)[:WEAKEST],
         weakest_items=weak_items[:WEAKEST],
+        confusions=confusions[:WEAKEST],
     )
 
 

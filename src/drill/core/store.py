@@ -38,13 +38,13 @@ from drill.core.engine import Engine
 from drill.core.errors import StoreError
 from drill.core.files import fsync_dir
 from drill.core.grading import ItemVerdict, Override
-from drill.core.records import CardState, DayTally, ItemTally, Review
+from drill.core.records import CardState, ConfusionTally, DayTally, ItemTally, Review
 from drill.core.text import counted
 from drill.core.tinydb_engine import (  # noqa: F401  (FAULT_ENV: the kill tests' switch)
     FAULT_ENV, TRAINEE_FILE, TinyEngine, _flat,
 )
 
-__all__ = ["CardState", "DayTally", "ItemTally", "Review", "Store", "StoreError", "check"]
+__all__ = ["CardState", "ConfusionTally", "DayTally", "ItemTally", "Review", "Store", "StoreError", "check"]
 
 # An answer dated more than this after the clock is dated in the future: the
 # clock was ahead when it was recorded (a day covers any time zone mix-up).
@@ -182,6 +182,7 @@ class _Deltas:
     day: str
     day_delta: dict[str, float]
     items: list[tuple[str, str, str, int]] = field(default_factory=list)  # fw, deck, item, missed
+    confusions: list[tuple[str, str, str]] = field(default_factory=list)  # fw, deck, the other's name
 
 
 def _day(ts: float) -> str:
@@ -514,6 +515,7 @@ class Store:
             extra=list(answered.grade.extra), score=round(answered.score, 4), verdict=answered.verdict,
             rating=rating, seconds=round(answered.seconds, 2), hints=answered.hints,
             overridden=answered.overridden, new=before is None, mature=self._mature(before),
+            intrusions=[[i.typed, i.framework] for i in answered.grade.intrusions],
         )
 
     @staticmethod
@@ -603,6 +605,8 @@ class Store:
                 missed = review.overridden != Override.RIGHT and verdict not in (
                     ItemVerdict.CORRECT, ItemVerdict.OUT_OF_PLACE)
                 out.items.append((review.fw, review.deck, expected, int(missed)))
+        for other in dict.fromkeys(name for _typed, name in review.intrusions):
+            out.confusions.append((review.fw, review.deck, other))
         return out
 
     def _add_deltas(self, deltas: _Deltas, sign: int) -> None:
@@ -616,6 +620,10 @@ class Store:
             tally.seen = max(0, tally.seen + sign)
             tally.missed = max(0, tally.missed + sign * missed)
             engine.put_item(tally)
+        for fw, deck, other in deltas.confusions:
+            confused = engine.confusion(fw, other) or ConfusionTally(fw, deck, other)
+            confused.count = max(0, confused.count + sign)
+            engine.put_confusion(confused)
 
     # reading ---------------------------------------------------------------
 
@@ -627,6 +635,9 @@ class Store:
 
     def items(self) -> list[ItemTally]:
         return list(self.engine.items())
+
+    def confusions(self) -> list[ConfusionTally]:
+        return list(self.engine.confusions())
 
     def reviews(self) -> Iterator[Review]:
         """Every answer recorded, as it now stands (overrides folded in), in order."""

@@ -78,7 +78,7 @@ from tinydb.table import Document, Table
 from drill.core import records
 from drill.core.errors import StoreError
 from drill.core.files import fsync_dir
-from drill.core.records import CardState, DayTally, ItemTally, Review
+from drill.core.records import CardState, ConfusionTally, DayTally, ItemTally, Review
 
 # Format 2 writes the documents one change makes as one line (a batch);
 # format 1 files are read as they are and rewritten as format 2 on the
@@ -629,6 +629,7 @@ class TinyEngine:
         self._cards = self.db.table("cards")
         self._days = self.db.table("days")
         self._items = self.db.table("items")
+        self._confusions = self.db.table("confusions")
         self._meta = self.db.table("profile")
         self._month_ends = self.db.table("months")  # per month of the log, the number of its last answer
         self._months: dict[str, LogDB] = {}
@@ -677,7 +678,7 @@ class TinyEngine:
                 self._reset_caches()
 
     def _reset_caches(self) -> None:
-        for table in (self._cards, self._days, self._items, self._meta, self._month_ends):
+        for table in (self._cards, self._days, self._items, self._confusions, self._meta, self._month_ends):
             table.clear_cache()
         self._index()
 
@@ -687,6 +688,7 @@ class TinyEngine:
         self._day_ids = {doc["day"]: int(k) for k, doc in raw.get("days", {}).items()}
         self._item_ids = {(doc["fw"], doc["item"]): int(k) for k, doc in raw.get("items", {}).items()}
         self._month_ids = {doc["month"]: int(k) for k, doc in raw.get("months", {}).items()}
+        self._confusion_ids = {(doc["fw"], doc["other"]): int(k) for k, doc in raw.get("confusions", {}).items()}
 
     def _docs(self, table: str) -> dict[str, dict]:
         return self.db.log_storage.read().get(table, {})
@@ -756,6 +758,21 @@ class TinyEngine:
             self._item_ids[(tally.fw, tally.item)] = self._items.insert(tally.as_doc())
         else:
             self._items.update(tally.as_doc(), doc_ids=[doc_id])
+
+    def confusion(self, fw: str, other: str) -> ConfusionTally | None:
+        doc_id = self._confusion_ids.get((fw, other))
+        doc = self._docs("confusions").get(str(doc_id)) if doc_id is not None else None
+        return ConfusionTally.from_doc(doc) if doc is not None else None
+
+    def confusions(self) -> Iterator[ConfusionTally]:
+        return (ConfusionTally.from_doc(doc) for doc in list(self._docs("confusions").values()))
+
+    def put_confusion(self, tally: ConfusionTally) -> None:
+        doc_id = self._confusion_ids.get((tally.fw, tally.other))
+        if doc_id is None:
+            self._confusion_ids[(tally.fw, tally.other)] = self._confusions.insert(tally.as_doc())
+        else:
+            self._confusions.update(tally.as_doc(), doc_ids=[doc_id])
 
     def has_progress(self) -> bool:
         raw = self.db.log_storage.read()

@@ -119,6 +119,9 @@ class StatsScreen(Screen):
                 name.append(f"  in {w.of}", style="dim")
             table.add_row("item", f"{w.missed} of {w.seen}", name)
             self._weak_rows.append(w.framework)
+        for c in self.stats.confusions:
+            table.add_row("confused", f"{c.count}×", Text(c.said()))
+            self._weak_rows.append(c.framework)
         if not self._weak_rows:
             table.add_row("", "", Text("Nothing weak yet: answer a few cards first.", style="dim"))
 
