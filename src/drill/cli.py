@@ -380,10 +380,16 @@ def _stats(args) -> int:
     return EXIT_OK
 
 
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"
+
+
 def _stats_text(result) -> str:
     minutes = int(result.seconds // 60)
     lines = [f"{printable(result.user)}: {counted(result.reviews, 'review')}, streak {result.streak} "
              f"{'day' if result.streak == 1 else 'days'}, {minutes} min spent"]
+    lines.append("retention: " + (f"{result.retention:.0%} of answers passed" if result.retention is not None
+                                  else "no answers yet"))
     if result.true_retention is None:
         lines.append("true retention: no mature cards reviewed yet")
     else:
@@ -460,7 +466,8 @@ def _report(args) -> int:
                     continue
                 confused = [f"{c.name} ← {c.other}" for c in result.confusions if c.deck == deck.deck]
                 rows.append({"trainee": result.user, "deck": deck.deck, "title": deck.title,
-                             "reviews": deck.reviews, "retention": round(deck.retention, 4),
+                             "reviews": deck.reviews,
+                             "retention": round(deck.retention, 4) if deck.retention is not None else None,
                              "mastery": round(deck.mastery, 4), "last_active": deck.last_active,
                              "weakest_items": deck.weakest_items, "confusions": confused[:CONFUSIONS_SHOWN]})
     if args.csv:
@@ -482,7 +489,7 @@ def _report(args) -> int:
     elif not args.csv:
         for row in rows:
             print(f"{printable(row['trainee'])}\t{printable(row['title'])}\t{row['reviews']} reviews\t"
-                  f"retention {row['retention']:.0%}\tmastery {row['mastery']:.0%}\t"
+                  f"retention {_percent(row['retention'])}\tmastery {row['mastery']:.0%}\t"
                   f"last {row['last_active']}\t{printable(' / '.join(row['weakest_items']))}")
         if in_class:
             print("most frequent confusions in the class:")

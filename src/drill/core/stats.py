@@ -20,6 +20,11 @@ WEAKEST_PER_DECK = 3
 # A framework or item needs this many answers before it can be called weak:
 # one miss is worth knowing about.
 WEAK_MIN_SEEN = 1
+# Retention, on every screen, in `stats --json` and in `drill report`: the
+# share of answers passed (rated above Again) among all answers; None where
+# there are none. (True retention, Anki's figure, counts mature cards only;
+# the session summary's first-try accuracy is its own figure and named so.)
+RETENTION = "answers passed, of all answers"
 
 
 @dataclass
@@ -39,8 +44,9 @@ class DeckStats:
         return self.mastered / self.cards if self.cards else 0.0
 
     @property
-    def retention(self) -> float:
-        return self.passed / self.reviews if self.reviews else 0.0
+    def retention(self) -> float | None:
+        """Retention (RETENTION); None before any review."""
+        return self.passed / self.reviews if self.reviews else None
 
 
 @dataclass
@@ -77,6 +83,7 @@ class Stats:
     reviews: int
     reviews_per_day: list[tuple[str, int]]  # (ISO date, reviews), oldest first, days with reviews
     true_retention: float | None  # passes among reviews of mature cards; None before any
+    retention: float | None  # RETENTION; None before any review
     mature_reviews: int
     streak: int  # days in a row with reviews, ending today (or yesterday)
     seconds: float
@@ -91,10 +98,12 @@ class Stats:
         out["reviews_per_day"] = [{"day": d, "reviews": n} for d, n in self.reviews_per_day]
         for deck, raw in zip(self.decks, out["decks"]):
             raw["mastery"] = round(deck.mastery, 4)
-            raw["retention"] = round(deck.retention, 4)
+            raw["retention"] = round(deck.retention, 4) if deck.retention is not None else None
         for key in ("weakest_frameworks", "weakest_items"):
             for weak, raw in zip(getattr(self, key), out[key]):
                 raw["miss_rate"] = round(weak.miss_rate, 4)
+        if self.retention is not None:
+            out["retention"] = round(self.retention, 4)
         if self.true_retention is not None:
             out["true_retention"] = round(self.true_retention, 4)
         return out
@@ -175,6 +184,7 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
         reviews=reviews,
         reviews_per_day=[(d.day, d.reviews) for d in days if d.reviews],
         true_retention=(mature_passed / mature) if mature else None,
+        retention=(sum(d.passed for d in days) / reviews) if reviews else None,
         mature_reviews=mature,
         streak=streak,
         seconds=round(sum(d.seconds for d in days), 1),

@@ -29,6 +29,10 @@ def overview_text(s: Stats) -> Text:
     out.append(f" reviews        {s.reviews}\n")
     out.append(f" streak         {counted(s.streak, 'day')}\n")
     out.append(f" time spent     {minutes // 60} h {minutes % 60} min\n")
+    if s.retention is None:
+        out.append(" retention      no answers yet\n")
+    else:
+        out.append(f" retention      {s.retention:.0%} of answers passed\n")
     if s.true_retention is None:
         out.append(" true retention no mature cards reviewed yet\n")
     else:
