@@ -240,6 +240,19 @@ class Store:
     def set_settings(self, settings: scheduler.Settings) -> None:
         self._set_profile_value("settings", settings.as_json())
 
+    def update_settings(self, **changes) -> scheduler.Settings:
+        """Change some settings (fields of scheduler.Settings), keeping the others
+        as the store holds them now: another drill's change to them stays."""
+        self.wrote = True
+        with self.engine.transaction():  # read under the lock, after what others wrote
+            updated = dataclasses.replace(self.settings, **changes)
+            self.engine.update_profile({"settings": updated.as_json()})
+        return updated
+
+    def reread(self) -> None:
+        """Take in what another drill wrote to the store since this one last read."""
+        self.engine.refresh()
+
     # choices kept between sessions -----------------------------------------
 
     def _profile_value(self, key: str, default=None):
@@ -326,13 +339,18 @@ class Store:
         tally = self.engine.day(_day(now or time.time()))
         return int(tally.new) if tally else 0
 
+    def new_left_today(self, now: float | None = None) -> int:
+        """New cards today's queue may still take: the day's limit (and any
+        study more) less the new cards seen today."""
+        return max(0, self.settings.new_per_day + self.more_new_today(now) - self.new_seen_today(now))
+
     def queue(self, decks, due_only: bool = False, now: float | None = None) -> list:
         """Today's cards from ``decks``: due first, then new up to the day's limit."""
         now = now or time.time()
         by_id: dict[str, object] = {}
         for c in scheduler.introduction_order([c for d in decks for c in d.cards()]):
             by_id.setdefault(c.id, c)
-        limit = max(0, self.settings.new_per_day + self.more_new_today(now) - self.new_seen_today(now))
+        limit = self.new_left_today(now)
         order = scheduler.build_queue(list(by_id), self.due_at(), now, limit, due_only)
         return [by_id[c] for c in order]
 
