@@ -234,3 +234,25 @@ def test_snapshot_settings(snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(user="lin"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_the_apps_look_at_the_store_never_waits_for_another_writer(capsys):
+    import time
+
+    from test_tui_store_faults import hold_lock
+
+    from drill.core import tinydb_engine
+
+    mine = Store.open("lin")
+    holder = hold_lock(store_dir("lin") / ".lock")
+    try:
+        started = time.monotonic()
+        mine.reread()  # another drill holds the store: the look is skipped, not waited out
+        assert time.monotonic() - started < tinydb_engine.BUSY_WAIT_S / 2
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    assert cli.main(["settings", "--user", "lin", "--theme", "nord"]) == 0
+    assert mine.settings.theme == scheduler.DEFAULT_THEME  # not looked yet
+    mine.reread()
+    assert mine.settings.theme == "nord"

@@ -250,8 +250,9 @@ class Store:
         return updated
 
     def reread(self) -> None:
-        """Take in what another drill wrote to the store since this one last read."""
-        self.engine.refresh()
+        """Take in what another drill wrote to the store since this one last read,
+        unless another drill is writing now (it never waits: the app's look)."""
+        self.engine.refresh(wait=False)
 
     # choices kept between sessions -----------------------------------------
 
