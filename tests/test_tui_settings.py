@@ -256,3 +256,45 @@ def test_the_apps_look_at_the_store_never_waits_for_another_writer(capsys):
     assert mine.settings.theme == scheduler.DEFAULT_THEME  # not looked yet
     mine.reread()
     assert mine.settings.theme == "nord"
+
+
+async def test_switching_trainee_shows_the_new_trainees_theme():
+    Store.open("lin").update_settings(theme="nord")
+    Store.open("kim").update_settings(theme="no-such-theme")  # one this app lacks
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.theme == "nord"
+        await pilot.press("p")
+        await until(pilot, lambda: type(app.screen).__name__ == "ProfileScreen", what="the trainees")
+        await pilot.press(*"kim", "enter")
+        await until(pilot, lambda: app.user == "kim" and isinstance(app.screen, DecksScreen), what="kim's decks")
+        assert app.theme == scheduler.DEFAULT_THEME
+    assert Store.open_readonly(store_dir("kim")).settings.theme == "no-such-theme"  # not overwritten
+    assert stored_settings().theme == "nord"
+
+
+async def test_a_store_another_drill_holds_is_said_in_the_dialog_and_it_stays_open(monkeypatch):
+    from test_tui_store_faults import hold_lock
+
+    from drill.core import tinydb_engine
+
+    monkeypatch.setattr(tinydb_engine, "BUSY_WAIT_S", 0.3)
+    app = make_app(user="lin")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await open_settings(pilot)
+        await retype(pilot, "#new-per-day", "4")
+        holder = hold_lock(store_dir("lin") / ".lock")
+        try:
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, SettingsScreen)
+            message = str(app.screen.query_one("#settings-message").render())
+            assert message.startswith("Not saved: ") and "busy" in message, message
+        finally:
+            holder.stdin.close()
+            holder.wait()
+        await pilot.press("enter")  # the trouble gone, the same Enter saves
+        await until(pilot, lambda: isinstance(app.screen, DecksScreen), what="the dialog closed")
+    assert stored_settings().new_per_day == 4

@@ -113,6 +113,7 @@ class DrillApp(App):
         self.progress = None
         self.seen_settings = None  # the store's settings as the app last read them
         self.store_trouble = ""  # what went wrong at the last look at the store
+        self.applying_theme = False  # showing the store's theme: nothing to save
         self.session = None
         self.session_size = 0  # cards in a session; 0: all of today's queue
         self.error = ""
@@ -180,13 +181,22 @@ class DrillApp(App):
     # --- settings --------------------------------------------------------
 
     def apply_theme(self, name: str) -> None:
-        """Show the theme ``name`` if the app has it (a store may name one it lacks)."""
-        if name in self.available_themes and name != self.theme:
-            self.theme = name
+        """Show the trainee's theme ``name``, or the default if the app lacks it
+        (a store may name one it does not have: that name stays stored)."""
+        from drill.core.scheduler import DEFAULT_THEME
+
+        wanted = name if name in self.available_themes else DEFAULT_THEME
+        if wanted != self.theme:
+            self.applying_theme = True
+            try:
+                self.theme = wanted
+            finally:
+                self.applying_theme = False
 
     def watch_theme(self, theme: str) -> None:
-        """A theme chosen in the app (the settings or the palette's Change theme) is saved."""
-        if self.progress is None or self.progress.readonly or self.progress.settings.theme == theme:
+        """A theme chosen in the app (the settings or the palette's Theme) is saved."""
+        if self.applying_theme or self.progress is None or self.progress.readonly \
+                or self.progress.settings.theme == theme:
             return
         try:
             self.seen_settings = self.progress.update_settings(theme=theme)
