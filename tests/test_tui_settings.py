@@ -45,6 +45,10 @@ def new_column(app) -> list[str]:
     return [str(table.get_row_at(n)[3]) for n in range(table.row_count)]
 
 
+def dialog_message(screen) -> str:
+    return str(screen.query_one("#settings-message").render())
+
+
 def stored_settings() -> scheduler.Settings:
     return Store.open_readonly(store_dir("lin")).settings
 
@@ -96,10 +100,10 @@ async def test_a_bad_value_is_said_in_the_dialog_and_nothing_is_saved(field_id, 
         await retype(pilot, "#new-per-day", "5")  # a good change alongside the bad one
         await retype(pilot, field_id, text)
         await pilot.press("enter")
-        await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, SettingsScreen)
-        message = str(screen.query_one("#settings-message").render())
+        await until(pilot, lambda: dialog_message(screen), what="the dialog's message")
+        assert app.screen is screen
+        message = dialog_message(screen)
         assert message.startswith("Not saved: ") and said in message, message
         assert (store_dir("lin") / "trainee.json").read_bytes() == before
         await pilot.press("escape")  # cancels
@@ -288,9 +292,10 @@ async def test_a_store_another_drill_holds_is_said_in_the_dialog_and_it_stays_op
         holder = hold_lock(store_dir("lin") / ".lock")
         try:
             await pilot.press("enter")
-            await pilot.pause()
+            screen = app.screen
+            await until(pilot, lambda: dialog_message(screen), what="the dialog's message")
             assert isinstance(app.screen, SettingsScreen)
-            message = str(app.screen.query_one("#settings-message").render())
+            message = dialog_message(screen)
             assert message.startswith("Not saved: ") and "busy" in message, message
         finally:
             holder.stdin.close()

@@ -236,6 +236,7 @@ class DrillApp(App):
 
         if self.progress is None or isinstance(self.screen, SettingsScreen):
             return
+        self.check_store()  # the dialog opens on the settings as they are now
 
         def closed(saved: bool | None) -> None:
             if saved:

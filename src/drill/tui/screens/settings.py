@@ -40,7 +40,7 @@ class SettingsScreen(ModalScreen[bool]):
             yield Static(Text("Theme", style="dim"))
             yield Select([(name, name) for name in themes], value=theme, allow_blank=False, id="theme")
             yield Static(id="settings-message")
-            yield Static(Text("enter or ctrl+s saves · esc cancels · tab: next field", style="dim"))
+            yield Static(Text("enter in a box or ctrl+s saves · esc cancels · tab: next", style="dim"))
         yield Footer()
 
     def message(self, text: str) -> None:
