@@ -444,7 +444,8 @@ def test_settings_change_the_queue_and_the_schedule(drill_home, capsys):
 
     d = deck()
     assert cli.main(["settings", "--user", "lin", "--json"]) == 0  # nothing stored yet: the defaults
-    assert json.loads(capsys.readouterr().out) == {"user": "lin", "desired_retention": 0.9, "new_per_day": 20}
+    assert json.loads(capsys.readouterr().out) == {"user": "lin", "desired_retention": 0.9, "new_per_day": 20,
+                                                   "theme": "textual-dark"}
     assert not store_dir("lin").exists()  # showing writes nothing
     assert cli.main(["settings", "--user", "lin", "--new-per-day", "3", "--retention", "0.8"]) == 0
     assert "0.8" in capsys.readouterr().out

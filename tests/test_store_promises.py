@@ -347,6 +347,7 @@ WRONG_SHAPES = {
     "an item tally without its item": ["items", 99, {"fw": "f", "deck": "d", "seen": 1, "missed": 0}],
     "a profile whose name is a list": ["profile", 1, {"name": ["lin"]}],
     "settings that are text": ["profile", 1, {"name": "lin", "settings": "fast"}],
+    "a theme that is no name": ["profile", 1, {"name": "lin", "settings": {"theme": ["nord"]}}],
     "a table drill does not keep": ["notes", 1, {"text": "hello"}],
     "an id that is text": ["cards", "7", {"x": 1}],
     "an id of zero": ["cards", 0, A_CARD],

@@ -75,16 +75,19 @@ def _parser() -> argparse.ArgumentParser:
                        help="whose stats (default: the last trainee who drilled here)")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
 
-    settings = sub.add_parser("settings", help="show or change a trainee's scheduling settings",
+    settings = sub.add_parser("settings", help="show or change a trainee's settings",
                               description="Desired retention (the share of reviews fsrs aims to have "
-                                          "answered correctly) and new cards per day. With no option, "
-                                          "shows them.")
+                                          "answered correctly), new cards per day and the app's theme. "
+                                          "With no option, shows them. A running app takes a change "
+                                          "in within a few seconds.")
     settings.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
                           help="whose settings (default: the last trainee who drilled here)")
     settings.add_argument("--retention", metavar="R", type=_retention,
                           help="desired retention, from 0.70 to 0.99 (default 0.9)")
     settings.add_argument("--new-per-day", metavar="N", type=_new_per_day,
                           help="new cards a day, from 0 to 1000 (default 20)")
+    settings.add_argument("--theme", metavar="NAME",
+                          help="the app's colour theme, one of Textual's (default textual-dark)")
     settings.add_argument("--json", action="store_true", help="print the settings as one JSON object")
 
     unsuspend = sub.add_parser("unsuspend", help="bring suspended cards back into the queue",
@@ -158,24 +161,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _retention(text: str) -> float:
-    from drill.core.scheduler import RETENTION_RANGE
+    from drill.core.scheduler import retention_from
 
     try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    low, high = RETENTION_RANGE
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a retention from {low} to {high}")
-    return value
+        return retention_from(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _new_per_day(text: str) -> int:
-    from drill.core.scheduler import NEW_PER_DAY_MAX
+    from drill.core.scheduler import new_per_day_from
 
-    if not text.strip().isdigit() or int(text) > NEW_PER_DAY_MAX:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 0 to {NEW_PER_DAY_MAX}")
-    return int(text)
+    try:
+        return new_per_day_from(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -323,25 +323,30 @@ def _settings(args) -> int:
 
     user = _trainee(args)
     folder = store.store_dir(user)
-    if args.retention is None and args.new_per_day is None:
+    if args.theme is not None:
+        from drill.tui.app import theme_names
+
+        names = theme_names()
+        if args.theme not in names:
+            shown = ", ".join(n for n in THEMES_SHOWN if n in names)
+            _note(f"--theme: {printable(args.theme)!r} is not a theme; try {shown} "
+                  f"(all {len(names)} in the app: ctrl+p, Theme)")
+            return EXIT_USAGE
+    if args.retention is None and args.new_per_day is None and args.theme is None:
         if (folder / store.TRAINEE_FILE).is_file():
             current = store.Store.open_readonly(folder).settings
         else:
             current = scheduler.Settings()
     else:
+        changes = {"desired_retention": args.retention, "new_per_day": args.new_per_day, "theme": args.theme}
         opened = store.Store.open(user)
-        current = opened.settings
-        if args.retention is not None:
-            current.desired_retention = args.retention
-        if args.new_per_day is not None:
-            current.new_per_day = args.new_per_day
-        opened.set_settings(current)
+        current = opened.update_settings(**{k: v for k, v in changes.items() if v is not None})
         opened.close()
     if args.json:
         print(json_line({"user": user, **current.as_json()}))
     else:
         print(f"{printable(user)}: desired retention {current.desired_retention:g}, "
-              f"{current.new_per_day} new cards a day")
+              f"{current.new_per_day} new cards a day, theme {printable(current.theme)}")
     return EXIT_OK
 
 
@@ -363,6 +368,10 @@ def _unsuspend(args) -> int:
         opened.close()
     print(f"{printable(user)}: {counted(freed, 'card')} unsuspended")
     return EXIT_OK
+
+
+# the themes an unknown --theme suggests (those the app has)
+THEMES_SHOWN = ("textual-dark", "textual-light", "nord", "gruvbox", "dracula", "solarized-light")
 
 
 def _stats(args) -> int:

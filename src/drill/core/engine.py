@@ -39,8 +39,9 @@ class Engine(Protocol):
         engine opened read-only the changes stay in memory, for its reader."""
         ...
 
-    def refresh(self) -> None:
-        """Take in what other writers committed."""
+    def refresh(self, wait: bool = True) -> None:
+        """Take in what other writers committed; with ``wait`` False, only if
+        no other writer is busy (a look that never blocks)."""
         ...
 
     # the profile: the trainee's name, settings and choices

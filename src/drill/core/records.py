@@ -271,7 +271,9 @@ def _buried(value) -> bool:
 
 
 def _settings(value) -> bool:
-    return isinstance(value, dict)
+    """The trainee's settings (scheduler.Settings): a value out of range reads
+    as its default, but a theme that is not a name is damage."""
+    return isinstance(value, dict) and ("theme" not in value or isinstance(value["theme"], str))
 
 
 def _anything(value) -> bool:
@@ -314,7 +316,7 @@ _SPECS = {
     _time: (_NUM, 0, _TIME_MAX, None), _rating: ((int,), 1, 4, None),
     _day: ((str,), None, None, _day), _fsrs_state: ((dict,), None, None, _fsrs_state),
     _graded_items: ((list,), None, None, _graded_items), _texts: ((list,), None, None, _texts),
-    _settings: ((dict,), None, None, None), _flag: ((bool,), None, None, None),
+    _settings: ((dict,), None, None, _settings), _flag: ((bool,), None, None, None),
     _buried: ((dict,), None, None, _buried), _pairs: ((list,), None, None, _pairs),
     _verdict: ((str,), None, None, _verdict), _override: ((str,), None, None, _override),
 }

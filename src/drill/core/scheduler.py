@@ -73,16 +73,45 @@ RETENTION_RANGE = (0.7, 0.99)
 NEW_PER_DAY_MAX = 1000
 
 
+# The theme an app shows when the trainee chose none (Textual's own default);
+# the app checks a theme's name against the themes it has, the core keeps the name.
+DEFAULT_THEME = "textual-dark"
+THEME_NAME_MAX = 100
+
+
+def retention_from(text: str) -> float:
+    """A desired retention typed as text; ValueError saying the range if it is not one."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    low, high = RETENTION_RANGE
+    if not low <= value <= high:
+        raise ValueError(f"{text!r} is not a retention from {low} to {high}")
+    return value
+
+
+def new_per_day_from(text: str) -> int:
+    """New cards a day typed as text; ValueError saying the range if it is not one."""
+    if not text.strip().isdigit() or int(text) > NEW_PER_DAY_MAX:
+        raise ValueError(f"{text!r} is not a whole number from 0 to {NEW_PER_DAY_MAX}")
+    return int(text)
+
+
 @dataclass
 class Settings:
     desired_retention: float = 0.9
     new_per_day: int = 20
+    theme: str = DEFAULT_THEME  # a Textual theme's name
 
     def as_json(self) -> dict:
-        return {"desired_retention": self.desired_retention, "new_per_day": self.new_per_day}
+        return {"desired_retention": self.desired_retention, "new_per_day": self.new_per_day,
+                "theme": self.theme}
 
     @classmethod
     def from_json(cls, raw: dict | None) -> Settings:
+        """The settings a profile holds; a value missing (an older store) or out
+        of range reads as its default."""
         raw = raw or {}
         out = cls()
         retention = raw.get("desired_retention")
@@ -92,6 +121,9 @@ class Settings:
         per_day = raw.get("new_per_day")
         if isinstance(per_day, int) and not isinstance(per_day, bool) and 0 <= per_day <= NEW_PER_DAY_MAX:
             out.new_per_day = per_day
+        theme = raw.get("theme")
+        if isinstance(theme, str) and 0 < len(theme) <= THEME_NAME_MAX:
+            out.theme = theme
         return out
 
 

@@ -242,6 +242,20 @@ class Store:
     def set_settings(self, settings: scheduler.Settings) -> None:
         self._set_profile_value("settings", settings.as_json())
 
+    def update_settings(self, **changes) -> scheduler.Settings:
+        """Change some settings (fields of scheduler.Settings), keeping the others
+        as the store holds them now: another drill's change to them stays."""
+        self.wrote = True
+        with self.engine.transaction():  # read under the lock, after what others wrote
+            updated = dataclasses.replace(self.settings, **changes)
+            self.engine.update_profile({"settings": updated.as_json()})
+        return updated
+
+    def reread(self) -> None:
+        """Take in what another drill wrote to the store since this one last read,
+        unless another drill is writing now (it never waits: the app's look)."""
+        self.engine.refresh(wait=False)
+
     # choices kept between sessions -----------------------------------------
 
     def _profile_value(self, key: str, default=None):

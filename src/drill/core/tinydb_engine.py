@@ -153,6 +153,28 @@ class _Lock:
         self.depth += 1
         return self
 
+    def attempt(self) -> bool:
+        """Take the lock if no one holds it (another process, or a thread of
+        this one writing), without waiting; whether it was taken (then release
+        it with ``__exit__``)."""
+        if self.depth:
+            return False
+        if not self.readonly:
+            import fcntl
+
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+            except OSError:
+                return False
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                return False
+            self.fd = fd
+        self.depth += 1
+        return True
+
     def __exit__(self, *exc) -> None:
         self.depth -= 1
         if self.depth == 0 and self.fd is not None:
@@ -672,7 +694,17 @@ class TinyEngine:
         self.db.log_storage.detached = True
         yield
 
-    def refresh(self) -> None:
+    def refresh(self, wait: bool = True) -> None:
+        if not wait:
+            # a look that never blocks: while another drill writes, the next look takes it in
+            if not self.lock.attempt():
+                return
+            try:
+                if self.db.log_storage.refresh():
+                    self._reset_caches()
+            finally:
+                self.lock.__exit__(None, None, None)
+            return
         with self.lock:
             if self.db.log_storage.refresh():
                 self._reset_caches()

@@ -36,6 +36,7 @@ class DrillCommands(Provider):
         ("Suspend this card (drill unsuspend brings it back)", "screen.suspend_card", ("DrillScreen",), "f6"),
         ("Show stats", "stats", None, "s on the decks"),
         ("Switch trainee", "switch_profile", None, "p on the decks"),
+        ("Settings: desired retention, new cards a day, theme", "settings", None, "o on the decks"),
         ("Back to the decks", "decks", ("DrillScreen", "SummaryScreen", "StatsScreen"),
          "escape on the stats, enter on a summary"),
         ("Help: every key", "help", None, "f1"),
@@ -68,7 +69,15 @@ class DrillCommands(Provider):
         return run
 
 
+def theme_names() -> list[str]:
+    """The themes the app can show, by name (what `drill settings --theme` takes)."""
+    return sorted(DrillApp([]).available_themes)
+
+
 class DrillApp(App):
+    # how often, in seconds, the app looks for a change another drill made to
+    # the store (`drill settings` in another terminal)
+    STORE_POLL_S = 1.0
     CSS_PATH = "drill.tcss"
     TITLE = "drill"
     SUB_TITLE = "提法 flashcards"
@@ -104,6 +113,9 @@ class DrillApp(App):
         self.decks: list[Deck] = []
         self.deck_errors: list[str] = []
         self.progress = None
+        self.seen_settings = None  # the store's settings as the app last read them
+        self.store_trouble = ""  # what went wrong at the last look at the store
+        self.applying_theme = False  # showing the store's theme: nothing to save
         self.session = None
         self.session_size = 0  # cards in a session; 0: all of today's queue
         self.error = ""
@@ -115,6 +127,7 @@ class DrillApp(App):
         # (SIGHUP) or Ctrl+C ends the app without losing an answered card.
         self.load_decks()
         self.warm_grader()
+        self.set_interval(self.STORE_POLL_S, self.check_store, name="store poll")
 
     @work(thread=True, exclusive=True, group="decks")
     def load_decks(self) -> None:
@@ -158,12 +171,81 @@ class DrillApp(App):
             self.progress = store.Store.open(self.user)
             self.progress.adopt(self.decks)  # progress filed under each deck's id
             store.set_last_profile(self.user)
+            self.seen_settings = self.progress.settings
+            self.apply_theme(self.seen_settings.theme)
         except DrillError as exc:
             # a damaged or busy store: say so and stop, leaving the file as it is
             self.error = str(exc)  # printed by the command after the screen is restored
             self.exit(return_code=1)
             return
         self.show_decks()
+
+    # --- settings --------------------------------------------------------
+
+    def apply_theme(self, name: str) -> None:
+        """Show the trainee's theme ``name``, or the default if the app lacks it
+        (a store may name one it does not have: that name stays stored)."""
+        from drill.core.scheduler import DEFAULT_THEME
+
+        wanted = name if name in self.available_themes else DEFAULT_THEME
+        if wanted != self.theme:
+            self.applying_theme = True
+            try:
+                self.theme = wanted
+            finally:
+                self.applying_theme = False
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the app (the settings or the palette's Theme) is saved."""
+        if self.applying_theme or self.progress is None or self.progress.readonly \
+                or self.progress.settings.theme == theme:
+            return
+        try:
+            self.seen_settings = self.progress.update_settings(theme=theme)
+        except DrillError as exc:
+            self.notify(f"theme not saved: {exc}", title="drill", markup=False, severity="error")
+
+    def check_store(self) -> None:
+        """Take in a change to the settings made elsewhere (`drill settings`):
+        the theme shows, the decks' counts follow the new-card limit."""
+        if self.progress is None:
+            return
+        try:
+            self.progress.reread()
+            settings = self.progress.settings
+        except DrillError as exc:
+            if str(exc) != self.store_trouble:  # said once, not at every look
+                self.store_trouble = str(exc)
+                self.notify(f"could not read the progress store: {exc}", title="drill", markup=False,
+                            severity="error")
+            return
+        self.store_trouble = ""
+        if settings == self.seen_settings:
+            return
+        self.seen_settings = settings
+        self.settings_changed()
+
+    def settings_changed(self) -> None:
+        from drill.tui.screens.decks import DecksScreen
+
+        self.apply_theme(self.progress.settings.theme)
+        for screen in self.screen_stack:
+            if isinstance(screen, DecksScreen):
+                screen.refresh_decks()
+
+    def action_settings(self) -> None:
+        from drill.tui.screens.settings import SettingsScreen
+
+        if self.progress is None or isinstance(self.screen, SettingsScreen):
+            return
+        self.check_store()  # the dialog opens on the settings as they are now
+
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self.seen_settings = self.progress.settings
+                self.settings_changed()
+
+        self.push_screen(SettingsScreen(), closed)
 
     # --- navigation --------------------------------------------------------
 

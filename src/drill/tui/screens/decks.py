@@ -1,4 +1,5 @@
-"""Every deck with its due, new and total cards and a mastery bar; choose and start."""
+"""Every deck with its due cards, the new cards today's limit lets in, its total
+and a mastery bar; choose and start."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class DecksScreen(Screen):
         Binding("z", "session_size", "Session size", show=False),
         Binding("s", "app.stats", "Stats"),
         Binding("p", "app.switch_profile", "Trainee"),
+        Binding("o", "app.settings", "Settings", show=False),
     ]
 
     def __init__(self) -> None:
@@ -62,6 +64,9 @@ class DecksScreen(Screen):
         self.chosen = {d for d in self.app.progress.last_decks() if d in known}
         self.build_table()
         self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.app.check_store()  # back from a dialog: what another drill changed meanwhile
 
     def on_resize(self) -> None:
         self.build_table()
@@ -89,12 +94,14 @@ class DecksScreen(Screen):
         who = Text("trainee: ", style="dim")
         who.append(app.user or "—", style="bold")
         self.query_one("#who", Static).update(who)
+        # new cards: those today's limit still lets in, as Anki counts them
+        left = app.progress.new_left_today()
         for deck in app.decks:
             counts = app.progress.deck_counts(deck)
             mark = "✓" if deck.id in self.chosen else ""
             title = Text(deck.title, no_wrap=True, overflow="ellipsis")
             title.truncate(width, overflow="ellipsis")
-            table.add_row(mark, title, str(counts.due), str(counts.new), str(counts.total),
+            table.add_row(mark, title, str(counts.due), str(min(counts.new, left)), str(counts.total),
                           mastery_bar(counts.mastery), key=deck.id)
         note = self.query_one("#decks-note", Static)
         if app.deck_errors:
@@ -106,8 +113,9 @@ class DecksScreen(Screen):
         else:
             size = self.app.session_size
             more = app.progress.more_new_today()
-            said = (f"space chooses · enter drills · m more new today{f' (+{more})' if more else ''}"
-                    f" · z session: {counted(size, 'card') if size else 'all'}")
+            # the keys the footer has no room for (at most 72 columns)
+            said = (f"space chooses · m more new today{f' (+{more})' if more else ''}"
+                    f" · z session: {counted(size, 'card') if size else 'all'} · o settings")
             note.update(Text(said, style="dim"))
 
     def _deck_under_cursor(self):
