@@ -122,3 +122,31 @@ async def test_a_full_disk_keeps_the_answer_and_says_so(tmp_path, monkeypatch):
             await until(pilot, lambda: screen.phase == "judged", what="the answer to be saved")
     finally:
         subprocess.run(["umount", "-l", str(home)], capture_output=True)
+
+
+async def test_a_readonly_home_opens_drills_and_keeps_the_typed_answer(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("DRILL_HOME", str(home))
+    Store.open("lin").close()
+    view = tmp_path / "readonly"
+    view.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(home), str(view)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("a read-only bind mount needs root and mount permission")
+    try:
+        if subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], capture_output=True).returncode != 0:
+            pytest.skip("remounting read-only is not allowed here")
+        monkeypatch.setenv("DRILL_HOME", str(view))
+        app = make_app(user="lin")
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await to_first_card(app, pilot)
+            screen = app.screen
+            typed = "不知道这一项"
+            await pilot.press(*typed)
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: "not saved" in status_text(app) or screen.phase == "judged",
+                        what="the answer to fail")
+            assert "Read-only file system" in status_text(app)
+            assert screen.query_one(AnswerArea).text == typed and screen.phase == "answering"
+    finally:
+        subprocess.run(["umount", "-l", str(view)], capture_output=True)

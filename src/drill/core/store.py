@@ -145,10 +145,15 @@ def last_profile() -> str | None:
 
 def set_last_profile(user: str) -> None:
     root = progress_dir()
-    root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".last-trainee.{os.getpid()}.tmp"
-    tmp.write_text(user, "utf-8")
-    os.replace(tmp, root / "last-trainee")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(user, "utf-8")
+        os.replace(tmp, root / "last-trainee")
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreError(f"cannot write to the progress folder: {exc.strerror or exc}", root) from None
     fsync_dir(root)
 
 

@@ -169,8 +169,6 @@ class DrillApp(App):
 
         try:
             self.progress = store.Store.open(self.user)
-            self.progress.adopt(self.decks)  # progress filed under each deck's id
-            store.set_last_profile(self.user)
             self.seen_settings = self.progress.settings
             self.apply_theme(self.seen_settings.theme)
         except DrillError as exc:
@@ -178,6 +176,12 @@ class DrillApp(App):
             self.error = str(exc)  # printed by the command after the screen is restored
             self.exit(return_code=1)
             return
+        try:
+            self.progress.adopt(self.decks)  # progress filed under each deck's id
+            store.set_last_profile(self.user)
+        except DrillError as exc:
+            # a read-only or full home: drilling goes on, and each answer says if it was not saved
+            self.notify(f"{exc}: answers may not be saved", severity="warning", timeout=15)
         self.show_decks()
 
     # --- settings --------------------------------------------------------
