@@ -134,14 +134,15 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
         if offset < FORECAST_DAYS:
             forecast[offset] += 1
 
-    names, titles, deck_cards = _deck_info(decks)
+    cards_of = {id(deck): deck.cards() for deck in decks or []}  # made once: a deck's cards cost to make
+    names, titles, deck_cards = _deck_info(decks, cards_of)
     per_deck: dict[str, DeckStats] = {}
     for deck_id, title in titles.items():
         per_deck[deck_id] = DeckStats(deck_id, title, deck_cards.get(deck_id, 0), 0, 0, 0, 0, "")
     per_fw: dict[str, Weak] = {}
     # a card is counted under the deck that now holds it (its state may carry
     # the deck's older id)
-    owner = {card.id: deck.id for deck in decks or [] for card in deck.cards()}
+    owner = {card.id: deck.id for deck in decks or [] for card in cards_of[id(deck)]}
     fw_owner = dict(_fw_owners(decks))
     cards = [dataclasses.replace(doc, deck=owner[doc.card]) if owner.get(doc.card, doc.deck) != doc.deck else doc
              for doc in cards]
@@ -202,13 +203,13 @@ def _fw_owners(decks):
             yield fw.id, deck.id
 
 
-def _deck_info(decks):
+def _deck_info(decks, cards_of):
     names: dict[str, str] = {}
     titles: dict[str, str] = {}
     counts: dict[str, int] = {}
     for deck in decks or []:
         titles[deck.id] = deck.title
-        counts[deck.id] = len(deck.cards())
+        counts[deck.id] = len(cards_of[id(deck)])
         for fw in deck.frameworks:
             names[fw.id] = fw.name
     return names, titles, counts
