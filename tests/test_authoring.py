@@ -239,6 +239,77 @@ def test_a_deck_made_by_extract_is_offered_for_review(speech, tmp_path):
     assert len(review.offered()) == 6
 
 
+def extracted_deck(speech: Path, path: Path) -> None:
+    """The deck `drill extract SPEECH -o PATH` writes."""
+    from drill.cli import main
+
+    assert main(["extract", str(speech), "-o", str(path)]) == 0
+    assert all(not fw.extracted for fw in decks.load(path).frameworks)
+
+
+def test_saving_an_extracted_deck_judges_only_what_was_decided(speech, tmp_path):
+    path = tmp_path / "speech.toml"
+    extracted_deck(speech, path)
+    review = start(speech, path)
+    offered = [c.id for c in review.offered()]
+    assert offered == [OUTLINE, ABBREV, FOUR, GAPS, WINDOWS, THREE]
+    review.save()  # nothing decided
+    assert all(not fw.extracted for fw in decks.load(path).frameworks)
+    again = start(speech, path)
+    assert [c.id for c in again.offered()] == offered  # still to review, none judged
+    assert all(c.reason == au.NOT_REVIEWED for c in again.offered() if c.id != ABBREV)
+    again.accept(again.find(WINDOWS))
+    again.save()
+    judged = {fw.id for fw in decks.load(path).frameworks if fw.extracted}
+    assert judged == {WINDOWS}
+    third = start(speech, path)
+    assert [c.id for c in third.offered()] == [OUTLINE, ABBREV, FOUR, GAPS, THREE]
+    assert third.find(WINDOWS).status == au.ACCEPTED and not third.find(WINDOWS).offered
+
+
+def test_each_decision_on_an_extracted_deck_judges_its_frameworks(speech, tmp_path):
+    path = tmp_path / "speech.toml"
+    extracted_deck(speech, path)
+    review = start(speech, path)
+    review.merge(review.find(ABBREV), review.find(FOUR))
+    review.reject(review.find(GAPS))
+    review.split(review.find(THREE), 2)
+    review.save()
+    deck = decks.load(path)
+    judged = {fw.id for fw in deck.frameworks if fw.extracted}
+    assert judged == {ABBREV, THREE, f"{THREE}.2"}
+    assert deck.rejected == [GAPS]
+    again = start(speech, path)
+    assert [c.id for c in again.offered()] == [OUTLINE, WINDOWS]
+    again.change_kind(again.find(WINDOWS), "enumeration")
+    again.save()
+    assert [c.id for c in start(speech, path).offered()] == [OUTLINE]
+
+
+def test_accept_all_judges_the_frameworks_of_an_extracted_deck(speech, tmp_path):
+    path = tmp_path / "speech.toml"
+    extracted_deck(speech, path)
+    review = start(speech, path)
+    accepted, refused, skipped = review.accept_all()
+    assert {c.id for c in accepted} == {OUTLINE, FOUR, GAPS, WINDOWS, THREE}
+    assert refused == [] and [c.id for c in skipped] == [ABBREV]  # makes no card
+    review.save()
+    assert [c.id for c in start(speech, path).offered()] == [ABBREV]
+
+
+def test_an_undecided_changed_framework_is_offered_again_after_a_save(speech, tmp_path):
+    path = tmp_path / "speech.toml"
+    first_review(speech, path)
+    text = speech.read_text("utf-8").replace("第四，完善企业诉求快速响应机制。",
+                                             "第四，完善企业诉求快速响应机制；第五，开展营商环境评价。")
+    speech.write_text(text, "utf-8")
+    again = start(speech, path)
+    assert [c.id for c in again.offered()] == [THREE]
+    again.save()  # THREE left as it was
+    third = start(speech, path)
+    assert [c.id for c in third.offered()] == [THREE] and third.find(THREE).reason == au.CHANGED
+
+
 def test_bad_inputs_give_one_line_errors(tmp_path):
     from drill.core.errors import DrillError
 

@@ -178,6 +178,38 @@ async def test_a_second_run_keeps_the_decisions_and_shows_only_what_is_new(speec
     assert len(deck.frameworks) == 6 and deck.rejected == [GAPS]
 
 
+async def test_saving_a_deck_from_extract_undecided_leaves_it_to_review(speech, tmp_path):
+    path = tmp_path / "speech.toml"
+    assert cli.main(["extract", str(speech), "-o", str(path)]) == 0
+    status = lambda screen: str(screen.query_one("#author-status").render())  # noqa: E731
+    app = author_app(speech, path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await extracted(app, pilot)
+        offered = [c.id for c in screen.shown]
+        assert len(offered) == 6 and status(screen).startswith("6 candidates ·")
+        assert screen.query_one("#candidates").border_subtitle.startswith("6 undecided")
+        await pilot.press("ctrl+s")  # nothing decided
+        await until(pilot, lambda: app.saved is not None, what="the save")
+        await pilot.press("ctrl+q")
+    assert all(not fw.extracted for fw in decks.load(path).frameworks)
+
+    app = author_app(speech, path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await extracted(app, pilot)
+        assert [c.id for c in screen.shown] == offered and status(screen).startswith("6 candidates ·")
+        assert current(screen).id == OUTLINE
+        await pilot.press("a", "ctrl+s")  # accept the outline only
+        await until(pilot, lambda: app.saved is not None, what="the save")
+        await pilot.press("ctrl+q")
+    assert {fw.id for fw in decks.load(path).frameworks if fw.extracted} == {OUTLINE}
+
+    app = author_app(speech, path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await extracted(app, pilot)
+        assert [c.id for c in screen.shown] == [i for i in offered if i != OUTLINE]
+        assert status(screen).startswith("5 to review, 1 judged before")
+
+
 async def test_quitting_with_unsaved_decisions_asks_first(speech, tmp_path):
     path = tmp_path / "speech.toml"
     app = author_app(speech, path)

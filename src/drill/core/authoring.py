@@ -463,13 +463,14 @@ class Workbench:
     def accept_all(self, cands: list[Candidate] | None = None
                    ) -> tuple[list[Candidate], list[tuple[Candidate, str]], list[Candidate]]:
         """Accept every undecided candidate (of ``cands``, by default of the
-        review); one that would break the deck stays undecided, and one that
-        would make no card (an abbreviation whose items are not filled in) is
-        skipped. Returns the accepted, the refused with the reason, and the
-        skipped."""
+        review): the new, and the earlier deck's frameworks offered for
+        review (never reviewed here, changed); one that would break the deck
+        stays undecided, and one that would make no card (an abbreviation
+        whose items are not filled in) is skipped. Returns the accepted, the
+        refused with the reason, and the skipped."""
         accepted, refused, skipped = [], [], []
         for cand in list(self.candidates if cands is None else cands):
-            if cand.status != NEW:
+            if not undecided(cand):
                 continue
             try:
                 self.accept(cand)
@@ -542,6 +543,13 @@ class Workbench:
 
     def mark_saved(self) -> None:
         self.history.saved = self.history.version
+
+
+def undecided(cand: Candidate) -> bool:
+    """Whether ``cand`` waits for a decision: new, or a framework of the
+    earlier deck offered for review (its reason not settled by a decision
+    here). Saving records as judged only the decided."""
+    return cand.status == NEW or (cand.status == ACCEPTED and bool(cand.reason))
 
 
 def no_card(n: int) -> str:
@@ -902,15 +910,21 @@ class Review(Workbench):
 
     def deck(self) -> decks.Deck:
         """The deck these decisions make: the earlier deck (its comments and
-        order kept) with the accepted frameworks, new ones after the old."""
+        order kept) with the accepted frameworks, new ones after the old.
+        Only a framework decided here (or judged before) is recorded as
+        judged (its ``extracted``): one the earlier deck holds that is
+        offered for review and left undecided keeps what it had, so a
+        later review offers it again."""
         accepted = [c for c in self.candidates if c.status == ACCEPTED]
         ids = {c.id for c in self.candidates if c.origin is not None}
         for cand in accepted:
-            if cand.origin is not None:
+            if undecided(cand):
+                pass  # offered for review and not decided: what it was judged as (if ever) stays
+            elif cand.origin is not None:
                 cand.fw.extracted = digest(cand.origin)
             elif cand.fw.extracted == ADDED:
                 pass  # made here: it stays the instructor's
-            elif not cand.reason and not self._piece_of(cand.id, ids | {c.id for c in accepted}):
+            elif not self._piece_of(cand.id, ids | {c.id for c in accepted}):
                 cand.fw.extracted = KEPT  # judged here although extraction does not give it
         if self.earlier is not None:
             deck = self.earlier

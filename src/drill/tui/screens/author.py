@@ -304,8 +304,7 @@ class AuthorScreen(Screen):
             index = self.shown.index(keep) if keep in self.shown else 0
             cands.highlighted = index
             self.show_candidate(self.shown[index])
-        counts = review.counts(self.shown)
-        undecided = counts[au.NEW]
+        undecided = sum(1 for c in self.shown if au.undecided(c))
         cands.border_title = f"{'all' if self.show_all else 'to review'}: {len(self.shown)}"
         if self.query_text:
             cands.border_title += f" matching “{self.query_text}”"
@@ -591,7 +590,7 @@ class AuthorScreen(Screen):
             cands.focus()
             if not event.value.strip():
                 event.input.display = False
-            undecided = next((k for k, c in enumerate(self.shown) if c.status == au.NEW), None)
+            undecided = next((k for k, c in enumerate(self.shown) if au.undecided(c)), None)
             if undecided is not None:
                 cands.highlighted = undecided
 
