@@ -205,6 +205,7 @@ class LogStorage(Storage):
         # brings a lagging state up to date for its reader without writing
         self.detached = False
         self._batch: list[str] | None = None  # lines waiting for the end of a batch
+        self._last_ids: dict[str, int] = {}  # per table, the highest document id (see last_id)
         if not self.path.exists():
             if readonly:
                 return
@@ -224,10 +225,28 @@ class LogStorage(Storage):
             raise StoreError("the progress store was opened read-only", self.path)
         with self.lock:
             self.data = data
+            self._last_ids = {}
             self.rewrite()
 
     def close(self) -> None:
         pass
+
+    # document ids ----------------------------------------------------------
+
+    def last_id(self, table: str) -> int:
+        """The highest document id ``table`` holds (found once, then kept up to date)."""
+        last = self._last_ids.get(table)
+        if last is None:
+            last = self._last_ids[table] = max((int(k) for k in self.data.get(table, {})), default=0)
+        return last
+
+    def forget_ids(self) -> None:
+        """The documents were replaced: find the ids again when next asked."""
+        self._last_ids = {}
+
+    def took_id(self, table: str, doc_id: int) -> None:
+        if doc_id > self._last_ids.get(table, 0):
+            self._last_ids[table] = doc_id
 
     # appending -------------------------------------------------------------
 
@@ -334,6 +353,7 @@ class LogStorage(Storage):
             self.inode = self.path.stat().st_ino
         except FileNotFoundError:
             self.data, self.size, self.lines = {}, 0, 0
+            self._last_ids = {}
             return
         except OSError as exc:
             raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
@@ -347,6 +367,7 @@ class LogStorage(Storage):
                              "at its first line; it was left as it is", self.path, 1)
         self.format = header["drill-store"]
         self.data, self.lines, self.max_seq = {}, 0, 0
+        self._last_ids = {}
         self.size = len(head) + 1
         self._apply(raw[self.size:], first_line=2)
 
@@ -367,7 +388,10 @@ class LogStorage(Storage):
         if rows is None or any(records.problem(tables, r) for r in rows):
             rows = self._rows_one_by_one(complete, first_line, unfinished=bool(rest))
         max_seq = self.max_seq
+        last_ids = self._last_ids
         for table, doc_id, doc in rows:
+            if table in last_ids and doc_id > last_ids[table]:
+                last_ids[table] = doc_id
             docs = self.data.setdefault(table, {})
             if doc is None:
                 docs.pop(str(doc_id), None)
@@ -571,8 +595,9 @@ class LogTable(Table):
                 if str(doc_id) in rows:
                     raise ValueError(f"Document with ID {doc_id} already exists")
             else:
-                doc_id = max((int(k) for k in rows), default=0) + 1
+                doc_id = storage.last_id(self.name) + 1
             rows[str(doc_id)] = dict(document)
+            storage.took_id(self.name, doc_id)
             storage.append(self.name, [str(doc_id)])
         self.clear_cache()
         return doc_id
@@ -655,6 +680,7 @@ class TinyEngine:
         self._meta = self.db.table("profile")
         self._month_ends = self.db.table("months")  # per month of the log, the number of its last answer
         self._months: dict[str, LogDB] = {}
+        self._tails: dict[str, tuple[tuple[int, int, int], int]] = {}  # month -> (file identity, last seq)
         self._in_transaction = False
         raw = self.db.log_storage.read()
         if not raw.get("profile") and (any(raw.get(t) for t in ("cards", "days", "items")) or self.months()):
@@ -856,7 +882,7 @@ class TinyEngine:
                 db.log_storage.refresh()
                 if db.log_storage.max_seq > applied:
                     ahead.add(month)
-            elif month >= since and _tail_max_seq(self.folder / f"reviews-{month}.json") > applied:
+            elif month >= since and self._last_seq_in(month) > applied:
                 ahead.add(month)  # another process's answers, in a month this one has not read
         if not ahead:
             return []
@@ -869,6 +895,20 @@ class TinyEngine:
         found.sort(key=lambda t: t[0])
         self._lag_months = {seq: month for seq, month, _ in found}
         return [Review.from_doc(doc) for _, _, doc in found]
+
+    def _last_seq_in(self, month: str) -> int:
+        """The last answer number in a month's log not read whole: from its
+        tail, read again only when the file changed."""
+        path = self.folder / f"reviews-{month}.json"
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return 0
+        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        seen = self._tails.get(month)
+        if seen is None or seen[0] != key:
+            seen = self._tails[month] = (key, _tail_max_seq(path))
+        return seen[1]
 
     def mark_applied(self, review: Review) -> None:
         month = getattr(self, "_lag_months", {}).get(review.seq) or month_of(review.at)
@@ -896,7 +936,7 @@ class TinyEngine:
         later = []
         for month in sorted(set(ends) | set(self.months())):
             path = self.folder / f"reviews-{month}.json"
-            found = _tail_max_seq(path)
+            found = self._last_seq_in(month)
             last = ends.get(month, 0)
             if found < last:
                 what = "ends here" if path.exists() else "is missing"
@@ -920,6 +960,7 @@ class TinyEngine:
             profile.pop("seq_month", None)
             saved = storage.data
             storage.data = {"profile": {"1": profile}}
+            storage.forget_ids()
             self._reset_caches()
             storage.detached = True
             try:
@@ -931,6 +972,7 @@ class TinyEngine:
                         self._applied(db.log_storage.max_seq, month)
             except BaseException:
                 storage.data = saved
+                storage.forget_ids()
                 self._reset_caches()
                 raise
             finally:
