@@ -172,3 +172,37 @@ def test_i_was_wrong_marks_weak_only_the_items_that_were_wrong(drill_home):
     missed = {i.item for i in Store.open("lin").items() if i.missed}
     assert missed == {card.answer[-1]}
     assert Store.open("lin").card_state(card.id).lapses == 1  # the answer itself counts as failed
+
+
+def test_a_second_override_or_an_undo_keeps_another_drills_later_answer(drill_home):
+    card = recall_cards()[0]
+    for last in ("override", "undo"):
+        for path in store_dir("lin").glob("*"):
+            path.unlink()
+        a, b = Store.open("lin"), Store.open("lin")  # two drills on one store
+        x = answer(card)
+        a.record(x, now=T0)
+        b.record(answer(card), now=T0 + 60)  # the other drill answers the same card
+        x.overridden = Override.WRONG
+        a.amend(x, now=T0 + 120)
+        if last == "override":
+            x.overridden = Override.RIGHT
+            a.amend(x, now=T0 + 130)
+        else:
+            a.undo(x, now=T0 + 130)
+        again = Store.open("lin")
+        assert again.card_state(card.id).reps == (2 if last == "override" else 1), last
+        assert check(store_dir("lin")) == [], last
+
+
+def test_a_readonly_store_is_never_rebuilt(drill_home):
+    import pytest
+
+    from drill.core.errors import StoreError
+
+    store = Store.open("lin")
+    store.record(answer(recall_cards()[0]), now=T0)
+    before = (store_dir("lin") / "trainee.json").read_bytes()
+    with pytest.raises(StoreError, match="read-only"):
+        Store.open_readonly(store_dir("lin")).rebuild()
+    assert (store_dir("lin") / "trainee.json").read_bytes() == before

@@ -487,7 +487,9 @@ class Store:
                 engine.put_card(dataclasses.replace(state, amends=amends + 1))
         state = engine.card(answered.card.id)
         receipt.review = amendment
-        receipt.card_seq = state.seq if state else 0
+        # the state counts this answer last only when no other drill answered the card since;
+        # otherwise a later override or undo must rebuild it again
+        receipt.card_seq = state.seq if state and state.seq == receipt.seq else -1
         receipt.amends = amends + 1
         answered.rating = rating
         answered.due = dt.datetime.fromtimestamp(state.due) if state else None

@@ -952,6 +952,8 @@ class TinyEngine:
     def rebuilding(self):
         """Empty the state, the profile kept, for the block to rebuild in
         memory; then write trainee.json whole, with every month's last answer."""
+        if self.readonly:
+            raise StoreError("the progress store was opened read-only", self.folder / TRAINEE_FILE)
         with self.lock:
             self.refresh()
             storage = self.db.storage
