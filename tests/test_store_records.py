@@ -206,3 +206,30 @@ def test_a_readonly_store_is_never_rebuilt(drill_home):
     with pytest.raises(StoreError, match="read-only"):
         Store.open_readonly(store_dir("lin")).rebuild()
     assert (store_dir("lin") / "trainee.json").read_bytes() == before
+
+
+def test_an_answer_whose_state_cannot_be_written_is_taken_out_of_the_log(drill_home, monkeypatch):
+    import errno
+
+    import pytest
+
+    from drill.core import tinydb_engine
+    from drill.core.errors import StoreError
+
+    store = Store.open("lin")
+    card = recall_cards()[0]
+    real = tinydb_engine.LogStorage._write_lines
+
+    def full(self, out, rows=None):
+        if self.path.name == "trainee.json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, out, rows)
+
+    monkeypatch.setattr(tinydb_engine.LogStorage, "_write_lines", full)
+    with pytest.raises((OSError, StoreError)):
+        store.record(answer(card), now=T0)
+    monkeypatch.setattr(tinydb_engine.LogStorage, "_write_lines", real)
+    store.record(answer(card), now=T0 + 5)  # the trainee tries again: recorded once
+    again = Store.open("lin")
+    assert len(list(again.engine.reviews())) == 1 and again.card_state(card.id).reps == 1
+    assert check(store_dir("lin")) == []

@@ -231,6 +231,23 @@ class LogStorage(Storage):
     def close(self) -> None:
         pass
 
+    def cut_back(self, size: int, inode: int | None) -> None:
+        """Take off what this process appended after ``size`` bytes (called
+        with the lock held, when the change it belonged to failed); the file
+        is then read again."""
+        try:
+            st = self.path.stat()
+            if st.st_ino == inode and st.st_size > size:
+                fd = os.open(self.path, os.O_WRONLY | _NOFOLLOW)
+                try:
+                    os.ftruncate(fd, size)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        except OSError:
+            pass  # left in the log: the next write replays it into the state
+        self._load()
+
     # document ids ----------------------------------------------------------
 
     def last_id(self, table: str) -> int:
@@ -265,10 +282,14 @@ class LogStorage(Storage):
             self._load()
             raise
         lines, self._batch = self._batch, None
-        if len(lines) > 1:  # one line, so a kill or a cut never leaves half of a change
-            self._write_lines(["[" + ",".join(lines) + "]"], rows=len(lines))
-        else:
-            self._write_lines(lines)
+        try:
+            if len(lines) > 1:  # one line, so a kill or a cut never leaves half of a change
+                self._write_lines(["[" + ",".join(lines) + "]"], rows=len(lines))
+            else:
+                self._write_lines(lines)
+        except BaseException:
+            self._load()  # not written (a full disk): memory goes back to the file
+            raise
 
     def append(self, table: str, doc_ids: list[str]) -> None:
         """Append the current state of ``doc_ids`` in ``table``, durably."""
@@ -680,6 +701,8 @@ class TinyEngine:
         self._meta = self.db.table("profile")
         self._month_ends = self.db.table("months")  # per month of the log, the number of its last answer
         self._months: dict[str, LogDB] = {}
+        # in a transaction: (a month's log, its size and inode before an append)
+        self._logged: list[tuple[LogStorage, int, int | None]] = []
         self._tails: dict[str, tuple[tuple[int, int, int], int]] = {}  # month -> (file identity, last seq)
         self._in_transaction = False
         raw = self.db.log_storage.read()
@@ -701,14 +724,20 @@ class TinyEngine:
         with self.lock:
             self.refresh()
             self._in_transaction = True
+            self._logged = []
             try:
                 with self.db.log_storage.batch():
                     yield
             except BaseException:
+                # an answer whose state could not be written (a full disk) is taken out of the
+                # log again, so the trainee's retry records it once
+                for storage, size, inode in reversed(self._logged):
+                    storage.cut_back(size, inode)
                 self._reset_caches()  # the storage went back to what is on disk
                 raise
             finally:
                 self._in_transaction = False
+                self._logged = []
 
     @contextlib.contextmanager
     def replay(self):
@@ -856,6 +885,8 @@ class TinyEngine:
         db.log_storage.refresh()
         seq = max([self.applied_seq(), *(m.log_storage.max_seq for m in self._months.values())]) + 1
         numbered = Review.from_doc({**review.as_doc(), "seq": seq})
+        if self._in_transaction:
+            self._logged.append((db.log_storage, db.log_storage.size, db.log_storage.inode))
         db.table("reviews").insert(numbered.as_doc())
         _fault_point("after-amendment" if review.amends else "after-review")
         self._applied(seq, month)
