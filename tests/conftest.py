@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import inspect
+import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -44,6 +47,23 @@ _STARTS_PROCESSES = ("subprocess.", "Popen", "multiprocessing", "os.kill", "_run
 
 
 _helpers: dict[str, set[str]] = {}
+
+
+@contextlib.contextmanager
+def readonly_view(folder: Path, view: Path):
+    """``folder`` seen read-only at ``view`` (a read-only bind mount: as root,
+    file permissions deny nothing); the test is skipped where mounting is not
+    allowed."""
+    view.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(folder), str(view)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("a read-only bind mount needs root and mount permission")
+    try:
+        if subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], capture_output=True).returncode != 0:
+            pytest.skip("remounting read-only is not allowed here")
+        yield view
+    finally:
+        subprocess.run(["umount", "-l", str(view)], capture_output=True)
 
 
 def _process_helpers(module) -> set[str]:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, readonly_view
 
 
 def drill(home: Path, *args: str) -> subprocess.CompletedProcess:
@@ -26,17 +26,8 @@ def readonly_home(tmp_path):
     home.mkdir()
     made = drill(home, "settings", "--user", "lin", "--retention", "0.9")
     assert made.returncode == 0, made.stderr
-    view = tmp_path / "readonly"
-    view.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(home), str(view)],
-                                           capture_output=True).returncode != 0:
-        pytest.skip("a read-only bind mount needs root and mount permission")
-    try:
-        if subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], capture_output=True).returncode != 0:
-            pytest.skip("remounting read-only is not allowed here")
+    with readonly_view(home, tmp_path / "readonly") as view:
         yield view
-    finally:
-        subprocess.run(["umount", "-l", str(view)], capture_output=True)
 
 
 def test_settings_on_a_readonly_home_is_one_line(readonly_home):

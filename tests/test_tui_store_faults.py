@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import until
+from conftest import readonly_view, until
 
 from drill.core import tinydb_engine as store
 from drill.core.store import Store, store_dir
@@ -128,14 +128,7 @@ async def test_a_readonly_home_opens_drills_and_keeps_the_typed_answer(tmp_path,
     home = tmp_path / "home"
     monkeypatch.setenv("DRILL_HOME", str(home))
     Store.open("lin").close()
-    view = tmp_path / "readonly"
-    view.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(home), str(view)],
-                                           capture_output=True).returncode != 0:
-        pytest.skip("a read-only bind mount needs root and mount permission")
-    try:
-        if subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], capture_output=True).returncode != 0:
-            pytest.skip("remounting read-only is not allowed here")
+    with readonly_view(home, tmp_path / "readonly") as view:
         monkeypatch.setenv("DRILL_HOME", str(view))
         app = make_app(user="lin")
         async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -148,5 +141,3 @@ async def test_a_readonly_home_opens_drills_and_keeps_the_typed_answer(tmp_path,
                         what="the answer to fail")
             assert "Read-only file system" in status_text(app)
             assert screen.query_one(AnswerArea).text == typed and screen.phase == "answering"
-    finally:
-        subprocess.run(["umount", "-l", str(view)], capture_output=True)

@@ -462,20 +462,12 @@ class Store:
         now = now or time.time()
         engine = self.engine
         self.wrote = True
+        rating = self._rating(answered)
         with engine.transaction():
-            self._catch_up()
-            rating = self._rating(answered)
-            old = receipt.review
-            amendment = engine.log(dataclasses.replace(
-                old, rating=rating, overridden=answered.overridden, verdict=answered.verdict,
+            amendment, amends, moved = self._take_back(receipt, dataclasses.replace(
+                receipt.review, rating=rating, overridden=answered.overridden, verdict=answered.verdict,
                 score=round(answered.score, 4), amends=receipt.seq), now)
-            current = engine.card(answered.card.id)
-            amends = current.amends if current else 0
-            # another process reviewed the card since, or overrode one of its reviews
-            later = current is not None and current.seq != receipt.card_seq
-            stale = amends != receipt.amends
-            self._add_deltas(self._deltas(old), -1)
-            if stale or later:
+            if moved:
                 receipt.card_before = self._rebuild_card(answered.card.id, receipt.seq)
             else:
                 # the state counts the answer at its own place in the log
@@ -503,14 +495,9 @@ class Store:
         engine = self.engine
         self.wrote = True
         with engine.transaction():
-            self._catch_up()
-            old = receipt.review
-            engine.log(dataclasses.replace(old, amends=receipt.seq, undone=True), now)
-            current = engine.card(answered.card.id)
-            amends = current.amends if current else 0
-            later = current is not None and current.seq != receipt.card_seq
-            self._add_deltas(self._deltas(old), -1)
-            if later or amends != receipt.amends:
+            _logged, amends, moved = self._take_back(
+                receipt, dataclasses.replace(receipt.review, amends=receipt.seq, undone=True), now)
+            if moved:
                 self._rebuild_card(answered.card.id, receipt.seq)
             elif receipt.card_before is None:
                 engine.remove_card(answered.card.id)
@@ -522,6 +509,21 @@ class Store:
         answered.receipt = None
         answered.rating = 0
         answered.due = None
+
+    def _take_back(self, receipt: Receipt, amendment: Review, now: float) -> tuple[Review, int, bool]:
+        """Log ``amendment`` of the answer ``receipt`` holds, and take that
+        answer out of the tallies. Returns the amendment as logged, the card's
+        count of amendments, and whether the card's state moved on since this
+        drill last changed it (another drill answered the card, or amended one
+        of its answers): then it must be rebuilt from its log."""
+        engine = self.engine
+        self._catch_up()
+        logged = engine.log(amendment, now)
+        current = engine.card(receipt.review.card)
+        amends = current.amends if current else 0
+        moved = (current is not None and current.seq != receipt.card_seq) or amends != receipt.amends
+        self._add_deltas(self._deltas(receipt.review), -1)
+        return logged, amends, moved
 
     def _rating(self, answered) -> scheduler.Rating:
         return scheduler.rating_for(answered.verdict, answered.score, answered.seconds,
