@@ -471,7 +471,7 @@ class Store:
                 receipt.card_before = self._rebuild_card(answered.card.id, receipt.seq)
             else:
                 # the state counts the answer at its own place in the log
-                self._put_state(self._card_after(dataclasses.replace(amendment, seq=receipt.seq),
+                self.engine.put_card(self._card_after(dataclasses.replace(amendment, seq=receipt.seq),
                                                  receipt.card_before))
             self._add_deltas(self._deltas(amendment), 1)
             state = engine.card(answered.card.id)
@@ -583,7 +583,7 @@ class Store:
                 before = state
             state = self._card_after(review, state)
         if state is not None:
-            self._put_state(dataclasses.replace(state, amends=current.amends if current else 0))
+            self.engine.put_card(dataclasses.replace(state, amends=current.amends if current else 0))
         elif current is not None:
             self.engine.remove_card(card_id)  # every answer to it was taken back
         return before
@@ -602,15 +602,12 @@ class Store:
             seq=review.seq, amends=before.amends if before else 0,
         )
 
-    def _put_state(self, state: CardState) -> None:
-        self.engine.put_card(state)
-
     def _apply(self, review: Review, before: CardState | None, card: bool = True) -> None:
         """Move the card's state on by ``review`` and add it to the tallies."""
         if review.new is None or review.mature is None:  # a review an older drill logged
             review = dataclasses.replace(review, new=before is None, mature=self._mature(before))
         if card:
-            self._put_state(self._card_after(review, before))
+            self.engine.put_card(self._card_after(review, before))
         self._add_deltas(self._deltas(review), 1)
 
     @staticmethod

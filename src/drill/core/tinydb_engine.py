@@ -69,7 +69,7 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -683,6 +683,17 @@ def month_of(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts).strftime("%Y-%m")
 
 
+# The tables of records, each with its record type and the fields that name a document.
+_KEYED: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "cards": (CardState, ("card",)), "days": (DayTally, ("day",)), "items": (ItemTally, ("fw", "item")),
+    "confusions": (ConfusionTally, ("fw", "other")),
+}
+
+
+def _key(doc: dict, fields: tuple[str, ...]) -> tuple:
+    return tuple(doc[f] for f in fields)
+
+
 class TinyEngine:
     """The engine interface (engine.py) on a trainee's folder of TinyDB files."""
 
@@ -704,6 +715,7 @@ class TinyEngine:
         # in a transaction: (a month's log, its size and inode before an append)
         self._logged: list[tuple[LogStorage, int, int | None]] = []
         self._tails: dict[str, tuple[tuple[int, int, int], int]] = {}  # month -> (file identity, last seq)
+        self._lag_months: dict[int, str] = {}  # the month of each lagging answer, by its number
         self._in_transaction = False
         raw = self.db.log_storage.read()
         if not raw.get("profile") and (any(raw.get(t) for t in ("cards", "days", "items")) or self.months()):
@@ -771,11 +783,9 @@ class TinyEngine:
 
     def _index(self) -> None:
         raw = self.db.log_storage.read()
-        self._card_ids = {doc["card"]: int(k) for k, doc in raw.get("cards", {}).items()}
-        self._day_ids = {doc["day"]: int(k) for k, doc in raw.get("days", {}).items()}
-        self._item_ids = {(doc["fw"], doc["item"]): int(k) for k, doc in raw.get("items", {}).items()}
+        self._ids = {table: {_key(doc, fields): int(k) for k, doc in raw.get(table, {}).items()}
+                     for table, (_record, fields) in _KEYED.items()}
         self._month_ids = {doc["month"]: int(k) for k, doc in raw.get("months", {}).items()}
-        self._confusion_ids = {(doc["fw"], doc["other"]): int(k) for k, doc in raw.get("confusions", {}).items()}
 
     def _docs(self, table: str) -> dict[str, dict]:
         return self.db.log_storage.read().get(table, {})
@@ -793,73 +803,67 @@ class TinyEngine:
 
     # card states and tallies -----------------------------------------------
 
+    def _get(self, table: str, key: tuple):
+        doc_id = self._ids[table].get(key)
+        doc = self._docs(table).get(str(doc_id)) if doc_id is not None else None
+        return _KEYED[table][0].from_doc(doc) if doc is not None else None
+
+    def _all(self, table: str) -> Iterator:
+        record = _KEYED[table][0]
+        return (record.from_doc(doc) for doc in list(self._docs(table).values()))
+
+    def _put(self, table: str, record) -> None:
+        doc = record.as_doc()
+        key = _key(doc, _KEYED[table][1])
+        doc_id = self._ids[table].get(key)
+        if doc_id is None:
+            self._ids[table][key] = self.db.table(table).insert(doc)
+        else:
+            self.db.table(table).update(doc, doc_ids=[doc_id])
+
     def card(self, card_id: str) -> CardState | None:
-        doc_id = self._card_ids.get(card_id)
-        doc = self._docs("cards").get(str(doc_id)) if doc_id is not None else None
-        return CardState.from_doc(doc) if doc is not None else None
+        return self._get("cards", (card_id,))
 
     def cards(self) -> Iterator[CardState]:
-        return (CardState.from_doc(doc) for doc in list(self._docs("cards").values()))
+        return self._all("cards")
 
     def due_at(self) -> dict[str, float]:
         return {doc["card"]: doc["due"] for doc in self._docs("cards").values()}
 
     def put_card(self, state: CardState) -> None:
-        doc_id = self._card_ids.get(state.card)
-        if doc_id is None:
-            self._card_ids[state.card] = self._cards.insert(state.as_doc())
-        else:
-            self._cards.update(state.as_doc(), doc_ids=[doc_id])
+        self._put("cards", state)
 
     def remove_card(self, card_id: str) -> None:
-        doc_id = self._card_ids.pop(card_id, None)
+        doc_id = self._ids["cards"].pop((card_id,), None)
         if doc_id is not None:
             self._cards.remove(doc_ids=[doc_id])
 
     def day(self, day: str) -> DayTally | None:
-        doc_id = self._day_ids.get(day)
-        doc = self._docs("days").get(str(doc_id)) if doc_id is not None else None
-        return DayTally.from_doc(doc) if doc is not None else None
+        return self._get("days", (day,))
 
     def days(self) -> Iterator[DayTally]:
-        return (DayTally.from_doc(doc) for doc in list(self._docs("days").values()))
+        return self._all("days")
 
     def put_day(self, tally: DayTally) -> None:
-        doc_id = self._day_ids.get(tally.day)
-        if doc_id is None:
-            self._day_ids[tally.day] = self._days.insert(tally.as_doc())
-        else:
-            self._days.update(tally.as_doc(), doc_ids=[doc_id])
+        self._put("days", tally)
 
     def item(self, fw: str, item: str) -> ItemTally | None:
-        doc_id = self._item_ids.get((fw, item))
-        doc = self._docs("items").get(str(doc_id)) if doc_id is not None else None
-        return ItemTally.from_doc(doc) if doc is not None else None
+        return self._get("items", (fw, item))
 
     def items(self) -> Iterator[ItemTally]:
-        return (ItemTally.from_doc(doc) for doc in list(self._docs("items").values()))
+        return self._all("items")
 
     def put_item(self, tally: ItemTally) -> None:
-        doc_id = self._item_ids.get((tally.fw, tally.item))
-        if doc_id is None:
-            self._item_ids[(tally.fw, tally.item)] = self._items.insert(tally.as_doc())
-        else:
-            self._items.update(tally.as_doc(), doc_ids=[doc_id])
+        self._put("items", tally)
 
     def confusion(self, fw: str, other: str) -> ConfusionTally | None:
-        doc_id = self._confusion_ids.get((fw, other))
-        doc = self._docs("confusions").get(str(doc_id)) if doc_id is not None else None
-        return ConfusionTally.from_doc(doc) if doc is not None else None
+        return self._get("confusions", (fw, other))
 
     def confusions(self) -> Iterator[ConfusionTally]:
-        return (ConfusionTally.from_doc(doc) for doc in list(self._docs("confusions").values()))
+        return self._all("confusions")
 
     def put_confusion(self, tally: ConfusionTally) -> None:
-        doc_id = self._confusion_ids.get((tally.fw, tally.other))
-        if doc_id is None:
-            self._confusion_ids[(tally.fw, tally.other)] = self._confusions.insert(tally.as_doc())
-        else:
-            self._confusions.update(tally.as_doc(), doc_ids=[doc_id])
+        self._put("confusions", tally)
 
     def has_progress(self) -> bool:
         raw = self.db.log_storage.read()
@@ -942,7 +946,7 @@ class TinyEngine:
         return seen[1]
 
     def mark_applied(self, review: Review) -> None:
-        month = getattr(self, "_lag_months", {}).get(review.seq) or month_of(review.at)
+        month = self._lag_months.get(review.seq) or month_of(review.at)
         self._applied(review.seq, month)
         if review.seq >= max((self._month(m).log_storage.max_seq for m in self._ahead), default=0):
             self._ahead = []
