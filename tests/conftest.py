@@ -28,6 +28,16 @@ def drill_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
+def asked_cold(user: str = "lin") -> None:
+    """The trainee turned the learning steps off: new cards are asked cold,
+    recall first (for tests of recall itself; test_learning.py has the steps)."""
+    from drill.core.store import Store
+
+    store = Store.open(user)
+    store.update_settings(learn_first=False)
+    store.close()
+
+
 async def until(pilot, condition, timeout: float = 60.0, what: str = "the condition") -> None:
     """Let the app run until ``condition()`` holds: a wait on what the test
     needs, however loaded the machine, never a fixed sleep."""

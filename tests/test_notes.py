@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import until
+from conftest import until, asked_cold
 from rich.console import Console
 
 from drill import cli
@@ -61,6 +61,7 @@ def test_deck_show_prints_tags_and_note_once(deck_dir, capsys):
 
 
 async def test_the_answer_side_shows_the_note(deck_dir):
+    asked_cold("林")
     app = make_app(deck_dirs=[deck_dir], user="林")
     async with app.run_test(size=(100, 40)) as pilot:
         await app.workers.wait_for_complete()

@@ -91,7 +91,8 @@ def test_the_rating_rule():
 def test_queue_due_first_then_new_up_to_the_limit():
     d = deck()
     store = Store.open("lin")
-    store.set_settings(scheduler.Settings(new_per_day=5))
+    # new cards asked cold: the learning steps have tests of their own (test_learning.py)
+    store.set_settings(scheduler.Settings(new_per_day=5, learn_first=False))
     first = store.queue([d], now=T0)
     assert len(first) == 5 and all(store.card_state(c.id) is None for c in first)
     for c in first[:3]:
@@ -445,7 +446,7 @@ def test_settings_change_the_queue_and_the_schedule(drill_home, capsys):
     d = deck()
     assert cli.main(["settings", "--user", "lin", "--json"]) == 0  # nothing stored yet: the defaults
     assert json.loads(capsys.readouterr().out) == {"user": "lin", "desired_retention": 0.9, "new_per_day": 20,
-                                                   "theme": "textual-dark"}
+                                                   "theme": "textual-dark", "learn_first": True}
     assert not store_dir("lin").exists()  # showing writes nothing
     assert cli.main(["settings", "--user", "lin", "--new-per-day", "3", "--retention", "0.8"]) == 0
     assert "0.8" in capsys.readouterr().out
@@ -474,6 +475,7 @@ def test_settings_out_of_range_are_refused_and_nothing_is_written(args, capsys):
 def test_new_cards_come_from_every_chosen_deck_a_framework_at_a_time():
     first, second = deck(), decks.load(DECKS / "002_6e9bd13a59433aa3.toml")
     store = Store.open("lin")
+    store.update_settings(learn_first=False)  # cold: with learning steps the later cards wait (test_learning.py)
     queue = store.queue([first, second], now=T0)
     assert len(queue) == store.settings.new_per_day
     by_deck = {d.id: sum(c.deck == d.id for c in queue) for d in (first, second)}

@@ -9,6 +9,7 @@ from conftest import DECKS, until
 
 from drill import cli
 from drill.core import deck as decks
+from drill.core.learning import stands_for
 from drill.core.session import Session
 from drill.core.store import Store
 from drill.tui.app import make_app
@@ -20,6 +21,7 @@ DECK = DECKS / "001_2cf52c944239bc02.toml"
 def test_a_suspended_card_leaves_the_queue_until_unsuspended(drill_home):
     deck = decks.load(DECK)
     store = Store.open("lin")
+    store.update_settings(learn_first=False)  # a card asked cold (a learning card: test_learning.py)
     first = store.queue([deck])[0]
     before = store.deck_counts(deck)
     store.suspend([first.id])
@@ -68,4 +70,8 @@ async def test_f6_suspends_the_card_on_screen_and_f5_buries_the_next(drill_home)
         await until(pilot, lambda: screen.session.current != second, what="the card after")
         assert first.id not in {c.id for c in screen.session.cards}
     store = Store.open("lin")
-    assert store.suspended() == {first.id} and store.buried() == {second.id}
+    # a new framework's first sight and its next framework's stand for their recall cards
+    assert first.kind == second.kind == "show"
+    assert store.suspended() == {stands_for(first)} and store.buried() == {stands_for(second)}
+    queued = {c.framework for c in store.queue([d for d in app.decks if d.id == first.deck])}
+    assert first.framework not in queued and second.framework not in queued

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import DECKS, until
+from conftest import DECKS, until, asked_cold
 
 from drill.core.deck import BLANK, blank_answer
 from drill.core.store import Store, last_profile, store_dir
@@ -56,6 +56,7 @@ async def saved(pilot):
 
 @pytest.mark.slow  # a whole session
 async def test_a_whole_session():
+    asked_cold("林")
     app = make_app(user="林")
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
@@ -210,15 +211,20 @@ async def test_a_damaged_store_stops_the_app_with_one_line_and_keeps_the_file():
 
 @pytest.fixture
 def snap_app():
+    asked_cold()  # the recall card and its feedback (the learning cards: test_learning.py)
     return make_app(user="lin")
 
 
-async def _to_drill(pilot):
+async def _to_drill(pilot, learn_first: bool | None = False):
+    """The first card of the first deck, asked cold unless ``learn_first``
+    (None: as the trainee's settings say)."""
     from drill.tui.screens.drill import AnswerArea, DrillScreen
 
     await _ready(pilot)
-    await pilot.press("enter")
     app = pilot.app
+    if learn_first is not None:
+        app.progress.update_settings(learn_first=learn_first)
+    await pilot.press("enter")
     await until(pilot, lambda: isinstance(app.screen, DrillScreen) and isinstance(app.screen.focused, AnswerArea),
                 what="the first card, its answer box focused")
     await pilot.pause()
@@ -289,6 +295,17 @@ async def test_every_key_shows_in_the_footer_at_80_columns():
         await ready(app, pilot)
         assert_footer_fits(app)
         assert footer_keys(app)["enter"][0] == "Drill"  # the table takes Enter: it must say so
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DrillScreen), what="the drill")
+        assert app.session.current.kind == "show"  # a new framework's first sight
+        assert_footer_fits(app)
+        assert footer_keys(app)["enter"][0] == "Next"
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, (SummaryScreen, DecksScreen)), what="the end")
+        if isinstance(app.screen, SummaryScreen):
+            await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DecksScreen), what="the deck list")
+        app.progress.update_settings(learn_first=False)
         await pilot.press("enter")
         await pilot.pause()
         assert_footer_fits(app)
@@ -465,7 +482,7 @@ async def test_nothing_to_drill_says_why_and_what_to_do():
         await pilot.pause()
         assert isinstance(app.screen, DecksScreen)
         assert "new cards wait" in toasts(app), toasts(app)
-        app.progress.set_settings(Settings(new_per_day=1))
+        app.progress.set_settings(Settings(new_per_day=1, learn_first=False))
         await pilot.press("enter")
         await pilot.pause()
         await answer(pilot, "不知道")
@@ -509,6 +526,7 @@ async def test_switching_trainee_picks_a_known_name_with_the_arrows():
 async def test_the_retention_chart_spans_the_thirty_days_even_after_one_day():
     import datetime as dt
 
+    asked_cold()
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
         await _to_drill(pilot)
@@ -574,6 +592,7 @@ async def test_an_item_of_another_framework_typed_is_named_in_the_feedback():
 
 
 async def test_one_miss_puts_the_items_in_the_weakest_list_said_in_words():
+    asked_cold()
     app = make_app(user="lin")
     async with app.run_test(size=(100, 30)) as pilot:
         await _to_drill(pilot)

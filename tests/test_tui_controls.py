@@ -3,7 +3,7 @@ typed answer that is never thrown away without asking."""
 
 from __future__ import annotations
 
-from conftest import until
+from conftest import until, asked_cold
 
 from drill.tui.app import make_app
 from drill.tui.screens.drill import AnswerArea, ConfirmLeave, DrillScreen
@@ -20,14 +20,17 @@ def drawn(widget) -> str:
 
 
 async def first_card(app, pilot):
+    """The first card of the first deck, asked cold (the learning steps: test_learning.py)."""
     await app.workers.wait_for_complete()
     await pilot.pause()
+    app.progress.update_settings(learn_first=False)
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(app.screen, DrillScreen), what="the drill screen")
     return app.screen
 
 
 async def test_i_dont_know_shows_the_answer_and_counts_the_card_as_missed(drill_home):
+    asked_cold()
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
         screen = await first_card(app, pilot)

@@ -192,7 +192,8 @@ async def test_a_theme_the_app_lacks_in_the_store_shows_the_default():
 
 def test_drill_settings_sets_and_shows_the_theme(capsys):
     assert cli.main(["settings", "--user", "lin"]) == 0
-    assert capsys.readouterr().out == "lin: desired retention 0.9, 20 new cards a day, theme textual-dark\n"
+    assert capsys.readouterr().out == ("lin: desired retention 0.9, 20 new cards a day, theme textual-dark, "
+                                       "learning steps on\n")
     assert cli.main(["settings", "--user", "lin", "--theme", "nord"]) == 0
     assert "theme nord" in capsys.readouterr().out
     assert stored_settings() == scheduler.Settings(theme="nord")
@@ -201,7 +202,14 @@ def test_drill_settings_sets_and_shows_the_theme(capsys):
     assert stored_settings() == scheduler.Settings(desired_retention=0.8, theme="nord")
     assert cli.main(["settings", "--user", "lin", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"user": "lin", "desired_retention": 0.8, "new_per_day": 20,
-                                                   "theme": "nord"}
+                                                   "theme": "nord", "learn_first": True}
+    assert cli.main(["settings", "--user", "lin", "--learn-first", "off"]) == 0  # the rest stays
+    assert "learning steps off" in capsys.readouterr().out
+    assert stored_settings() == scheduler.Settings(desired_retention=0.8, theme="nord", learn_first=False)
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["settings", "--user", "lin", "--learn-first", "maybe"])
+    assert exited.value.code == cli.EXIT_USAGE
+    assert "'maybe' is neither on nor off" in capsys.readouterr().err
 
 
 def test_an_unknown_theme_is_one_line_naming_some_and_nothing_is_written(capsys):

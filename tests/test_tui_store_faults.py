@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import readonly_view, until
+from conftest import readonly_view, until, asked_cold
 
 from drill.core import tinydb_engine as store
 from drill.core.store import Store, store_dir
@@ -50,7 +50,7 @@ def hold_lock(path: Path) -> subprocess.Popen:
 
 async def test_a_store_held_by_another_drill_keeps_the_answer_and_saves_on_retry(drill_home, monkeypatch):
     monkeypatch.setattr(store, "BUSY_WAIT_S", 0.5)
-    Store.open("lin").close()
+    asked_cold()  # typed answers to recall cards
     holder = hold_lock(store_dir("lin") / ".lock")
     app = make_app(user="lin")
     try:
@@ -103,7 +103,7 @@ async def test_a_full_disk_keeps_the_answer_and_says_so(tmp_path, monkeypatch):
         pytest.skip("mounting a small tmpfs needs root and mount permission")
     try:
         monkeypatch.setenv("DRILL_HOME", str(home))
-        Store.open("lin").close()
+        asked_cold()  # typed answers to recall cards
         app = make_app(user="lin")
         async with app.run_test(size=SIZE) as pilot:
             await to_first_card(app, pilot)
@@ -127,7 +127,7 @@ async def test_a_full_disk_keeps_the_answer_and_says_so(tmp_path, monkeypatch):
 async def test_a_readonly_home_opens_drills_and_keeps_the_typed_answer(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("DRILL_HOME", str(home))
-    Store.open("lin").close()
+    asked_cold()  # typed answers to recall cards
     with readonly_view(home, tmp_path / "readonly") as view:
         monkeypatch.setenv("DRILL_HOME", str(view))
         app = make_app(user="lin")

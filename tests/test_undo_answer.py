@@ -10,7 +10,7 @@ import sys
 import textwrap
 import time
 
-from conftest import DECKS, ROOT, until
+from conftest import DECKS, ROOT, until, asked_cold
 
 from drill.core import deck as decks
 from drill.core.grading import grade
@@ -105,6 +105,7 @@ def test_an_undo_cut_between_its_two_writes_is_replayed(drill_home):
 
 
 async def test_u_on_the_feedback_takes_the_answer_back_and_asks_again(drill_home):
+    asked_cold()
     app = make_app(user="lin")
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()

@@ -88,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
                           help="new cards a day, from 0 to 1000 (default 20)")
     settings.add_argument("--theme", metavar="NAME",
                           help="the app's colour theme, one of Textual's (default textual-dark)")
+    settings.add_argument("--learn-first", metavar="on|off", type=_on_off,
+                          help="show a new framework, then ask it as a choice and a cloze, before "
+                               "full recall (default on); off asks new cards cold")
     settings.add_argument("--json", action="store_true", help="print the settings as one JSON object")
 
     unsuspend = sub.add_parser("unsuspend", help="bring suspended cards back into the queue",
@@ -318,6 +321,15 @@ def _trainee(args) -> str:
     return user
 
 
+def _on_off(text: str) -> bool:
+    word = text.strip().lower()
+    if word in ("on", "yes", "true", "1"):
+        return True
+    if word in ("off", "no", "false", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is neither on nor off")
+
+
 def _settings(args) -> int:
     from drill.core import scheduler, store
 
@@ -332,13 +344,14 @@ def _settings(args) -> int:
             _note(f"--theme: {printable(args.theme)!r} is not a theme; try {shown} "
                   f"(all {len(names)} in the app: ctrl+p, Theme)")
             return EXIT_USAGE
-    if args.retention is None and args.new_per_day is None and args.theme is None:
+    if args.retention is None and args.new_per_day is None and args.theme is None and args.learn_first is None:
         if (folder / store.TRAINEE_FILE).is_file():
             current = store.Store.open_readonly(folder).settings
         else:
             current = scheduler.Settings()
     else:
-        changes = {"desired_retention": args.retention, "new_per_day": args.new_per_day, "theme": args.theme}
+        changes = {"desired_retention": args.retention, "new_per_day": args.new_per_day, "theme": args.theme,
+                   "learn_first": args.learn_first}
         opened = store.Store.open(user)
         current = opened.update_settings(**{k: v for k, v in changes.items() if v is not None})
         opened.close()
@@ -346,7 +359,8 @@ def _settings(args) -> int:
         print(json_line({"user": user, **current.as_json()}))
     else:
         print(f"{printable(user)}: desired retention {current.desired_retention:g}, "
-              f"{current.new_per_day} new cards a day, theme {printable(current.theme)}")
+              f"{current.new_per_day} new cards a day, theme {printable(current.theme)}, "
+              f"learning steps {'on' if current.learn_first else 'off'}")
     return EXIT_OK
 
 
@@ -394,11 +408,17 @@ def _percent(share: float | None) -> str:
 
 
 def _stats_text(result) -> str:
+    from drill.core import stats
+
     minutes = int(result.seconds // 60)
     lines = [f"{printable(result.user)}: {counted(result.reviews, 'review')}, streak {result.streak} "
              f"{'day' if result.streak == 1 else 'days'}, {minutes} min spent"]
     lines.append("retention: " + (f"{result.retention:.0%} of answers passed" if result.retention is not None
                                   else "no answers yet"))
+    learning = stats.learning_said(result)
+    if learning or result.learning_answers:
+        lines.append(f"learning: {counted(result.learning_answers, 'step')} answered (not in retention)"
+                     + (f", frameworks {learning}" if learning else ""))
     if result.true_retention is None:
         lines.append("true retention: no mature cards reviewed yet")
     else:

@@ -75,6 +75,8 @@ def face(card: Card) -> str:
         shown += "\n" + card.context
     elif card.kind == "order":
         shown += "\n" + "\n".join(order_shown(card))
+    elif card.kind == "choice":
+        shown += "\n" + "\n".join(card.options)
     return shown
 
 
@@ -86,7 +88,7 @@ def audit_cards(cards: list[Card], frameworks: dict[str, Framework] | None = Non
     by_prompt: dict[str, Card] = {}
     for card in cards:
         fw = frameworks.get(card.framework)
-        if card.kind in ("recall", "cloze", "name"):
+        if card.kind in ("recall", "cloze", "name", "choice"):  # a choice's options show items by design
             shown = _key(card.prompt + ("\n" + card.context.replace(BLANK, "\n") if card.kind == "cloze" else ""))
             for item in card.answer:
                 k = _key(item)

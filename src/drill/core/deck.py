@@ -88,6 +88,11 @@ class Card:
     stated_in: str = ""
     # The framework's note (the instructor's words on it), shown with the answer.
     note: str = ""
+    # For a choice card: the options shown, numbered 1…; ``answer`` holds the right ones.
+    options: list[str] = field(default_factory=list)
+    # The learning stage (learning.Stage) this card is asked at while its
+    # framework is learned; "" for a card the scheduler has.
+    stage: str = ""
 
 
 @dataclass
@@ -276,7 +281,7 @@ def counted_word_missing(name: str, items: list[str]) -> str:
     return ""
 
 
-def _speaker(fw: Framework):
+def speaker(fw: Framework):
     """Words drill writes into a card, in the framework's own script: a deck in
     traditional characters is asked in traditional characters."""
     text = fw.name + "".join(fw.items) + fw.quote
@@ -301,20 +306,29 @@ def framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     return cards
 
 
+def framework_cue(fw: Framework) -> str:
+    """What a card asks a framework by: its name, unless the name gives items
+    away (a set phrase named by its own words); then the sentence leading
+    into it with the phrase blanked, or failing that its first character."""
+    items = [i for i in fw.items if i.strip()]
+    if not items or not _gives_away(fw.name, items):
+        return fw.name
+    cue = _lead(fw.quote, items) or _note_lead(fw, items)
+    if not cue:
+        first = next((ch for ch in items[0] if ch.isalnum()), items[0][:1])
+        where = f"{fw.document}中" if fw.document else ""
+        cue = where + speaker(fw)(f"以“{first}”开头的一组提法")
+    return cue
+
+
 def _framework_cards(deck_id: str, fw: Framework) -> list[Card]:
     items = [i for i in fw.items if i.strip()]
     if not items:
         return []
     n = len(items)
-    say = _speaker(fw)
+    say = speaker(fw)
     what = QUESTIONS.get(fw.kind, "分别是什么")
-    cue = fw.name
-    if _gives_away(fw.name, items):
-        cue = _lead(fw.quote, items) or _note_lead(fw, items)
-        if not cue:
-            first = next((ch for ch in items[0] if ch.isalnum()), items[0][:1])
-            where = f"{fw.document}中" if fw.document else ""
-            cue = where + say(f"以“{first}”开头的一组提法")
+    cue = framework_cue(fw)
     if cue == fw.name and counted_word_missing(fw.name, items):
         question = say(f"：{OPENINGS_QUESTION}？（{n}项）")
     elif cue == fw.name and asks_itself(cue):
@@ -444,9 +458,14 @@ def order_shown(card: Card) -> list[str]:
 def order_numbered(card: Card) -> list[str]:
     """An order card's shown items as lines, numbered ① ② ③ so that the
     trainee may answer by their numbers (3 1 2)."""
+    return order_numbered_items(order_shown(card))
+
+
+def order_numbered_items(items: list[str]) -> list[str]:
+    """``items`` as lines numbered ① ② ③."""
     from drill.core.grading import numbered
 
-    return [f"{numbered(n)} {item}" for n, item in enumerate(order_shown(card), 1)]
+    return [f"{numbered(n)} {item}" for n, item in enumerate(items, 1)]
 
 
 # A deck's id: what the progress store files its cards under, and what an

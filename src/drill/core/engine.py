@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from drill.core.records import CardState, ConfusionTally, DayTally, ItemTally, Review
+from drill.core.records import CardState, ConfusionTally, DayTally, FrameworkStage, ItemTally, Review
 
 
 class Engine(Protocol):
@@ -82,6 +82,17 @@ class Engine(Protocol):
     def confusions(self) -> Iterator[ConfusionTally]: ...
 
     def put_confusion(self, tally: ConfusionTally) -> None: ...
+
+    # the learning stage of each framework being learned
+    def stage(self, fw: str) -> FrameworkStage | None: ...
+
+    def stages(self) -> Iterator[FrameworkStage]: ...
+
+    def put_stage(self, stage: FrameworkStage) -> None: ...
+
+    def remove_stage(self, fw: str) -> None:
+        """Forget a framework's stage (its only learning answer was taken back)."""
+        ...
 
     # the review log
     def log(self, review: Review, now: float) -> Review:

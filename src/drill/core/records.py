@@ -110,6 +110,8 @@ class Review(_Record):
     undone: bool = False  # an amendment that takes the answer back (the trainee's undo)
     # pieces typed that are items of other frameworks: [typed, that framework's name]
     intrusions: list[list[str]] = field(default_factory=list)
+    # the learning stage (learning.Stage) the card was asked at; "" for a review of the scheduler's
+    stage: str = ""
 
     def __post_init__(self) -> None:
         # read back from the log they are the plain string and number the checks below let through
@@ -127,6 +129,7 @@ class DayTally(_Record):
     mature_passed: float = 0
     seconds: float = 0.0
     new: float = 0
+    learning: float = 0  # learning steps answered (first sights, choices, clozes): no reviews
 
 
 @dataclass(slots=True)
@@ -137,6 +140,21 @@ class ConfusionTally(_Record):
     deck: str
     other: str
     count: float = 0
+
+
+@dataclass(slots=True)
+class FrameworkStage(_Record):
+    """Where a framework stands in being learned (learning.Stage): the stage
+    after each of its learning answers, by the answer's number, the last one
+    counting; an override or undo of one answer changes or drops its step."""
+
+    fw: str
+    deck: str
+    steps: list[list[Any]] = field(default_factory=list)  # [answer number, stage after it]
+
+    @property
+    def stage(self) -> str:
+        return self.steps[-1][1] if self.steps else ""
 
 
 @dataclass(slots=True)
@@ -276,6 +294,19 @@ def _settings(value) -> bool:
     return isinstance(value, dict) and ("theme" not in value or isinstance(value["theme"], str))
 
 
+_STAGES = frozenset({"", "show", "choice", "cloze", "recall", "learned"})
+
+
+def _stage(value) -> bool:
+    return isinstance(value, str) and value in _STAGES
+
+
+def _steps(value) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(step, list) and len(step) == 2 and isinstance(step[0], int) and not isinstance(step[0], bool)
+        and _stage(step[1]) and step[1] for step in value)
+
+
 def _anything(value) -> bool:
     return True
 
@@ -287,10 +318,11 @@ TRAINEE_TABLES: dict[str, tuple[dict, dict]] = {
               {"stability": _count, "seq": _whole, "amends": _whole}),
     "days": ({"day": _day, "reviews": _count},
              {"passed": _count, "mature": _count, "mature_passed": _count, "seconds": _count,
-              "new": _count}),
+              "new": _count, "learning": _count}),
     "items": ({"fw": _text, "deck": _text, "item": _text, "seen": _count, "missed": _count}, {}),
     "months": ({"month": _text, "last": _whole}, {}),
     "confusions": ({"fw": _text, "deck": _text, "other": _text, "count": _count}, {}),
+    "stages": ({"fw": _text, "deck": _text, "steps": _steps}, {}),
     "profile": ({"name": _text},
                 {"settings": _settings, "created": _time, "seq": _whole, "seq_month": _text,
                  "more_new": _anything, "last_decks": _anything, "suspended": _texts,
@@ -303,7 +335,7 @@ REVIEW_TABLES: dict[str, tuple[dict, dict]] = {
                  "seconds": _count},
                 {"typed": _text, "extra": _texts, "hints": _whole, "overridden": _override, "seq": _whole,
                  "amends": _whole, "new": _flag, "mature": _flag, "undone": _flag,
-                 "intrusions": _pairs}),
+                 "intrusions": _pairs, "stage": _stage}),
 }
 
 
@@ -319,6 +351,7 @@ _SPECS = {
     _settings: ((dict,), None, None, _settings), _flag: ((bool,), None, None, None),
     _buried: ((dict,), None, None, _buried), _pairs: ((list,), None, None, _pairs),
     _verdict: ((str,), None, None, _verdict), _override: ((str,), None, None, _override),
+    _stage: ((str,), None, None, _stage), _steps: ((list,), None, None, _steps),
 }
 
 

@@ -103,10 +103,13 @@ class Settings:
     desired_retention: float = 0.9
     new_per_day: int = 20
     theme: str = DEFAULT_THEME  # a Textual theme's name
+    # A new framework is shown, then asked as a choice and a cloze, before
+    # full recall (learning.py); off, its cards are asked cold.
+    learn_first: bool = True
 
     def as_json(self) -> dict:
         return {"desired_retention": self.desired_retention, "new_per_day": self.new_per_day,
-                "theme": self.theme}
+                "theme": self.theme, "learn_first": self.learn_first}
 
     @classmethod
     def from_json(cls, raw: dict | None) -> Settings:
@@ -121,6 +124,9 @@ class Settings:
         per_day = raw.get("new_per_day")
         if isinstance(per_day, int) and not isinstance(per_day, bool) and 0 <= per_day <= NEW_PER_DAY_MAX:
             out.new_per_day = per_day
+        learn_first = raw.get("learn_first")
+        if isinstance(learn_first, bool):
+            out.learn_first = learn_first
         theme = raw.get("theme")
         if isinstance(theme, str) and 0 < len(theme) <= THEME_NAME_MAX:
             out.theme = theme

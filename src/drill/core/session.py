@@ -13,10 +13,17 @@ A card answered wrong or partly right comes back in the same session, after
 RELEARN_AFTER other cards (or next, when fewer are left), and keeps coming
 back until it is answered right or the session ends. The summary gives the
 first-try accuracy and the cards relearned.
+
+A framework being learned (learning.py) climbs its stages in the session:
+after its first sight, a choice, a cloze and its full recall each come
+RELEARN_AFTER cards later, the form the stage after the last answer asks
+for, until it is learned. Learning steps are left out of the accuracy and
+counted apart.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +32,7 @@ from typing import Protocol
 from drill.core.deck import BLANK, Card, Deck, order_shown
 from drill.core.frameworks import Framework
 from drill.core.grading import Grade, ItemVerdict, Override, Verdict, grade
+from drill.core.learning import Learning, Stage, grade_choice, is_step, seen_grade, stage_after
 
 
 @dataclass
@@ -83,6 +91,9 @@ class Summary:
     first_correct: int = 0  # cards answered right the first time
     relearned: list[Card] = field(default_factory=list)  # missed, then answered right
     still_missed: list[Card] = field(default_factory=list)  # missed, and not right by the end
+    shown: int = 0  # frameworks seen for the first time
+    steps: int = 0  # learning answers (choices and clozes of frameworks being learned)
+    learned: int = 0  # frameworks that reached full recall
 
     @property
     def accuracy(self) -> float:
@@ -126,9 +137,12 @@ class Intruders:
 
 class Session:
     def __init__(self, cards: list[Card], recorder: Recorder | None = None, clock=time.monotonic,
-                 intruders: Callable[[Card], Mapping[str, list[str]]] | None = None):
+                 intruders: Callable[[Card], Mapping[str, list[str]]] | None = None,
+                 learning: Learning | None = None):
         self.cards = list(cards)
         self.recorder = recorder
+        # the cards of each learning stage, for frameworks that climb them in the session
+        self.learning = learning
         # the items of other frameworks a card's answer may confuse (intrusions)
         self.intruders = intruders
         self.clock = clock
@@ -164,6 +178,10 @@ class Session:
         if card is None:
             raise IndexError("the session is over")
         seconds = max(0.0, self.clock() - self._shown_at)
+        if card.kind == "show":
+            return self._answered(card, "", seen_grade(card), seconds)
+        if card.kind == "choice":
+            return self._answered(card, typed, grade_choice(card, typed), seconds)
         # the prompt's own words may be typed around the answer without counting as extra
         ignore = [card.prompt.split("：", 1)[0]]
         if card.kind == "cloze":
@@ -173,6 +191,9 @@ class Session:
         intruders = self.intruders(card) if self.intruders is not None else None
         result = grade(card.answer, typed, card.ordered, ignore=ignore, others=card.others, shown=shown,
                        intruders=intruders)
+        return self._answered(card, typed, result, seconds)
+
+    def _answered(self, card: Card, typed: str, result: Grade, seconds: float) -> Answered:
         answered = Answered(card, typed, result, seconds, self.hints)
         if self.recorder is not None:
             self.recorder.record(answered)
@@ -215,13 +236,31 @@ class Session:
 
     def next(self) -> Card | None:
         last = self.answered[-1] if self.answered else None
-        if last is not None and self.current is not None and last.card.id == self.current.id \
-                and last.verdict != Verdict.CORRECT:
-            # missed: it comes back after RELEARN_AFTER other cards, or last
-            at = min(self.index + 1 + RELEARN_AFTER, len(self.cards))
-            self.cards.insert(at, self.current)
+        card = self.current
+        if last is not None and card is not None and last.card is card:
+            later = self._later(card, last)
+            if later is not None:
+                # it comes back after RELEARN_AFTER other cards, or last
+                at = min(self.index + 1 + RELEARN_AFTER, len(self.cards))
+                self.cards.insert(at, later)
         self.index += 1
         return self.show()
+
+    def _later(self, card: Card, last: Answered) -> Card | None:
+        """What ``card``, just answered, brings back later in the session: a
+        missed card itself; for a framework being learned, the card of the
+        stage it is at now; nothing for a card answered right."""
+        if card.stage:
+            after = stage_after(card.stage, last.verdict)
+            if after == Stage.LEARNED:
+                # its first full recall: from now on a card of the scheduler's
+                return dataclasses.replace(card, stage="") if last.verdict != Verdict.CORRECT else None
+            if self.learning is None:
+                return None
+            turn = sum(1 for a in self.answered if a.card.framework == card.framework
+                       and a.card.stage == Stage.CLOZE)
+            return self.learning.card(card.deck, card.framework, after, turn)
+        return card if last.verdict != Verdict.CORRECT else None
 
     def again(self) -> bool:
         """Whether the current card was answered before in this session."""
@@ -229,7 +268,8 @@ class Session:
         return card is not None and any(a.card.id == card.id for a in self.answered)
 
     def summary(self) -> Summary:
-        done = self.answered
+        steps = [a for a in self.answered if is_step(a.card)]
+        done = [a for a in self.answered if not is_step(a.card)]
         missed = [(a.card, item.expected) for a in done if a.overridden != Override.RIGHT
                   for item in a.grade.items if item.verdict != ItemVerdict.CORRECT]
         first: dict[str, Answered] = {}
@@ -251,4 +291,7 @@ class Session:
             first_correct=sum(1 for a in first.values() if a.verdict == Verdict.CORRECT),
             relearned=relearned,
             still_missed=still,
+            shown=sum(1 for a in steps if a.card.kind == "show"),
+            steps=sum(1 for a in steps if a.card.kind != "show"),
+            learned=sum(1 for a in done if a.card.stage == Stage.RECALL),
         )

@@ -92,6 +92,11 @@ class Stats:
     weakest_frameworks: list[Weak] = field(default_factory=list)
     weakest_items: list[Weak] = field(default_factory=list)
     confusions: list[Confusion] = field(default_factory=list)  # most frequent first
+    # learning steps answered (first sights, choices, clozes of frameworks being
+    # learned): not reviews, so in neither retention
+    learning_answers: int = 0
+    # frameworks by the learning stage they are at (choice, cloze, recall), and learned
+    learning: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         out = asdict(self)
@@ -120,7 +125,7 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
     reviews = sum(d.reviews for d in days)
     mature = sum(d.mature for d in days)
     mature_passed = sum(d.mature_passed for d in days)
-    active = {d.day for d in days if d.reviews > 0}
+    active = {d.day for d in days if d.reviews > 0 or d.learning > 0}
     streak = 0
     day = today if today.isoformat() in active else today - dt.timedelta(days=1)
     while day.isoformat() in active:
@@ -194,7 +199,31 @@ def compute(store, decks=None, now: float | None = None) -> Stats:
         weakest_frameworks=sorted(weak_fws, key=by_weakness)[:WEAKEST],
         weakest_items=weak_items[:WEAKEST],
         confusions=confusions[:WEAKEST],
+        learning_answers=int(sum(d.learning for d in days)),
+        learning=_learning(store, decks, titles),
     )
+
+
+def learning_said(s: Stats) -> str:
+    """The frameworks being learned, in words ("" when none are)."""
+    learning = {k: v for k, v in s.learning.items() if k != "learned" and v}
+    if not learning:
+        return ""
+    names = {"choice": "at the choice", "cloze": "at the blank", "recall": "at full recall"}
+    return (f"{sum(learning.values())} being learned ("
+            + ", ".join(f"{n} {names[k]}" for k, n in learning.items()) + ")")
+
+
+def _learning(store, decks, titles) -> dict[str, int]:
+    """How many frameworks (of ``decks``, if given) are at each learning stage."""
+    owners = dict(_fw_owners(decks)) if decks is not None else {}
+    out = {stage: 0 for stage in ("choice", "cloze", "recall", "learned")}
+    for fw, stage in store.stages().items():
+        if decks is not None and owners.get(fw) not in titles:
+            continue
+        if stage in out:
+            out[stage] += 1
+    return out
 
 
 def _fw_owners(decks):

@@ -33,12 +33,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drill.core import records, scheduler
+from drill.core import learning, records, scheduler
 from drill.core.engine import Engine
 from drill.core.errors import StoreError
 from drill.core.files import fsync_dir
 from drill.core.grading import ItemVerdict, Override
-from drill.core.records import CardState, ConfusionTally, DayTally, ItemTally, Review
+from drill.core.learning import Stage
+from drill.core.records import CardState, ConfusionTally, DayTally, FrameworkStage, ItemTally, Review
 from drill.core.text import counted
 from drill.core.tinydb_engine import (  # noqa: F401  (FAULT_ENV: the kill tests' switch)
     FAULT_ENV, TRAINEE_FILE, TinyEngine, _flat,
@@ -389,17 +390,54 @@ class Store:
         now = now or time.time()
         return max(0, self.settings.new_per_day + self.more_new_today(now) - self.new_seen_today(now))
 
-    def queue(self, decks, due_only: bool = False, now: float | None = None) -> list:
-        """Today's cards from ``decks``: due first, then new up to the day's
-        limit; suspended and buried cards left out."""
+    def stages(self) -> dict[str, str]:
+        """The learning stage (learning.Stage) of each framework being learned, by its id."""
+        return {s.fw: s.stage for s in self.engine.stages() if s.stage}
+
+    def queue(self, decks, due_only: bool = False, now: float | None = None,
+              teach: learning.Learning | None = None) -> list:
+        """Today's cards from ``decks``: due first, then the frameworks being
+        learned at their stage, then new up to the day's limit; suspended and
+        buried cards left out.
+
+        With the ``learn_first`` setting on, a new framework comes as its
+        first sight (counted as one new card), and its other cards wait
+        until it is learned (learning.py); ``teach`` makes the cards of each
+        stage (by default from ``decks`` and the reference deck)."""
         now = now or time.time()
         held = self.held(now)
+        due_at = self.due_at()
+        cards = scheduler.introduction_order([c for d in decks for c in d.cards()])
         by_id: dict[str, object] = {}
-        for c in scheduler.introduction_order([c for d in decks for c in d.cards()]):
-            if c.id not in held:
-                by_id.setdefault(c.id, c)
-        order = scheduler.build_queue(list(by_id), self.due_at(), now, self.new_left_today(now), due_only)
-        return [by_id[c] for c in order]
+        steps: list = []  # the frameworks part-learned, each at its stage
+        if self.settings.learn_first:
+            if teach is None:
+                teach = default_learning(decks)
+            stages = self.stages()
+            scheduled = {c.framework for c in cards if c.id in due_at}  # learned before stages were kept
+            for c in cards:
+                stage = stages.get(c.framework)
+                if c.id in due_at or c.framework in scheduled or stage == Stage.LEARNED:
+                    pass
+                elif c.kind != "recall":
+                    continue  # waits until its framework is learned
+                else:
+                    card = teach.card(c.deck, c.framework, Stage(stage) if stage else Stage.SHOW)
+                    if card is None or c.id in held:  # a learning card stands for the recall card
+                        continue
+                    if stage:
+                        steps.append(card)
+                        continue
+                    c = card
+                if c.id not in held:
+                    by_id.setdefault(c.id, c)
+        else:
+            for c in cards:
+                if c.id not in held:
+                    by_id.setdefault(c.id, c)
+        order = scheduler.build_queue(list(by_id), due_at, now, self.new_left_today(now), due_only)
+        due = sum(1 for c in order if c in due_at)
+        return [by_id[c] for c in order[:due]] + steps + [by_id[c] for c in order[due:]]
 
     def deck_counts(self, deck, now: float | None = None) -> DeckCounts:
         """What ``deck`` offers now: cards due, new cards today's limit still
@@ -439,7 +477,7 @@ class Store:
         engine = self.engine
         with engine.transaction():
             self._catch_up()
-            before = engine.card(answered.card.id)
+            before = None if learning.is_step(answered.card) else engine.card(answered.card.id)
             rating = self._rating(answered)
             review = engine.log(self._review(answered, rating, now, before), now)
             self._apply(review, before)
@@ -467,7 +505,11 @@ class Store:
             amendment, amends, moved = self._take_back(receipt, dataclasses.replace(
                 receipt.review, rating=rating, overridden=answered.overridden, verdict=answered.verdict,
                 score=round(answered.score, 4), amends=receipt.seq), now)
-            if moved:
+            if amendment.stage:
+                self._put_step(dataclasses.replace(amendment, seq=receipt.seq))
+            if amendment.stage in learning.STEPS:
+                pass  # a learning step moves no card's state
+            elif moved:
                 receipt.card_before = self._rebuild_card(answered.card.id, receipt.seq)
             else:
                 # the state counts the answer at its own place in the log
@@ -497,7 +539,11 @@ class Store:
         with engine.transaction():
             _logged, amends, moved = self._take_back(
                 receipt, dataclasses.replace(receipt.review, amends=receipt.seq, undone=True), now)
-            if moved:
+            if receipt.review.stage:
+                self._drop_step(receipt.review.fw, receipt.seq)
+            if receipt.review.stage in learning.STEPS:
+                pass  # a learning step moved no card's state
+            elif moved:
                 self._rebuild_card(answered.card.id, receipt.seq)
             elif receipt.card_before is None:
                 engine.remove_card(answered.card.id)
@@ -537,9 +583,17 @@ class Store:
             typed=answered.typed, items=[[i.expected, i.typed, str(i.verdict)] for i in answered.grade.items],
             extra=list(answered.grade.extra), score=round(answered.score, 4), verdict=answered.verdict,
             rating=rating, seconds=round(answered.seconds, 2), hints=answered.hints,
-            overridden=answered.overridden, new=before is None, mature=self._mature(before),
-            intrusions=[[i.typed, i.framework] for i in answered.grade.intrusions],
+            overridden=answered.overridden, new=self._is_new(card.stage, before), mature=self._mature(before),
+            intrusions=[[i.typed, i.framework] for i in answered.grade.intrusions], stage=card.stage,
         )
+
+    @staticmethod
+    def _is_new(stage: str, before: CardState | None) -> bool:
+        """Whether an answer counts as a new card's: a framework's first sight
+        does, its later learning steps and first full recall do not."""
+        if stage:
+            return stage == Stage.SHOW
+        return before is None
 
     @staticmethod
     def _mature(before: CardState | None) -> bool:
@@ -565,7 +619,13 @@ class Store:
         old = next((r for r in records.effective(mine) if r.seq == amendment.amends), None)
         if old is not None:
             self._add_deltas(self._deltas(old), -1)
-        self._rebuild_card(amendment.card, amendment.amends)
+        if amendment.stage:
+            if amendment.undone:
+                self._drop_step(amendment.fw, amendment.amends)
+            else:
+                self._put_step(dataclasses.replace(amendment, seq=amendment.amends))
+        if amendment.stage not in learning.STEPS:
+            self._rebuild_card(amendment.card, amendment.amends)
         if not amendment.undone:
             self._add_deltas(self._deltas(amendment), 1)
         state = self.engine.card(amendment.card)
@@ -579,6 +639,8 @@ class Store:
         state: CardState | None = None
         before: CardState | None = None
         for review in records.effective(self.engine.reviews(card_id)):
+            if review.stage in learning.STEPS:
+                continue  # a learning step moves no card's state
             if review.seq == seq:
                 before = state
             state = self._card_after(review, state)
@@ -605,14 +667,40 @@ class Store:
     def _apply(self, review: Review, before: CardState | None, card: bool = True) -> None:
         """Move the card's state on by ``review`` and add it to the tallies."""
         if review.new is None or review.mature is None:  # a review an older drill logged
-            review = dataclasses.replace(review, new=before is None, mature=self._mature(before))
-        if card:
+            review = dataclasses.replace(review, new=self._is_new(review.stage, before),
+                                         mature=self._mature(before))
+        if review.stage:
+            self._put_step(review)
+        if card and review.stage not in learning.STEPS:
             self.engine.put_card(self._card_after(review, before))
         self._add_deltas(self._deltas(review), 1)
+
+    def _put_step(self, review: Review) -> None:
+        """The framework's stage after the learning answer ``review`` (numbered
+        as the answer it stands for), in place of any step of that answer."""
+        after = learning.stage_after(review.stage, review.verdict)
+        known = self.engine.stage(review.fw) or FrameworkStage(review.fw, review.deck)
+        steps = sorted([step for step in known.steps if step[0] != review.seq] + [[review.seq, after.value]])
+        self.engine.put_stage(FrameworkStage(review.fw, review.deck, steps))
+
+    def _drop_step(self, fw: str, seq: int) -> None:
+        """Take the learning answer numbered ``seq`` out of the framework's stage."""
+        known = self.engine.stage(fw)
+        if known is None:
+            return
+        steps = [step for step in known.steps if step[0] != seq]
+        if steps:
+            self.engine.put_stage(FrameworkStage(fw, known.deck, steps))
+        else:
+            self.engine.remove_stage(fw)
 
     @staticmethod
     def _deltas(review: Review) -> _Deltas:
         """What ``review`` adds to the tallies (from the review alone)."""
+        if review.stage in learning.STEPS:
+            # a learning step is no review: it counts as studied, never towards retention
+            return _Deltas(_day(review.at), {"learning": 1, "seconds": round(review.seconds, 2),
+                                             "new": int(bool(review.new))})
         passed = review.rating > scheduler.Rating.AGAIN
         mature = bool(review.mature)
         out = _Deltas(_day(review.at), {
@@ -708,7 +796,14 @@ def check(folder: Path) -> list[str]:
             problems.append(f"{folder}: {counted(len(future), 'answer')} dated in the future (the latest on "
                             f"{latest}): the clock was ahead when they were recorded, so their cards "
                             "are scheduled from that date")
+        per_step: Counter[str] = Counter()
+        stages: dict[str, str] = {}
         for r in store.reviews():
+            if r.stage:
+                stages[r.fw] = learning.stage_after(r.stage, r.verdict).value
+            if r.stage in learning.STEPS:
+                per_step[_day(r.at)] += 1  # a learning step: no card state, no review of the day
+                continue
             per_card[r.card] += 1
             per_day[_day(r.at)] += 1
             if r.kind in ITEM_KINDS:
@@ -725,6 +820,17 @@ def check(folder: Path) -> list[str]:
         if wrong:
             problems.append(f"{trainee}: the tallies of {counted(len(wrong), 'day')} do not count the reviews "
                             f"in the log (the first: {wrong[0]})")
+        steps = {tally.day: tally.learning for tally in store.days() if tally.learning}
+        wrong = sorted(d for d in set(steps) | set(per_step) if steps.get(d, 0) != per_step.get(d, 0))
+        if wrong:
+            problems.append(f"{trainee}: the tallies of {counted(len(wrong), 'day')} do not count the learning "
+                            f"answers in the log (the first: {wrong[0]})")
+        kept = store.stages()
+        astray = sorted(fw for fw in set(kept) | set(stages) if kept.get(fw) != stages.get(fw))
+        if astray:
+            problems.append(f"{trainee}: the learning stages of {counted(len(astray), 'framework')} do not "
+                            f"follow the log (the first: {astray[0]}: {kept.get(astray[0], 'none')} in "
+                            f"the state, {stages.get(astray[0], 'none')} by the log)")
         items = {(tally.fw, tally.item): tally.seen for tally in store.items()}
         unequal = [k for k in set(items) | set(per_item) if items.get(k, 0) != per_item.get(k, 0)]
         if unequal:
@@ -733,3 +839,12 @@ def check(folder: Path) -> list[str]:
         return problems
     except StoreError as exc:
         return [str(exc)]
+
+
+def default_learning(decks) -> learning.Learning:
+    """The cards of each learning stage for ``decks``, with choices drawn from
+    their frameworks and the reference deck's."""
+    from drill.core import reference
+    from drill.core.session import Intruders
+
+    return learning.Learning(list(decks), Intruders(list(decks), reference.frameworks()))

@@ -78,7 +78,7 @@ from tinydb.table import Document, Table
 from drill.core import records
 from drill.core.errors import StoreError
 from drill.core.files import fsync_dir
-from drill.core.records import CardState, ConfusionTally, DayTally, ItemTally, Review
+from drill.core.records import CardState, ConfusionTally, DayTally, FrameworkStage, ItemTally, Review
 
 # Format 2 writes the documents one change makes as one line (a batch);
 # format 1 files are read as they are and rewritten as format 2 on the
@@ -687,6 +687,7 @@ def month_of(ts: float) -> str:
 _KEYED: dict[str, tuple[Any, tuple[str, ...]]] = {
     "cards": (CardState, ("card",)), "days": (DayTally, ("day",)), "items": (ItemTally, ("fw", "item")),
     "confusions": (ConfusionTally, ("fw", "other")),
+    "stages": (FrameworkStage, ("fw",)),
 }
 
 
@@ -709,6 +710,7 @@ class TinyEngine:
         self._days = self.db.table("days")
         self._items = self.db.table("items")
         self._confusions = self.db.table("confusions")
+        self._stages = self.db.table("stages")
         self._meta = self.db.table("profile")
         self._month_ends = self.db.table("months")  # per month of the log, the number of its last answer
         self._months: dict[str, LogDB] = {}
@@ -777,7 +779,8 @@ class TinyEngine:
                 self._reset_caches()
 
     def _reset_caches(self) -> None:
-        for table in (self._cards, self._days, self._items, self._confusions, self._meta, self._month_ends):
+        for table in (self._cards, self._days, self._items, self._confusions, self._stages, self._meta,
+                      self._month_ends):
             table.clear_cache()
         self._index()
 
@@ -865,9 +868,23 @@ class TinyEngine:
     def put_confusion(self, tally: ConfusionTally) -> None:
         self._put("confusions", tally)
 
+    def stage(self, fw: str) -> FrameworkStage | None:
+        return self._get("stages", (fw,))
+
+    def stages(self) -> Iterator[FrameworkStage]:
+        return self._all("stages")
+
+    def put_stage(self, stage: FrameworkStage) -> None:
+        self._put("stages", stage)
+
+    def remove_stage(self, fw: str) -> None:
+        doc_id = self._ids["stages"].pop((fw,), None)
+        if doc_id is not None:
+            self._stages.remove(doc_ids=[doc_id])
+
     def has_progress(self) -> bool:
         raw = self.db.log_storage.read()
-        return any(raw.get(t) for t in ("cards", "days", "items")) or bool(self.months())
+        return any(raw.get(t) for t in ("cards", "days", "items", "stages")) or bool(self.months())
 
     # the review log --------------------------------------------------------
 

@@ -268,13 +268,15 @@ class DrillApp(App):
         from drill.core.session import Session
         from drill.tui.screens.drill import DrillScreen
 
-        cards = self.progress.queue(decks, due_only=due_only)
+        intruders = self.intruders()
+        teach = self.learning(intruders)
+        cards = self.progress.queue(decks, due_only=due_only, teach=teach)
         if not cards:
             self.notify(self._nothing_to_drill(decks, due_only), title="drill", markup=False, timeout=8)
             return
         if self.session_size:
             cards = cards[:self.session_size]  # due cards first: the queue's own order
-        self.session = Session(cards, recorder=self.progress, intruders=self.intruders())
+        self.session = Session(cards, recorder=self.progress, intruders=intruders, learning=teach)
         self.switch_screen(DrillScreen(self.session))
 
     def intruders(self):
@@ -284,6 +286,12 @@ class DrillApp(App):
         from drill.core.session import Intruders
 
         return Intruders(list(self.decks), reference.frameworks())
+
+    def learning(self, intruders):
+        """The cards of each learning stage, their choices drawn from ``intruders``."""
+        from drill.core.learning import Learning
+
+        return Learning(list(self.decks), intruders)
 
     def _nothing_to_drill(self, decks: list[Deck], due_only: bool) -> str:
         """Why an empty queue is empty, in the store's own numbers, and what to do."""

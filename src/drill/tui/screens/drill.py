@@ -15,16 +15,20 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static, TextArea
 from textual.worker import get_current_worker
 
-from drill.core.deck import blank_answer, order_numbered
+from drill.core.deck import blank_answer, order_numbered, order_numbered_items
 from drill.core.errors import DrillError
 from drill.core.grading import Override
+from drill.core.learning import chosen, stands_for
 from drill.core.scheduler import RATING_NAMES
 from drill.core.session import Answered, Session
 from drill.tui.widgets.feedback import feedback_view, labelled
 from drill.tui.widgets.wrapped import Wrapped
 
 KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name": "name the abbreviation",
-              "order": "put in order"}
+              "order": "put in order", "show": "new: read it", "choice": "choose"}
+# A framework being learned: which of its steps a card is (learning.py).
+STAGE_NAMES = {"show": "learning 1/4", "choice": "learning 2/4", "cloze": "learning 3/4",
+               "recall": "learning 4/4: first full recall"}
 OVERRIDE_NOTES = {Override.RIGHT: "you said: right", Override.WRONG: "you said: wrong"}
 # How long saving an answer may take before the screen says it is waiting
 # for the store (another drill holding it, a slow disk).
@@ -33,6 +37,10 @@ WAITING_NOTE_S = 0.5
 
 class AnswerArea(TextArea):
     """The trainee's answer: Enter is a new line (an IME's Enter too); Ctrl+S submits."""
+
+
+class CardView(Vertical, can_focus=True):
+    """The card: focused while a first sight is read (there is no answer to type)."""
 
 
 class DrillScreen(Screen):
@@ -61,7 +69,7 @@ class DrillScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="card"):
+        with CardView(id="card"):
             yield Static(id="progress")
             yield Static(id="prompt")
             yield Static(id="context")
@@ -89,9 +97,10 @@ class DrillScreen(Screen):
         self.source_shown = False
         total = len(self.session.cards)
         again = " · again: missed earlier" if self.session.again() else ""
+        stage = f" · {STAGE_NAMES[card.stage]}" if card.stage in STAGE_NAMES else ""
         self.query_one("#progress", Static).update(
-            Text(f"card {self.session.index + 1} of {total} · {KIND_NAMES.get(card.kind, card.kind)}{again}",
-                 style="dim"))
+            Text(f"card {self.session.index + 1} of {total} · {KIND_NAMES.get(card.kind, card.kind)}"
+                 f"{stage}{again}", style="dim"))
         prompt = Text(card.prompt, style="bold")
         if card.stated_in:  # items that come from a document, not from a speech
             prompt.append("\n" + card.stated_in, style="dim")
@@ -103,18 +112,40 @@ class DrillScreen(Screen):
             shown = Text("\n".join(order_numbered(card)))
             shown.append("\nthe items in order, or their numbers: 3 1 2", style="dim")
             context.update(Wrapped(shown))
+        elif card.kind == "choice":
+            shown = Text("\n".join(f"{n}  {option}" for n, option in enumerate(card.options, 1)))
+            if len(card.answer) == 1:
+                shown.append("\npress the number of the one that belongs", style="dim")
+            else:
+                shown.append(f"\ntype the numbers of the {len(card.answer)} that belong (1 3 4), then Enter",
+                             style="dim")
+            context.update(Wrapped(shown))
+        elif card.kind == "show":
+            shown = Text("\n".join(order_numbered_items(card.answer)), style="bold")
+            if card.context:
+                shown.append("\n\n")
+                shown.append(card.context, style="dim")
+            shown.append("\n\nRead it through: it is asked next as a choice, then a blank, then in full. "
+                         "Enter goes on.", style="italic")
+            context.update(Wrapped(shown))
         else:
             context.update("")
-        context.display = card.kind in ("cloze", "order") and bool(card.context or card.kind == "order")
+        context.display = card.kind in ("cloze", "order", "choice", "show") and bool(
+            card.context or card.kind != "cloze")
         for extra in ("#hint", "#source", "#store-status"):
             self.query_one(extra, Static).update("")
             self.query_one(extra, Static).display = False
         self.query_one("#feedback", Static).update("")
         self.query_one("#feedback-box").display = False
         area = self.query_one(AnswerArea)
-        area.display = True
         area.read_only = False
         area.text = ""
+        if card.kind == "show":
+            area.display = False  # nothing to answer: read, then Enter
+            self.query_one(CardView).focus()
+            self._bindings_for("reading")
+            return
+        area.display = True
         area.focus()
         self._bindings_for("answering")
 
@@ -126,7 +157,9 @@ class DrillScreen(Screen):
         phase = getattr(self, "phase", "answering")
         if action in ("submit", "hint", "dont_know"):
             return phase == "answering"
-        if action in ("next", "override", "undo_answer"):
+        if action == "next":
+            return phase in ("judged", "reading")
+        if action in ("override", "undo_answer"):
             return phase == "judged"
         return True
 
@@ -135,7 +168,7 @@ class DrillScreen(Screen):
     def action_submit(self) -> None:
         """Grade and record the answer in the background: a busy or failing
         store never freezes the screen nor loses what was typed."""
-        if self.phase != "answering" or self.saving:
+        if self.phase not in ("answering", "reading") or self.saving:
             return
         area = self.query_one(AnswerArea)
         self.saving = True
@@ -184,6 +217,11 @@ class DrillScreen(Screen):
 
     def _saved(self, answered: Answered) -> None:
         self.saving = False
+        if answered.card.kind == "show":  # read: on to the next card
+            self._store_status("", "")
+            self.session.next()
+            self.show_card()
+            return
         self.last = answered
         self._store_status("", "")
         area = self.query_one(AnswerArea)
@@ -266,7 +304,7 @@ class DrillScreen(Screen):
         progress = getattr(self.app, "progress", None)
         if progress is not None:
             try:
-                getattr(progress, how)([card.id])
+                getattr(progress, how)([stands_for(card)])
             except (DrillError, OSError) as exc:
                 self._store_status(f"not {how.rstrip('e')}ed: {_reason(exc)}", "bold red")
                 return
@@ -275,7 +313,24 @@ class DrillScreen(Screen):
         if self.session.current is not None:
             self._store_status(f"the last card was {said}", "dim")
 
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """A choice is answered by its numbers: one key for a single answer,
+        Enter after the numbers for several."""
+        card = self.session.current
+        if card is None or card.kind != "choice" or self.phase != "answering" or self.saving:
+            return
+        text = event.text_area.text
+        if "\n" in text:
+            event.text_area.text = text.replace("\n", "")
+            if event.text_area.text.strip():
+                self.action_submit()
+        elif len(card.answer) == 1 and chosen(card, text) is not None:
+            self.action_submit()
+
     def action_next(self) -> None:
+        if self.phase == "reading":
+            self.action_submit()  # the first sight is recorded as read, then the next card
+            return
         if self.phase != "judged":
             return
         self.session.next()

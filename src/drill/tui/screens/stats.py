@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from drill.core.stats import Stats
+from drill.core.stats import Stats, learning_said
 from drill.core.text import counted
 from drill.tui.screens.decks import mastery_bar
 
@@ -37,6 +37,9 @@ def overview_text(s: Stats) -> Text:
         out.append(" true retention no mature cards reviewed yet\n")
     else:
         out.append(f" true retention {s.true_retention:.0%} of {s.mature_reviews} mature reviews\n")
+    if s.learning_answers or learning_said(s):
+        out.append(f" learning       {counted(s.learning_answers, 'step')}"
+                   + (f", {learning_said(s)}" if learning_said(s) else "") + "\n")
     out.append(f" due today      {s.forecast[0] if s.forecast else 0}\n\n")
     out.append("Mastery\n", style="bold")
     for deck in s.decks:

@@ -38,12 +38,16 @@ def summary_view(summary: Summary, next_due: str = "", names: dict[str, str] | N
     minutes, seconds = divmod(int(summary.seconds), 60)
     out = Text()
     out.append("Session done\n\n", style="bold")
-    out.append(f" cards      {summary.cards or summary.done}")
-    if summary.cards and summary.done != summary.cards:
-        out.append(f"   answers {summary.done}")
-    out.append("\n")
-    out.append(f" correct    {summary.correct}   partial {summary.partial}   wrong {summary.wrong}\n")
-    out.append(f" first try  {summary.accuracy:.0%} right\n")
+    if summary.shown or summary.steps:
+        out.append(f" learning   {summary.shown} new shown   {summary.steps} steps   "
+                   f"{summary.learned} on to full recall\n")
+    if summary.done or not (summary.shown or summary.steps):
+        out.append(f" cards      {summary.cards or summary.done}")
+        if summary.cards and summary.done != summary.cards:
+            out.append(f"   answers {summary.done}")
+        out.append("\n")
+        out.append(f" correct    {summary.correct}   partial {summary.partial}   wrong {summary.wrong}\n")
+        out.append(f" first try  {summary.accuracy:.0%} right\n")
     if summary.relearned or summary.still_missed:
         out.append(f" relearned  {len(summary.relearned)}")
         if summary.still_missed:
