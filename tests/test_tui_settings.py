@@ -72,12 +72,18 @@ async def test_the_dialog_saves_retention_new_cards_and_theme():
         await pilot.press(*"nord")  # the list goes to the first theme typed
         await pilot.press("enter")
         await until(pilot, lambda: select.value == "nord" and not select.expanded, what="nord chosen")
+        learn = screen.query_one("#learn-first")
+        assert learn.value is True  # on, as a new trainee has it
+        learn.focus()
+        await pilot.press("space")  # off: new cards asked cold
+        await until(pilot, lambda: learn.value is False, what="the learning steps off")
         await retype(pilot, "#retention", "0.85")
         await pilot.press("enter")  # Enter in a field saves
         await until(pilot, lambda: isinstance(app.screen, DecksScreen), what="the dialog closed")
         assert app.theme == "nord"
         assert set(new_column(app)) == {"3"}  # today's new cards follow the new limit
-    assert stored_settings() == scheduler.Settings(desired_retention=0.85, new_per_day=3, theme="nord")
+    assert stored_settings() == scheduler.Settings(desired_retention=0.85, new_per_day=3, theme="nord",
+                                                   learn_first=False)
 
     again = make_app(user="lin")  # the next start shows the theme saved
     async with again.run_test(size=SIZE) as pilot:

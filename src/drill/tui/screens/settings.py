@@ -1,4 +1,5 @@
-"""The trainee's settings: desired retention, new cards a day and the theme.
+"""The trainee's settings: desired retention, new cards a day, the theme and
+whether new frameworks are learned first (learning.py).
 
 Enter in a field (or ctrl+s anywhere) saves, escape cancels. A value out of
 range is said in the dialog and nothing is saved.
@@ -11,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Checkbox, Footer, Input, Select, Static
 
 from drill.core import scheduler
 from drill.core.errors import DrillError
@@ -39,6 +40,8 @@ class SettingsScreen(ModalScreen[bool]):
             yield Input(str(current.new_per_day), id="new-per-day")
             yield Static(Text("Theme", style="dim"))
             yield Select([(name, name) for name in themes], value=theme, allow_blank=False, id="theme")
+            yield Checkbox("New frameworks: show, choose, fill in, then recall", current.learn_first,
+                           id="learn-first")
             yield Static(id="settings-message")
             yield Static(Text("enter in a box or ctrl+s saves · esc cancels · tab: next", style="dim"))
         yield Footer()
@@ -62,7 +65,8 @@ class SettingsScreen(ModalScreen[bool]):
             self.message("Not saved: choose a theme")
             return
         try:
-            self.app.progress.update_settings(desired_retention=retention, new_per_day=per_day, theme=theme)
+            self.app.progress.update_settings(desired_retention=retention, new_per_day=per_day, theme=theme,
+                                              learn_first=self.query_one("#learn-first", Checkbox).value)
         except DrillError as exc:
             self.message(f"Not saved: {exc}")
             return
