@@ -199,6 +199,23 @@ def test_undo_and_override_of_a_learning_answer_move_its_stage_back_and_rebuild_
     assert check(store_dir("lin")) == []
 
 
+def test_the_deck_list_counts_a_new_framework_as_one_new_card_and_a_part_learned_one_as_due():
+    deck = decks.load(DECK)
+    store = Store.open("lin")
+    store.update_settings(new_per_day=1000)
+    counts = store.deck_counts(deck)
+    frameworks = [fw for fw in deck.frameworks if any(i.strip() for i in fw.items)]
+    assert (counts.due, counts.new, counts.unseen) == (0, len(frameworks), len(frameworks))
+    teach = default_learning([deck])
+    first = store.queue([deck], teach=teach)[0]
+    session = Session([first], store, learning=teach)
+    session.show()
+    session.submit("")  # read: at the choice now
+    counts = Store.open("lin").deck_counts(deck)
+    assert (counts.due, counts.new) == (1, len(frameworks) - 1)
+    assert [c.stage for c in Store.open("lin").queue([deck])][:1] == ["choice"]
+
+
 def test_learning_steps_can_be_turned_off_and_new_cards_are_asked_cold():
     deck = decks.load(DECK)
     store = Store.open("lin")

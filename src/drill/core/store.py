@@ -442,20 +442,36 @@ class Store:
     def deck_counts(self, deck, now: float | None = None) -> DeckCounts:
         """What ``deck`` offers now: cards due, new cards today's limit still
         allows (suspended and buried cards left out of both), all its cards,
-        and the share mastered."""
+        and the share mastered.
+
+        With the learning steps on, a framework part-learned counts as one
+        card due (its stage's card comes today), a framework not yet seen as
+        one new card (its first sight), and the other cards of a framework
+        not yet learned as neither (they wait until it is)."""
         now = now or time.time()
-        ids = {c.id for c in deck.cards()}
+        cards = {c.id: c for c in deck.cards()}
         held = self.held(now)
+        states = {card_id: self.engine.card(card_id) for card_id in cards}
+        learn = self.settings.learn_first
+        stages = self.stages() if learn else {}
+        scheduled = {cards[c].framework for c, state in states.items() if state is not None}
         due = new = mastered = 0
-        for card_id in ids:
-            state = self.engine.card(card_id)
+        for card_id, state in states.items():
             if state is None:
-                new += card_id not in held
+                if card_id in held:
+                    continue
+                card = cards[card_id]
+                stage = stages.get(card.framework)
+                if not learn or card.framework in scheduled or stage == Stage.LEARNED:
+                    new += 1
+                elif card.kind == "recall":
+                    due += bool(stage)  # part-learned: its stage's card is due
+                    new += not stage  # not seen yet: its first sight is new
                 continue
             due += state.due <= now and card_id not in held
             mastered += state.stability >= scheduler.MASTERED_DAYS
-        return DeckCounts(due, min(new, self.new_left_today(now)), len(ids),
-                          mastered / len(ids) if ids else 0.0, unseen=new)
+        return DeckCounts(due, min(new, self.new_left_today(now)), len(cards),
+                          mastered / len(cards) if cards else 0.0, unseen=new)
 
     def next_due(self, card_ids: set[str] | None = None, now: float | None = None) -> float | None:
         """When the next card (of ``card_ids``, or any) falls due after ``now``."""
