@@ -350,6 +350,9 @@ async def test_a_trainee_reads_chooses_fills_in_and_recalls_a_new_framework_in_t
                         what="the judgement")
             if card.framework == first.framework:
                 seen.append((card.kind, session.answered[-1].verdict))
+            if card.framework == first.framework and card.kind == "choice":
+                feedback = shown_text(screen.query_one("#feedback"))
+                assert "a blank to fill in comes next" in feedback and "rating" not in feedback
             if card.framework == first.framework and card.stage == "recall":
                 break
             await pilot.press("enter")

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from drill.core.deck import blank_answer, order_numbered, order_numbered_items
 from drill.core.errors import DrillError
 from drill.core.grading import Override
-from drill.core.learning import chosen, stands_for
+from drill.core.learning import Stage, chosen, is_step, stage_after, stands_for
 from drill.core.scheduler import RATING_NAMES
 from drill.core.session import Answered, Session
 from drill.tui.widgets.feedback import feedback_view, labelled
@@ -30,6 +30,9 @@ KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name"
 STAGE_NAMES = {"show": "learning 1/4", "choice": "learning 2/4", "cloze": "learning 3/4",
                "recall": "learning 4/4: first full recall"}
 OVERRIDE_NOTES = {Override.RIGHT: "you said: right", Override.WRONG: "you said: wrong"}
+# What a learning answer leads to, said with its judgement.
+NEXT_STEP = {Stage.CHOICE: "the choice comes again", Stage.CLOZE: "a blank to fill in comes next",
+             Stage.RECALL: "all the items come next"}
 # How long saving an answer may take before the screen says it is waiting
 # for the store (another drill holding it, a slow disk).
 WAITING_NOTE_S = 0.5
@@ -235,9 +238,13 @@ class DrillScreen(Screen):
         answered = self.last
         if answered is None:
             return
-        view = feedback_view(answered.grade, answered.card.answer, RATING_NAMES.get(answered.rating, ""),
-                             OVERRIDE_NOTES.get(answered.overridden, ""),
-                             answered.card.note)
+        rating = RATING_NAMES.get(answered.rating, "")
+        said = OVERRIDE_NOTES.get(answered.overridden, "")
+        if is_step(answered.card):  # no review of the scheduler's: say what comes next instead
+            rating = ""
+            after = NEXT_STEP.get(stage_after(answered.card.stage, answered.verdict), "")
+            said = "; ".join(part for part in (said, f"learning: {after}") if part)
+        view = feedback_view(answered.grade, answered.card.answer, rating, said, answered.card.note)
         self.query_one("#feedback", Static).update(view)
         self.query_one("#feedback-box").display = True
 
