@@ -120,6 +120,9 @@ class Deck:
     # The parsed file, kept so that saving an edited deck keeps its comments
     # and layout; None for a deck made from an extraction.
     document: tomlkit.TOMLDocument | None = field(default=None, repr=False, compare=False)
+    # The cards last made, with what they were made of (see :meth:`cards`).
+    _made: tuple[tuple, tuple[Card, ...]] | None = field(default=None, init=False, repr=False,
+                                                         compare=False)
 
     @property
     def id(self) -> str:
@@ -136,7 +139,29 @@ class Deck:
         return p
 
     def cards(self) -> list[Card]:
-        return [card for fw in self.frameworks for card in framework_cards(self.id, fw)]
+        """The deck's cards, in the order of its frameworks: a new list each
+        call. They are made again only when what they are made of changed
+        (the deck's id and each framework's :data:`CARD_INPUTS`), however the
+        frameworks were edited: in place, replaced, added, removed or moved."""
+        key = (self.id, tuple(map(_card_inputs, self.frameworks)))
+        made = self._made
+        if made is None or made[0] != key:
+            made = (key, tuple(card for fw in self.frameworks for card in framework_cards(self.id, fw)))
+            self._made = made
+        return list(made[1])
+
+
+# Every field of a framework that its cards are made of: framework_cards
+# reads these and no other (a test changes each other field and finds the
+# same cards), so equal values make equal cards.
+CARD_INPUTS = ("id", "kind", "name", "items", "ordered", "quote", "note", "document", "year", "origin")
+
+
+def _card_inputs(fw: Framework) -> tuple:
+    """What ``fw``'s cards are made of, as a value (its items copied: a list
+    edited in place is another value)."""
+    return (fw.id, fw.kind, fw.name, tuple(fw.items), fw.ordered, fw.quote, fw.note, fw.document,
+            fw.year, fw.origin)
 
 
 def _item_key(item: str) -> str:
