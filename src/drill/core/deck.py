@@ -25,7 +25,7 @@ import tomlkit
 from tomlkit.exceptions import ParseError, TOMLKitError
 
 from drill.core.errors import DrillError
-from drill.core.files import write_atomically
+from drill.core.files import read_limited, write_atomically
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
 from drill.core.grading import MAX_ITEMS
 from drill.core.text import counted, fold, is_traditional, to_traditional
@@ -807,8 +807,6 @@ class _Lines:
 
 
 def _read(path: Path) -> str:
-    from drill.core.extract.source import read_limited
-
     data = read_limited(path, what="a deck file")
     if not data.strip():
         raise DrillError("the deck file is empty", path)
@@ -1104,8 +1102,7 @@ def _check_stated(fw: Framework, raw: dict, index: int, lines: _Lines, problem,
 
 def _check_content(fw: Framework, index: int, lines: KeyLines, problem, source_text: str | None,
                    against_reference: bool = True, reference_deck: bool = False) -> None:
-    from drill.core.extract.abbrev import expected_count
-    from drill.core.extract.common import stated_count
+    from drill.core.counts import expected_count, stated_count
 
     # Items filled in from the reference deck are checked against it, not
     # against the speech (which names the framework without its items).
@@ -1176,10 +1173,10 @@ def _check_content(fw: Framework, index: int, lines: KeyLines, problem, source_t
 def named_count(name: str) -> int | None:
     """The count a name says (四个要求, 区域发展的四项战略), if it says one:
     not a congress or a session (十九大报告, 二十届三中全会), nor an ordinal (第三)."""
-    from drill.core.extract.common import _COUNT
+    from drill.core.counts import COUNT
     from drill.core.text import cn_number
 
-    values = {cn_number(m.group(1)) for m in _COUNT.finditer(name)
+    values = {cn_number(m.group(1)) for m in COUNT.finditer(name)
               if not name.startswith(("报告", "会", "次", "届"), m.end())
               and not (m.start() > 0 and name[m.start() - 1] in "第届")}
     values = {v for v in values if v is not None and v >= 2}  # 一条 counts nothing
