@@ -120,9 +120,9 @@ class Deck:
     # The parsed file, kept so that saving an edited deck keeps its comments
     # and layout; None for a deck made from an extraction.
     document: tomlkit.TOMLDocument | None = field(default=None, repr=False, compare=False)
-    # The cards last made, with what they were made of (see :meth:`cards`).
-    _made: tuple[tuple, tuple[Card, ...]] | None = field(default=None, init=False, repr=False,
-                                                         compare=False)
+    # The cards last made, with what they were made of and their ids (see :meth:`cards`).
+    _made: tuple[tuple, tuple[Card, ...], tuple[str, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -143,12 +143,21 @@ class Deck:
         call. They are made again only when what they are made of changed
         (the deck's id and each framework's :data:`CARD_INPUTS`), however the
         frameworks were edited: in place, replaced, added, removed or moved."""
+        return list(self._cards()[1])
+
+    def card_ids(self) -> tuple[str, ...]:
+        """The ids of :meth:`cards`, in their order: the very same tuple
+        while the cards are made of the same, so a caller may tell by it
+        that they are the same cards."""
+        return self._cards()[2]
+
+    def _cards(self) -> tuple[tuple, tuple[Card, ...], tuple[str, ...]]:
         key = (self.id, tuple(map(_card_inputs, self.frameworks)))
         made = self._made
         if made is None or made[0] != key:
-            made = (key, tuple(card for fw in self.frameworks for card in framework_cards(self.id, fw)))
-            self._made = made
-        return list(made[1])
+            cards = tuple(card for fw in self.frameworks for card in framework_cards(self.id, fw))
+            made = self._made = (key, cards, tuple(card.id for card in cards))
+        return made
 
 
 # Every field of a framework that its cards are made of: framework_cards
