@@ -1,8 +1,10 @@
 """Deck files: one TOML file per speech, written by `drill extract`, edited by hand.
 
 A deck holds the speech's title, where its source text lives (relative to
-the deck file), and its frameworks with their provenance. tomlkit keeps an
-instructor's comments and ordering through a load → edit → save round trip.
+the deck file), and its frameworks with their provenance. A deck is read
+with tomllib (fast: drilling reads every deck); writing it back parses the
+file's text with tomlkit, which keeps an instructor's comments and ordering
+through a load → edit → save round trip.
 
 From each framework the deck yields cards: recall every item, fill in one
 item in its context (cloze), name the abbreviation from its items, and put
@@ -15,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -118,8 +121,12 @@ class Deck:
     # the file later keeps its progress. Empty: the file name is the id.
     ident: str = ""
     # The parsed file, kept so that saving an edited deck keeps its comments
-    # and layout; None for a deck made from an extraction.
+    # and layout: parsed (with tomlkit, which keeps them) from ``file_text`` when
+    # the deck is first written; None until then, and for a deck made from an extraction.
     document: tomlkit.TOMLDocument | None = field(default=None, repr=False, compare=False)
+    # The file's text as it was read (a deck is read for drilling with the
+    # faster tomllib, which keeps no comments); None for a deck not read from a file.
+    file_text: str | None = field(default=None, repr=False, compare=False)
     # The cards last made, with what they were made of and their ids (see :meth:`cards`).
     _made: tuple[tuple, tuple[Card, ...], tuple[str, ...]] | None = field(
         default=None, init=False, repr=False, compare=False)
@@ -521,6 +528,8 @@ def valid_id(value: object) -> bool:
 def to_toml(deck: Deck) -> str:
     """The deck as TOML. A deck read from a file is written back into that
     file's document, so the instructor's comments and layout survive."""
+    if deck.document is None and deck.file_text is not None:
+        deck.document = _parse_document(deck.path, deck.file_text)
     if deck.document is not None:
         return tomlkit.dumps(_update_document(deck))
     doc = tomlkit.document()
@@ -828,7 +837,17 @@ def _read(path: Path) -> str:
         raise DrillError(f"a deck file must be UTF-8 (byte {exc.start} is not)", path, line) from None
 
 
-def _parse(path: Path, text: str):
+def _parse(path: Path, text: str) -> dict:
+    """The deck file's data, read with tomllib (fast); what tomllib refuses
+    is read with tomlkit, which says why in drill's own words (or reads it)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return _parse_document(path, text).unwrap()
+
+
+def _parse_document(path: Path | None, text: str):
+    """The deck file as tomlkit reads it: every comment and its layout kept, for writing it back."""
     try:
         return tomlkit.parse(text)
     except ParseError as exc:
@@ -873,11 +892,10 @@ def check(path: str | Path, against_source: bool = True,
 
     try:
         text = _read(path)
-        doc = _parse(path, text)
+        data = _parse(path, text)
     except DrillError as exc:
         return None, [Problem(str(path), exc.line, exc.message)]
     lines = _Lines(text)
-    data = doc.unwrap()
     for key in data:
         if key not in TOP_KEYS:
             problem(lines.top(key), f"unknown key '{key}'")
@@ -904,7 +922,7 @@ def check(path: str | Path, against_source: bool = True,
         problem(lines.top("source"), "a reference deck has no source: its items stand on their own")
         source = ""
     deck = Deck(path, title, source, str(data.get("encoding", "utf-8")), str(data.get("note", "")),
-                reference=reference, ident=ident, document=doc)
+                reference=reference, ident=ident, file_text=text)
     rejected = data.get("rejected", [])
     if not isinstance(rejected, list) or not all(isinstance(r, str) for r in rejected):
         problem(lines.top("rejected"), "'rejected' must be a list of framework ids")
