@@ -157,16 +157,42 @@ class DecksScreen(Screen):
         rows = [(deck.id, deck.title, str(c.due), str(min(c.new, left)), str(c.total), c.mastery)
                 for deck, c in zip(app.decks, counts)]
         if rows != self.shown:
+            self._show_rows(table, rows, width)
+        self._say_note()
+
+    def _show_rows(self, table: DataTable, rows: list, width: int) -> None:
+        if self.shown is not None and [r[0] for r in rows] == [r[0] for r in self.shown]:
+            # the same decks: only the cells that changed are written (after
+            # a session, the drilled deck's and the new cards' of the rest)
+            for before, now in zip(self.shown, rows):
+                for column, was, value in zip(("title", "due", "new", "total", "mastery"), before[1:], now[1:]):
+                    if was != value:
+                        table.update_cell(now[0], column, self._cell(column, value, width))
             self.shown = rows
-            row = table.cursor_row
-            table.clear()
-            for key, name, due, new, total, mastery in rows:
-                mark = "✓" if key in self.chosen else ""
-                title = Text(name, no_wrap=True, overflow="ellipsis")
-                title.truncate(width, overflow="ellipsis")
-                table.add_row(mark, title, due, new, total, mastery_bar(mastery), key=key)
-            if 0 < row < len(rows):
-                table.move_cursor(row=row)
+            return
+        self.shown = rows
+        row = table.cursor_row
+        table.clear()
+        for key, name, due, new, total, mastery in rows:
+            mark = "✓" if key in self.chosen else ""
+            table.add_row(mark, self._cell("title", name, width), due, new, total,
+                          self._cell("mastery", mastery, width), key=key)
+        if 0 < row < len(rows):
+            table.move_cursor(row=row)
+
+    @staticmethod
+    def _cell(column: str, value, width: int):
+        """What a row's cell in ``column`` shows for ``value``."""
+        if column == "title":
+            title = Text(value, no_wrap=True, overflow="ellipsis")
+            title.truncate(width, overflow="ellipsis")
+            return title
+        if column == "mastery":
+            return mastery_bar(value)
+        return value
+
+    def _say_note(self) -> None:
+        app = self.app
         if app.deck_errors:
             text = Text("Not loaded: ", style="bold red")
             text.append("; ".join(app.deck_errors))
