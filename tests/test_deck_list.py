@@ -101,6 +101,7 @@ def test_an_undo_is_counted(two_decks):
 
 def test_a_card_suspended_or_buried_is_counted(two_decks):
     store = Store.open("lin")
+    store.update_settings(learn_first=False)  # every card of a framework counts, not its first sight
     cache = DeckCountsCache()
     cards = two_decks[0].cards()
     before = cache.counts(store, two_decks, T0)
@@ -158,6 +159,18 @@ def test_settings_that_change_the_new_cards_are_counted(two_decks):
     store.update_settings(new_per_day=3)
     after = cache.counts(store, two_decks, T0)
     assert after == truth(store, two_decks, T0) and after[0].new == 3 != before[0].new
+
+
+def test_the_learning_steps_turned_on_or_off_are_counted(two_decks):
+    # with the steps on, a framework not yet seen counts as one new card;
+    # off, every card of it does: nothing but the settings changed
+    store = Store.open("lin")
+    store.update_settings(new_per_day=1000)
+    cache = DeckCountsCache()
+    on = cache.counts(store, two_decks, T0)
+    store.update_settings(learn_first=not store.settings.learn_first)
+    off = cache.counts(store, two_decks, T0)
+    assert off == truth(store, two_decks, T0) and off != on
 
 
 # --- the deck list on screen -------------------------------------------------

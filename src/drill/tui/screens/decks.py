@@ -33,8 +33,9 @@ class DeckCountsCache:
     """Each deck's counts as the deck list shows them, made again only when
     they may have changed: the store is another one (another trainee), or
     it changed (an answer, an override or an undo, here or in another drill:
-    its applied_seq; a card suspended or buried; today's new-card
-    allowance), or the clock passed the next card's due time, or the deck's
+    its applied_seq, which also moves every learning stage; a card suspended
+    or buried; today's new-card allowance; the settings, such as the
+    learning steps turned on or off), or the clock passed the next card's due time, or the deck's
     cards are other cards. The app keeps one for all its deck lists, so
     going back to the list counts only what changed."""
 
@@ -46,7 +47,8 @@ class DeckCountsCache:
 
     @staticmethod
     def _stamp_of(progress, now: float) -> tuple:
-        return progress.applied_seq(), frozenset(progress.held(now)), progress.new_left_today(now)
+        return (progress.applied_seq(), frozenset(progress.held(now)), progress.new_left_today(now),
+                progress.settings)
 
     def counts(self, progress, decks, now: float | None = None) -> list:
         """The counts of ``decks`` (``progress.deck_counts`` of each) at ``now``."""
