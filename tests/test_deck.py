@@ -332,3 +332,38 @@ def test_a_long_framework_s_cards_grow_with_its_items_not_their_square():
     # the sentence shown is a window around the blank, not all 4,000 items
     assert decks.BLANK in middle.context and len(middle.context) <= 2 * decks.QUOTE_WINDOW + 4
     assert sum(len(c.context) for c in clozes) <= len(clozes) * (2 * decks.QUOTE_WINDOW + 4)
+
+
+def test_a_deck_is_read_without_tomlkit_and_written_back_with_its_comments(tmp_path, monkeypatch):
+    # drilling reads every deck: with tomllib; only writing one back parses
+    # it with tomlkit, from the text read, so its comments and layout stay
+    import tomlkit
+
+    path = make_deck(tmp_path)
+    text = path.read_text("utf-8").replace('title = "', '# 讲话题目\ntitle = "', 1)
+    text = text.replace("[[frameworks]]", "# 先背这一条\n[[frameworks]]", 1)
+    path.write_text(text, "utf-8")
+    parsed = []
+    real = tomlkit.parse
+    monkeypatch.setattr(tomlkit, "parse", lambda t: parsed.append(t) or real(t))
+    deck = decks.load(path)
+    assert parsed == [] and deck.document is None
+    assert deck.cards()  # drilled without tomlkit
+    path.write_text("# the file changed on disk since it was read\n" + text, "utf-8")
+    deck.frameworks[0].note = "考试常考"
+    decks.save(deck, path)
+    assert parsed == [text]  # the text read, parsed once, when written
+    saved = path.read_text("utf-8")
+    assert "# 先背这一条" in saved and "# 讲话题目" in saved and 'note = "考试常考"' in saved
+    assert "changed on disk" not in saved
+    assert saved == text.replace('note = ""', 'note = "考试常考"', 1)
+
+
+@pytest.mark.parametrize("path", sorted(DECKS.glob("*.toml")), ids=lambda p: p.name)
+def test_tomllib_reads_every_bundled_deck_as_tomlkit_does(path):
+    import tomllib
+
+    import tomlkit
+
+    text = path.read_text("utf-8")
+    assert tomllib.loads(text) == tomlkit.parse(text).unwrap()

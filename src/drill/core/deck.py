@@ -1,8 +1,10 @@
 """Deck files: one TOML file per speech, written by `drill extract`, edited by hand.
 
 A deck holds the speech's title, where its source text lives (relative to
-the deck file), and its frameworks with their provenance. tomlkit keeps an
-instructor's comments and ordering through a load → edit → save round trip.
+the deck file), and its frameworks with their provenance. A deck is read
+with tomllib (fast: drilling reads every deck); writing it back parses the
+file's text with tomlkit, which keeps an instructor's comments and ordering
+through a load → edit → save round trip.
 
 From each framework the deck yields cards: recall every item, fill in one
 item in its context (cloze), name the abbreviation from its items, and put
@@ -15,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +28,7 @@ import tomlkit
 from tomlkit.exceptions import ParseError, TOMLKitError
 
 from drill.core.errors import DrillError
-from drill.core.files import write_atomically
+from drill.core.files import read_limited, write_atomically
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
 from drill.core.grading import MAX_ITEMS
 from drill.core.text import counted, fold, is_traditional, to_traditional
@@ -118,8 +121,15 @@ class Deck:
     # the file later keeps its progress. Empty: the file name is the id.
     ident: str = ""
     # The parsed file, kept so that saving an edited deck keeps its comments
-    # and layout; None for a deck made from an extraction.
+    # and layout: parsed (with tomlkit, which keeps them) from ``file_text`` when
+    # the deck is first written; None until then, and for a deck made from an extraction.
     document: tomlkit.TOMLDocument | None = field(default=None, repr=False, compare=False)
+    # The file's text as it was read (a deck is read for drilling with the
+    # faster tomllib, which keeps no comments); None for a deck not read from a file.
+    file_text: str | None = field(default=None, repr=False, compare=False)
+    # The cards last made, with what they were made of and their ids (see :meth:`cards`).
+    _made: tuple[tuple, tuple[Card, ...], tuple[str, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -136,7 +146,38 @@ class Deck:
         return p
 
     def cards(self) -> list[Card]:
-        return [card for fw in self.frameworks for card in framework_cards(self.id, fw)]
+        """The deck's cards, in the order of its frameworks: a new list each
+        call. They are made again only when what they are made of changed
+        (the deck's id and each framework's :data:`CARD_INPUTS`), however the
+        frameworks were edited: in place, replaced, added, removed or moved."""
+        return list(self._cards()[1])
+
+    def card_ids(self) -> tuple[str, ...]:
+        """The ids of :meth:`cards`, in their order: the very same tuple
+        while the cards are made of the same, so a caller may tell by it
+        that they are the same cards."""
+        return self._cards()[2]
+
+    def _cards(self) -> tuple[tuple, tuple[Card, ...], tuple[str, ...]]:
+        key = (self.id, tuple(map(_card_inputs, self.frameworks)))
+        made = self._made
+        if made is None or made[0] != key:
+            cards = tuple(card for fw in self.frameworks for card in framework_cards(self.id, fw))
+            made = self._made = (key, cards, tuple(card.id for card in cards))
+        return made
+
+
+# Every field of a framework that its cards are made of: framework_cards
+# reads these and no other (a test changes each other field and finds the
+# same cards), so equal values make equal cards.
+CARD_INPUTS = ("id", "kind", "name", "items", "ordered", "quote", "note", "document", "year", "origin")
+
+
+def _card_inputs(fw: Framework) -> tuple:
+    """What ``fw``'s cards are made of, as a value (its items copied: a list
+    edited in place is another value)."""
+    return (fw.id, fw.kind, fw.name, tuple(fw.items), fw.ordered, fw.quote, fw.note, fw.document,
+            fw.year, fw.origin)
 
 
 def _item_key(item: str) -> str:
@@ -487,6 +528,8 @@ def valid_id(value: object) -> bool:
 def to_toml(deck: Deck) -> str:
     """The deck as TOML. A deck read from a file is written back into that
     file's document, so the instructor's comments and layout survive."""
+    if deck.document is None and deck.file_text is not None:
+        deck.document = _parse_document(deck.path, deck.file_text)
     if deck.document is not None:
         return tomlkit.dumps(_update_document(deck))
     doc = tomlkit.document()
@@ -782,8 +825,6 @@ class _Lines:
 
 
 def _read(path: Path) -> str:
-    from drill.core.extract.source import read_limited
-
     data = read_limited(path, what="a deck file")
     if not data.strip():
         raise DrillError("the deck file is empty", path)
@@ -796,7 +837,17 @@ def _read(path: Path) -> str:
         raise DrillError(f"a deck file must be UTF-8 (byte {exc.start} is not)", path, line) from None
 
 
-def _parse(path: Path, text: str):
+def _parse(path: Path, text: str) -> dict:
+    """The deck file's data, read with tomllib (fast); what tomllib refuses
+    is read with tomlkit, which says why in drill's own words (or reads it)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return _parse_document(path, text).unwrap()
+
+
+def _parse_document(path: Path | None, text: str):
+    """The deck file as tomlkit reads it: every comment and its layout kept, for writing it back."""
     try:
         return tomlkit.parse(text)
     except ParseError as exc:
@@ -841,11 +892,10 @@ def check(path: str | Path, against_source: bool = True,
 
     try:
         text = _read(path)
-        doc = _parse(path, text)
+        data = _parse(path, text)
     except DrillError as exc:
         return None, [Problem(str(path), exc.line, exc.message)]
     lines = _Lines(text)
-    data = doc.unwrap()
     for key in data:
         if key not in TOP_KEYS:
             problem(lines.top(key), f"unknown key '{key}'")
@@ -872,7 +922,7 @@ def check(path: str | Path, against_source: bool = True,
         problem(lines.top("source"), "a reference deck has no source: its items stand on their own")
         source = ""
     deck = Deck(path, title, source, str(data.get("encoding", "utf-8")), str(data.get("note", "")),
-                reference=reference, ident=ident, document=doc)
+                reference=reference, ident=ident, file_text=text)
     rejected = data.get("rejected", [])
     if not isinstance(rejected, list) or not all(isinstance(r, str) for r in rejected):
         problem(lines.top("rejected"), "'rejected' must be a list of framework ids")
@@ -1079,8 +1129,7 @@ def _check_stated(fw: Framework, raw: dict, index: int, lines: _Lines, problem,
 
 def _check_content(fw: Framework, index: int, lines: KeyLines, problem, source_text: str | None,
                    against_reference: bool = True, reference_deck: bool = False) -> None:
-    from drill.core.extract.abbrev import expected_count
-    from drill.core.extract.common import stated_count
+    from drill.core.counts import expected_count, stated_count
 
     # Items filled in from the reference deck are checked against it, not
     # against the speech (which names the framework without its items).
@@ -1151,10 +1200,10 @@ def _check_content(fw: Framework, index: int, lines: KeyLines, problem, source_t
 def named_count(name: str) -> int | None:
     """The count a name says (四个要求, 区域发展的四项战略), if it says one:
     not a congress or a session (十九大报告, 二十届三中全会), nor an ordinal (第三)."""
-    from drill.core.extract.common import _COUNT
+    from drill.core.counts import COUNT
     from drill.core.text import cn_number
 
-    values = {cn_number(m.group(1)) for m in _COUNT.finditer(name)
+    values = {cn_number(m.group(1)) for m in COUNT.finditer(name)
               if not name.startswith(("报告", "会", "次", "届"), m.end())
               and not (m.start() > 0 and name[m.start() - 1] in "第届")}
     values = {v for v in values if v is not None and v >= 2}  # 一条 counts nothing

@@ -103,7 +103,10 @@ def is_traditional(text: str) -> bool:
     change from traditional to simplified than from simplified to traditional?"""
     if not text:
         return False
-    simplified, traditional = to_simplified(text), to_traditional(text)
+    simplified = to_simplified(text)
+    if simplified == text:  # nothing changes to simplified: it is not traditional, whatever changes the other way
+        return False
+    traditional = to_traditional(text)
     changed_to_s = sum(a != b for a, b in zip(text, simplified))
     changed_to_t = sum(a != b for a, b in zip(text, traditional)) if len(traditional) == len(text) else 0
     return changed_to_s > changed_to_t

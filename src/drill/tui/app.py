@@ -18,6 +18,10 @@ from drill.core.deck import Card, Deck
 from drill.core.errors import DrillError
 
 
+# The name the deck list is installed under (see DrillApp.show_decks).
+DECKS_SCREEN = "decks"
+
+
 class DrillCommands(Provider):
     """Every action of the app that applies on the current screen, in the
     command palette: all of them listed before anything is typed, and
@@ -119,6 +123,9 @@ class DrillApp(App):
         self.session = None
         self.session_size = 0  # cards in a session; 0: all of today's queue
         self.error = ""
+        from drill.tui.screens.decks import DeckCountsCache
+
+        self.deck_counts_cache = DeckCountsCache()  # the deck list's counts, kept between its showings
 
     # --- start -------------------------------------------------------------
 
@@ -127,7 +134,7 @@ class DrillApp(App):
         # (SIGHUP) or Ctrl+C ends the app without losing an answered card.
         self.load_decks()
         self.warm_grader()
-        self.set_interval(self.STORE_POLL_S, self.check_store, name="store poll")
+        self.set_interval(self.STORE_POLL_S, self.poll_store, name="store poll")
 
     @work(thread=True, exclusive=True, group="decks")
     def load_decks(self) -> None:
@@ -229,6 +236,16 @@ class DrillApp(App):
         self.seen_settings = settings
         self.settings_changed()
 
+    def poll_store(self) -> None:
+        """The app's look at the store, every STORE_POLL_S: a deck list on
+        show follows what another drill answered (it counts nothing when
+        nothing changed)."""
+        from drill.tui.screens.decks import DecksScreen
+
+        self.check_store()
+        if isinstance(self.screen, DecksScreen):
+            self.screen.refresh_decks()
+
     def settings_changed(self) -> None:
         from drill.tui.screens.decks import DecksScreen
 
@@ -258,8 +275,27 @@ class DrillApp(App):
 
         if self.progress is None:
             return
-        screen = DecksScreen()
-        if self.screen_stack and len(self.screen_stack) > 1:
+        # one deck list for the app's life, kept while other screens show:
+        # going back to it redraws it, and counts only what changed
+        if not self.is_screen_installed(DECKS_SCREEN):
+            self.install_screen(DecksScreen(), DECKS_SCREEN)
+        screen = self.get_screen(DECKS_SCREEN)
+        if screen in self.screen_stack:
+            while self.screen is not screen:
+                self.pop_screen()
+            screen.refresh_decks()  # (another trainee's, when it comes back from the choice of one)
+        elif len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def show(self, screen) -> None:
+        """Show ``screen`` in place of the one on show; over the deck list,
+        which stays beneath it, so that going back to the list is a pop,
+        which redoes nothing of it."""
+        if self.is_screen_installed(DECKS_SCREEN) and self.screen is self.get_screen(DECKS_SCREEN):
+            self.push_screen(screen)
+        elif len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
@@ -277,7 +313,7 @@ class DrillApp(App):
         if self.session_size:
             cards = cards[:self.session_size]  # due cards first: the queue's own order
         self.session = Session(cards, recorder=self.progress, intruders=intruders, learning=teach)
-        self.switch_screen(DrillScreen(self.session))
+        self.show(DrillScreen(self.session))
 
     def intruders(self):
         """Other frameworks' items by name, for naming what an answer confuses:
@@ -363,11 +399,7 @@ class DrillApp(App):
 
         if self.progress is None:
             return
-        screen = open_stats(self)
-        if len(self.screen_stack) > 1:
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
+        self.show(open_stats(self))
 
     def drill_framework(self, framework_id: str) -> None:
         """Drill every card of one framework now, due or not (from the weakest list)."""
@@ -379,7 +411,7 @@ class DrillApp(App):
             self.notify("That framework is no longer in any deck.", title="drill")
             return
         self.session = Session(cards, recorder=self.progress, intruders=self.intruders())
-        self.switch_screen(DrillScreen(self.session))
+        self.show(DrillScreen(self.session))
 
     def action_switch_profile(self) -> None:
         from drill.tui.screens.profile import ProfileScreen

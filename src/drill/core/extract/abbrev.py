@@ -22,10 +22,10 @@ from functools import lru_cache
 
 from drill.core.extract.common import dictionary, dictionary_text, fit_clauses, trim
 from drill.core.extract.source import Source
+from drill.core.counts import NUM, expected_count
+from drill.core.counts import NUM_RE as _NUM_RE
 from drill.core.text import cn_number
 
-NUM = "一二两三四五六七八九十百千双"
-_NUM_RE = re.compile(rf"[{NUM}]+|\d+")
 _QUOTED = re.compile(r"“([^“”\n]{2,24})”")
 # Numerals followed by these are quantities (十年, 三个月), not abbreviations.
 _QUANTITY = re.compile(
@@ -126,28 +126,6 @@ def _noun_after(folded: str, pos: int) -> int:
         end += size
         first = False
     return end
-
-
-def expected_count(name: str) -> int | None:
-    """How many items an abbreviation's name promises.
-
-    三抓三促 → 3 (pairs), 三高一低 → 4, 四不两直 → 6, 四个六 → 4, 四个一流 → 4,
-    六渝 → 6; None when the name does not say (一带两城三区四园, 2+6).
-    """
-    nums = _NUM_RE.findall(name)
-    values = [cn_number(n) for n in nums]
-    if not values or any(v is None for v in values):
-        return None
-    if len(values) == 1:
-        return values[0]
-    m = re.match(rf"^([{NUM}]+)个", name)  # N个…: N of them, whatever numbers follow
-    if m:
-        return cn_number(m.group(1))
-    if len(values) == 2 and name[0] in NUM:
-        a, b = values
-        if a is not None and b is not None:
-            return a if a == b else a + b
-    return None
 
 
 def expected_counts(name: str) -> tuple[int, ...]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from drill.core.extract.source import Source
-from drill.core.text import cn_number, is_cjk
+from drill.core.text import is_cjk
 
 # Separators and end marks that never belong at either edge of an item.
 EDGE_PUNCT = set(" \t\n,;:、。!?.·…-~")
@@ -121,33 +121,6 @@ def lead_before(source: Source, pos: int) -> tuple[str, int] | None:
     if b - a < 2:
         return None
     return source.original(a, b), a
-
-
-_COUNT = re.compile(
-    r"([一二两三四五六七八九十]{1,3}|\d{1,2})\s*(?:个|大|点|条|项|类|种|方面|句|字|招|步)"
-)
-
-
-def stated_count(text: str) -> int | None:
-    """The count a lead sentence announces (讲三点意见, 以下七类问题), if any."""
-    found = None
-    for m in _COUNT.finditer(text):
-        value = cn_number(m.group(1))
-        if value and value >= 2 and not _names_a_formulation(text, m.start()):
-            found = value
-    return found
-
-
-def _names_a_formulation(text: str, at: int) -> bool:
-    """True where the count at ``at`` begins a name, not a count of what
-    follows: one in quotes (增强“四个意识”) or one the reference deck knows
-    (树立四个意识，一是…)."""
-    from drill.core import reference
-
-    if at > 0 and text[at - 1] == "“":
-        return True
-    return any(reference.lookup(text[at:at + size]) is not None for size in range(3, 9)
-               if at + size <= len(text))
 
 
 def crosses_word(text: str, cut: int, words: frozenset[str]) -> bool:

@@ -15,13 +15,13 @@ import re
 from bisect import insort
 from dataclasses import dataclass, field
 
+from drill.core.counts import stated_count
 from drill.core.extract.common import (
     crosses_word,
     dictionary,
     is_clause_start,
     lead_before,
     sentence_end,
-    stated_count,
     trim,
 )
 from drill.core.extract.source import Source

@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drill.core import files
 from drill.core.errors import DrillError
 from drill.core.text import fold, fold_width, is_cjk
 
@@ -100,42 +101,9 @@ def _control_share(text: str) -> float:
 
 
 def read_limited(path: str | Path, limit: int | None = None, what: str = "a text file") -> bytes:
-    """A file's bytes, refusing what is missing, a folder, not a regular file
-    (a FIFO, /dev/zero), a kernel's file (/proc, /sys) or larger than ``limit`` (default :data:`MAX_BYTES`):
-    a large file is refused by its size without being opened, and no more
-    than ``limit`` + 1 bytes are ever read."""
-    p = Path(path)
-    limit = MAX_BYTES if limit is None else limit
-
-    def too_big(size: int | None) -> DrillError:
-        most = f"drill reads at most {limit / 1048576:.3g} MB"
-        if size is None:
-            return DrillError(f"the file is larger than {limit:,} bytes; {most}", p)
-        shown = f"{size / 1048576:.1f} MB"
-        if float(shown.split()[0]) <= limit / 1048576:  # 8.0 MB against 8 MB says nothing
-            shown = f"{size:,} bytes"
-        return DrillError(f"the file is {shown}; {most}", p)
-
-    try:
-        if not p.exists():
-            raise DrillError("no such file", p)
-        if p.is_dir():
-            raise DrillError(f"is a directory, not {what}", p)
-        if not p.is_file():
-            raise DrillError(f"is not a regular file, not {what}", p)
-        size = p.stat().st_size
-        if size > limit:
-            raise too_big(size)
-        with p.open("rb") as fh:
-            data = fh.read(limit + 1)
-        if size == 0 and data:
-            # a kernel's file (/proc/self/environ) says it is empty and is not
-            raise DrillError(f"is a system file, not {what}", p)
-    except OSError as exc:
-        raise DrillError(f"cannot read the file: {exc.strerror or exc}", p) from None
-    if len(data) > limit:  # it grew, or its size lied
-        raise too_big(None)
-    return data
+    """A file's bytes, at most ``limit`` (default :data:`MAX_BYTES`): see
+    :func:`drill.core.files.read_limited`."""
+    return files.read_limited(path, MAX_BYTES if limit is None else limit, what)
 
 
 def read_text(path: str | Path) -> tuple[str, str]:

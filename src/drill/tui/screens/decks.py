@@ -3,6 +3,9 @@ and a mastery bar; choose and start."""
 
 from __future__ import annotations
 
+import math
+import time
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +29,46 @@ def mastery_bar(share: float) -> Text:
     return out
 
 
+class DeckCountsCache:
+    """Each deck's counts as the deck list shows them, made again only when
+    they may have changed: the store is another one (another trainee), or
+    it changed (an answer, an override or an undo, here or in another drill:
+    its applied_seq, which also moves every learning stage; a card suspended
+    or buried; today's new-card allowance; the settings, such as the
+    learning steps turned on or off), or the clock passed the next card's due time, or the deck's
+    cards are other cards. The app keeps one for all its deck lists, so
+    going back to the list counts only what changed."""
+
+    def __init__(self) -> None:
+        self._store: object | None = None
+        self._stamp: tuple | None = None
+        self._until = -math.inf  # the counts hold until this time (the next card falls due then)
+        self._kept: dict[str, tuple[tuple[str, ...], object]] = {}
+
+    @staticmethod
+    def _stamp_of(progress, now: float) -> tuple:
+        return (progress.applied_seq(), frozenset(progress.held(now)), progress.new_left_today(now),
+                progress.settings)
+
+    def counts(self, progress, decks, now: float | None = None) -> list:
+        """The counts of ``decks`` (``progress.deck_counts`` of each) at ``now``."""
+        now = time.time() if now is None else now
+        stamp = self._stamp_of(progress, now)
+        if progress is not self._store or stamp != self._stamp or now >= self._until:
+            self._store, self._stamp, self._kept = progress, stamp, {}
+            later = progress.next_due(now=now)
+            self._until = math.inf if later is None else later
+        out = []
+        for deck in decks:
+            ids = deck.card_ids()
+            kept = self._kept.get(deck.id)
+            if kept is None or (kept[0] is not ids and kept[0] != ids):
+                kept = (ids, progress.deck_counts(deck, now))
+                self._kept[deck.id] = kept
+            out.append(kept[1])
+        return out
+
+
 class DeckTable(DataTable):
     """The decks table; it takes Enter itself, so it is the one to show it."""
 
@@ -47,6 +90,10 @@ class DecksScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.chosen: set[str] = set()
+        self.chosen_for: object | None = None  # the store the decks were chosen from
+        self.built_width = 0  # the width of the title column the table was built for
+        self.shown: list | None = None  # the rows as the table shows them
+        self.said: dict[str, tuple] = {}  # what the Statics show
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,22 +107,26 @@ class DecksScreen(Screen):
     PADDING = 2 * 6 + 4  # cell padding, the table's margin and scrollbar
 
     def on_mount(self) -> None:
-        known = {deck.id for deck in self.app.decks}
-        self.chosen = {d for d in self.app.progress.last_decks() if d in known}
         self.build_table()
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        self.app.check_store()  # back from a dialog: what another drill changed meanwhile
+        self.app.check_store()  # back from a dialog or a session: what changed meanwhile
+        self.refresh_decks()
 
     def on_resize(self) -> None:
-        self.build_table()
+        if self.title_width() != self.built_width:  # the first resize comes with the mount: built already
+            self.build_table()
+
+    def title_width(self) -> int:
+        return max(12, self.app.size.width - self.FIXED - self.PADDING)
 
     def build_table(self) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        width = max(12, self.app.size.width - self.FIXED - self.PADDING)
+        self.shown = None
+        width = self.built_width = self.title_width()
         table.add_column(" ", key="mark", width=2)
         table.add_column("Deck", key="title", width=width)
         table.add_column("Due", key="due", width=4)
@@ -83,40 +134,88 @@ class DecksScreen(Screen):
         table.add_column("Total", key="total", width=5)
         table.add_column("Mastery", key="mastery", width=15)
         self.refresh_decks()
-        if row:
+        if row and row < table.row_count:
             table.move_cursor(row=row)
 
     def refresh_decks(self) -> None:
+        """Show every deck's counts as they are now; the table's rows are made
+        again only when a row changed (counts are kept: :class:`DeckCountsCache`)."""
+        if not self.built_width:
+            return  # not mounted yet: its mount builds the table
         table = self.query_one(DataTable)
-        table.clear()
         width = table.columns["title"].width
         app = self.app
+        if app.progress is not self.chosen_for:  # the first showing, or another trainee's store
+            known = {deck.id for deck in app.decks}
+            self.chosen = {d for d in app.progress.last_decks() if d in known}
+            self.chosen_for = app.progress
+            self.shown = None
         who = Text("trainee: ", style="dim")
         who.append(app.user or "—", style="bold")
-        self.query_one("#who", Static).update(who)
+        self._say("#who", who)
         # new cards: those today's limit still lets in, as Anki counts them
         left = app.progress.new_left_today()
-        for deck in app.decks:
-            counts = app.progress.deck_counts(deck)
-            mark = "✓" if deck.id in self.chosen else ""
-            title = Text(deck.title, no_wrap=True, overflow="ellipsis")
+        counts = app.deck_counts_cache.counts(app.progress, app.decks)
+        rows = [(deck.id, deck.title, str(c.due), str(min(c.new, left)), str(c.total), c.mastery)
+                for deck, c in zip(app.decks, counts)]
+        if rows != self.shown:
+            self._show_rows(table, rows, width)
+        self._say_note()
+
+    def _show_rows(self, table: DataTable, rows: list, width: int) -> None:
+        if self.shown is not None and [r[0] for r in rows] == [r[0] for r in self.shown]:
+            # the same decks: only the cells that changed are written (after
+            # a session, the drilled deck's and the new cards' of the rest)
+            for before, now in zip(self.shown, rows):
+                for column, was, value in zip(("title", "due", "new", "total", "mastery"), before[1:], now[1:]):
+                    if was != value:
+                        table.update_cell(now[0], column, self._cell(column, value, width))
+            self.shown = rows
+            return
+        self.shown = rows
+        row = table.cursor_row
+        table.clear()
+        for key, name, due, new, total, mastery in rows:
+            mark = "✓" if key in self.chosen else ""
+            table.add_row(mark, self._cell("title", name, width), due, new, total,
+                          self._cell("mastery", mastery, width), key=key)
+        if 0 < row < len(rows):
+            table.move_cursor(row=row)
+
+    @staticmethod
+    def _cell(column: str, value, width: int):
+        """What a row's cell in ``column`` shows for ``value``."""
+        if column == "title":
+            title = Text(value, no_wrap=True, overflow="ellipsis")
             title.truncate(width, overflow="ellipsis")
-            table.add_row(mark, title, str(counts.due), str(min(counts.new, left)), str(counts.total),
-                          mastery_bar(counts.mastery), key=deck.id)
-        note = self.query_one("#decks-note", Static)
+            return title
+        if column == "mastery":
+            return mastery_bar(value)
+        return value
+
+    def _say_note(self) -> None:
+        app = self.app
         if app.deck_errors:
             text = Text("Not loaded: ", style="bold red")
             text.append("; ".join(app.deck_errors))
-            note.update(text)
+            self._say("#decks-note", text)
         elif not app.decks:
-            note.update("No decks found. Make one with: drill extract SPEECH.txt -o DECK.toml")
+            self._say("#decks-note", Text("No decks found. Make one with: drill extract SPEECH.txt -o DECK.toml"))
         else:
             size = self.app.session_size
             more = app.progress.more_new_today()
             # the keys the footer has no room for (at most 72 columns)
             said = (f"space chooses · m more new today{f' (+{more})' if more else ''}"
                     f" · z session: {counted(size, 'card') if size else 'all'} · o settings")
-            note.update(Text(said, style="dim"))
+            self._say("#decks-note", Text(said, style="dim"))
+
+    def _say(self, where: str, text: Text) -> None:
+        """Show ``text`` in the Static ``where``, unless it shows it already
+        (an update redraws it, and the list is refreshed at every look at the store)."""
+        shown = (text.plain, str(text.style), list(text.spans))
+        if self.said.get(where) != shown:
+            self.said[where] = shown
+            self.query_one(where, Static).update(text)
 
     def _deck_under_cursor(self):
         table = self.query_one(DataTable)
