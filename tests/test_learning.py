@@ -48,6 +48,21 @@ def own_deck() -> Deck:
     ], ident="test-deck")
 
 
+def first_sight(store, deck, now=T0):
+    """The deck's first new framework, as its first sight, in a session that
+    takes it through its stages."""
+    teach = default_learning([deck])
+    first = store.queue([deck], now=now, teach=teach)[0]
+    return first, Session([first], store, learning=teach)
+
+
+def read(session):
+    """The first sight read: on to the next card (the framework's choice)."""
+    session.show()
+    session.submit("")
+    session.next()
+
+
 def climb(session, answers, now=T0):
     """Answer the session's cards in turn (``answers``: card → typed) until it ends."""
     session.show()
@@ -88,9 +103,7 @@ def test_a_new_framework_comes_as_its_first_sight_and_its_other_cards_wait():
 def test_a_session_takes_a_framework_from_first_sight_to_full_recall_and_fsrs_starts_there():
     deck = decks.load(DECK)
     store = Store.open("lin")
-    teach = default_learning([deck])
-    first = store.queue([deck], now=T0, teach=teach)[0]
-    session = Session([first], store, learning=teach)
+    first, session = first_sight(store, deck)
     steps = climb(session, right)
     assert [(kind, stage) for kind, stage, _ in steps] == [
         ("show", "show"), ("choice", "choice"), ("cloze", "cloze"), ("recall", "recall")]
@@ -111,9 +124,7 @@ def test_a_session_takes_a_framework_from_first_sight_to_full_recall_and_fsrs_st
 def test_a_wrong_choice_comes_back_and_a_wrong_cloze_goes_back_to_the_choice():
     deck = decks.load(DECK)
     store = Store.open("lin")
-    teach = default_learning([deck])
-    first = store.queue([deck], now=T0, teach=teach)[0]
-    session = Session([first], store, learning=teach)
+    first, session = first_sight(store, deck)
     missed: set[str] = set()
 
     def answers(card):
@@ -151,12 +162,8 @@ def test_the_next_session_resumes_a_framework_at_its_stage_without_counting_it_n
 def test_learning_answers_are_recorded_but_left_out_of_retention():
     deck = decks.load(DECK)
     store = Store.open("lin")
-    teach = default_learning([deck])
-    first = store.queue([deck], now=T0, teach=teach)[0]
-    session = Session([first], store, learning=teach)
-    session.show()
-    session.submit("")
-    session.next()
+    first, session = first_sight(store, deck)
+    read(session)
     session.submit(wrong(session.current))  # a wrong choice
     result = stats.compute(Store.open("lin"), [deck])
     assert result.reviews == 0 and result.retention is None and result.true_retention is None
@@ -176,12 +183,8 @@ def test_learning_answers_are_recorded_but_left_out_of_retention():
 def test_undo_and_override_of_a_learning_answer_move_its_stage_back_and_rebuild_agrees():
     deck = decks.load(DECK)
     store = Store.open("lin")
-    teach = default_learning([deck])
-    first = store.queue([deck], now=T0, teach=teach)[0]
-    session = Session([first], store, learning=teach)
-    session.show()
-    session.submit("")
-    session.next()
+    first, session = first_sight(store, deck)
+    read(session)
     choice = session.current
     session.submit(right(choice))
     assert Store.open("lin").stages() == {first.framework: "cloze"}

@@ -27,6 +27,7 @@ they are no reviews of the scheduler's and are left out of retention.
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -88,12 +89,7 @@ DISTRACTORS = 3
 
 
 def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
+    return len(os.path.commonprefix([a, b]))
 
 
 def _shape(candidate: str, items: list[str]) -> float:
