@@ -272,8 +272,13 @@ def test_a_choice_card_is_answered_by_numbers_or_words():
     one_wrong = next(n for n in range(1, len(card.options) + 1) if n not in numbers)
     partial = grade_choice(card, f"{numbers[0]} {numbers[1]}")
     assert partial.verdict == Verdict.PARTIAL and [i.verdict for i in partial.items].count("missing") == 1
-    mixed = grade_choice(card, f"{numbers[0]} {one_wrong}")
-    assert mixed.verdict == Verdict.WRONG and mixed.extra == [card.options[one_wrong - 1]]
+    mixed = grade_choice(card, f"{numbers[0]} {numbers[1]} {one_wrong}")
+    # a wrong pick costs what an extra piece typed costs: two of three and one extra is 50%
+    assert mixed.verdict == Verdict.PARTIAL and mixed.extra == [card.options[one_wrong - 1]]
+    assert mixed.score == 0.5
+    assert grade_choice(card, f"{numbers[0]} {one_wrong}").verdict == Verdict.WRONG  # 1/6 is below a fifth
+    again = teach.card(deck.id, "abb-1", Stage.CHOICE, turn=1)
+    assert sorted(again.options) == sorted(card.options) and again.options != card.options  # reshuffled
     assert grade_choice(card, "").verdict == Verdict.WRONG
 
 
@@ -342,6 +347,7 @@ async def test_a_trainee_reads_chooses_fills_in_and_recalls_a_new_framework_in_t
                 continue
             done = len(session.answered)
             if card.kind == "choice":
+                assert "numbers of your choices" in str(screen.query_one("#answer").placeholder)
                 keys = [k for k in right(card) if k != " "]
                 await pilot.press(*keys)
                 if len(card.answer) > 1:

@@ -35,7 +35,7 @@ from enum import StrEnum
 
 from drill.core.deck import Card, Deck, asks_itself, framework_cards, framework_cue, speaker
 from drill.core.frameworks import Framework
-from drill.core.grading import Grade, ItemGrade, ItemVerdict, Verdict, positions
+from drill.core.grading import EXTRA_PENALTY, WRONG_BELOW, Grade, ItemGrade, ItemVerdict, Verdict, positions
 from drill.core.text import fold
 
 
@@ -123,10 +123,12 @@ def distractors(items: list[str], pool: Mapping[str, Sequence[str]], count: int,
     return ranked[:count]
 
 
-def choice_card(deck_id: str, fw: Framework, pool: Mapping[str, Sequence[str]]) -> Card | None:
+def choice_card(deck_id: str, fw: Framework, pool: Mapping[str, Sequence[str]], turn: int = 0) -> Card | None:
     """The framework's multiple-choice card: pick its items (a single answer
     for a framework of one item) from among real items of other frameworks;
-    None when there are none to choose between."""
+    None when there are none to choose between. Each ``turn`` (the choice
+    asked again) puts the options in another order, so that they are not
+    answered by where they stood."""
     items = list(dict.fromkeys(i for i in fw.items if i.strip()))
     if not items:
         return None
@@ -138,7 +140,7 @@ def choice_card(deck_id: str, fw: Framework, pool: Mapping[str, Sequence[str]]) 
     if not others:
         return None
     options = right + others
-    rng.shuffle(options)
+    random.Random(f"{card_id}/{turn}").shuffle(options)
     say = speaker(fw)
     cue = framework_cue(fw)
     many = "单选" if len(right) == 1 else "多选"
@@ -172,8 +174,9 @@ def chosen(card: Card, typed: str) -> list[int] | None:
 
 def grade_choice(card: Card, typed: str) -> Grade:
     """A choice answer: each right option picked is an item recalled, each
-    wrong one picked an extra piece. Right when exactly the right ones are
-    picked; wrong when none of them, or as many wrong ones as right."""
+    wrong one picked an extra piece, costing what an extra piece typed costs
+    (grading.EXTRA_PENALTY). Right when exactly the right ones are picked;
+    wrong below grading.WRONG_BELOW, as a typed answer is."""
     picked = chosen(card, typed) or []
     picked_options = [card.options[n - 1] for n in picked]
     items = [ItemGrade(item, item if item in picked_options else "",
@@ -181,10 +184,10 @@ def grade_choice(card: Card, typed: str) -> Grade:
                        1.0 if item in picked_options else 0.0) for item in card.answer]
     extra = [option for option in picked_options if option not in card.answer]
     hits = sum(1 for item in items if item.verdict == ItemVerdict.CORRECT)
-    score = max(0.0, (hits - len(extra)) / len(card.answer)) if card.answer else 0.0
+    score = max(0.0, (hits - EXTRA_PENALTY * len(extra)) / len(card.answer)) if card.answer else 0.0
     if hits == len(card.answer) and not extra:
         verdict = Verdict.CORRECT
-    elif hits and score > 0:
+    elif hits and score >= WRONG_BELOW:
         verdict = Verdict.PARTIAL
     else:
         verdict = Verdict.WRONG
@@ -213,7 +216,8 @@ class Learning:
 
     def card(self, deck_id: str, fw_id: str, stage: Stage, turn: int = 0) -> Card | None:
         """The card asking framework ``fw_id`` at ``stage`` (or the next stage
-        it has a card for); ``turn`` picks which item a cloze blanks. None
+        it has a card for); ``turn`` (how often it was asked at that stage)
+        picks which item a cloze blanks and the order of a choice's options. None
         once it is learned, or for a framework not in the decks."""
         fw = self._frameworks.get((deck_id, fw_id))
         if fw is None or stage == Stage.LEARNED:
@@ -225,7 +229,7 @@ class Learning:
         if stage == Stage.SHOW:
             return show_card(deck_id, fw)
         if stage == Stage.CHOICE:
-            found = choice_card(deck_id, fw, self._pool(recall))
+            found = choice_card(deck_id, fw, self._pool(recall), turn)
             if found is not None:
                 return found
             stage = Stage.CLOZE

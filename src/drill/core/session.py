@@ -258,7 +258,7 @@ class Session:
             if self.learning is None:
                 return None
             turn = sum(1 for a in self.answered if a.card.framework == card.framework
-                       and a.card.stage == Stage.CLOZE)
+                       and a.card.stage == after)
             return self.learning.card(card.deck, card.framework, after, turn)
         return card if last.verdict != Verdict.CORRECT else None
 

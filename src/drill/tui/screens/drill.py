@@ -30,6 +30,8 @@ KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name"
 STAGE_NAMES = {"show": "learning 1/4", "choice": "learning 2/4", "cloze": "learning 3/4",
                "recall": "learning 4/4: first full recall"}
 OVERRIDE_NOTES = {Override.RIGHT: "you said: right", Override.WRONG: "you said: wrong"}
+ANSWER_PLACEHOLDER = "Type the items, one a line or with any separators. Enter makes a new line; Ctrl+S submits."
+CHOICE_PLACEHOLDER = "Type the numbers of your choices; Enter (or Ctrl+S) submits."
 # What a learning answer leads to, said with its judgement.
 NEXT_STEP = {Stage.CHOICE: "the choice comes again", Stage.CLOZE: "a blank to fill in comes next",
              Stage.RECALL: "all the items come next"}
@@ -80,8 +82,7 @@ class DrillScreen(Screen):
             yield Static(id="source")
         yield Static(id="store-status")
         yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False,
-                         placeholder="Type the items, one a line or with any separators. "
-                                     "Enter makes a new line; Ctrl+S submits.")
+                         placeholder=ANSWER_PLACEHOLDER)
         with VerticalScroll(id="feedback-box"):
             yield Static(id="feedback")
         yield Footer(compact=True)
@@ -120,7 +121,7 @@ class DrillScreen(Screen):
             if len(card.answer) == 1:
                 shown.append("\npress the number of the one that belongs", style="dim")
             else:
-                shown.append(f"\ntype the numbers of the {len(card.answer)} that belong (1 3 4), then Enter",
+                shown.append(f"\ntype the numbers of the {len(card.answer)} that belong, then Enter",
                              style="dim")
             context.update(Wrapped(shown))
         elif card.kind == "show":
@@ -148,6 +149,7 @@ class DrillScreen(Screen):
             self.query_one(CardView).focus()
             self._bindings_for("reading")
             return
+        area.placeholder = CHOICE_PLACEHOLDER if card.kind == "choice" else ANSWER_PLACEHOLDER
         area.display = True
         area.focus()
         self._bindings_for("answering")
