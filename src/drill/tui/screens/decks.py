@@ -140,9 +140,10 @@ class DecksScreen(Screen):
     def refresh_decks(self) -> None:
         """Show every deck's counts as they are now; the table's rows are made
         again only when a row changed (counts are kept: :class:`DeckCountsCache`)."""
-        if not self.built_width:
-            return  # not mounted yet: its mount builds the table
-        table = self.query_one(DataTable)
+        tables = self.query(DataTable)
+        if not self.built_width or not tables:
+            return  # not mounted yet (or being taken down): its mount builds the table
+        table = tables.first()
         width = table.columns["title"].width
         app = self.app
         if app.progress is not self.chosen_for:  # the first showing, or another trainee's store
