@@ -56,6 +56,9 @@ seconds) and each item's (seen, missed), so opening a store with 5,000 cards
 and 100,000 reviews reads only the small file. :meth:`TinyEngine.reviews`
 reads the log for whoever wants every answer. An override is one more
 review appended to the log (records.Review), never a change to a logged one.
+Appending needs only the end of the month's log (its last id and answer
+number), so the first answer of a session reads the log's last lines, not
+the month of answers before them: it costs what any other answer costs.
 """
 
 from __future__ import annotations
@@ -189,8 +192,13 @@ class LogStorage(Storage):
     """A TinyDB storage that appends one JSON line per changed document."""
 
     def __init__(self, path: str | Path, lock: _Lock | None = None, readonly: bool = False,
-                 tables: dict | None = None) -> None:
+                 tables: dict | None = None, partial: bool = False) -> None:
         self.path = Path(path)
+        # Read from its tail only (a review log opened to append an answer): the
+        # documents of its last lines, its last id and answer number, its size.
+        # The whole file is read when its documents are first asked for (read());
+        # a file not read whole is never rewritten or compacted.
+        self.complete = not partial
         self.lock = lock or _Lock(self.path.with_name(LOCK_FILE), readonly)
         self.readonly = readonly
         # the tables this file may hold and the shape of their documents (records.py)
@@ -214,13 +222,25 @@ class LogStorage(Storage):
                 return
             with self.lock:
                 if not self.path.exists():
+                    self.complete = True  # a new file: nothing more to read
                     self.rewrite()
         self._load()
 
     # TinyDB's interface ----------------------------------------------------
 
     def read(self) -> dict[str, dict[str, dict]]:
+        self.ensure_complete()
         return self.data
+
+    def ensure_complete(self) -> None:
+        """Read the whole file, if only its tail was read."""
+        if not self.complete:
+            self.complete = True
+            self._load()
+
+    def rows(self, table: str) -> dict[str, dict]:
+        """The documents of ``table`` read so far (all of them once the file was read whole)."""
+        return self.data.setdefault(table, {})
 
     def write(self, data: dict[str, dict[str, dict]]) -> None:
         """TinyDB's whole-database write (drop_tables and the like): compact."""
@@ -364,7 +384,7 @@ class LogStorage(Storage):
             self.size += len(payload)
             self.lines += len(out) if rows is None else rows
             live = sum(len(rows) for rows in self.data.values())
-            if self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
+            if self.complete and self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
                 self.rewrite()
 
     def _take_in_tail(self) -> None:
@@ -398,6 +418,9 @@ class LogStorage(Storage):
     # reading ---------------------------------------------------------------
 
     def _load(self) -> None:
+        if not self.complete:
+            self._load_tail()
+            return
         try:
             raw = self.path.read_bytes()
             self.inode = self.path.stat().st_ino
@@ -412,14 +435,44 @@ class LogStorage(Storage):
             header = json.loads(head.decode("utf-8")) if sep else None
         except (UnicodeDecodeError, json.JSONDecodeError):
             header = None
-        if not isinstance(header, dict) or header.get("drill-store") not in READABLE_FORMATS:
-            raise StoreError("not a drill progress store (of a format this drill reads), or damaged "
-                             "at its first line; it was left as it is", self.path, 1)
-        self.format = header["drill-store"]
+        self._check_header(header)
         self.data, self.lines, self.max_seq = {}, 0, 0
         self._last_ids = {}
         self.size = len(head) + 1
         self._apply(raw[self.size:], first_line=2)
+
+    def _check_header(self, header) -> None:
+        if not isinstance(header, dict) or header.get("drill-store") not in READABLE_FORMATS:
+            raise StoreError("not a drill progress store (of a format this drill reads), or damaged "
+                             "at its first line; it was left as it is", self.path, 1)
+        self.format = header["drill-store"]
+
+    def _load_tail(self) -> None:
+        """Read the header and the last whole lines (at least one, if there is any)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | _NOFOLLOW)
+        except FileNotFoundError:
+            self.data, self.size, self.lines = {}, 0, 0
+            self._last_ids = {}
+            return
+        except OSError as exc:
+            raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        try:
+            st = os.fstat(fd)
+            head, sep, _ = os.pread(fd, 256, 0).partition(b"\n")
+            try:
+                header = json.loads(head.decode("utf-8")) if sep else None
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                header = None
+            self._check_header(header)
+            start, chunk = _read_tail(fd, st.st_size, len(head) + 1)
+        finally:
+            os.close(fd)
+        self.inode = st.st_ino
+        self.data, self.lines, self.max_seq = {}, 0, 0
+        self._last_ids = {}
+        self.size = start
+        self._apply(chunk, first_line=None)
 
     def _apply(self, chunk: bytes, first_line: int | None) -> None:
         """Replay ``chunk`` (bytes after ``self.size``); stop before an unfinished last line."""
@@ -482,6 +535,8 @@ class LogStorage(Storage):
 
     def rewrite(self) -> None:
         """Write every live document to a new file and rename it over the old one."""
+        if not self.complete:
+            raise RuntimeError(f"{self.path} was read from its tail only and is never rewritten")
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         lines = [HEADER]
         for table, docs in self.data.items():
@@ -518,6 +573,22 @@ def _flat(lines: list) -> list:
 TAIL_BYTES = 16 * 1024
 
 
+def _read_tail(fd: int, size: int, body: int) -> tuple[int, bytes]:
+    """The end of a file of ``size`` bytes whose lines start at ``body``:
+    where the first whole line read starts, and the bytes from there. At
+    least one whole line is read when there is one, however long it is."""
+    window = TAIL_BYTES
+    while True:
+        start = max(body, size - window)
+        chunk = os.pread(fd, size - start, start)
+        if start == body:
+            return start, chunk
+        cut = chunk.find(b"\n") + 1  # the first line is read only in part
+        if cut and chunk.rfind(b"\n") + 1 > cut:
+            return start + cut, chunk[cut:]
+        window *= 4  # no whole line after it: read more
+
+
 def _tail_max_seq(path: Path) -> int:
     """The highest answer number among the last lines of ``path`` (0 if there is none).
 
@@ -527,20 +598,23 @@ def _tail_max_seq(path: Path) -> int:
     an error naming its line.
     """
     try:
-        with open(path, "rb", opener=_open_nofollow) as fh:
-            size = fh.seek(0, os.SEEK_END)
-            start = max(0, size - TAIL_BYTES)
-            fh.seek(start)
-            tail = fh.read()
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
     except FileNotFoundError:
         return 0
     except OSError as exc:
         raise StoreError(f"cannot read the review log: {exc.strerror}", path) from None
+    try:
+        size = os.fstat(fd).st_size
+        body = os.pread(fd, 256, 0).find(b"\n") + 1  # after the header
+        start, tail = _read_tail(fd, size, body) if body else (0, b"")
+    except OSError as exc:
+        raise StoreError(f"cannot read the review log: {exc.strerror}", path) from None
+    finally:
+        os.close(fd)
     lines = tail.split(b"\n")
     lines.pop()  # after the last newline: nothing, or an unfinished line a killed writer left
-    first = 1  # the header, or a line read only in part
     found = 0
-    for n in range(first, len(lines)):
+    for n in range(len(lines)):
         try:
             row = json.loads(lines[n].decode("utf-8"))
             wrong = records.problem(records.REVIEW_TABLES, row)
@@ -633,7 +707,7 @@ class LogTable(Table):
 
     def _rows(self) -> dict[str, dict]:
         storage: LogStorage = self.storage  # type: ignore[assignment]
-        return storage.read().setdefault(self.name, {})
+        return storage.rows(self.name)
 
     def insert(self, document) -> int:
         storage: LogStorage = self.storage  # type: ignore[assignment]
@@ -690,8 +764,9 @@ class LogDB(TinyDB):
         return cast(LogStorage, self.storage)
 
 
-def open_db(path: Path, lock: _Lock, readonly: bool = False) -> LogDB:
-    return LogDB(path, storage=LogStorage, lock=lock, readonly=readonly, tables=_tables_for(path))
+def open_db(path: Path, lock: _Lock, readonly: bool = False, partial: bool = False) -> LogDB:
+    return LogDB(path, storage=LogStorage, lock=lock, readonly=readonly, tables=_tables_for(path),
+                 partial=partial)
 
 
 def _tables_for(path: Path) -> dict:
@@ -917,10 +992,12 @@ class TinyEngine:
 
     # the review log --------------------------------------------------------
 
-    def _month(self, month: str) -> LogDB:
+    def _month(self, month: str, partial: bool = False) -> LogDB:
+        """A month's log; ``partial``: read from its tail only, for appending
+        (its documents are read whole when first asked for)."""
         db = self._months.get(month)
         if db is None:
-            db = open_db(self.folder / f"reviews-{month}.json", self.lock, self.readonly)
+            db = open_db(self.folder / f"reviews-{month}.json", self.lock, self.readonly, partial)
             self._months[month] = db
         return db
 
@@ -931,7 +1008,7 @@ class TinyEngine:
         """Append ``review`` to the log of ``now``'s month, numbered, and
         fsync it; the state counts it when the transaction commits."""
         month = month_of(now)
-        db = self._month(month)
+        db = self._month(month, partial=True)  # the first answer of a session costs what any other does
         db.log_storage.refresh()
         seq = max([self.applied_seq(), *(m.log_storage.max_seq for m in self._months.values())]) + 1
         numbered = Review.from_doc({**review.as_doc(), "seq": seq})
