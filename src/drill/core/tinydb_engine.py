@@ -10,7 +10,17 @@ One folder per trainee under ``paths.progress_dir()`` (``$DRILL_HOME/progress``)
 
     <name>/trainee.json         profile, card states, daily and per-item tallies
     <name>/reviews-YYYY-MM.json the review log, one file per month
+    <name>/reviews-YYYY-MM.json.gz  a closed month's log, packed
     <name>/.lock                taken while writing
+
+A month before the current one takes no more answers: closing the store
+packs its log (gzip of the very bytes, about a tenth of the size) and
+records the packed file's size beside the month's last answer, so opening
+trusts that last answer without unpacking while the file is the one packed.
+An answer dated in a packed month (the clock put back) unpacks it first.
+Either way the new file is written aside, fsynced and renamed into place
+before the old one is removed: killed midway, a store holds one whole copy
+of the month or two, and the plain one is read.
 
 The file format
 ---------------
@@ -66,10 +76,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import gzip
 import json
 import os
 import re
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -199,6 +211,10 @@ class LogStorage(Storage):
         # The whole file is read when its documents are first asked for (read());
         # a file not read whole is never rewritten or compacted.
         self.complete = not partial
+        # a packed file (a closed month's log, gzipped) is read whole and never written
+        self.packed = self.path.name.endswith(PACKED)
+        if self.packed:
+            self.complete = True
         self.lock = lock or _Lock(self.path.with_name(LOCK_FILE), readonly)
         self.readonly = readonly
         # the tables this file may hold and the shape of their documents (records.py)
@@ -218,7 +234,7 @@ class LogStorage(Storage):
         self.unsynced = False  # written without an fsync since the last one (fsynced on close)
         self._last_ids: dict[str, int] = {}  # per table, the highest document id (see last_id)
         if not self.path.exists():
-            if readonly:
+            if readonly or self.packed:
                 return
             with self.lock:
                 if not self.path.exists():
@@ -359,6 +375,8 @@ class LogStorage(Storage):
     def _write_lines(self, out: list[str], rows: int | None = None) -> None:
         if not out:
             return
+        if self.packed:
+            raise RuntimeError(f"{self.path} is packed and never written")
         payload = ("\n".join(out) + "\n").encode("utf-8")
         with self.lock:
             # Whatever another process finished writing is kept: only an
@@ -430,6 +448,8 @@ class LogStorage(Storage):
             return
         except OSError as exc:
             raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        if self.packed:
+            raw = _unpacked(raw, self.path)
         head, sep, _ = raw.partition(b"\n")
         try:
             header = json.loads(head.decode("utf-8")) if sep else None
@@ -535,8 +555,8 @@ class LogStorage(Storage):
 
     def rewrite(self) -> None:
         """Write every live document to a new file and rename it over the old one."""
-        if not self.complete:
-            raise RuntimeError(f"{self.path} was read from its tail only and is never rewritten")
+        if not self.complete or self.packed:
+            raise RuntimeError(f"{self.path} was read from its tail only, or is packed: it is never rewritten")
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         lines = [HEADER]
         for table, docs in self.data.items():
@@ -553,6 +573,18 @@ class LogStorage(Storage):
         self.lines = len(lines) - 1
         self.format = FORMAT
         self.inode = self.path.stat().st_ino
+
+
+PACKED = ".json.gz"  # a closed month's review log, gzipped (see TinyEngine.pack)
+_MONTH_FILE = re.compile(r"^reviews-(\d{4}-\d{2})\.json(?:\.gz)?$")
+
+
+def _unpacked(raw: bytes, path: Path) -> bytes:
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise StoreError(f"the packed review log is damaged ({exc}); it was left as it is "
+                         "(restore it from a backup)", path) from None
 
 
 def _flat(lines: list) -> list:
@@ -629,6 +661,36 @@ def _tail_max_seq(path: Path) -> int:
         if row[2] is not None:
             found = max(found, row[2].get("seq", 0))
     return found
+
+
+def _tail_max_seq_of(data: bytes) -> int:
+    """The last answer number in the bytes of a review log (0: none, or not found at its end)."""
+    for line in reversed(data[data.find(b"\n") + 1:].split(b"\n")[-8:]):
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(row, list) and len(row) == 3 and isinstance(row[2], dict):
+            seq = row[2].get("seq")
+            return seq if isinstance(seq, int) else 0
+    return 0
+
+
+def _write_whole(path: Path, data: bytes, fault: str) -> None:
+    """Write ``path`` whole: aside, fsynced, renamed into place, the folder fsynced."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb", opener=_open_nofollow) as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _fault_point(fault)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
 
 
 def _open_nofollow(path, flags: int) -> int:
@@ -820,7 +882,7 @@ class TinyEngine:
         self._months: dict[str, LogDB] = {}
         # in a transaction: (a month's log, its size and inode before an append)
         self._logged: list[tuple[LogStorage, int, int | None]] = []
-        self._tails: dict[str, tuple[tuple[int, int, int], int]] = {}  # month -> (file identity, last seq)
+        self._tails: dict[str, tuple[tuple[str, int, int, int], int]] = {}  # month -> (file, its last seq)
         self._lag_months: dict[int, str] = {}  # the month of each lagging answer, by its number
         self._in_transaction = False
         raw = self.db.log_storage.read()
@@ -992,22 +1054,45 @@ class TinyEngine:
 
     # the review log --------------------------------------------------------
 
+    def _plain(self, month: str) -> Path:
+        return self.folder / f"reviews-{month}.json"
+
+    def _packed(self, month: str) -> Path:
+        return self.folder / f"reviews-{month}{PACKED}"
+
+    def _log_path(self, month: str) -> Path:
+        """Where a month's log is: its plain file, or else its packed one.
+        While both are there (a packing or an unpacking cut short), the plain
+        one holds everything the packed one does."""
+        plain = self._plain(month)
+        if plain.exists():
+            return plain
+        packed = self._packed(month)
+        return packed if packed.exists() else plain
+
     def _month(self, month: str, partial: bool = False) -> LogDB:
         """A month's log; ``partial``: read from its tail only, for appending
         (its documents are read whole when first asked for)."""
+        path = self._log_path(month)
         db = self._months.get(month)
+        if db is not None and db.log_storage.path != path:  # packed, or unpacked, by another drill
+            db.close()
+            db = None
         if db is None:
-            db = open_db(self.folder / f"reviews-{month}.json", self.lock, self.readonly, partial)
+            db = open_db(path, self.lock, self.readonly, partial)
             self._months[month] = db
         return db
 
     def months(self) -> list[str]:
-        return sorted(p.name[len("reviews-"):-len(".json")] for p in self.folder.glob("reviews-*.json"))
+        return sorted({m.group(1) for p in self.folder.glob("reviews-*.json*")
+                       if (m := _MONTH_FILE.match(p.name))})
 
     def log(self, review: Review, now: float) -> Review:
         """Append ``review`` to the log of ``now``'s month, numbered, and
         fsync it; the state counts it when the transaction commits."""
         month = month_of(now)
+        if not self._plain(month).exists() and self._packed(month).exists():
+            self._unpack(month)  # an answer dated in a month already packed: the clock was put back
         db = self._month(month, partial=True)  # the first answer of a session costs what any other does
         db.log_storage.refresh()
         seq = max([self.applied_seq(), *(m.log_storage.max_seq for m in self._months.values())]) + 1
@@ -1061,15 +1146,23 @@ class TinyEngine:
     def _last_seq_in(self, month: str) -> int:
         """The last answer number in a month's log not read whole: from its
         tail, read again only when the file changed."""
-        path = self.folder / f"reviews-{month}.json"
+        path = self._log_path(month)
         try:
             st = path.stat()
         except FileNotFoundError:
             return 0
-        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        key = (path.name, st.st_ino, st.st_size, st.st_mtime_ns)
         seen = self._tails.get(month)
         if seen is None or seen[0] != key:
-            seen = self._tails[month] = (key, _tail_max_seq(path))
+            if path.name.endswith(PACKED):
+                # a packed log is not read for its end: the last answer recorded when it was
+                # packed stands while the file is the one packed; otherwise it is read whole
+                doc = self._docs("months").get(str(self._month_ids.get(month)))
+                last = doc["last"] if doc and doc.get("packed") == st.st_size else \
+                    self._month(month).log_storage.max_seq
+            else:
+                last = _tail_max_seq(path)
+            seen = self._tails[month] = (key, last)
         return seen[1]
 
     def mark_applied(self, review: Review) -> None:
@@ -1097,7 +1190,7 @@ class TinyEngine:
             ends[doc["seq_month"]] = doc["seq"]  # a store written before months were kept
         later = []
         for month in sorted(set(ends) | set(self.months())):
-            path = self.folder / f"reviews-{month}.json"
+            path = self._log_path(month)
             found = self._last_seq_in(month)
             last = ends.get(month, 0)
             if found < last:
@@ -1144,7 +1237,66 @@ class TinyEngine:
             storage.rewrite()
             self._ahead = []
 
+    # packing closed months -------------------------------------------------
+
+    def pack(self, now: float | None = None) -> list[str]:
+        """Gzip the log of each month before ``now``'s: a month closed to new
+        answers takes a tenth of the disk. The packed file is written aside,
+        fsynced, checked to unpack to the very bytes of the log, and renamed
+        into place before the plain log is removed, so a packing cut short at
+        any point leaves one whole copy or two (the plain one is read). Only
+        when no other drill is writing; the months packed."""
+        if self.readonly:
+            return []
+        current = month_of(now if now is not None else time.time())
+        closed = [m for m in self.months() if m < current and self._plain(m).exists()]
+        if not closed or not self.lock.attempt():
+            return []
+        done = []
+        try:
+            with self.transaction():
+                for month in closed:
+                    plain, packed = self._plain(month), self._packed(month)
+                    db = self._months.pop(month, None)
+                    if db is not None:
+                        db.close()
+                    data = plain.read_bytes()
+                    blob = gzip.compress(data, compresslevel=6, mtime=0)
+                    if gzip.decompress(blob) != data:
+                        raise StoreError("packing the review log went wrong; it was left as it is", plain)
+                    _write_whole(packed, blob, "pack-before-rename")
+                    _fault_point("pack-after-rename")
+                    plain.unlink()
+                    fsync_dir(self.folder)
+                    doc_id = self._month_ids.get(month)
+                    doc = self._docs("months").get(str(doc_id))
+                    if doc_id is not None and doc is not None and doc["last"] == _tail_max_seq_of(data):
+                        self._month_ends.update({"packed": len(blob)}, doc_ids=[doc_id])
+                    done.append(month)
+        except OSError:
+            pass  # a full disk: the plain logs stay, whole, and are packed another time
+        finally:
+            self.lock.__exit__(None, None, None)
+        return done
+
+    def _unpack(self, month: str) -> None:
+        """Make a packed month's log plain again, to append to it."""
+        plain, packed = self._plain(month), self._packed(month)
+        db = self._months.pop(month, None)
+        if db is not None:
+            db.close()
+        try:
+            data = _unpacked(packed.read_bytes(), packed)
+            _write_whole(plain, data, "unpack-before-rename")
+            _fault_point("unpack-after-rename")
+            packed.unlink()
+            fsync_dir(self.folder)
+        except OSError as exc:
+            raise StoreError(f"cannot write to the progress store: {exc.strerror or exc}", plain) from None
+
     def close(self) -> None:
+        with contextlib.suppress(StoreError):
+            self.pack()
         self.db.close()
         for db in self._months.values():
             db.close()
