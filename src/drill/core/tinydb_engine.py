@@ -44,7 +44,12 @@ so there is never a half-written file.
 
 A damaged file (a bad line that is not the unfinished last one, a record of
 the wrong shape (records.py), or not a store at all) is reported with its
-path and line and left exactly as it is.
+path and line and left exactly as it is. Checking every record's shape is
+most of what opening a large store costs, so closing a store records, in
+``.checked``, each file's bytes and CRC-32 as this drill read (checking
+every record) or wrote it; the next open checks again only what follows
+those bytes, and the whole file when they differ in any way (a file
+changed, cut, replaced or restored outside drill).
 
 Answers are numbered (``seq``). The review goes to the month's log first,
 then the card's state and the tallies go to trainee.json in one line that
@@ -103,6 +108,10 @@ READABLE_FORMATS = (1, 2)
 HEADER = json.dumps({"drill-store": FORMAT})
 TRAINEE_FILE = "trainee.json"
 LOCK_FILE = ".lock"
+# Per file of the store, the bytes and CRC-32 drill last read (checking every record) or
+# wrote: a cache, never the truth (written without an fsync; lost or stale, the next
+# open checks the records again).
+CHECKED_FILE = ".checked"
 # A second process waits this long for the lock before saying the store is busy.
 BUSY_WAIT_S = 10.0
 # Compact a file when it holds more than this many times as many lines as live documents.
@@ -204,8 +213,13 @@ class LogStorage(Storage):
     """A TinyDB storage that appends one JSON line per changed document."""
 
     def __init__(self, path: str | Path, lock: _Lock | None = None, readonly: bool = False,
-                 tables: dict | None = None, partial: bool = False) -> None:
+                 tables: dict | None = None, partial: bool = False, checked: dict | None = None) -> None:
         self.path = Path(path)
+        # (bytes, CRC-32) of this file as drill last knew it whole and sound (TinyEngine's
+        # CHECKED_FILE): while the file starts with exactly those bytes, their records are
+        # not checked again on reading; what follows them is
+        self.checked = (checked or {}).get(self.path.name)
+        self.crc: int | None = None  # CRC-32 of the file's first ``size`` bytes, when known
         # Read from its tail only (a review log opened to append an answer): the
         # documents of its last lines, its last id and answer number, its size.
         # The whole file is read when its documents are first asked for (read());
@@ -400,6 +414,8 @@ class LogStorage(Storage):
             finally:
                 os.close(fd)
             self.size += len(payload)
+            if self.crc is not None:
+                self.crc = zlib.crc32(payload, self.crc)
             self.lines += len(out) if rows is None else rows
             live = sum(len(rows) for rows in self.data.values())
             if self.complete and self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
@@ -448,8 +464,13 @@ class LogStorage(Storage):
             return
         except OSError as exc:
             raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        trusted = 0  # the bytes known sound (see checked)
+        if self.checked and _crc_of(raw, self.checked[0]) == self.checked[1]:
+            trusted = self.checked[0]
+        on_disk = raw
         if self.packed:
             raw = _unpacked(raw, self.path)
+            trusted = len(raw) if trusted == len(on_disk) else 0
         head, sep, _ = raw.partition(b"\n")
         try:
             header = json.loads(head.decode("utf-8")) if sep else None
@@ -459,7 +480,28 @@ class LogStorage(Storage):
         self.data, self.lines, self.max_seq = {}, 0, 0
         self._last_ids = {}
         self.size = len(head) + 1
-        self._apply(raw[self.size:], first_line=2)
+        self.crc = None
+        if trusted > self.size:
+            self._apply(raw[self.size:trusted], first_line=2, trusted=True)
+            self._apply(raw[self.size:], first_line=None)
+        else:
+            self._apply(raw[self.size:], first_line=2)
+        if self.packed:
+            self.crc = zlib.crc32(on_disk)
+        else:
+            self.crc = zlib.crc32(raw) if self.size == len(raw) else zlib.crc32(raw[:self.size])
+
+    def identity(self) -> tuple[int, int] | None:
+        """(bytes, CRC-32) of the file as read and written by this drill: every record
+        in them checked, or written by it; None when not known (read from its tail)."""
+        if not self.complete or self.crc is None:
+            return None
+        if self.packed:
+            try:
+                return (self.path.stat().st_size, self.crc)
+            except OSError:
+                return None
+        return (self.size, self.crc)
 
     def _check_header(self, header) -> None:
         if not isinstance(header, dict) or header.get("drill-store") not in READABLE_FORMATS:
@@ -492,15 +534,20 @@ class LogStorage(Storage):
         self.data, self.lines, self.max_seq = {}, 0, 0
         self._last_ids = {}
         self.size = start
+        self.crc = None  # not known: the file was not read from its start
         self._apply(chunk, first_line=None)
 
-    def _apply(self, chunk: bytes, first_line: int | None) -> None:
-        """Replay ``chunk`` (bytes after ``self.size``); stop before an unfinished last line."""
+    def _apply(self, chunk: bytes, first_line: int | None, trusted: bool = False) -> None:
+        """Replay ``chunk`` (bytes after ``self.size``); stop before an unfinished last line.
+        ``trusted``: bytes drill checked or wrote before (see checked), not checked again."""
         end = chunk.rfind(b"\n") + 1
         complete, rest = chunk[:end], chunk[end:]
         if not complete:
             return
-        text = complete.decode("utf-8", errors="strict") if _valid_utf8(complete) else None
+        try:
+            text: str | None = complete.decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            text = None
         rows = None
         if text is not None:
             try:
@@ -508,7 +555,7 @@ class LogStorage(Storage):
             except (ValueError, RecursionError):
                 rows = None
         tables = self.tables
-        if rows is None or any(records.problem(tables, r) for r in rows):
+        if rows is None or (not trusted and any(records.problem(tables, r) for r in rows)):
             rows = self._rows_one_by_one(complete, first_line, unfinished=bool(rest))
         max_seq = self.max_seq
         last_ids = self._last_ids
@@ -526,6 +573,8 @@ class LogStorage(Storage):
         self.max_seq = max_seq
         self.lines += len(rows)
         self.size += len(complete)
+        if self.crc is not None:
+            self.crc = zlib.crc32(complete, self.crc)
 
     def _rows_one_by_one(self, complete: bytes, first_line: int | None, unfinished: bool) -> list:
         rows = []
@@ -570,6 +619,7 @@ class LogStorage(Storage):
         os.replace(tmp, self.path)
         fsync_dir(self.path.parent)
         self.size = len(payload)
+        self.crc = zlib.crc32(payload)
         self.lines = len(lines) - 1
         self.format = FORMAT
         self.inode = self.path.stat().st_ino
@@ -715,12 +765,11 @@ def _fault_point(name: str) -> None:
         os.kill(os.getpid(), 9)
 
 
-def _valid_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
+def _crc_of(raw: bytes, size: int) -> int | None:
+    """The CRC-32 of the first ``size`` bytes of ``raw`` (None: it is shorter)."""
+    if not isinstance(size, int) or not 0 < size <= len(raw):
+        return None
+    return zlib.crc32(raw if size == len(raw) else memoryview(raw)[:size])
 
 
 def _is_row(row) -> bool:
@@ -826,9 +875,25 @@ class LogDB(TinyDB):
         return cast(LogStorage, self.storage)
 
 
-def open_db(path: Path, lock: _Lock, readonly: bool = False, partial: bool = False) -> LogDB:
+def open_db(path: Path, lock: _Lock, readonly: bool = False, partial: bool = False,
+            checked: dict | None = None) -> LogDB:
     return LogDB(path, storage=LogStorage, lock=lock, readonly=readonly, tables=_tables_for(path),
-                 partial=partial)
+                 partial=partial, checked=checked)
+
+
+def _read_checked(folder: Path) -> dict[str, list[int]]:
+    """The store's record of its files as drill last knew them sound (CHECKED_FILE);
+    anything unreadable in it counts as no record."""
+    try:
+        fd = os.open(folder / CHECKED_FILE, os.O_RDONLY | _NOFOLLOW)
+        with open(fd, "rb") as fh:
+            found = json.loads(fh.read(1 << 20))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {name: entry for name, entry in found.items()
+            if isinstance(entry, list) and len(entry) == 2 and all(type(v) is int and v >= 0 for v in entry)}
 
 
 def _tables_for(path: Path) -> dict:
@@ -869,7 +934,8 @@ class TinyEngine:
         self.readonly = readonly
         _no_links(folder)
         self.lock = _Lock(folder / LOCK_FILE, readonly)
-        self.db = open_db(folder / TRAINEE_FILE, self.lock, readonly)
+        self._checked = _read_checked(folder)
+        self.db = open_db(folder / TRAINEE_FILE, self.lock, readonly, checked=self._checked)
         if not readonly:
             _remove_leftovers(folder, self.lock)
         self._cards = self.db.table("cards")
@@ -1079,7 +1145,7 @@ class TinyEngine:
             db.close()
             db = None
         if db is None:
-            db = open_db(path, self.lock, self.readonly, partial)
+            db = open_db(path, self.lock, self.readonly, partial, self._checked)
             self._months[month] = db
         return db
 
@@ -1258,12 +1324,16 @@ class TinyEngine:
                 for month in closed:
                     plain, packed = self._plain(month), self._packed(month)
                     db = self._months.pop(month, None)
+                    known = db.log_storage.identity() if db is not None else None
                     if db is not None:
                         db.close()
                     data = plain.read_bytes()
                     blob = gzip.compress(data, compresslevel=6, mtime=0)
                     if gzip.decompress(blob) != data:
                         raise StoreError("packing the review log went wrong; it was left as it is", plain)
+                    sound = (len(data), zlib.crc32(data))
+                    if known == sound or self._checked.get(plain.name) == list(sound):
+                        self._checked[packed.name] = [len(blob), zlib.crc32(blob)]  # as sound as the log
                     _write_whole(packed, blob, "pack-before-rename")
                     _fault_point("pack-after-rename")
                     plain.unlink()
@@ -1294,9 +1364,29 @@ class TinyEngine:
         except OSError as exc:
             raise StoreError(f"cannot write to the progress store: {exc.strerror or exc}", plain) from None
 
+    def _save_checked(self) -> None:
+        """Record the files this drill knows sound (CHECKED_FILE), for the next open."""
+        if self.readonly or not self.lock.attempt():
+            return
+        try:
+            known = dict(self._checked)
+            for storage in [self.db.log_storage, *(db.log_storage for db in self._months.values())]:
+                identity = storage.identity()
+                if identity is not None:
+                    known[storage.path.name] = list(identity)
+            known = {name: entry for name, entry in known.items() if (self.folder / name).exists()}
+            tmp = self.folder / f".{CHECKED_FILE[1:]}.{os.getpid()}.tmp"
+            with contextlib.suppress(OSError):
+                with open(tmp, "w", encoding="utf-8", opener=_open_nofollow) as fh:
+                    json.dump(known, fh)
+                os.replace(tmp, self.folder / CHECKED_FILE)
+        finally:
+            self.lock.__exit__(None, None, None)
+
     def close(self) -> None:
         with contextlib.suppress(StoreError):
             self.pack()
+        self._save_checked()
         self.db.close()
         for db in self._months.values():
             db.close()
