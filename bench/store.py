@@ -230,12 +230,11 @@ def build_store(folder: Path, user: str, cards, history: History, now: float) ->
 
 
 def anki_installed() -> bool:
-    import importlib.util
-
     try:
-        return importlib.util.find_spec("anki") is not None
-    except (ImportError, ValueError):
+        import anki.collection  # noqa: F401
+    except ImportError:
         return False
+    return True
 
 
 def build_anki(path: Path, decks, cards, history: History, now: float) -> None:
