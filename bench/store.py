@@ -38,7 +38,8 @@ the sessions unless said otherwise:
   aggregate SQL over cards and revlog).
 - answer_ms_median / answer_ms_p95: the ANSWERS answers of the last
   session, each durable when it returns on drill's side (Store.record of a
-  graded answer, the review log fsync'd). Anki: ``col.sched.answerCard``
+  graded answer to the queue's next card, a random card once the queue
+  runs out, 30% of them missing an item; the review log fsync'd). Anki: ``col.sched.answerCard``
   on the card ``col.sched.getCard()`` gives (the v3 scheduler working out
   the card's next states and answering; getting the card is not timed),
   70% Good and 30% Again. Anki commits each answer to its SQLite file (WAL
@@ -56,7 +57,11 @@ the sessions unless said otherwise:
 (null when the ``anki`` package is missing), ``ratio_to_anki`` each of them
 as ours over Anki's. ``baseline_fsync_append_ms_median`` is an fsync'd
 append of one line to a file on the same disk: the floor any durable answer
-pays. ``build_s`` is the time taken to build drill's store.
+pays. ``build_s`` / ``anki_build_s``: writing drill's store / building
+Anki's collection (the fsrs replay of the history not counted).
+``reviews_in_log``: the reviews read back from drill's log at the end (the
+history and the answers); ``stats_reviews``: the reviews drill's stats
+counted in the last session.
 """
 
 from __future__ import annotations
