@@ -176,7 +176,8 @@ def make_history(n_cards: int, n_reviews: int, now: float):
 def build_store(folder: Path, user: str, cards, history: History, now: float) -> None:
     """Write drill's progress store of ``history`` over ``cards`` into ``folder``,
     directly in the store's file format (tinydb_engine.py), a month's review
-    log at a time."""
+    log at a time; then open and close it once, as the trainee's last session
+    left it (closed months packed, the files known sound)."""
     from drill.core import scheduler, store
     from drill.core.tinydb_engine import LogStorage
 
@@ -187,8 +188,8 @@ def build_store(folder: Path, user: str, cards, history: History, now: float) ->
 
     folder.mkdir(parents=True)
     settings = scheduler.Settings()
-    days, items = {}, {}
-    month, rows = None, {}
+    days, items, month_ends = {}, {}, {}
+    month, rows, rid = None, {}, 0
     for rid, (at, n, rating, _ivl) in enumerate(history.events, 1):
         card = cards[n]
         when = dt.datetime.fromtimestamp(at)
@@ -196,13 +197,14 @@ def build_store(folder: Path, user: str, cards, history: History, now: float) ->
             if rows:
                 write(folder / f"reviews-{month}.json", {"reviews": rows})
             month, rows = when.strftime("%Y-%m"), {}
+        month_ends[month] = rid
         verdicts = ["correct" if rating > 1 else "missing"] * len(card.answer)
         rows[str(rid)] = {
             "card": card.id, "deck": card.deck, "fw": card.framework, "kind": card.kind,
             "at": round(at, 3), "typed": "、".join(card.answer),
             "items": [[e, e if v == "correct" else "", v] for e, v in zip(card.answer, verdicts)],
             "extra": [], "score": 1.0 if rating > 1 else 0.0, "verdict": "correct" if rating > 1 else "wrong",
-            "rating": rating, "seconds": 9.5, "hints": 0, "overridden": ""}
+            "rating": rating, "seconds": 9.5, "hints": 0, "overridden": "", "seq": rid}
         day = when.date().isoformat()
         tally = days.setdefault(day, {"day": day, "reviews": 0, "passed": 0, "mature": 0,
                                       "mature_passed": 0, "seconds": 0.0, "new": 0})
@@ -225,11 +227,14 @@ def build_store(folder: Path, user: str, cards, history: History, now: float) ->
             "card": card.id, "deck": card.deck, "fw": card.framework, "kind": card.kind, "fsrs": state,
             "due": scheduler.due_of(state).timestamp(), "stability": scheduler.stability_of(state),
             "reps": reps, "lapses": lapses, "first": first, "last": last}
-    data = {"profile": {"1": {"name": user, "settings": settings.as_json(), "created": now - SPAN_S}},
+    data = {"profile": {"1": {"name": user, "settings": settings.as_json(), "created": now - SPAN_S,
+                              "seq": rid, "seq_month": month or ""}},
             "cards": card_docs,
             "days": {str(i + 1): d for i, d in enumerate(days.values())},
-            "items": {str(i + 1): d for i, d in enumerate(items.values())}}
+            "items": {str(i + 1): d for i, d in enumerate(items.values())},
+            "months": {str(i + 1): {"month": m, "last": last} for i, (m, last) in enumerate(month_ends.items())}}
     write(folder / store.TRAINEE_FILE, data)
+    store.Store.open(user, folder).close()
 
 
 # --------------------------------------------------------------------------

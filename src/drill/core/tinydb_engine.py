@@ -744,7 +744,7 @@ def _write_whole(path: Path, data: bytes, fault: str) -> None:
 
 
 def _open_nofollow(path, flags: int) -> int:
-    return os.open(path, flags | _NOFOLLOW)
+    return os.open(path, flags | _NOFOLLOW, 0o666)  # as open() makes a file: the umask applies
 
 
 def _count_lines(path: Path) -> int:
