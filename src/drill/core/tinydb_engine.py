@@ -926,6 +926,20 @@ def _key(doc: dict, fields: tuple[str, ...]) -> tuple:
     return tuple(doc[f] for f in fields)
 
 
+class _Ids(dict):
+    """Per table, each document's id by the fields that name it; a table's is
+    made when first asked for (opening a store needs none of them)."""
+
+    def __init__(self, docs) -> None:
+        super().__init__()
+        self._docs = docs
+
+    def __missing__(self, table: str) -> dict[tuple, int]:
+        fields = _KEYED[table][1]
+        made = self[table] = {_key(doc, fields): int(k) for k, doc in self._docs(table).items()}
+        return made
+
+
 class TinyEngine:
     """The engine interface (engine.py) on a trainee's folder of TinyDB files."""
 
@@ -1018,8 +1032,7 @@ class TinyEngine:
 
     def _index(self) -> None:
         raw = self.db.log_storage.read()
-        self._ids = {table: {_key(doc, fields): int(k) for k, doc in raw.get(table, {}).items()}
-                     for table, (_record, fields) in _KEYED.items()}
+        self._ids = _Ids(self._docs)  # each table's, made when first needed
         self._month_ids = {doc["month"]: int(k) for k, doc in raw.get("months", {}).items()}
 
     def _docs(self, table: str) -> dict[str, dict]:
