@@ -42,9 +42,9 @@ class Counting:
 
     def __init__(self, store, monkeypatch):
         self.asked: list[str] = []
-        real = store.deck_counts
-        monkeypatch.setattr(store, "deck_counts", lambda deck, now=None: self.asked.append(deck.id) or
-                            real(deck, now))
+        real = store.decks_counts
+        monkeypatch.setattr(store, "decks_counts", lambda decks_, now=None: self.asked.extend(
+            d.id for d in decks_) or real(decks_, now))
 
 
 def test_counts_are_kept_while_nothing_changed(two_decks, monkeypatch):
@@ -209,9 +209,9 @@ async def test_the_list_is_built_once_and_going_back_counts_only_what_changed(mo
         assert rows(app) == counted_rows(app)
         decks_screen = app.screen
         asked: list[str] = []
-        real = app.progress.deck_counts
-        monkeypatch.setattr(app.progress, "deck_counts", lambda deck, now=None: asked.append(deck.id) or
-                            real(deck, now))
+        real = app.progress.decks_counts
+        monkeypatch.setattr(app.progress, "decks_counts", lambda decks_, now=None: asked.extend(
+            d.id for d in decks_) or real(decks_, now))
 
         # a session left at once: back to the same list, nothing counted again
         app.start_session(app.decks[:1])

@@ -24,6 +24,17 @@ def home() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Where drill keeps what it can make again from the decks (the deck
+    cache): under DRILL_HOME when it is set, else the user's cache folder."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def user_decks_dir() -> Path:
     """The trainee's or instructor's own decks folder."""
     return home() / "decks"

@@ -19,19 +19,18 @@ import random
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
-
-import tomlkit
-from tomlkit.exceptions import ParseError, TOMLKitError
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from drill.core.errors import DrillError
 from drill.core.files import read_limited, write_atomically
-from drill.core.frameworks import DEFAULT_ORDERED, KINDS, Framework
-from drill.core.grading import MAX_ITEMS
+from drill.core.frameworks import DEFAULT_ORDERED, KINDS, MAX_ITEMS, Framework
 from drill.core.text import counted, fold, is_traditional, to_traditional
+
+if TYPE_CHECKING:  # tomlkit is imported where a deck is written: drilling never needs it
+    import tomlkit
 
 FORMAT = 1
 TOP_KEYS = {"format", "id", "title", "source", "encoding", "note", "rejected", "reference", "anki_exported",
@@ -98,6 +97,15 @@ class Card:
     stage: str = ""
 
 
+class CardKeys(NamedTuple):
+    """A deck's cards as counting sees them: each card's id, framework id
+    and kind, in the order of :meth:`Deck.cards`."""
+
+    ids: tuple[str, ...]
+    frameworks: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+
 @dataclass
 class Deck:
     path: Path | None
@@ -126,10 +134,38 @@ class Deck:
     document: tomlkit.TOMLDocument | None = field(default=None, repr=False, compare=False)
     # The file's text as it was read (a deck is read for drilling with the
     # faster tomllib, which keeps no comments); None for a deck not read from a file.
-    file_text: str | None = field(default=None, repr=False, compare=False)
-    # The cards last made, with what they were made of and their ids (see :meth:`cards`).
-    _made: tuple[tuple, tuple[Card, ...], tuple[str, ...]] | None = field(
+    # (None by a factory, not a default: an instance without it, a cached deck's
+    # before its first use, finds no class attribute and asks __getattr__)
+    file_text: str | None = field(default_factory=lambda: None, repr=False, compare=False)
+    # The cards last made, with what they were made of and their keys (see :meth:`cards`).
+    _made: tuple[tuple, tuple[Card, ...], CardKeys] | None = field(
         default=None, init=False, repr=False, compare=False)
+    # A deck read from the deck cache (deck_cache.py): its cards' keys as the
+    # cache holds them, good while the frameworks' card inputs are those they
+    # were made of (the key, taken when the frameworks are first read; None
+    # until then), and what reads the frameworks on their first use.
+    _known: tuple[tuple | None, CardKeys] | None = field(default=None, init=False, repr=False, compare=False)
+    _pending: Callable[[], list[Framework]] | None = field(default=None, init=False, repr=False, compare=False)
+    # a cached deck's file bytes, decoded into file_text on its first use
+    _raw: bytes | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __getattr__(self, name: str):
+        # only for an attribute the instance lacks: a cached deck's frameworks
+        # and file text before their first use
+        raw = self.__dict__.get("_raw")
+        if name == "file_text" and raw is not None:
+            text = self.__dict__["file_text"] = raw.decode("utf-8-sig")
+            self._raw = None
+            return text
+        pending = self.__dict__.get("_pending")
+        if name != "frameworks" or pending is None:
+            raise AttributeError(name)
+        frameworks = pending()
+        self.__dict__["frameworks"] = frameworks
+        self._pending = None
+        if self._known is not None:
+            self._known = (self._inputs_key(), self._known[1])
+        return frameworks
 
     @property
     def id(self) -> str:
@@ -156,14 +192,32 @@ class Deck:
         """The ids of :meth:`cards`, in their order: the very same tuple
         while the cards are made of the same, so a caller may tell by it
         that they are the same cards."""
+        return self.card_keys().ids
+
+    def card_keys(self) -> CardKeys:
+        """What counting needs of :meth:`cards` (their ids, frameworks and
+        kinds), without making them for a deck the cache read whose
+        frameworks are as it read them; the same tuples while the cards are
+        made of the same (see :meth:`card_ids`)."""
+        known = self._known
+        if known is not None and ("frameworks" not in self.__dict__ or known[0] == self._inputs_key()):
+            return known[1]
         return self._cards()[2]
 
-    def _cards(self) -> tuple[tuple, tuple[Card, ...], tuple[str, ...]]:
-        key = (self.id, tuple(map(_card_inputs, self.frameworks)))
+    def _inputs_key(self) -> tuple:
+        return (self.id, tuple(map(_card_inputs, self.frameworks)))
+
+    def _cards(self) -> tuple[tuple, tuple[Card, ...], CardKeys]:
+        key = self._inputs_key()
         made = self._made
         if made is None or made[0] != key:
             cards = tuple(card for fw in self.frameworks for card in framework_cards(self.id, fw))
-            made = self._made = (key, cards, tuple(card.id for card in cards))
+            keys = CardKeys(tuple(card.id for card in cards), tuple(card.framework for card in cards),
+                            tuple(card.kind for card in cards))
+            known = self._known
+            if known is not None and known[1] == keys:
+                keys = known[1]  # the same cards: the same tuples
+            made = self._made = (key, cards, keys)
         return made
 
 
@@ -528,6 +582,8 @@ def valid_id(value: object) -> bool:
 def to_toml(deck: Deck) -> str:
     """The deck as TOML. A deck read from a file is written back into that
     file's document, so the instructor's comments and layout survive."""
+    import tomlkit
+
     if deck.document is None and deck.file_text is not None:
         deck.document = _parse_document(deck.path, deck.file_text)
     if deck.document is not None:
@@ -559,6 +615,8 @@ def to_toml(deck: Deck) -> str:
 
 
 def _string_array(values: list[str]):
+    import tomlkit
+
     array = tomlkit.array()
     array.multiline(len(values) > 1)
     array.extend(values)
@@ -579,6 +637,8 @@ def _stated_fields(fw: Framework) -> list[tuple[str, object]]:
 def _without_extract_warnings(table):
     """The framework's table without the comments `drill extract` wrote
     (``# extract: …``), once the framework is judged; other comments stay."""
+    import tomlkit
+
     body = table.value.body
     if not any(key is None and isinstance(item, tomlkit.items.Comment)
                and item.as_string().strip().startswith("# extract:") for key, item in body):
@@ -595,6 +655,8 @@ def _without_extract_warnings(table):
 
 
 def _framework_table(fw: Framework, provenance: bool = True):
+    import tomlkit
+
     table = tomlkit.table()
     for warning in fw.warnings:
         table.add(tomlkit.comment(f"extract: {warning}"))
@@ -623,6 +685,8 @@ def _framework_table(fw: Framework, provenance: bool = True):
 
 
 def _update_document(deck: Deck):
+    import tomlkit
+
     doc = deck.document
     assert doc is not None  # a deck read from a file keeps its document
     value: object
@@ -824,8 +888,10 @@ class _Lines:
         return found
 
 
-def _read(path: Path) -> str:
-    data = read_limited(path, what="a deck file")
+def _read(path: Path, data: bytes | None = None) -> str:
+    """The deck file's text; ``data``: its bytes, read already."""
+    if data is None:
+        data = read_limited(path, what="a deck file")
     if not data.strip():
         raise DrillError("the deck file is empty", path)
     if b"\x00" in data:
@@ -848,6 +914,9 @@ def _parse(path: Path, text: str) -> dict:
 
 def _parse_document(path: Path | None, text: str):
     """The deck file as tomlkit reads it: every comment and its layout kept, for writing it back."""
+    import tomlkit
+    from tomlkit.exceptions import ParseError, TOMLKitError
+
     try:
         return tomlkit.parse(text)
     except ParseError as exc:
@@ -878,12 +947,13 @@ def _duplicate_line(text: str, exc: Exception) -> int | None:
 
 
 def check(path: str | Path, against_source: bool = True,
-          cards: bool = True) -> tuple[Deck | None, list[Problem]]:
+          cards: bool = True, content: bytes | None = None) -> tuple[Deck | None, list[Problem]]:
     """Read a deck and report every problem in it (nothing is raised for content).
 
     ``against_source`` also reads the speech to check that every item is
     still in it; ``cards`` checks the cards the frameworks make (see
-    :func:`card_problems`). Drilling needs neither, and skips them."""
+    :func:`card_problems`). Drilling needs neither, and skips them.
+    ``content``: the file's bytes, when the caller read them already."""
     path = Path(path)
     problems: list[Problem] = []
 
@@ -891,7 +961,7 @@ def check(path: str | Path, against_source: bool = True,
         problems.append(Problem(str(path), line, message, warning))
 
     try:
-        text = _read(path)
+        text = _read(path, content)
         data = _parse(path, text)
     except DrillError as exc:
         return None, [Problem(str(path), exc.line, exc.message)]
@@ -1251,9 +1321,10 @@ def framework_problems(fw: Framework, source_text: str | None = None) -> list[Pr
     return problems
 
 
-def load(path: str | Path) -> Deck:
-    """Read a deck for drilling: raises :class:`DrillError` at its first real problem."""
-    deck, problems = check(path, against_source=False, cards=False)
+def load(path: str | Path, data: bytes | None = None) -> Deck:
+    """Read a deck for drilling: raises :class:`DrillError` at its first real
+    problem. ``data``: the file's bytes, when the caller read them already."""
+    deck, problems = check(path, against_source=False, cards=False, content=data)
     errors = [p for p in problems if not p.warning]
     if deck is None or errors:
         first = errors[0]
@@ -1269,16 +1340,26 @@ def find_decks(dirs: list[Path]) -> list[Path]:
     return found
 
 
-def load_all(dirs: list[Path]) -> tuple[list[Deck], list[str]]:
+def load_all(dirs: list[Path], cache: bool = True) -> tuple[list[Deck], list[str]]:
     """The decks in ``dirs``, and a line for each file that could not be
     used: one that does not load, or one whose id another deck already has
-    (a copied deck file keeps its id; the first found is used)."""
+    (a copied deck file keeps its id; the first found is used).
+
+    With ``cache`` each file is looked up in the deck cache by its content
+    (:mod:`drill.core.deck_cache`) and read only when the cache lacks it."""
+    read: Callable[[Path], Deck] = load
+    kept = None
+    if cache:
+        from drill.core.deck_cache import DeckCache
+
+        kept = DeckCache()
+        read = kept.load
     found: list[Deck] = []
     errors: list[str] = []
     taken: dict[str, Path | None] = {}
     for path in find_decks(dirs):
         try:
-            deck = load(path)
+            deck = read(path)
         except DrillError as exc:
             errors.append(str(exc))
             continue
@@ -1289,4 +1370,6 @@ def load_all(dirs: list[Path]) -> tuple[list[Deck], list[str]]:
             continue
         taken[deck.id] = path
         found.append(deck)
+    if kept is not None:
+        kept.save()
     return found, errors

@@ -13,6 +13,10 @@ KIND_PREFIX = {"abbreviation": "abb", "enumeration": "enu", "outline": "out", "p
 # An abbreviation's members are recalled as a set; an outline, a numbered list
 # or a quoted parallel phrase is recalled in the speaker's order.
 DEFAULT_ORDERED = {"abbreviation": False, "enumeration": True, "outline": True, "parallel": True}
+# The most items one answer may be graded against (grading.MAX_ITEMS), and so
+# the most a deck's framework may have: here, where the deck reader takes it
+# from without importing the grader.
+MAX_ITEMS = 100
 
 
 @dataclass

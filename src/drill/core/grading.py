@@ -61,6 +61,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
+from drill.core.frameworks import MAX_ITEMS
 from drill.core.text import CN_DIGITS, fold, is_cjk, mainland, to_simplified
 
 
@@ -1576,8 +1577,8 @@ def warm() -> None:
 
 # How much one answer to grade may hold: far above any framework a speech
 # gives (the bundled decks' largest has 14 items of at most 37 characters),
-# low enough that grading one answer stays well under a second.
-MAX_ITEMS = 100
+# low enough that grading one answer stays well under a second. MAX_ITEMS,
+# the most items, is drill.core.frameworks' (the deck reader's limit too).
 MAX_ITEM_CHARS = 200
 MAX_EXPECTED_CHARS = 2000
 MAX_ANSWER_CHARS = 4000

@@ -204,9 +204,20 @@ class Learning:
     for a card, the items of other frameworks by name (session.Intruders)."""
 
     def __init__(self, decks: list[Deck], pool: Callable[[Card], Mapping[str, Sequence[str]]]) -> None:
-        self._frameworks = {(deck.id, fw.id): fw for deck in decks for fw in deck.frameworks}
+        # each deck's frameworks by id, read when one of them is first asked
+        self._decks: dict[str, list[Deck]] = {}
+        for deck in decks:
+            self._decks.setdefault(deck.id, []).append(deck)
+        self._frameworks: dict[str, dict[str, Framework]] = {}
         self._pool = pool
         self._cards: dict[tuple[str, str], list[Card]] = {}
+
+    def _deck_frameworks(self, deck_id: str) -> dict[str, Framework]:
+        got = self._frameworks.get(deck_id)
+        if got is None:
+            got = self._frameworks[deck_id] = {fw.id: fw for deck in self._decks.get(deck_id, [])
+                                               for fw in deck.frameworks}
+        return got
 
     def _own(self, deck_id: str, fw: Framework) -> list[Card]:
         got = self._cards.get((deck_id, fw.id))
@@ -219,7 +230,7 @@ class Learning:
         it has a card for); ``turn`` (how often it was asked at that stage)
         picks which item a cloze blanks and the order of a choice's options. None
         once it is learned, or for a framework not in the decks."""
-        fw = self._frameworks.get((deck_id, fw_id))
+        fw = self._deck_frameworks(deck_id).get(fw_id)
         if fw is None or stage == Stage.LEARNED:
             return None
         cards = self._own(deck_id, fw)

@@ -117,17 +117,38 @@ class Intruders:
     """The items a trainee may type by mistake for a card's: those of the
     other frameworks of its deck, and of the reference deck, by name."""
 
-    def __init__(self, decks: list[Deck], reference: list[Framework] | None = None) -> None:
-        self._by_deck = {deck.id: [fw for fw in deck.frameworks if fw.items] for deck in decks}
-        self._reference = [fw for fw in (reference or []) if fw.items]
+    def __init__(self, decks: list[Deck],
+                 reference: list[Framework] | Callable[[], list[Framework]] | None = None) -> None:
+        # a deck's frameworks are read when one of its cards is asked (a deck
+        # from the deck cache reads them on first use)
+        self._decks = {deck.id: deck for deck in decks}
+        self._by_deck: dict[str, list[Framework]] = {}
+        # the reference deck's frameworks, or what gives them (read when first needed)
+        self._given_reference = reference
+        self._reference_kept: list[Framework] | None = None
         self._cache: dict[tuple[str, str], dict[str, list[str]]] = {}
+
+    def _reference(self) -> list[Framework]:
+        if self._reference_kept is None:
+            given = self._given_reference
+            given = given() if callable(given) else given
+            self._reference_kept = [fw for fw in (given or []) if fw.items]
+        return self._reference_kept
+
+    def _frameworks(self, deck_id: str) -> list[Framework]:
+        got = self._by_deck.get(deck_id)
+        if got is None:
+            deck = self._decks.get(deck_id)
+            got = self._by_deck[deck_id] = [fw for fw in deck.frameworks if fw.items] if deck else []
+        return got
 
     def __call__(self, card: Card) -> dict[str, list[str]]:
         got = self._cache.get((card.deck, card.framework))
         if got is None:
             got = {}
-            own = next((fw for fw in self._by_deck.get(card.deck, []) if fw.id == card.framework), None)
-            for fw in [*self._by_deck.get(card.deck, []), *self._reference]:
+            mine = self._frameworks(card.deck)
+            own = next((fw for fw in mine if fw.id == card.framework), None)
+            for fw in [*mine, *self._reference()]:
                 if fw.id == card.framework or (own is not None and fw.name == own.name):
                     continue
                 got.setdefault(fw.name, list(fw.items))

@@ -301,14 +301,18 @@ class Store:
         renamed before decks had ids) keeps its progress. The last session's
         decks follow. Returns how many card states moved; writes nothing
         when none did."""
-        owner: dict[str, str] = {}
-        fw_owner: dict[str, str] = {}
-        for deck in decks:
-            for card in deck.cards():
-                owner.setdefault(card.id, deck.id)
-                fw_owner.setdefault(card.framework, deck.id)
+        if self.readonly:
+            return 0
 
         def strays() -> list[CardState]:
+            states = self.engine.due_at()  # every card with a state
+            owner: dict[str, str] = {}  # the first deck holding each of them
+            if states:
+                for deck in decks:
+                    deck_id = deck.id
+                    for card_id in deck.card_keys().ids:  # (a deck from the deck cache makes no card for this)
+                        if card_id in states and card_id not in owner:
+                            owner[card_id] = deck_id
             found = []
             for card_id, deck_id in owner.items():
                 state = self.engine.card(card_id)
@@ -316,8 +320,12 @@ class Store:
                     found.append(dataclasses.replace(state, deck=deck_id))
             return found
 
-        if self.readonly or not strays():
+        if not strays():
             return 0
+        fw_owner: dict[str, str] = {}
+        for deck in decks:
+            for fw in deck.card_keys().frameworks:
+                fw_owner.setdefault(fw, deck.id)
         self.wrote = True
         with self.engine.transaction():
             moved = strays()
@@ -448,30 +456,47 @@ class Store:
         card due (its stage's card comes today), a framework not yet seen as
         one new card (its first sight), and the other cards of a framework
         not yet learned as neither (they wait until it is)."""
+        return self._counts([deck], now)[0]
+
+    def decks_counts(self, decks, now: float | None = None) -> list[DeckCounts]:
+        """:meth:`deck_counts` of each of ``decks``, what they share (the
+        store's states, the settings, the held cards) read once."""
+        return self._counts(decks, now)
+
+    def _counts(self, decks, now: float | None) -> list[DeckCounts]:
         now = now or time.time()
-        cards = {c.id: c for c in deck.cards()}
         held = self.held(now)
-        states = {card_id: self.engine.card(card_id) for card_id in cards}
+        due_at = self.due_at()  # every card with a state, and when it is due
         learn = self.settings.learn_first
         stages = self.stages() if learn else {}
-        scheduled = {cards[c].framework for c, state in states.items() if state is not None}
-        due = new = mastered = 0
-        for card_id, state in states.items():
-            if state is None:
-                if card_id in held:
+        left = self.new_left_today(now)
+        learned = Stage.LEARNED.value
+        out = []
+        for deck in decks:
+            keys = deck.card_keys()
+            cards = dict(zip(keys.ids, zip(keys.frameworks, keys.kinds)))  # (the last card of an id)
+            seen = [card_id for card_id in cards if card_id in due_at]
+            scheduled = {cards[card_id][0] for card_id in seen}
+            due = new = mastered = 0
+            if len(seen) < len(cards):
+                for card_id, (fw, kind) in cards.items():
+                    if card_id in due_at or card_id in held:
+                        continue
+                    stage = stages.get(fw)
+                    if not learn or fw in scheduled or stage == learned:
+                        new += 1
+                    elif kind == "recall":
+                        due += bool(stage)  # part-learned: its stage's card is due
+                        new += not stage  # not seen yet: its first sight is new
+            for card_id in seen:
+                state = self.engine.card(card_id)
+                if state is None:  # (gone since due_at was read: none is, in one thread)
                     continue
-                card = cards[card_id]
-                stage = stages.get(card.framework)
-                if not learn or card.framework in scheduled or stage == Stage.LEARNED:
-                    new += 1
-                elif card.kind == "recall":
-                    due += bool(stage)  # part-learned: its stage's card is due
-                    new += not stage  # not seen yet: its first sight is new
-                continue
-            due += state.due <= now and card_id not in held
-            mastered += state.stability >= scheduler.MASTERED_DAYS
-        return DeckCounts(due, min(new, self.new_left_today(now)), len(cards),
-                          mastered / len(cards) if cards else 0.0, unseen=new)
+                due += state.due <= now and card_id not in held
+                mastered += state.stability >= scheduler.MASTERED_DAYS
+            out.append(DeckCounts(due, min(new, left), len(cards),
+                                  mastered / len(cards) if cards else 0.0, unseen=new))
+        return out
 
     def next_due(self, card_ids: set[str] | None = None, now: float | None = None) -> float | None:
         """When the next card (of ``card_ids``, or any) falls due after ``now``."""

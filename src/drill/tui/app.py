@@ -8,14 +8,17 @@ the first screen draws.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from drill.core.deck import Card, Deck
 from drill.core.errors import DrillError
+
+if TYPE_CHECKING:
+    from drill.core.deck import Card, Deck
 
 
 # The name the deck list is installed under (see DrillApp.show_decks).
@@ -82,6 +85,9 @@ class DrillApp(App):
     # how often, in seconds, the app looks for a change another drill made to
     # the store (`drill settings` in another terminal)
     STORE_POLL_S = 1.0
+    # how long after the first screen is painted the grader's lazy loads
+    # (OpenCC, rapidfuzz, pypinyin's table) are paid, in a thread
+    WARM_AFTER_S = 0.5
     CSS_PATH = "drill.tcss"
     TITLE = "drill"
     SUB_TITLE = "提法 flashcards"
@@ -123,6 +129,7 @@ class DrillApp(App):
         self.session = None
         self.session_size = 0  # cards in a session; 0: all of today's queue
         self.error = ""
+        self._warming = False
         from drill.tui.screens.decks import DeckCountsCache
 
         self.deck_counts_cache = DeckCountsCache()  # the deck list's counts, kept between its showings
@@ -133,7 +140,6 @@ class DrillApp(App):
         # Each answer is recorded when it is submitted, so a closed terminal
         # (SIGHUP) or Ctrl+C ends the app without losing an answered card.
         self.load_decks()
-        self.warm_grader()
         self.set_interval(self.STORE_POLL_S, self.poll_store, name="store poll")
 
     @work(thread=True, exclusive=True, group="decks")
@@ -143,11 +149,21 @@ class DrillApp(App):
         found, errors = decks.load_all(self.deck_dirs)
         self.call_from_thread(self._decks_loaded, found, errors)
 
+    def _warm_later(self) -> None:
+        """Once the first screen is painted, load the grader in a while: a
+        trainee reads the list and types an answer before one is graded,
+        and the start pays nothing for it."""
+        if not self._warming:
+            self._warming = True
+            self.call_after_refresh(self.set_timer, self.WARM_AFTER_S, self.warm_grader, name="warm grader")
+
     @work(thread=True, group="warm")
     def warm_grader(self) -> None:
+        from drill.core import reference
         from drill.core.grading import warm
 
         warm()
+        reference.frameworks()  # what an answer's intrusions and a choice's options are drawn from
 
     def _decks_loaded(self, found: list[Deck], errors: list[str]) -> None:
         self.decks = found
@@ -190,6 +206,7 @@ class DrillApp(App):
             # a read-only or full home: drilling goes on, and each answer says if it was not saved
             self.notify(f"{exc}: answers may not be saved", severity="warning", timeout=15)
         self.show_decks()
+        self._warm_later()
 
     # --- settings --------------------------------------------------------
 
@@ -321,7 +338,7 @@ class DrillApp(App):
         from drill.core import reference
         from drill.core.session import Intruders
 
-        return Intruders(list(self.decks), reference.frameworks())
+        return Intruders(list(self.decks), reference.frameworks)  # the reference deck read when first needed
 
     def learning(self, intruders):
         """The cards of each learning stage, their choices drawn from ``intruders``."""

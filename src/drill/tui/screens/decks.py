@@ -51,22 +51,25 @@ class DeckCountsCache:
                 progress.settings)
 
     def counts(self, progress, decks, now: float | None = None) -> list:
-        """The counts of ``decks`` (``progress.deck_counts`` of each) at ``now``."""
+        """The counts of ``decks`` (``progress.deck_counts`` of each) at ``now``;
+        those not kept are counted with one ``progress.decks_counts``."""
         now = time.time() if now is None else now
         stamp = self._stamp_of(progress, now)
         if progress is not self._store or stamp != self._stamp or now >= self._until:
             self._store, self._stamp, self._kept = progress, stamp, {}
             later = progress.next_due(now=now)
             self._until = math.inf if later is None else later
-        out = []
-        for deck in decks:
-            ids = deck.card_ids()
+        ids = [deck.card_ids() for deck in decks]
+        stale = []
+        for deck, these in zip(decks, ids):
             kept = self._kept.get(deck.id)
-            if kept is None or (kept[0] is not ids and kept[0] != ids):
-                kept = (ids, progress.deck_counts(deck, now))
-                self._kept[deck.id] = kept
-            out.append(kept[1])
-        return out
+            if kept is None or (kept[0] is not these and kept[0] != these):
+                stale.append((deck, these))
+        if stale:  # counted together: what the decks share is read once
+            made = progress.decks_counts([deck for deck, _ in stale], now)
+            for (deck, these), counts in zip(stale, made):
+                self._kept[deck.id] = (these, counts)
+        return [self._kept[deck.id][1] for deck in decks]
 
 
 class DeckTable(DataTable):

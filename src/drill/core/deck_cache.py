@@ -1,0 +1,272 @@
+"""The deck cache: each deck as drilling reads it, kept so that a start does
+not parse and check every deck file again.
+
+A deck is found in the cache by its file's content, a SHA-1 digest of its
+bytes, which are read at every start: a deck edited, replaced, touched,
+moved back from a copy or edited keeping its size and times is read again
+whenever its bytes differ, and a deck deleted is simply not asked for. The
+cache holds for one version of the code that reads decks (drill's version,
+the files of drill.core, OpenCC's, whose folding makes card ids, and
+Python's, whose tomllib parses); another version finds it empty.
+
+An entry keeps what a deck's file says at the top and its cards' ids,
+frameworks and kinds (what the deck list counts by), or the one-line error
+of a file that does not load; the deck's frameworks are a file of their own
+beside it (``frameworks/DIGEST.json``, its own digest in the entry), read
+on their first use: a start reads only the frameworks of the decks it drills.
+Nothing is taken from an entry that does not have the shape drill writes:
+a missing, unreadable, malformed or damaged cache file is ignored and
+written again, never an error. The cache is JSON, written only by drill,
+into its own folder (:func:`drill.paths.cache_dir`), atomically; it holds
+the entries of the decks the last reading found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from drill.core.deck import CARD_KINDS, CardKeys, Deck, load
+from drill.core.errors import DrillError
+from drill.core.files import read_limited
+from drill.core.frameworks import Framework
+
+FORMAT = 1
+FILE_NAME = "decks.json"
+FRAMEWORKS_DIR = "frameworks"
+# Card ids are joined by this in an entry (a list when one holds it).
+SEP = "\n"
+
+
+def code_stamp() -> str:
+    """The version of what reads a deck into frameworks and card ids."""
+    import importlib.util
+
+    import drill
+
+    parts: list[object] = [FORMAT, drill.__version__, sys.version]
+    core = Path(__file__).resolve().parent
+    try:
+        with os.scandir(core) as listing:
+            for entry in sorted(listing, key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    parts.append((entry.name, st.st_size, st.st_mtime_ns))
+    except OSError:
+        parts.append("unlisted")
+    try:
+        spec = importlib.util.find_spec("opencc")
+        origin = spec.origin if spec is not None else None
+        if origin:
+            st = os.stat(origin)
+            parts.append((origin, st.st_size, st.st_mtime_ns))
+    except (ImportError, ValueError, OSError):
+        parts.append("no opencc")
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()  # (not for security: the fastest digest here)
+
+
+class Malformed(Exception):
+    """An entry without the shape drill writes."""
+
+
+def _text(entry: dict, key: str) -> str:
+    value = entry[key]
+    if not isinstance(value, str):
+        raise Malformed(key)
+    return value
+
+
+def _texts(entry: dict, key: str) -> list[str]:
+    value = entry[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Malformed(key)
+    return list(value)
+
+
+def _joined(values: tuple[str, ...]) -> str | list[str]:
+    if any(SEP in v for v in values):
+        return list(values)
+    return SEP.join(values)
+
+
+def _split(entry: dict, key: str) -> tuple[str, ...]:
+    value = entry[key]
+    if isinstance(value, str):
+        return tuple(value.split(SEP)) if value else ()
+    return tuple(_texts(entry, key))
+
+
+def _entry(deck: Deck) -> dict:
+    keys = deck.card_keys()
+    return {
+        "title": deck.title, "source": deck.source, "encoding": deck.encoding, "note": deck.note,
+        "reference": deck.reference, "ident": deck.ident, "rejected": list(deck.rejected),
+        "anki_exported": list(deck.anki_exported),
+        "ids": _joined(keys.ids), "fws": _joined(keys.frameworks), "kinds": _joined(keys.kinds),
+    }
+
+
+def _frameworks_text(deck: Deck) -> str:
+    return json.dumps([dataclasses.asdict(fw) for fw in deck.frameworks], ensure_ascii=False)
+
+
+_FIELDS = {f.name for f in dataclasses.fields(Framework)}
+
+
+def _frameworks(text: str) -> list[Framework]:
+    raw = json.loads(text)
+    if not isinstance(raw, list):
+        raise Malformed("frameworks")
+    out = []
+    for fields in raw:
+        if not isinstance(fields, dict) or set(fields) != _FIELDS:
+            raise Malformed("frameworks")
+        fields["item_spans"] = [tuple(span) for span in fields["item_spans"]]
+        out.append(Framework(**fields))
+    return out
+
+
+def _deck(path: Path, data: bytes, entry: dict, frameworks: Path | None) -> Deck:
+    """The deck ``entry`` holds, for the file at ``path`` whose bytes are
+    ``data``; its frameworks are read from the file ``frameworks``."""
+    if not isinstance(entry, dict):
+        raise Malformed("entry")
+    if "error" in entry:
+        line = entry.get("line")
+        if line is not None and (not isinstance(line, int) or isinstance(line, bool)):
+            raise Malformed("line")
+        raise DrillError(_text(entry, "error"), path, line)
+    _text(entry, "frameworks")  # the digest of the frameworks' file
+    reference = entry["reference"]
+    if not isinstance(reference, bool):
+        raise Malformed("reference")
+    keys = CardKeys(_split(entry, "ids"), _split(entry, "fws"), _split(entry, "kinds"))
+    if not len(keys.ids) == len(keys.frameworks) == len(keys.kinds) or not set(keys.kinds) <= set(CARD_KINDS):
+        raise Malformed("cards")
+    deck = Deck(path, _text(entry, "title"), _text(entry, "source"), _text(entry, "encoding"),
+                _text(entry, "note"), reference=reference, ident=_text(entry, "ident"))
+    deck.rejected = _texts(entry, "rejected")
+    deck.anki_exported = _texts(entry, "anki_exported")
+
+    def read() -> list[Framework]:
+        try:
+            if frameworks is None:
+                raise Malformed("frameworks")
+            held = frameworks.read_bytes()
+            if digest(held) != entry["frameworks"]:  # not the file the entry was made with
+                raise Malformed("frameworks")
+            return _frameworks(held.decode("utf-8"))
+        except (Malformed, OSError, ValueError, TypeError, KeyError):
+            # the entry's frameworks are damaged: the file's own, and its cards made from them
+            deck._known = None
+            return load(path, data).frameworks
+
+    # read on first use (Deck.__getattr__); the bytes decode, as they did when the entry was made
+    del deck.frameworks, deck.file_text
+    deck._pending = read
+    deck._raw = data
+    deck._known = (None, keys)
+    return deck
+
+
+class DeckCache:
+    """The cache file in ``folder`` (default :func:`drill.paths.cache_dir`):
+    :meth:`load` each deck, then :meth:`save`."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.stamp = code_stamp()
+        try:
+            if folder is None:
+                from drill import paths
+
+                folder = paths.cache_dir()
+            self.path: Path | None = Path(folder) / FILE_NAME
+        except Exception:  # no cache folder to be had: decks are read from their files
+            self.path = None
+        self.entries = self._read()
+        self.used: dict[str, dict] = {}
+        self.made: dict[str, str] = {}  # the frameworks (as JSON) of the entries made here
+
+    def _frameworks_file(self, key: str) -> Path | None:
+        return self.path.parent / FRAMEWORKS_DIR / f"{key}.json" if self.path is not None else None
+
+    def _read(self) -> dict:
+        if self.path is None:
+            return {}
+        try:
+            raw = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("stamp") != self.stamp:
+            return {}
+        entries = raw.get("decks")
+        return entries if isinstance(entries, dict) else {}
+
+    def load(self, path: Path) -> Deck:
+        """The deck at ``path`` (as :func:`drill.core.deck.load` reads it):
+        from the cache when it holds the file's content, else from the file."""
+        data = read_limited(path, what="a deck file")
+        key = digest(data)
+        entry = self.entries.get(key)
+        if entry is not None:
+            try:
+                deck = _deck(path, data, entry, self._frameworks_file(key))
+            except DrillError:
+                self.used[key] = entry
+                raise
+            except (Malformed, KeyError, TypeError, ValueError, AttributeError):
+                pass  # read the file
+            else:
+                self.used[key] = entry
+                return deck
+        try:
+            deck = load(path, data)
+        except DrillError as exc:
+            self.used[key] = {"error": exc.message, "line": exc.line}
+            raise
+        entry = self.used[key] = _entry(deck)
+        text = self.made[key] = _frameworks_text(deck)
+        entry["frameworks"] = digest(text.encode("utf-8"))
+        return deck
+
+    def save(self) -> None:
+        """Keep the entries of the decks loaded (and only those), when they
+        are not what the cache holds; a cache that cannot be written is left
+        as it is (the decks are read from their files next time)."""
+        if self.path is None or self.used == self.entries:
+            return
+        try:
+            folder = self.path.parent / FRAMEWORKS_DIR
+            folder.mkdir(parents=True, exist_ok=True)
+            for key, text in self.made.items():  # each before the entry that names it
+                _write(folder / f"{key}.json", text)
+            _write(self.path, json.dumps({"format": FORMAT, "stamp": self.stamp, "decks": self.used},
+                                         ensure_ascii=False))
+            for old in folder.iterdir():
+                if old.suffix == ".json" and old.stem not in self.used:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            return
+        self.entries = dict(self.used)
+        self.made = {}
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``path`` by a rename: a reader finds the old file or the new one.
+    No fsync: a cache lost in a power cut is made again."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,303 @@
+"""The deck cache (drill.core.deck_cache): a deck read again comes from the
+cache, and the cache gives way to the deck file whenever the file is not
+what the cache was made of, and to nothing at all when it is damaged."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+from conftest import DECKS, until
+
+from drill import paths
+from drill.core import deck as decks
+from drill.core import deck_cache
+from drill.core.store import Store
+
+SPEECH = DECKS / "001_2cf52c944239bc02.toml"
+
+DECK = """\
+format = 1
+id = "mine"
+title = "我的讲话"
+
+[[frameworks]]
+id = "enu-0000000001"
+kind = "enumeration"
+name = "三个方面"
+items = ["抓学习", "促提升", "见实效"]
+ordered = true
+quote = "一是抓学习，二是促提升，三是见实效。"
+
+[[frameworks]]
+id = "abb-0000000002"
+kind = "abbreviation"
+name = "两个坚持"
+items = ["坚持人民至上", "坚持自信自立"]
+ordered = false
+"""
+
+
+@pytest.fixture
+def folder(tmp_path):
+    path = tmp_path / "decks"
+    path.mkdir()
+    return path
+
+
+class Reads:
+    """The deck files parsed (not taken from the cache), by name."""
+
+    def __init__(self, monkeypatch):
+        self.names: list[str] = []
+        real = deck_cache.load
+        monkeypatch.setattr(deck_cache, "load", lambda path, data=None: self.names.append(path.name) or
+                            real(path, data))
+
+
+def cards_of(deck) -> list:
+    return [(c.id, c.deck, c.framework, c.kind, c.prompt, list(c.answer), c.context, list(c.others))
+            for c in deck.cards()]
+
+
+def loaded(folder):
+    found, errors = decks.load_all([folder])
+    return found, errors
+
+
+def test_a_deck_read_again_comes_from_the_cache_and_is_the_same_deck(folder, monkeypatch):
+    for path in sorted(DECKS.glob("*.toml")):
+        shutil.copy(path, folder / path.name)
+    reads = Reads(monkeypatch)
+    first, _ = loaded(folder)
+    assert len(reads.names) == len(first) > 0
+    reads.names.clear()
+    again, errors = loaded(folder)
+    assert reads.names == [] and errors == []  # nothing parsed
+    assert [d.id for d in again] == [d.id for d in first]
+    for cached, parsed in zip(again, first):
+        # its counts' keys come without making a card, and are the cards'
+        assert cached.card_ids() == parsed.card_ids()
+        assert cached.card_keys() == parsed.card_keys()
+        assert cached == parsed  # every field, the frameworks read from the cache
+        assert cards_of(cached) == cards_of(parsed)
+        assert cached.file_text == parsed.file_text == cached.path.read_text("utf-8-sig")
+
+
+def write_same_size_and_times(path, text: str) -> None:
+    """Write ``text`` over ``path``, keeping its size and its access and modification times."""
+    before = path.stat()
+    assert len(text.encode("utf-8")) == before.st_size
+    path.write_text(text, "utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_a_deck_edited_keeping_its_size_and_times_is_read_again(folder):
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    (deck,), _ = loaded(folder)
+    assert deck.title == "我的讲话"
+    assert deck.frameworks[0].items[1] == "促提升"
+    write_same_size_and_times(path, DECK.replace("我的讲话", "你的讲话").replace("促提升", "促发展"))
+    (deck,), _ = loaded(folder)
+    assert deck.title == "你的讲话"
+    assert deck.frameworks[0].items[1] == "促发展"
+    assert "促发展" in {c.answer[0] for c in deck.cards() if c.kind == "cloze"}
+    assert deck.card_ids() == decks.load(path).card_ids()  # the cards of the edited items
+
+
+def test_replaced_touched_deleted_and_new_decks(folder):
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    shutil.copy(SPEECH, folder / SPEECH.name)
+    found, _ = loaded(folder)
+    assert [d.id for d in found] == ["001_2cf52c944239bc02", "mine"]
+
+    # replaced by another file (a rename over it), with fewer frameworks
+    other = folder / "other.tmp"
+    other.write_text(DECK.split("[[frameworks]]")[0] + "[[frameworks]]" + DECK.split("[[frameworks]]")[2], "utf-8")
+    other.replace(path)
+    found, _ = loaded(folder)
+    mine = next(d for d in found if d.id == "mine")
+    assert [fw.id for fw in mine.frameworks] == ["abb-0000000002"]
+    assert mine.card_ids() == decks.load(path).card_ids()
+
+    # touched: the same content, the same deck
+    os.utime(path)
+    found, _ = loaded(folder)
+    assert next(d for d in found if d.id == "mine").card_ids() == decks.load(path).card_ids()
+
+    # deleted: gone, and its entry with it
+    (folder / SPEECH.name).unlink()
+    found, _ = loaded(folder)
+    assert [d.id for d in found] == ["mine"]
+    cache = json.loads((paths.cache_dir() / deck_cache.FILE_NAME).read_text("utf-8"))
+    assert len(cache["decks"]) == 1
+    assert len(list((paths.cache_dir() / deck_cache.FRAMEWORKS_DIR).glob("*.json"))) == 1
+
+    # a new deck
+    (folder / "new.toml").write_text(DECK.replace('id = "mine"', 'id = "new"'), "utf-8")
+    found, _ = loaded(folder)
+    assert [d.id for d in found] == ["mine", "new"]
+
+
+def test_a_deck_that_does_not_load_says_so_again_and_loads_once_mended(folder, monkeypatch):
+    path = folder / "mine.toml"
+    path.write_text(DECK.replace('kind = "abbreviation"', 'kind = "acronym"'), "utf-8")
+    found, errors = loaded(folder)
+    reads = Reads(monkeypatch)
+    assert found == [] and len(errors) == 1 and "unknown kind 'acronym'" in errors[0]
+    assert loaded(folder) == ([], errors) and reads.names == []  # the same line, from the cache
+    path.write_text(DECK, "utf-8")
+    found, errors = loaded(folder)
+    assert [d.id for d in found] == ["mine"] and errors == [] and reads.names == ["mine.toml"]
+
+
+@pytest.mark.parametrize("damage", [
+    b"", b"\x00\xff garbage", b'{"format": 1, "stamp": ', b"[1, 2, 3]", b'{"format": 1}',
+    "stamp",  # the right stamp, entries of the wrong shape
+])
+def test_a_damaged_cache_is_ignored_and_made_again(folder, damage, monkeypatch):
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    (first,), _ = loaded(folder)
+    cache_file = paths.cache_dir() / deck_cache.FILE_NAME
+    if damage == "stamp":
+        held = json.loads(cache_file.read_text("utf-8"))
+        for entry in held["decks"].values():
+            entry["ids"], entry["reference"], entry["title"] = 7, "yes", ["x"]
+        damage = json.dumps(held).encode()
+    cache_file.write_bytes(damage)
+    reads = Reads(monkeypatch)
+    (deck,), errors = loaded(folder)
+    assert errors == [] and reads.names == ["mine.toml"]
+    assert deck == first and cards_of(deck) == cards_of(first)
+    json.loads(cache_file.read_text("utf-8"))  # written again, whole
+    reads.names.clear()
+    (deck,), _ = loaded(folder)
+    assert reads.names == [] and deck == first
+
+
+def test_damaged_frameworks_beside_the_cache_are_read_from_the_deck(folder):
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    (first,), _ = loaded(folder)
+    (kept,) = (paths.cache_dir() / deck_cache.FRAMEWORKS_DIR).glob("*.json")
+    for damage in ("{not json", '[{"kind": "enumeration"}]', "[]"):
+        kept.write_text(damage, "utf-8")
+        (deck,), errors = loaded(folder)
+        assert errors == [] and deck.frameworks == first.frameworks
+        assert deck.card_ids() == first.card_ids() and cards_of(deck) == cards_of(first)
+    kept.unlink()
+    (deck,), _ = loaded(folder)
+    assert deck.frameworks == first.frameworks
+
+
+def test_a_cache_that_cannot_be_written_leaves_the_decks_read(folder, drill_home):
+    drill_home.mkdir(parents=True, exist_ok=True)
+    (drill_home / "cache").write_text("a file where the cache folder goes", "utf-8")
+    (folder / "mine.toml").write_text(DECK, "utf-8")
+    for _ in range(2):
+        (deck,), errors = loaded(folder)
+        assert errors == [] and deck.title == "我的讲话"
+
+
+def test_another_version_of_the_reading_code_reads_the_decks_again(folder, monkeypatch):
+    (folder / "mine.toml").write_text(DECK, "utf-8")
+    loaded(folder)
+    reads = Reads(monkeypatch)
+    monkeypatch.setattr(deck_cache, "code_stamp", lambda: "another version")
+    loaded(folder)
+    assert reads.names == ["mine.toml"]
+
+
+def test_a_cached_decks_frameworks_edited_make_their_cards_again(folder):
+    (folder / "mine.toml").write_text(DECK, "utf-8")
+    loaded(folder)
+    (deck,), _ = loaded(folder)
+    before = deck.card_ids()
+    deck.frameworks[0].items.append("再落实")  # edited in place
+    assert len(deck.card_ids()) == len(before) + 1
+    assert deck.card_ids() == tuple(c.id for c in deck.cards())
+    assert deck.card_keys().frameworks == tuple(c.framework for c in deck.cards())
+    deck.frameworks = deck.frameworks[1:]  # replaced
+    assert deck.card_ids() == tuple(c.id for c in deck.cards())
+    assert all(c.framework == "abb-0000000002" for c in deck.cards())
+
+
+def test_the_cache_lives_under_drill_home(drill_home, folder):
+    (folder / "mine.toml").write_text(DECK, "utf-8")
+    loaded(folder)
+    assert (drill_home / "cache" / deck_cache.FILE_NAME).is_file()
+
+
+async def test_the_app_shows_a_deck_edited_between_two_starts(drill_home):
+    from drill.tui.app import make_app
+    from drill.tui.screens.decks import DecksScreen
+
+    mine = drill_home / "decks" / "mine.toml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text(DECK, "utf-8")
+
+    async def listed() -> dict[str, tuple[str, str]]:
+        app = make_app(user="lin")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, DecksScreen) and app.screen.shown is not None,
+                        what="the deck list")
+            table = app.screen.query_one("#decks")
+            rows = {}
+            for n in range(table.row_count):
+                row = table.get_row_at(n)
+                rows[app.decks[n].id] = (str(row[1]), str(row[4]))  # the title and the total
+            app.exit()
+        return rows
+
+    first = await listed()
+    assert first["mine"] == ("我的讲话", str(len(decks.load(mine).cards())))
+    # another title and an item less, the file's size and times as they were
+    edited = DECK.replace("我的讲话", "新的讲话").replace('"抓学习", "促提升", "见实效"]',
+                                                     '"抓学习", "促提升"]' + " " * 13)
+    write_same_size_and_times(mine, edited)
+    again = await listed()
+    assert again["mine"] == ("新的讲话", str(len(decks.load(mine).cards())))
+    assert again["mine"][1] != first["mine"][1]
+    assert {k: v for k, v in again.items() if k != "mine"} == {k: v for k, v in first.items() if k != "mine"}
+
+
+async def test_the_app_counts_what_another_drill_answered_with_cached_decks(drill_home):
+    from drill.core.grading import grade
+    from drill.core.session import Answered
+    from drill.tui.app import make_app
+    from drill.tui.screens.decks import DecksScreen
+
+    decks.load_all(paths.deck_dirs())  # the cache made: this app reads its decks from it
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DecksScreen) and app.screen.shown is not None,
+                    what="the deck list")
+        assert "frameworks" not in vars(app.decks[1])  # from the cache, not read yet
+        table = app.screen.query_one("#decks")
+
+        def row() -> tuple[str, ...]:
+            return tuple(str(cell) for cell in table.get_row_at(1)[2:5])
+
+        def truth() -> tuple[str, ...]:
+            store = Store.open("lin")
+            try:
+                c, left = store.deck_counts(app.decks[1]), store.new_left_today()
+            finally:
+                store.close()
+            return (str(c.due), str(min(c.new, left)), str(c.total))
+
+        before = row()
+        assert before == truth()
+        card = next(c for c in app.decks[1].cards() if c.kind == "recall")
+        other = Store.open("lin")  # another drill, the same trainee
+        other.record(Answered(card, "不知道", grade(card.answer, "不知道", card.ordered), 8.0, 0))
+        other.close()
+        await until(pilot, lambda: row() != before, what="the other drill's answer counted")
+        assert row() == truth()
