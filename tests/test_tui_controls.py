@@ -39,7 +39,8 @@ async def test_i_dont_know_shows_the_answer_and_counts_the_card_as_missed(drill_
         await until(pilot, lambda: screen.phase == "judged", what="the answer shown")
         last = app.session.answered[-1]
         assert last.verdict == "wrong" and last.rating == 1 and last.typed == ""
-        assert app.session.current.answer[0][:6] in drawn(screen.query_one("#feedback"))
+        expected = app.session.current.answer[0][:6]
+        await until(pilot, lambda: expected in drawn(screen.query_one("#feedback")), what="the answer drawn")
 
 
 async def test_ending_with_a_typed_answer_asks_first(drill_home):
