@@ -10,7 +10,7 @@ from conftest import until
 
 from drill import cli
 from drill.core import scheduler
-from drill.core.store import Store, store_dir
+from drill.core.store import Store, open_reader, store_dir
 from drill.tui.app import make_app, theme_names
 from drill.tui.screens.decks import DecksScreen
 from drill.tui.screens.settings import SettingsScreen
@@ -57,10 +57,10 @@ def dialog_message(screen) -> str:
 
 
 def stored_settings() -> scheduler.Settings:
-    return Store.open_readonly(store_dir("lin")).settings
+    return open_reader("lin").settings
 
 
-async def test_the_dialog_saves_retention_new_cards_and_theme():
+async def test_the_dialog_saves_retention_new_cards_and_theme(engine_kind):
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -171,7 +171,7 @@ async def test_a_theme_chosen_in_the_palette_is_saved():
     assert stored_settings().theme == "gruvbox"
 
 
-async def test_a_change_made_with_drill_settings_is_seen_by_the_running_app(capsys):
+async def test_a_change_made_with_drill_settings_is_seen_by_the_running_app(capsys, engine_kind):
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

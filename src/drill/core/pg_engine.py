@@ -299,7 +299,7 @@ def migrate(conn: psycopg.Connection, shown: str = "") -> int:
             _refuse_newer(found, shown)
             for version in range(found + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[version]:
-                    conn.execute(statement)  # type: ignore[arg-type]  # a constant of this module
+                    conn.execute(statement)
             conn.execute("INSERT INTO drill_schema (version) VALUES (%s) "
                          "ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version, upgraded = now()",
                          (SCHEMA_VERSION,))
@@ -448,7 +448,7 @@ class PgEngine:
                            (self.org, self.trainee)).fetchone()
         if row is None:
             raise StoreError(f"the trainee {self.name!r} is no longer on the server", self.where)
-        for table, doc in conn.execute(_LOAD, {"org": self.org, "t": self.trainee}):  # type: ignore[arg-type]
+        for table, doc in conn.execute(_LOAD, {"org": self.org, "t": self.trainee}):
             record, key, _other, floats, _json = _TABLES[table]
             for name in floats:
                 doc[name] = float(doc[name])
@@ -509,15 +509,17 @@ class PgEngine:
             return
         try:
             with _server(self.where, "the progress server refused a change"):
-                conn = self._connection()
-                with conn.transaction():
-                    self._begin(conn)
-                    try:
-                        yield
-                    except BaseException:
-                        self._forget()
-                        raise
+                conn = self._start()
+                try:
+                    yield
                     self._flush(conn)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    self._forget()
+                    if not conn.broken:
+                        with contextlib.suppress(psycopg.Error):
+                            conn.execute("ROLLBACK")
+                    raise
         except BaseException:
             self._forget()
             raise
@@ -527,6 +529,27 @@ class PgEngine:
             self._dirty = False
         if self._version is not None and self._committed is not None:
             self._version = self._committed
+
+    def _start(self) -> psycopg.Connection:
+        """Begin a transaction and lock the trainee's row. A connection the
+        server dropped since its last use (a restart) is made again, once:
+        nothing of the transaction was sent yet."""
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                conn.execute("BEGIN")
+                try:
+                    self._begin(conn)
+                except BaseException:
+                    if not conn.broken:
+                        with contextlib.suppress(psycopg.Error):
+                            conn.execute("ROLLBACK")
+                    raise
+                return conn
+            except psycopg.OperationalError:
+                if attempt == 2 or not conn.broken:
+                    raise
+        raise AssertionError("unreachable")
 
     def _begin(self, conn: psycopg.Connection) -> None:
         """Lock the trainee's row: the drills of this trainee take turns; take
@@ -561,9 +584,9 @@ class PgEngine:
         version = self._locked_version + 1
         with conn.pipeline(), conn.cursor() as cur:
             for table, rows in deletes.items():
-                cur.executemany(_DELETES[table], rows)  # type: ignore[arg-type]
+                cur.executemany(_DELETES[table], rows)
             for table, rows in upserts.items():
-                cur.executemany(_UPSERTS[table], rows)  # type: ignore[arg-type]
+                cur.executemany(_UPSERTS[table], rows)
             cur.execute("UPDATE trainees SET profile = %s, seq = %s, version = %s, active = now() "
                         "WHERE org = %s AND trainee = %s",
                         (Jsonb(self._profile), self._seq, version, self.org, self.trainee))
@@ -683,10 +706,10 @@ class PgEngine:
                                 "verdict", "rating", "score", "seconds", "typed", "hints", "overridden", "new",
                                 "mature", "items", "extra", "intrusions")]
             with _server(self.where, "the progress server refused an answer"):
-                row = self.conn.execute(_REVIEW_INSERT,  # type: ignore[arg-type]
+                row = self.conn.execute(_REVIEW_INSERT,
                                         (self.org, None, self.trainee, *values)).fetchone()
                 if row is None:
-                    found = self.conn.execute(_REVIEW_SELECT + " WHERE org = %s AND review_id = %s",  # type: ignore[arg-type]
+                    found = self.conn.execute(_REVIEW_SELECT + " WHERE org = %s AND review_id = %s",
                                               (self.org, numbered.id)).fetchone()
                     if found is None:
                         raise StoreError("an answer's id is taken, but no answer has it", self.where)
@@ -700,10 +723,10 @@ class PgEngine:
         with _server(self.where):
             conn = self._connection()
             if card is None:
-                rows = conn.execute(_REVIEW_SELECT + " WHERE org = %s AND trainee = %s ORDER BY seq",  # type: ignore[arg-type]
+                rows = conn.execute(_REVIEW_SELECT + " WHERE org = %s AND trainee = %s ORDER BY seq",
                                     (self.org, self.trainee)).fetchall()
             else:
-                rows = conn.execute(_REVIEW_SELECT + " WHERE org = %s AND trainee = %s AND card = %s "  # type: ignore[arg-type]
+                rows = conn.execute(_REVIEW_SELECT + " WHERE org = %s AND trainee = %s AND card = %s "
                                     "ORDER BY seq", (self.org, self.trainee, card)).fetchall()
         return iter([_review_of(row) for row in rows])
 
@@ -723,7 +746,7 @@ class PgEngine:
         rebuild it, all in one transaction."""
         with self.transaction(), _server(self.where, "the progress server refused the rebuild"):
             for table in _TABLES:
-                self.conn.execute(f"DELETE FROM {table} WHERE org = %s AND trainee = %s",  # type: ignore[arg-type]
+                self.conn.execute(f"DELETE FROM {table} WHERE org = %s AND trainee = %s",
                                   (self.org, self.trainee))
             self._state = {table: {} for table in _TABLES}
             self._pending = {}

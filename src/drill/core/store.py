@@ -890,8 +890,11 @@ def check(folder: Path) -> list[str]:
         return [str(exc)]
 
 
-def check_server(user: str) -> list[str]:
-    """:func:`check` for the trainee's progress on the server DRILL_STORE names."""
+def check_trainee(user: str) -> list[str]:
+    """:func:`check` of the trainee's store: their folder, or their progress
+    on the server DRILL_STORE names."""
+    if server() is None:
+        return check(store_dir(user))
     try:
         store = open_reader(user)
         try:
