@@ -122,6 +122,13 @@ class Server:
             conn.execute(f"CREATE SCHEMA {name}")
         return self.url(schema=name)
 
+    def restart(self) -> None:
+        """Stop the server (its clients' connections dropped) and start it again."""
+        done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-m", "fast", "-w", "restart")
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl restart failed: {done.stdout}{done.stderr}{self._log_tail()}")
+        self._wait_ready()
+
     def stop(self) -> None:
         if self.started:
             self.started = False
@@ -144,12 +151,14 @@ def server() -> Server | str:
     if bindir is None:
         _failed = "no PostgreSQL server binaries (initdb, pg_ctl, postgres) in " + ", ".join(map(str, BIN_DIRS[:1]))
         return _failed
-    started = Server(bindir)
+    started = None
     try:
+        started = Server(bindir)
         started.start()
     except Exception as exc:
-        started.stop()
-        _failed = f"the PostgreSQL server could not be started: {exc}"
+        if started is not None:
+            started.stop()
+        _failed = f"the PostgreSQL server could not be started: {exc!r}"
         return _failed
     _server = started
     return _server

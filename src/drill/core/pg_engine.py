@@ -207,14 +207,18 @@ MIGRATIONS: dict[int, list[str]] = {
 # addresses and errors
 
 
+def _unsecret(text: str) -> str:
+    """``text`` less anything in it that may be a password (of an address in it)."""
+    text = re.sub(r"(://[^:/@?\s]*):[^@\s]*@", r"\1@", text)
+    return re.sub(r"(password\s*=\s*)[^\s&]+", r"\1…", text)
+
+
 def where(url: str) -> str:
     """The server ``url`` names, for messages: its address without the password."""
     try:
         params = pg_conninfo.conninfo_to_dict(url)
     except psycopg.Error:
-        # not readable as an address: shown as given, less anything that may be a password
-        shown = re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1@", url)
-        return re.sub(r"(password\s*=\s*)\S+", r"\1…", shown)
+        return _unsecret(url)  # not readable as an address: shown as given, less any password
     user = params.get("user")
     host = params.get("host") or params.get("hostaddr") or "localhost"
     port = params.get("port") or "5432"
@@ -226,9 +230,9 @@ def where(url: str) -> str:
 
 
 def _said(exc: BaseException) -> str:
-    """The first line of what the server or libpq said."""
+    """The first line of what the server or libpq said (less any password it quotes)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
+    return _unsecret(lines[0]) if lines else type(exc).__name__
 
 
 def connect(url: str) -> psycopg.Connection:
