@@ -293,20 +293,27 @@ def migrate(conn: psycopg.Connection, shown: str = "") -> int:
         _refuse_newer(found, shown)
         if found == SCHEMA_VERSION:
             return found
-        with conn.transaction():
-            schema = conn.execute("SELECT current_schema()").fetchone()
-            if not schema or schema[0] is None:
-                raise StoreError("the connection's search path names no schema to make drill's tables in",
-                                 shown)
-            conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_MIGRATE_LOCK, schema[0]))
-            found = schema_version(conn)  # another drill may have migrated while this one waited
-            _refuse_newer(found, shown)
-            for version in range(found + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[version]:
-                    conn.execute(statement)
-            conn.execute("INSERT INTO drill_schema (version) VALUES (%s) "
-                         "ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version, upgraded = now()",
-                         (SCHEMA_VERSION,))
+        schema = conn.execute("SELECT current_schema()").fetchone()
+        if not schema or schema[0] is None:
+            raise StoreError("the connection's search path names no schema to make drill's tables in", shown)
+        # A lock of the session, taken before the transaction: a transaction begun after the
+        # drill before this one committed sees its tables (one begun before it, and waiting on
+        # the lock inside, would still take them for missing).
+        key = (_MIGRATE_LOCK, schema[0])
+        conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
+        try:
+            with conn.transaction():
+                found = schema_version(conn)  # another drill may have migrated while this one waited
+                _refuse_newer(found, shown)
+                for version in range(found + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS[version]:
+                        conn.execute(statement)
+                conn.execute("INSERT INTO drill_schema (version) VALUES (%s) "
+                             "ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version, upgraded = now()",
+                             (SCHEMA_VERSION,))
+        finally:
+            if not conn.broken:
+                conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
         return found
 
 
