@@ -175,7 +175,8 @@ async def test_a_change_made_with_drill_settings_is_seen_by_the_running_app(caps
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        assert sorted(new_column(app)) == sorted(unseen_frameworks(app, 20))
+        await until(pilot, lambda: sorted(new_column(app)) == sorted(unseen_frameworks(app, 20)),
+                    what="the deck list's counts")
         assert cli.main(["settings", "--user", "lin", "--new-per-day", "2", "--theme", "solarized-light"]) == 0
         await until(pilot, lambda: app.theme == "solarized-light", what="the theme from the other drill")
         await until(pilot, lambda: set(new_column(app)) == {"2"}, what="the new limit in the counts")
