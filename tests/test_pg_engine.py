@@ -182,7 +182,7 @@ def test_a_change_that_fails_leaves_nothing_on_the_server(url):
         store.engine.update_profile({"name": "changed"})
         raise RuntimeError("the block failed")
     assert sql(url, "SELECT count(*) FROM reviews") == [(1,)]
-    assert store.name == "lin" and store.applied_seq() == 1  # memory read again from the server
+    assert store.name == "lin" and store.applied_seq() == 1  # memory as it was before the change
     store.record(answer(cards[1]), now=T0 + 120)
     assert [r.seq for r in Store.open("lin").reviews()] == [1, 2]
 

@@ -416,6 +416,7 @@ class PgEngine:
         # changes waiting for the end of the transaction: (table, key) -> record, or None to remove
         self._pending: dict[tuple[str, tuple], Any] = {}
         self._committed: int | None = None  # the version the transaction under way commits
+        self._saved: tuple | None = None  # memory as the transaction under way found it
         try:
             with _server(self.where, "cannot open the progress store"):
                 if readonly:
@@ -442,8 +443,7 @@ class PgEngine:
     def _connection(self) -> psycopg.Connection:
         """The connection, made again when the server dropped it (a restart)."""
         if self.conn.closed or self.conn.broken:
-            self.conn = connect(self.url)
-            self._version = None
+            self.conn = connect(self.url)  # the version on the server says whether memory is behind
         return self.conn
 
     # reading the state -----------------------------------------------------
@@ -538,7 +538,8 @@ class PgEngine:
             self._depth = 0
             self._pending = {}
             self._dirty = False
-        if self._version is not None and self._committed is not None:
+            self._saved = None
+        if self._committed is not None:
             self._version = self._committed
 
     def _start(self) -> psycopg.Connection:
@@ -576,6 +577,9 @@ class PgEngine:
         if int(row[0]) != self._version:
             self._load()
         self._locked_version = int(row[0])
+        # what memory held, as committed: put back if the transaction fails
+        self._saved = ({table: dict(rows) for table, rows in self._state.items()}, dict(self._profile), self._seq,
+                       self._version)
 
     def _flush(self, conn: psycopg.Connection) -> None:
         """Write the transaction's changes (in one round trip)."""
@@ -604,8 +608,12 @@ class PgEngine:
         self._committed = version
 
     def _forget(self) -> None:
-        """A transaction that failed: what memory holds is read again."""
-        self._version = None
+        """A transaction that failed (rolled back, or its commit unanswered):
+        memory goes back to what it held before it; the trainee's version on
+        the server says on the next look whether that is behind."""
+        if self._saved is not None:
+            self._state, self._profile, self._seq, self._version = self._saved
+            self._saved = None
         self._pending = {}
         self._committed = None
 
