@@ -27,8 +27,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
-BIN_DIRS = [Path(os.environ["DRILL_PG_BIN"])] if os.environ.get("DRILL_PG_BIN") else []
-BIN_DIRS += [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
+# where the server binaries are looked for: DRILL_PG_BIN alone when set, else Debian's
+BIN_DIRS = ([Path(os.environ["DRILL_PG_BIN"])] if os.environ.get("DRILL_PG_BIN") else
+            [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)])
 READY_WITHIN_S = 60.0
 SUPERUSER = "postgres"
 DATABASE = "drill_test"
