@@ -1,7 +1,7 @@
 """Rotating backups of a trainee's progress store, and restoring one.
 
 A backup is a zip of the store's files (trainee.json and every month's
-review log), taken under the store's lock so it is one moment of the
+review log, packed or plain), taken under the store's lock so it is one moment of the
 store, in ``$DRILL_HOME/backups/NAME/`` (NAME the store's folder name),
 outside the store, so it never counts in the store's size. One is made
 when a store that was written to is closed, unless the newest is younger
@@ -29,7 +29,7 @@ from drill.core.files import fsync_dir
 
 BACKUP_EVERY_S = 30 * 60
 BACKUPS_KEPT = 10
-_MEMBER = re.compile(r"^(trainee\.json|reviews-\d{4}-\d{2}\.json)$")
+_MEMBER = re.compile(r"^(trainee\.json|reviews-\d{4}-\d{2}\.json(\.gz)?)$")
 _BACKUP = re.compile(r"^\d{8}-\d{6}-\d{6}\.zip$")
 
 
@@ -75,8 +75,9 @@ def make(store, now: float | None = None) -> Path:
             names = sorted(p.name for p in folder.iterdir() if _MEMBER.match(p.name) and p.is_file()
                            and not p.is_symlink())
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-                for name in names:
-                    zf.write(folder / name, name)
+                for name in names:  # a packed month's log is stored as it is: it is gzipped already
+                    zf.write(folder / name, name,
+                             zipfile.ZIP_STORED if name.endswith(".gz") else zipfile.ZIP_DEFLATED)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             os.replace(tmp, target)

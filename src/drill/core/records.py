@@ -323,7 +323,7 @@ TRAINEE_TABLES: dict[str, tuple[dict, dict]] = {
              {"passed": _count, "mature": _count, "mature_passed": _count, "seconds": _count,
               "new": _count, "learning": _count}),
     "items": ({"fw": _text, "deck": _text, "item": _text, "seen": _count, "missed": _count}, {}),
-    "months": ({"month": _text, "last": _whole}, {}),
+    "months": ({"month": _text, "last": _whole}, {"packed": _whole}),
     "confusions": ({"fw": _text, "deck": _text, "other": _text, "count": _count}, {}),
     "stages": ({"fw": _text, "deck": _text, "steps": _steps}, {}),
     "profile": ({"name": _text},

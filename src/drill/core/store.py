@@ -870,13 +870,13 @@ class Store:
         self.wrote = True
 
     def close(self) -> None:
+        self.engine.close()  # first: closing may tidy the files (the TinyDB engine packs closed months)
         if self.wrote and not self.readonly and self.folder is not None:
             from drill.core import backups
 
             if backups.due(self.folder):
                 backups.make(self)
             self.wrote = False
-        self.engine.close()
 
 
 def check(folder: Path) -> list[str]:

@@ -10,7 +10,17 @@ One folder per trainee under ``paths.progress_dir()`` (``$DRILL_HOME/progress``)
 
     <name>/trainee.json         profile, card states, daily and per-item tallies
     <name>/reviews-YYYY-MM.json the review log, one file per month
+    <name>/reviews-YYYY-MM.json.gz  a closed month's log, packed
     <name>/.lock                taken while writing
+
+A month before the current one takes no more answers: closing the store
+packs its log (gzip of the very bytes, about a tenth of the size) and
+records the packed file's size beside the month's last answer, so opening
+trusts that last answer without unpacking while the file is the one packed.
+An answer dated in a packed month (the clock put back) unpacks it first.
+Either way the new file is written aside, fsynced and renamed into place
+before the old one is removed: killed midway, a store holds one whole copy
+of the month or two, and the plain one is read.
 
 The file format
 ---------------
@@ -34,7 +44,12 @@ so there is never a half-written file.
 
 A damaged file (a bad line that is not the unfinished last one, a record of
 the wrong shape (records.py), or not a store at all) is reported with its
-path and line and left exactly as it is.
+path and line and left exactly as it is. Checking every record's shape is
+most of what opening a large store costs, so closing a store records, in
+``.checked``, each file's bytes and CRC-32 as this drill read (checking
+every record) or wrote it; the next open checks again only what follows
+those bytes, and the whole file when they differ in any way (a file
+changed, cut, replaced or restored outside drill).
 
 Answers are numbered (``seq``). The review goes to the month's log first,
 then the card's state and the tallies go to trainee.json in one line that
@@ -56,6 +71,9 @@ seconds) and each item's (seen, missed), so opening a store with 5,000 cards
 and 100,000 reviews reads only the small file. :meth:`TinyEngine.reviews`
 reads the log for whoever wants every answer. An override is one more
 review appended to the log (records.Review), never a change to a logged one.
+Appending needs only the end of the month's log (its last id and answer
+number), so the first answer of a session reads the log's last lines, not
+the month of answers before them: it costs what any other answer costs.
 """
 
 from __future__ import annotations
@@ -63,10 +81,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import gzip
 import json
 import os
 import re
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -88,6 +108,10 @@ READABLE_FORMATS = (1, 2)
 HEADER = json.dumps({"drill-store": FORMAT})
 TRAINEE_FILE = "trainee.json"
 LOCK_FILE = ".lock"
+# Per file of the store, the bytes and CRC-32 drill last read (checking every record) or
+# wrote: a cache, never the truth (written without an fsync; lost or stale, the next
+# open checks the records again).
+CHECKED_FILE = ".checked"
 # A second process waits this long for the lock before saying the store is busy.
 BUSY_WAIT_S = 10.0
 # Compact a file when it holds more than this many times as many lines as live documents.
@@ -189,8 +213,22 @@ class LogStorage(Storage):
     """A TinyDB storage that appends one JSON line per changed document."""
 
     def __init__(self, path: str | Path, lock: _Lock | None = None, readonly: bool = False,
-                 tables: dict | None = None) -> None:
+                 tables: dict | None = None, partial: bool = False, checked: dict | None = None) -> None:
         self.path = Path(path)
+        # (bytes, CRC-32) of this file as drill last knew it whole and sound (TinyEngine's
+        # CHECKED_FILE): while the file starts with exactly those bytes, their records are
+        # not checked again on reading; what follows them is
+        self.checked = (checked or {}).get(self.path.name)
+        self.crc: int | None = None  # CRC-32 of the file's first ``size`` bytes, when known
+        # Read from its tail only (a review log opened to append an answer): the
+        # documents of its last lines, its last id and answer number, its size.
+        # The whole file is read when its documents are first asked for (read());
+        # a file not read whole is never rewritten or compacted.
+        self.complete = not partial
+        # a packed file (a closed month's log, gzipped) is read whole and never written
+        self.packed = self.path.name.endswith(PACKED)
+        if self.packed:
+            self.complete = True
         self.lock = lock or _Lock(self.path.with_name(LOCK_FILE), readonly)
         self.readonly = readonly
         # the tables this file may hold and the shape of their documents (records.py)
@@ -210,17 +248,29 @@ class LogStorage(Storage):
         self.unsynced = False  # written without an fsync since the last one (fsynced on close)
         self._last_ids: dict[str, int] = {}  # per table, the highest document id (see last_id)
         if not self.path.exists():
-            if readonly:
+            if readonly or self.packed:
                 return
             with self.lock:
                 if not self.path.exists():
+                    self.complete = True  # a new file: nothing more to read
                     self.rewrite()
         self._load()
 
     # TinyDB's interface ----------------------------------------------------
 
     def read(self) -> dict[str, dict[str, dict]]:
+        self.ensure_complete()
         return self.data
+
+    def ensure_complete(self) -> None:
+        """Read the whole file, if only its tail was read."""
+        if not self.complete:
+            self.complete = True
+            self._load()
+
+    def rows(self, table: str) -> dict[str, dict]:
+        """The documents of ``table`` read so far (all of them once the file was read whole)."""
+        return self.data.setdefault(table, {})
 
     def write(self, data: dict[str, dict[str, dict]]) -> None:
         """TinyDB's whole-database write (drop_tables and the like): compact."""
@@ -339,6 +389,8 @@ class LogStorage(Storage):
     def _write_lines(self, out: list[str], rows: int | None = None) -> None:
         if not out:
             return
+        if self.packed:
+            raise RuntimeError(f"{self.path} is packed and never written")
         payload = ("\n".join(out) + "\n").encode("utf-8")
         with self.lock:
             # Whatever another process finished writing is kept: only an
@@ -362,9 +414,11 @@ class LogStorage(Storage):
             finally:
                 os.close(fd)
             self.size += len(payload)
+            if self.crc is not None:
+                self.crc = zlib.crc32(payload, self.crc)
             self.lines += len(out) if rows is None else rows
             live = sum(len(rows) for rows in self.data.values())
-            if self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
+            if self.complete and self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
                 self.rewrite()
 
     def _take_in_tail(self) -> None:
@@ -398,6 +452,9 @@ class LogStorage(Storage):
     # reading ---------------------------------------------------------------
 
     def _load(self) -> None:
+        if not self.complete:
+            self._load_tail()
+            return
         try:
             raw = self.path.read_bytes()
             self.inode = self.path.stat().st_ino
@@ -407,27 +464,90 @@ class LogStorage(Storage):
             return
         except OSError as exc:
             raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        trusted = 0  # the bytes known sound (see checked)
+        if self.checked and _crc_of(raw, self.checked[0]) == self.checked[1]:
+            trusted = self.checked[0]
+        on_disk = raw
+        if self.packed:
+            raw = _unpacked(raw, self.path)
+            trusted = len(raw) if trusted == len(on_disk) else 0
         head, sep, _ = raw.partition(b"\n")
         try:
             header = json.loads(head.decode("utf-8")) if sep else None
         except (UnicodeDecodeError, json.JSONDecodeError):
             header = None
+        self._check_header(header)
+        self.data, self.lines, self.max_seq = {}, 0, 0
+        self._last_ids = {}
+        self.size = len(head) + 1
+        self.crc = None
+        if trusted > self.size:
+            self._apply(raw[self.size:trusted], first_line=2, trusted=True)
+            self._apply(raw[self.size:], first_line=None)
+        else:
+            self._apply(raw[self.size:], first_line=2)
+        if self.packed:
+            self.crc = zlib.crc32(on_disk)
+        else:
+            self.crc = zlib.crc32(raw) if self.size == len(raw) else zlib.crc32(raw[:self.size])
+
+    def identity(self) -> tuple[int, int] | None:
+        """(bytes, CRC-32) of the file as read and written by this drill: every record
+        in them checked, or written by it; None when not known (read from its tail)."""
+        if not self.complete or self.crc is None:
+            return None
+        if self.packed:
+            try:
+                return (self.path.stat().st_size, self.crc)
+            except OSError:
+                return None
+        return (self.size, self.crc)
+
+    def _check_header(self, header) -> None:
         if not isinstance(header, dict) or header.get("drill-store") not in READABLE_FORMATS:
             raise StoreError("not a drill progress store (of a format this drill reads), or damaged "
                              "at its first line; it was left as it is", self.path, 1)
         self.format = header["drill-store"]
+
+    def _load_tail(self) -> None:
+        """Read the header and the last whole lines (at least one, if there is any)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | _NOFOLLOW)
+        except FileNotFoundError:
+            self.data, self.size, self.lines = {}, 0, 0
+            self._last_ids = {}
+            return
+        except OSError as exc:
+            raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        try:
+            st = os.fstat(fd)
+            head, sep, _ = os.pread(fd, 256, 0).partition(b"\n")
+            try:
+                header = json.loads(head.decode("utf-8")) if sep else None
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                header = None
+            self._check_header(header)
+            start, chunk = _read_tail(fd, st.st_size, len(head) + 1)
+        finally:
+            os.close(fd)
+        self.inode = st.st_ino
         self.data, self.lines, self.max_seq = {}, 0, 0
         self._last_ids = {}
-        self.size = len(head) + 1
-        self._apply(raw[self.size:], first_line=2)
+        self.size = start
+        self.crc = None  # not known: the file was not read from its start
+        self._apply(chunk, first_line=None)
 
-    def _apply(self, chunk: bytes, first_line: int | None) -> None:
-        """Replay ``chunk`` (bytes after ``self.size``); stop before an unfinished last line."""
+    def _apply(self, chunk: bytes, first_line: int | None, trusted: bool = False) -> None:
+        """Replay ``chunk`` (bytes after ``self.size``); stop before an unfinished last line.
+        ``trusted``: bytes drill checked or wrote before (see checked), not checked again."""
         end = chunk.rfind(b"\n") + 1
         complete, rest = chunk[:end], chunk[end:]
         if not complete:
             return
-        text = complete.decode("utf-8", errors="strict") if _valid_utf8(complete) else None
+        try:
+            text: str | None = complete.decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            text = None
         rows = None
         if text is not None:
             try:
@@ -435,7 +555,7 @@ class LogStorage(Storage):
             except (ValueError, RecursionError):
                 rows = None
         tables = self.tables
-        if rows is None or any(records.problem(tables, r) for r in rows):
+        if rows is None or (not trusted and any(records.problem(tables, r) for r in rows)):
             rows = self._rows_one_by_one(complete, first_line, unfinished=bool(rest))
         max_seq = self.max_seq
         last_ids = self._last_ids
@@ -453,6 +573,8 @@ class LogStorage(Storage):
         self.max_seq = max_seq
         self.lines += len(rows)
         self.size += len(complete)
+        if self.crc is not None:
+            self.crc = zlib.crc32(complete, self.crc)
 
     def _rows_one_by_one(self, complete: bytes, first_line: int | None, unfinished: bool) -> list:
         rows = []
@@ -482,6 +604,8 @@ class LogStorage(Storage):
 
     def rewrite(self) -> None:
         """Write every live document to a new file and rename it over the old one."""
+        if not self.complete or self.packed:
+            raise RuntimeError(f"{self.path} was read from its tail only, or is packed: it is never rewritten")
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         lines = [HEADER]
         for table, docs in self.data.items():
@@ -495,9 +619,22 @@ class LogStorage(Storage):
         os.replace(tmp, self.path)
         fsync_dir(self.path.parent)
         self.size = len(payload)
+        self.crc = zlib.crc32(payload)
         self.lines = len(lines) - 1
         self.format = FORMAT
         self.inode = self.path.stat().st_ino
+
+
+PACKED = ".json.gz"  # a closed month's review log, gzipped (see TinyEngine.pack)
+_MONTH_FILE = re.compile(r"^reviews-(\d{4}-\d{2})\.json(?:\.gz)?$")
+
+
+def _unpacked(raw: bytes, path: Path) -> bytes:
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise StoreError(f"the packed review log is damaged ({exc}); it was left as it is "
+                         "(restore it from a backup)", path) from None
 
 
 def _flat(lines: list) -> list:
@@ -518,6 +655,22 @@ def _flat(lines: list) -> list:
 TAIL_BYTES = 16 * 1024
 
 
+def _read_tail(fd: int, size: int, body: int) -> tuple[int, bytes]:
+    """The end of a file of ``size`` bytes whose lines start at ``body``:
+    where the first whole line read starts, and the bytes from there. At
+    least one whole line is read when there is one, however long it is."""
+    window = TAIL_BYTES
+    while True:
+        start = max(body, size - window)
+        chunk = os.pread(fd, size - start, start)
+        if start == body:
+            return start, chunk
+        cut = chunk.find(b"\n") + 1  # the first line is read only in part
+        if cut and chunk.rfind(b"\n") + 1 > cut:
+            return start + cut, chunk[cut:]
+        window *= 4  # no whole line after it: read more
+
+
 def _tail_max_seq(path: Path) -> int:
     """The highest answer number among the last lines of ``path`` (0 if there is none).
 
@@ -527,20 +680,23 @@ def _tail_max_seq(path: Path) -> int:
     an error naming its line.
     """
     try:
-        with open(path, "rb", opener=_open_nofollow) as fh:
-            size = fh.seek(0, os.SEEK_END)
-            start = max(0, size - TAIL_BYTES)
-            fh.seek(start)
-            tail = fh.read()
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
     except FileNotFoundError:
         return 0
     except OSError as exc:
         raise StoreError(f"cannot read the review log: {exc.strerror}", path) from None
+    try:
+        size = os.fstat(fd).st_size
+        body = os.pread(fd, 256, 0).find(b"\n") + 1  # after the header
+        start, tail = _read_tail(fd, size, body) if body else (0, b"")
+    except OSError as exc:
+        raise StoreError(f"cannot read the review log: {exc.strerror}", path) from None
+    finally:
+        os.close(fd)
     lines = tail.split(b"\n")
     lines.pop()  # after the last newline: nothing, or an unfinished line a killed writer left
-    first = 1  # the header, or a line read only in part
     found = 0
-    for n in range(first, len(lines)):
+    for n in range(len(lines)):
         try:
             row = json.loads(lines[n].decode("utf-8"))
             wrong = records.problem(records.REVIEW_TABLES, row)
@@ -557,8 +713,38 @@ def _tail_max_seq(path: Path) -> int:
     return found
 
 
+def _tail_max_seq_of(data: bytes) -> int:
+    """The last answer number in the bytes of a review log (0: none, or not found at its end)."""
+    for line in reversed(data[data.find(b"\n") + 1:].split(b"\n")[-8:]):
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(row, list) and len(row) == 3 and isinstance(row[2], dict):
+            seq = row[2].get("seq")
+            return seq if isinstance(seq, int) else 0
+    return 0
+
+
+def _write_whole(path: Path, data: bytes, fault: str) -> None:
+    """Write ``path`` whole: aside, fsynced, renamed into place, the folder fsynced."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb", opener=_open_nofollow) as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _fault_point(fault)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
+
+
 def _open_nofollow(path, flags: int) -> int:
-    return os.open(path, flags | _NOFOLLOW)
+    return os.open(path, flags | _NOFOLLOW, 0o666)  # as open() makes a file: the umask applies
 
 
 def _count_lines(path: Path) -> int:
@@ -579,12 +765,11 @@ def _fault_point(name: str) -> None:
         os.kill(os.getpid(), 9)
 
 
-def _valid_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
+def _crc_of(raw: bytes, size: int) -> int | None:
+    """The CRC-32 of the first ``size`` bytes of ``raw`` (None: it is shorter)."""
+    if not isinstance(size, int) or not 0 < size <= len(raw):
+        return None
+    return zlib.crc32(raw if size == len(raw) else memoryview(raw)[:size])
 
 
 def _is_row(row) -> bool:
@@ -633,7 +818,7 @@ class LogTable(Table):
 
     def _rows(self) -> dict[str, dict]:
         storage: LogStorage = self.storage  # type: ignore[assignment]
-        return storage.read().setdefault(self.name, {})
+        return storage.rows(self.name)
 
     def insert(self, document) -> int:
         storage: LogStorage = self.storage  # type: ignore[assignment]
@@ -690,8 +875,25 @@ class LogDB(TinyDB):
         return cast(LogStorage, self.storage)
 
 
-def open_db(path: Path, lock: _Lock, readonly: bool = False) -> LogDB:
-    return LogDB(path, storage=LogStorage, lock=lock, readonly=readonly, tables=_tables_for(path))
+def open_db(path: Path, lock: _Lock, readonly: bool = False, partial: bool = False,
+            checked: dict | None = None) -> LogDB:
+    return LogDB(path, storage=LogStorage, lock=lock, readonly=readonly, tables=_tables_for(path),
+                 partial=partial, checked=checked)
+
+
+def _read_checked(folder: Path) -> dict[str, list[int]]:
+    """The store's record of its files as drill last knew them sound (CHECKED_FILE);
+    anything unreadable in it counts as no record."""
+    try:
+        fd = os.open(folder / CHECKED_FILE, os.O_RDONLY | _NOFOLLOW)
+        with open(fd, "rb") as fh:
+            found = json.loads(fh.read(1 << 20))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {name: entry for name, entry in found.items()
+            if isinstance(entry, list) and len(entry) == 2 and all(type(v) is int and v >= 0 for v in entry)}
 
 
 def _tables_for(path: Path) -> dict:
@@ -724,6 +926,20 @@ def _key(doc: dict, fields: tuple[str, ...]) -> tuple:
     return tuple(doc[f] for f in fields)
 
 
+class _Ids(dict):
+    """Per table, each document's id by the fields that name it; a table's is
+    made when first asked for (opening a store needs none of them)."""
+
+    def __init__(self, docs) -> None:
+        super().__init__()
+        self._docs = docs
+
+    def __missing__(self, table: str) -> dict[tuple, int]:
+        fields = _KEYED[table][1]
+        made = self[table] = {_key(doc, fields): int(k) for k, doc in self._docs(table).items()}
+        return made
+
+
 class TinyEngine:
     """The engine interface (engine.py) on a trainee's folder of TinyDB files."""
 
@@ -732,7 +948,8 @@ class TinyEngine:
         self.readonly = readonly
         _no_links(folder)
         self.lock = _Lock(folder / LOCK_FILE, readonly)
-        self.db = open_db(folder / TRAINEE_FILE, self.lock, readonly)
+        self._checked = _read_checked(folder)
+        self.db = open_db(folder / TRAINEE_FILE, self.lock, readonly, checked=self._checked)
         if not readonly:
             _remove_leftovers(folder, self.lock)
         self._cards = self.db.table("cards")
@@ -745,7 +962,7 @@ class TinyEngine:
         self._months: dict[str, LogDB] = {}
         # in a transaction: (a month's log, its size and inode before an append)
         self._logged: list[tuple[LogStorage, int, int | None]] = []
-        self._tails: dict[str, tuple[tuple[int, int, int], int]] = {}  # month -> (file identity, last seq)
+        self._tails: dict[str, tuple[tuple[str, int, int, int], int]] = {}  # month -> (file, its last seq)
         self._lag_months: dict[int, str] = {}  # the month of each lagging answer, by its number
         self._in_transaction = False
         raw = self.db.log_storage.read()
@@ -815,8 +1032,7 @@ class TinyEngine:
 
     def _index(self) -> None:
         raw = self.db.log_storage.read()
-        self._ids = {table: {_key(doc, fields): int(k) for k, doc in raw.get(table, {}).items()}
-                     for table, (_record, fields) in _KEYED.items()}
+        self._ids = _Ids(self._docs)  # each table's, made when first needed
         self._month_ids = {doc["month"]: int(k) for k, doc in raw.get("months", {}).items()}
 
     def _docs(self, table: str) -> dict[str, dict]:
@@ -917,21 +1133,46 @@ class TinyEngine:
 
     # the review log --------------------------------------------------------
 
-    def _month(self, month: str) -> LogDB:
+    def _plain(self, month: str) -> Path:
+        return self.folder / f"reviews-{month}.json"
+
+    def _packed(self, month: str) -> Path:
+        return self.folder / f"reviews-{month}{PACKED}"
+
+    def _log_path(self, month: str) -> Path:
+        """Where a month's log is: its plain file, or else its packed one.
+        While both are there (a packing or an unpacking cut short), the plain
+        one holds everything the packed one does."""
+        plain = self._plain(month)
+        if plain.exists():
+            return plain
+        packed = self._packed(month)
+        return packed if packed.exists() else plain
+
+    def _month(self, month: str, partial: bool = False) -> LogDB:
+        """A month's log; ``partial``: read from its tail only, for appending
+        (its documents are read whole when first asked for)."""
+        path = self._log_path(month)
         db = self._months.get(month)
+        if db is not None and db.log_storage.path != path:  # packed, or unpacked, by another drill
+            db.close()
+            db = None
         if db is None:
-            db = open_db(self.folder / f"reviews-{month}.json", self.lock, self.readonly)
+            db = open_db(path, self.lock, self.readonly, partial, self._checked)
             self._months[month] = db
         return db
 
     def months(self) -> list[str]:
-        return sorted(p.name[len("reviews-"):-len(".json")] for p in self.folder.glob("reviews-*.json"))
+        return sorted({m.group(1) for p in self.folder.glob("reviews-*.json*")
+                       if (m := _MONTH_FILE.match(p.name))})
 
     def log(self, review: Review, now: float) -> Review:
         """Append ``review`` to the log of ``now``'s month, numbered, and
         fsync it; the state counts it when the transaction commits."""
         month = month_of(now)
-        db = self._month(month)
+        if not self._plain(month).exists() and self._packed(month).exists():
+            self._unpack(month)  # an answer dated in a month already packed: the clock was put back
+        db = self._month(month, partial=True)  # the first answer of a session costs what any other does
         db.log_storage.refresh()
         seq = max([self.applied_seq(), *(m.log_storage.max_seq for m in self._months.values())]) + 1
         numbered = Review.from_doc({**review.as_doc(), "seq": seq})
@@ -984,15 +1225,23 @@ class TinyEngine:
     def _last_seq_in(self, month: str) -> int:
         """The last answer number in a month's log not read whole: from its
         tail, read again only when the file changed."""
-        path = self.folder / f"reviews-{month}.json"
+        path = self._log_path(month)
         try:
             st = path.stat()
         except FileNotFoundError:
             return 0
-        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        key = (path.name, st.st_ino, st.st_size, st.st_mtime_ns)
         seen = self._tails.get(month)
         if seen is None or seen[0] != key:
-            seen = self._tails[month] = (key, _tail_max_seq(path))
+            if path.name.endswith(PACKED):
+                # a packed log is not read for its end: the last answer recorded when it was
+                # packed stands while the file is the one packed; otherwise it is read whole
+                doc = self._docs("months").get(str(self._month_ids.get(month)))
+                last = doc["last"] if doc and doc.get("packed") == st.st_size else \
+                    self._month(month).log_storage.max_seq
+            else:
+                last = _tail_max_seq(path)
+            seen = self._tails[month] = (key, last)
         return seen[1]
 
     def mark_applied(self, review: Review) -> None:
@@ -1020,7 +1269,7 @@ class TinyEngine:
             ends[doc["seq_month"]] = doc["seq"]  # a store written before months were kept
         later = []
         for month in sorted(set(ends) | set(self.months())):
-            path = self.folder / f"reviews-{month}.json"
+            path = self._log_path(month)
             found = self._last_seq_in(month)
             last = ends.get(month, 0)
             if found < last:
@@ -1067,7 +1316,90 @@ class TinyEngine:
             storage.rewrite()
             self._ahead = []
 
+    # packing closed months -------------------------------------------------
+
+    def pack(self, now: float | None = None) -> list[str]:
+        """Gzip the log of each month before ``now``'s: a month closed to new
+        answers takes a tenth of the disk. The packed file is written aside,
+        fsynced, checked to unpack to the very bytes of the log, and renamed
+        into place before the plain log is removed, so a packing cut short at
+        any point leaves one whole copy or two (the plain one is read). Only
+        when no other drill is writing; the months packed."""
+        if self.readonly:
+            return []
+        current = month_of(now if now is not None else time.time())
+        closed = [m for m in self.months() if m < current and self._plain(m).exists()]
+        if not closed or not self.lock.attempt():
+            return []
+        done = []
+        try:
+            with self.transaction():
+                for month in closed:
+                    plain, packed = self._plain(month), self._packed(month)
+                    db = self._months.pop(month, None)
+                    known = db.log_storage.identity() if db is not None else None
+                    if db is not None:
+                        db.close()
+                    data = plain.read_bytes()
+                    blob = gzip.compress(data, compresslevel=6, mtime=0)
+                    if gzip.decompress(blob) != data:
+                        raise StoreError("packing the review log went wrong; it was left as it is", plain)
+                    sound = (len(data), zlib.crc32(data))
+                    if known == sound or self._checked.get(plain.name) == list(sound):
+                        self._checked[packed.name] = [len(blob), zlib.crc32(blob)]  # as sound as the log
+                    _write_whole(packed, blob, "pack-before-rename")
+                    _fault_point("pack-after-rename")
+                    plain.unlink()
+                    fsync_dir(self.folder)
+                    doc_id = self._month_ids.get(month)
+                    doc = self._docs("months").get(str(doc_id))
+                    if doc_id is not None and doc is not None and doc["last"] == _tail_max_seq_of(data):
+                        self._month_ends.update({"packed": len(blob)}, doc_ids=[doc_id])
+                    done.append(month)
+        except OSError:
+            pass  # a full disk: the plain logs stay, whole, and are packed another time
+        finally:
+            self.lock.__exit__(None, None, None)
+        return done
+
+    def _unpack(self, month: str) -> None:
+        """Make a packed month's log plain again, to append to it."""
+        plain, packed = self._plain(month), self._packed(month)
+        db = self._months.pop(month, None)
+        if db is not None:
+            db.close()
+        try:
+            data = _unpacked(packed.read_bytes(), packed)
+            _write_whole(plain, data, "unpack-before-rename")
+            _fault_point("unpack-after-rename")
+            packed.unlink()
+            fsync_dir(self.folder)
+        except OSError as exc:
+            raise StoreError(f"cannot write to the progress store: {exc.strerror or exc}", plain) from None
+
+    def _save_checked(self) -> None:
+        """Record the files this drill knows sound (CHECKED_FILE), for the next open."""
+        if self.readonly or not self.lock.attempt():
+            return
+        try:
+            known = dict(self._checked)
+            for storage in [self.db.log_storage, *(db.log_storage for db in self._months.values())]:
+                identity = storage.identity()
+                if identity is not None:
+                    known[storage.path.name] = list(identity)
+            known = {name: entry for name, entry in known.items() if (self.folder / name).exists()}
+            tmp = self.folder / f".{CHECKED_FILE[1:]}.{os.getpid()}.tmp"
+            with contextlib.suppress(OSError):
+                with open(tmp, "w", encoding="utf-8", opener=_open_nofollow) as fh:
+                    json.dump(known, fh)
+                os.replace(tmp, self.folder / CHECKED_FILE)
+        finally:
+            self.lock.__exit__(None, None, None)
+
     def close(self) -> None:
+        with contextlib.suppress(StoreError):
+            self.pack()
+        self._save_checked()
         self.db.close()
         for db in self._months.values():
             db.close()
