@@ -22,10 +22,52 @@ def seed(prefix: str) -> Path:
 
 @pytest.fixture(autouse=True)
 def drill_home(tmp_path, monkeypatch) -> Path:
-    """Everything drill writes goes to a fresh folder in every test."""
+    """Everything drill writes goes to a fresh folder in every test (and
+    progress to TinyDB files there, unless the test asks for a server)."""
     home = tmp_path / "drill-home"
     monkeypatch.setenv("DRILL_HOME", str(home))
+    monkeypatch.delenv("DRILL_STORE", raising=False)
     return home
+
+
+# The engines a store test runs on (the engine_kind fixture): a test marked
+# tinydb_only runs on TinyDB's alone (it is about TinyDB's files).
+ENGINES = ("tinydb", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    if "engine_kind" in metafunc.fixturenames:
+        kinds = ["tinydb"] if metafunc.definition.get_closest_marker("tinydb_only") else list(ENGINES)
+        metafunc.parametrize("engine_kind", kinds, indirect=True)
+
+
+def pg_server():
+    """This test process's PostgreSQL server (tests/pg.py); the test is skipped
+    when there are no PostgreSQL binaries, except under CI, where it fails."""
+    import pg
+
+    found = pg.server()
+    if isinstance(found, str):
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes") or pg.binaries() is not None:
+            pytest.fail(found, pytrace=False)
+        pytest.skip(found)
+    return found
+
+
+@pytest.fixture
+def engine_kind(request, monkeypatch, drill_home) -> str:
+    """The engine the test's stores are on: "tinydb" (files under DRILL_HOME)
+    or "postgresql" (DRILL_STORE names a fresh schema on a real server)."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("DRILL_STORE", pg_server().fresh_schema())
+    return request.param
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import sys
+
+    if "pg" in sys.modules:
+        sys.modules["pg"].stop()
 
 
 def asked_cold(user: str = "lin") -> None:

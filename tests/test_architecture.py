@@ -1,5 +1,6 @@
 """The architecture's one hard rule, checked by import-linter: the domain
-core imports no Textual, Rich, CLI or TUI (pyproject.toml's contract)."""
+core imports no Textual, Rich, CLI or TUI (pyproject.toml's contracts); and
+each storage engine alone imports its database's library."""
 
 from __future__ import annotations
 
@@ -27,6 +28,12 @@ def test_only_the_tinydb_engine_imports_tinydb():
     # the progress rules and their readers work through the engine interface
     done = lint()
     assert "Only the TinyDB engine imports TinyDB KEPT" in done.stdout, done.stdout
+
+
+def test_only_the_postgresql_engine_imports_psycopg():
+    done = lint()
+    assert "Only the PostgreSQL engine imports psycopg KEPT" in done.stdout, done.stdout
+    assert "The engines do not import each other KEPT" in done.stdout, done.stdout
 
 
 def test_a_broken_contract_is_reported(tmp_path):

@@ -3,15 +3,19 @@ shown in stats and in the class report, and taken back with an undo."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import DECKS
 
 from drill import cli
 from drill.core import deck as decks
 from drill.core import stats
 from drill.core.session import Intruders, Session
-from drill.core.store import Store, check, store_dir
+from drill.core.store import Store, check_trainee, store_dir
 
 DECK = DECKS / "001_2cf52c944239bc02.toml"
+
+# every test on both engines (conftest.py), but those of TinyDB's files
+pytestmark = pytest.mark.usefixtures("engine_kind")
 
 
 def pair(deck):
@@ -53,9 +57,10 @@ def test_an_undone_answer_takes_its_confusion_back(drill_home):
     session.undo()
     assert [c.count for c in Store.open("lin").confusions()] == [0]
     assert stats.compute(Store.open("lin"), [deck]).confusions == []
-    assert check(store_dir("lin")) == []
+    assert check_trainee("lin") == []
 
 
+@pytest.mark.tinydb_only
 def test_the_report_names_the_class_s_confusions(drill_home, tmp_path, capsys):
     deck = decks.load(DECK)
     for user in ("lin", "wang"):

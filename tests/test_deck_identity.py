@@ -33,7 +33,7 @@ def copy_deck(folder, name, keep_id=True):
     return path
 
 
-def test_a_renamed_deck_keeps_its_id_and_its_progress(tmp_path, drill_home):
+def test_a_renamed_deck_keeps_its_id_and_its_progress(tmp_path, drill_home, engine_kind):
     path = copy_deck(tmp_path, "speech.toml")
     deck = decks.load(path)
     assert deck.id == "001_2cf52c944239bc02"
@@ -60,7 +60,7 @@ def test_a_deck_without_an_id_gets_its_file_name_frozen_on_first_save(tmp_path):
     assert decks.load(moved).id == "old"
 
 
-def test_a_store_filed_under_an_older_id_is_moved_to_the_decks_id(tmp_path, drill_home):
+def test_a_store_filed_under_an_older_id_is_moved_to_the_decks_id(tmp_path, drill_home, engine_kind):
     # progress made when the deck was still known by its file name
     path = copy_deck(tmp_path, "first-name.toml", keep_id=False)
     deck = decks.load(path)

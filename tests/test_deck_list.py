@@ -21,6 +21,9 @@ from drill.tui.screens.drill import DrillScreen
 T0 = dt.datetime(2026, 3, 2, 9, 0).timestamp()
 DAY = 86400.0
 
+# every test on both engines (conftest.py), but those of TinyDB's files
+pytestmark = pytest.mark.usefixtures("engine_kind")
+
 
 def answer(card, right: bool = True) -> Answered:
     typed = "、".join(card.answer) if right else "不知道"

@@ -3,6 +3,7 @@ cloze, then full recall, with the stages kept in the store (learning.py)."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import DECKS, until
 from test_tui import shown_text
 
@@ -14,7 +15,7 @@ from drill.core.frameworks import Framework
 from drill.core.grading import Verdict
 from drill.core.learning import Learning, Stage, choice_card, distractors, grade_choice, stage_after, stands_for
 from drill.core.session import Session
-from drill.core.store import Store, check, default_learning, store_dir
+from drill.core.store import Store, check_trainee, default_learning
 from drill.core.text import fold
 from drill.tui.app import make_app
 from drill.tui.screens.decks import DecksScreen
@@ -23,6 +24,9 @@ from drill.tui.screens.summary import SummaryScreen
 
 DECK = DECKS / "001_2cf52c944239bc02.toml"
 T0 = 1_800_000_000.0
+
+# every test on both engines (conftest.py), but those of TinyDB's files
+pytestmark = pytest.mark.usefixtures("engine_kind")
 
 
 def right(card) -> str:
@@ -118,7 +122,7 @@ def test_a_session_takes_a_framework_from_first_sight_to_full_recall_and_fsrs_st
     reopened.update_settings(new_per_day=1000)
     later = reopened.queue([deck], now=T0 + 60)
     assert any(c.framework == first.framework and c.kind == "cloze" and not c.stage for c in later)
-    assert check(store_dir("lin")) == []
+    assert check_trainee("lin") == []
 
 
 def test_a_wrong_choice_comes_back_and_a_wrong_cloze_goes_back_to_the_choice():
@@ -199,7 +203,7 @@ def test_undo_and_override_of_a_learning_answer_move_its_stage_back_and_rebuild_
     before = kept.stages()
     kept.rebuild()
     assert Store.open("lin").stages() == before
-    assert check(store_dir("lin")) == []
+    assert check_trainee("lin") == []
 
 
 def test_the_deck_list_counts_a_new_framework_as_one_new_card_and_a_part_learned_one_as_due():

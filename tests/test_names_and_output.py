@@ -61,7 +61,7 @@ def test_stats_and_the_report_escape_a_trainee_name_and_neutralise_formula_cells
     assert "\x1b" not in capsys.readouterr().out
 
 
-def test_different_trainee_names_never_share_a_store(drill_home):
+def test_different_trainee_names_never_share_a_store(drill_home, engine_kind):
     from drill.core.store import profiles, store_dir
 
     names = ["a/b", "a_b", "a:b", "x" * 80 + "1", "x" * 80 + "2", "..", ".hidden", "100%"]
@@ -75,7 +75,7 @@ def test_different_trainee_names_never_share_a_store(drill_home):
     assert {Store.open(name).name for name in names} == set(names)
 
 
-def test_a_name_too_long_for_a_folder_is_a_clear_error(drill_home, capsys):
+def test_a_name_too_long_for_a_folder_is_a_clear_error(drill_home, capsys, engine_kind):
     assert cli.main(["settings", "--user", "林" * 100, "--retention", "0.8"]) == 1
     err = capsys.readouterr().err
     assert "too long" in err and len(err.strip().splitlines()) == 1

@@ -22,7 +22,7 @@ def answer(card, typed=None):
     return Answered(card, typed, grade(card.answer, typed, card.ordered), 8.0, 0)
 
 
-def test_retention_is_null_before_any_answer(drill_home, capsys):
+def test_retention_is_null_before_any_answer(drill_home, capsys, engine_kind):
     deck = decks.load(DECK)
     Store.open("lin").close()
     result = stats.compute(Store.open("lin"), [deck])
@@ -30,7 +30,7 @@ def test_retention_is_null_before_any_answer(drill_home, capsys):
     assert all(d["retention"] is None for d in result.as_json()["decks"])
 
 
-def test_retention_is_the_share_of_answers_passed_everywhere(drill_home, capsys):
+def test_retention_is_the_share_of_answers_passed_everywhere(drill_home, capsys, engine_kind):
     deck = decks.load(DECK)
     store = Store.open("lin")
     cards = [c for c in deck.cards() if c.kind == "recall"][:4]
@@ -43,7 +43,8 @@ def test_retention_is_the_share_of_answers_passed_everywhere(drill_home, capsys)
     assert shown.retention == 0.75
     assert cli.main(["stats", "--user", "lin", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["retention"] == 0.75
-    assert cli.main(["report", str(store_dir("lin")), "--json"]) == 0
-    assert [json.loads(line)["retention"] for line in capsys.readouterr().out.splitlines()] == [0.75]
+    if engine_kind == "tinydb":  # the report reads copies of trainees' folders
+        assert cli.main(["report", str(store_dir("lin")), "--json"]) == 0
+        assert [json.loads(line)["retention"] for line in capsys.readouterr().out.splitlines()] == [0.75]
     assert cli.main(["stats", "--user", "lin"]) == 0
     assert "retention: 75% of answers passed" in capsys.readouterr().out

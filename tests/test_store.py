@@ -28,6 +28,9 @@ from drill.core.store import Store, StoreError, profiles, store_dir
 DAY = 86400.0
 T0 = dt.datetime(2026, 3, 2, 9, 0).timestamp()  # a Monday morning, local time
 
+# every test on both engines (conftest.py), but those of TinyDB's files
+pytestmark = pytest.mark.usefixtures("engine_kind")
+
 
 def deck():
     return decks.load(DECKS / "001_2cf52c944239bc02.toml")
@@ -279,6 +282,7 @@ def test_two_writers_at_once_lose_nothing(drill_home):
     assert sum(c.reps for c in store.cards()) == 120
 
 
+@pytest.mark.tinydb_only
 def test_a_damaged_store_is_reported_with_its_path_and_kept(drill_home, capsys):
     store = Store.open("lin")
     for card in recall_cards(deck())[:3]:
@@ -299,6 +303,7 @@ def test_a_damaged_store_is_reported_with_its_path_and_kept(drill_home, capsys):
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\x01binary\xff", b'{"not": "a store"}\n', "繁體".encode("gbk")])
+@pytest.mark.tinydb_only
 def test_a_file_that_is_not_a_store_is_reported_and_kept(drill_home, content):
     folder = store_dir("lin")
     folder.mkdir(parents=True)
@@ -309,6 +314,7 @@ def test_a_file_that_is_not_a_store_is_reported_and_kept(drill_home, content):
     assert (folder / "trainee.json").read_bytes() == content
 
 
+@pytest.mark.tinydb_only
 def test_an_unfinished_last_line_is_cut_off_before_the_next_write():
     store = Store.open("lin")
     cards = recall_cards(deck())
@@ -324,6 +330,7 @@ def test_an_unfinished_last_line_is_cut_off_before_the_next_write():
     assert Store.open("lin").card_state(cards[1].id).reps == 1
 
 
+@pytest.mark.tinydb_only
 def test_compaction_keeps_every_document(monkeypatch):
     from drill.core import tinydb_engine as store_mod
 
@@ -342,6 +349,7 @@ def test_compaction_keeps_every_document(monkeypatch):
     assert sum(d.reviews for d in again.days()) == 15
 
 
+@pytest.mark.tinydb_only
 def test_reading_a_store_for_a_report_writes_nothing(drill_home, tmp_path, capsys):
     store = Store.open("lin")
     for card in recall_cards(deck())[:2]:
@@ -357,6 +365,7 @@ def test_reading_a_store_for_a_report_writes_nothing(drill_home, tmp_path, capsy
     assert profiles() == ["lin"]
 
 
+@pytest.mark.tinydb_only
 def test_a_second_writer_waits_then_says_the_store_is_busy(monkeypatch):
     import fcntl
 
@@ -379,6 +388,7 @@ def test_a_second_writer_waits_then_says_the_store_is_busy(monkeypatch):
     assert len(list(Store.open("lin").reviews())) == 1
 
 
+@pytest.mark.tinydb_only
 def test_stats_command_home_user_and_json(drill_home, tmp_path, capsys, monkeypatch):
     import json
 
@@ -414,6 +424,7 @@ def test_two_stores_opened_together_both_keep_their_writes():
     assert all(again.card_state(c.id).reps == 1 for c in cards[:3])
 
 
+@pytest.mark.tinydb_only
 def test_a_class_report_names_each_decks_own_weakest_items(drill_home, capsys):
     import json
 

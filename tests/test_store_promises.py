@@ -28,6 +28,9 @@ from drill.core.store import FAULT_ENV, Store, StoreError, store_dir
 
 DECK = DECKS / "001_2cf52c944239bc02.toml"
 
+# every test on both engines (conftest.py), but those of TinyDB's files
+pytestmark = pytest.mark.usefixtures("engine_kind")
+
 
 def deck():
     return decks.load(DECK)
@@ -84,6 +87,7 @@ WRITER = textwrap.dedent("""
 
 def test_overrides_racing_four_writers_lose_no_review(drill_home):
     Store.open("lin").close()
+    drill_home.mkdir(exist_ok=True)  # a server's store makes no folder there
     go = drill_home / "go"
     writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(DECK), tag, "100", str(go)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(drill_home))
@@ -189,6 +193,7 @@ def _raw_profile(folder: Path) -> dict:
     return profile
 
 
+@pytest.mark.tinydb_only
 def test_a_writer_killed_between_the_review_and_the_state_loses_nothing(drill_home):
     acknowledged = _killed_between_the_writes(drill_home)
     assert acknowledged == ["0", "1", "2"]
@@ -214,6 +219,7 @@ def test_a_writer_killed_between_the_review_and_the_state_loses_nothing(drill_ho
     _consistent(Store.open("lin"))
 
 
+@pytest.mark.tinydb_only
 def test_trainee_json_cut_at_any_line_boundary_reopens_whole_from_the_log(drill_home):
     _answers(Store.open("lin"), 6, MARCH)
     path = store_dir("lin") / "trainee.json"
@@ -228,6 +234,7 @@ def test_trainee_json_cut_at_any_line_boundary_reopens_whole_from_the_log(drill_
         path.write_bytes(whole)
 
 
+@pytest.mark.tinydb_only
 def test_a_store_an_earlier_drill_wrote_is_read_and_rewritten_in_this_format(drill_home):
     folder = store_dir("lin")
     folder.mkdir(parents=True)
@@ -249,6 +256,7 @@ def test_a_store_an_earlier_drill_wrote_is_read_and_rewritten_in_this_format(dri
     assert sum(d.reviews for d in again.days()) == 2
 
 
+@pytest.mark.tinydb_only
 def test_a_drill_already_open_replays_a_killed_writers_answer_before_its_own(drill_home):
     store = Store.open("lin")  # open before the other drill is killed
     _killed_between_the_writes(drill_home)
@@ -283,6 +291,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+@pytest.mark.tinydb_only
 def test_a_review_log_cut_at_a_line_boundary_is_an_error_and_nothing_is_written(drill_home, capsys):
     _answers(Store.open("lin"), 30, MARCH)
     folder = store_dir("lin")
@@ -303,6 +312,7 @@ def test_a_review_log_cut_at_a_line_boundary_is_an_error_and_nothing_is_written(
     assert _files(folder) == before  # nothing written, no lock file made
 
 
+@pytest.mark.tinydb_only
 def test_an_earlier_months_log_cut_short_is_an_error_too(drill_home):
     store = Store.open("lin")
     _answers(store, 10, FEBRUARY)
@@ -318,6 +328,7 @@ def test_an_earlier_months_log_cut_short_is_an_error_too(drill_home):
     assert str(log) in str(err.value) and "missing" in str(err.value)
 
 
+@pytest.mark.tinydb_only
 def test_a_log_cut_only_of_an_unfinished_line_opens_as_before(drill_home):
     _answers(Store.open("lin"), 5, MARCH)
     log = store_dir("lin") / "reviews-2026-03.json"
@@ -373,6 +384,7 @@ def _store_with(drill_home: Path, bad_line: bytes, at_end: bool) -> tuple[Path, 
 
 @pytest.mark.parametrize("at_end", [False, True], ids=["inside", "last line"])
 @pytest.mark.parametrize("what", list(WRONG_SHAPES))
+@pytest.mark.tinydb_only
 def test_a_record_of_the_wrong_shape_is_reported_as_file_and_line(drill_home, capsys, what, at_end):
     bad = json.dumps(WRONG_SHAPES[what]).encode()
     path, line = _store_with(drill_home, bad, at_end)
@@ -390,6 +402,7 @@ def test_a_record_of_the_wrong_shape_is_reported_as_file_and_line(drill_home, ca
     assert _files(folder) == before  # settings wrote nothing to the damaged store
 
 
+@pytest.mark.tinydb_only
 def test_a_review_of_the_wrong_shape_is_reported_as_file_and_line(drill_home):
     _answers(Store.open("lin"), 3, MARCH)
     log = store_dir("lin") / "reviews-2026-03.json"
@@ -402,6 +415,7 @@ def test_a_review_of_the_wrong_shape_is_reported_as_file_and_line(drill_home):
     assert log.read_bytes() == before
 
 
+@pytest.mark.tinydb_only
 async def test_the_app_opening_on_a_store_with_a_wrong_shape_record_says_so(drill_home):
     from conftest import until
 

@@ -9,7 +9,7 @@ import sys
 import textwrap
 import time
 
-
+import pytest
 from conftest import DECKS, ROOT
 
 from drill.core import deck as decks
@@ -18,11 +18,14 @@ from drill.core.engine import Engine
 from drill.core.grading import Override, Verdict, grade
 from drill.core.records import CardState, DayTally, ItemTally, Review, effective
 from drill.core.session import Answered
-from drill.core.store import Store, check, store_dir
+from drill.core.store import Store, check, check_trainee, store_dir
 from drill.core.tinydb_engine import TinyEngine
 
 DECK = DECKS / "001_2cf52c944239bc02.toml"
 T0 = time.time() - 7200  # two hours ago
+
+# every test on both engines (conftest.py), but those of TinyDB's files
+pytestmark = pytest.mark.usefixtures("engine_kind")
 
 
 def recall_cards():
@@ -48,6 +51,7 @@ def test_the_store_hands_out_typed_records(drill_home):
     assert sum(i.seen for i in store.items()) == len(card.answer)
 
 
+@pytest.mark.tinydb_only
 def test_the_tinydb_engine_is_an_engine(drill_home):
     # every method the progress rules call is on the engine
     folder = store_dir("lin")
@@ -58,6 +62,7 @@ def test_the_tinydb_engine_is_an_engine(drill_home):
                        and name != "readonly"] == []
 
 
+@pytest.mark.tinydb_only
 def test_an_override_appends_and_never_rewrites_the_log(drill_home):
     store = Store.open("lin")
     card = recall_cards()[0]
@@ -75,7 +80,7 @@ def test_an_override_appends_and_never_rewrites_the_log(drill_home):
     assert now.seq == 1 and now.overridden is Override.RIGHT and now.rating is scheduler.Rating.GOOD
     again = Store.open("lin")
     assert again.card_state(card.id).lapses == 0 and again.card_state(card.id).amends == 1
-    assert check(store_dir("lin")) == []
+    assert check_trainee("lin") == []
 
 
 def test_effective_folds_each_amendment_into_its_review():
@@ -104,6 +109,7 @@ KILLED_OVERRIDE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.tinydb_only
 def test_an_override_cut_between_its_two_writes_is_replayed(drill_home):
     env = dict(os.environ, DRILL_HOME=str(drill_home), PYTHONPATH=str(ROOT / "src"))
     child = subprocess.run([sys.executable, "-c", KILLED_OVERRIDE, str(DECK)], capture_output=True,
@@ -145,7 +151,7 @@ def test_rebuild_keeps_overrides(drill_home):
     again = Store.open("lin")
     assert {c.card: (c.reps, c.lapses, round(c.due)) for c in again.cards()} == want
     assert sorted((d.day, d.reviews, d.passed) for d in again.days()) == tallies
-    assert check(store_dir("lin")) == []
+    assert check_trainee("lin") == []
 
 
 
@@ -154,10 +160,10 @@ def test_answers_dated_in_the_future_are_flagged_by_the_check(drill_home):
     store = Store.open("lin")
     cards = recall_cards()
     store.record(answer(cards[0]))
-    assert check(store_dir("lin")) == []
+    assert check_trainee("lin") == []
     skewed = time.mktime((2036, 1, 3, 9, 0, 0, 0, 0, -1))  # the clock years ahead
     store.record(answer(cards[1]), now=skewed)
-    problems = check(store_dir("lin"))
+    problems = check_trainee("lin")
     assert len(problems) == 1 and "1 answer dated in the future" in problems[0] and "2036-01-03" in problems[0]
 
 
@@ -177,9 +183,8 @@ def test_i_was_wrong_marks_weak_only_the_items_that_were_wrong(drill_home):
 def test_a_second_override_or_an_undo_keeps_another_drills_later_answer(drill_home):
     card = recall_cards()[0]
     for last in ("override", "undo"):
-        for path in store_dir("lin").glob("*"):
-            path.unlink()
-        a, b = Store.open("lin"), Store.open("lin")  # two drills on one store
+        user = f"lin-{last}"  # a fresh store each time
+        a, b = Store.open(user), Store.open(user)  # two drills on one store
         x = answer(card)
         a.record(x, now=T0)
         b.record(answer(card), now=T0 + 60)  # the other drill answers the same card
@@ -190,11 +195,12 @@ def test_a_second_override_or_an_undo_keeps_another_drills_later_answer(drill_ho
             a.amend(x, now=T0 + 130)
         else:
             a.undo(x, now=T0 + 130)
-        again = Store.open("lin")
+        again = Store.open(user)
         assert again.card_state(card.id).reps == (2 if last == "override" else 1), last
-        assert check(store_dir("lin")) == [], last
+        assert check_trainee(user) == [], last
 
 
+@pytest.mark.tinydb_only
 def test_a_readonly_store_is_never_rebuilt(drill_home):
     import pytest
 
@@ -208,6 +214,7 @@ def test_a_readonly_store_is_never_rebuilt(drill_home):
     assert (store_dir("lin") / "trainee.json").read_bytes() == before
 
 
+@pytest.mark.tinydb_only
 def test_an_answer_whose_state_cannot_be_written_is_taken_out_of_the_log(drill_home, monkeypatch):
     import errno
 
@@ -232,4 +239,4 @@ def test_an_answer_whose_state_cannot_be_written_is_taken_out_of_the_log(drill_h
     store.record(answer(card), now=T0 + 5)  # the trainee tries again: recorded once
     again = Store.open("lin")
     assert len(list(again.engine.reviews())) == 1 and again.card_state(card.id).reps == 1
-    assert check(store_dir("lin")) == []
+    assert check_trainee("lin") == []

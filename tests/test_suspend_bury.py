@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import DECKS, until
 
 from drill import cli
@@ -16,6 +17,9 @@ from drill.tui.app import make_app
 from drill.tui.screens.drill import DrillScreen
 
 DECK = DECKS / "001_2cf52c944239bc02.toml"
+
+# every test on both engines (conftest.py), but those of TinyDB's files
+pytestmark = pytest.mark.usefixtures("engine_kind")
 
 
 def test_a_suspended_card_leaves_the_queue_until_unsuspended(drill_home):

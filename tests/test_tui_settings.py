@@ -10,7 +10,7 @@ from conftest import until
 
 from drill import cli
 from drill.core import scheduler
-from drill.core.store import Store, store_dir
+from drill.core.store import Store, open_reader, store_dir
 from drill.tui.app import make_app, theme_names
 from drill.tui.screens.decks import DecksScreen
 from drill.tui.screens.settings import SettingsScreen
@@ -57,10 +57,10 @@ def dialog_message(screen) -> str:
 
 
 def stored_settings() -> scheduler.Settings:
-    return Store.open_readonly(store_dir("lin")).settings
+    return open_reader("lin").settings
 
 
-async def test_the_dialog_saves_retention_new_cards_and_theme():
+async def test_the_dialog_saves_retention_new_cards_and_theme(engine_kind):
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -171,11 +171,12 @@ async def test_a_theme_chosen_in_the_palette_is_saved():
     assert stored_settings().theme == "gruvbox"
 
 
-async def test_a_change_made_with_drill_settings_is_seen_by_the_running_app(capsys):
+async def test_a_change_made_with_drill_settings_is_seen_by_the_running_app(capsys, engine_kind):
     app = make_app(user="lin")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        assert sorted(new_column(app)) == sorted(unseen_frameworks(app, 20))
+        await until(pilot, lambda: sorted(new_column(app)) == sorted(unseen_frameworks(app, 20)),
+                    what="the deck list's counts")
         assert cli.main(["settings", "--user", "lin", "--new-per-day", "2", "--theme", "solarized-light"]) == 0
         await until(pilot, lambda: app.theme == "solarized-light", what="the theme from the other drill")
         await until(pilot, lambda: set(new_column(app)) == {"2"}, what="the new limit in the counts")

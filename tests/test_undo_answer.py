@@ -10,17 +10,21 @@ import sys
 import textwrap
 import time
 
+import pytest
 from conftest import DECKS, ROOT, until, asked_cold
 
 from drill.core import deck as decks
 from drill.core.grading import grade
 from drill.core.session import Answered, Session
-from drill.core.store import Store, check, store_dir
+from drill.core.store import Store, check_trainee
 from drill.tui.app import make_app
 from drill.tui.screens.drill import DrillScreen
 
 DECK = DECKS / "001_2cf52c944239bc02.toml"
 T0 = time.time() - 7200
+
+# every test on both engines (conftest.py), but those of TinyDB's files
+pytestmark = pytest.mark.usefixtures("engine_kind")
 
 
 def recall_cards():
@@ -43,7 +47,7 @@ def test_undo_takes_a_first_answer_back_entirely(drill_home):
     assert [r.undone for r in again.engine.reviews()] == [False, True]  # both kept in the log
     assert sum(d.reviews for d in again.days()) == 0 and sum(i.seen for i in again.items()) == 0
     assert again.new_seen_today(now=T0) == 0  # the card is new again, today's limit too
-    assert check(store_dir("lin")) == []
+    assert check_trainee("lin") == []
 
 
 def test_undo_of_a_second_answer_leaves_the_first(drill_home):
@@ -59,7 +63,7 @@ def test_undo_of_a_second_answer_leaves_the_first(drill_home):
     state = again.card_state(card.id)
     assert (state.reps, state.lapses, state.due) == (first.reps, first.lapses, first.due)
     assert [r.typed for r in again.reviews()] == ["、".join(card.answer)]
-    assert check(store_dir("lin")) == []
+    assert check_trainee("lin") == []
 
 
 def test_a_session_asks_the_card_again_after_undo(drill_home):
@@ -92,6 +96,7 @@ KILLED_UNDO = textwrap.dedent("""
 """)
 
 
+@pytest.mark.tinydb_only
 def test_an_undo_cut_between_its_two_writes_is_replayed(drill_home):
     env = dict(os.environ, DRILL_HOME=str(drill_home), PYTHONPATH=str(ROOT / "src"))
     child = subprocess.run([sys.executable, "-c", KILLED_UNDO, str(DECK)], capture_output=True,
@@ -101,7 +106,7 @@ def test_an_undo_cut_between_its_two_writes_is_replayed(drill_home):
     cards = recall_cards()
     assert store.card_state(cards[1].id) is None and store.card_state(cards[0].id).reps == 1
     assert sum(d.reviews for d in store.days()) == 1
-    assert check(store_dir("lin")) == []
+    assert check_trainee("lin") == []
 
 
 async def test_u_on_the_feedback_takes_the_answer_back_and_asks_again(drill_home):

@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"drill {__version__}")
     parser.add_argument("--home", metavar="DIR",
                         help="keep everything drill writes under DIR (same as DRILL_HOME)")
+    parser.add_argument("--store", metavar="URL",
+                        help="keep progress on this PostgreSQL server (postgresql://USER@HOST/DB; "
+                             "same as DRILL_STORE); by default it is kept in files under the home")
     parser.add_argument("--decks", metavar="DIR", action="append", default=[],
                         help="also read the decks in DIR (may be given more than once)")
     parser.add_argument("--user", metavar="NAME", help="drill as this trainee (skips the question)")
@@ -186,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.home:
         os.environ["DRILL_HOME"] = str(Path(args.home).expanduser())
+    if args.store:
+        os.environ["DRILL_STORE"] = args.store
     try:
         if args.command == "extract":
             return _extract(args)
@@ -334,7 +339,6 @@ def _settings(args) -> int:
     from drill.core import scheduler, store
 
     user = _trainee(args)
-    folder = store.store_dir(user)
     if args.theme is not None:
         from drill.tui.app import theme_names
 
@@ -345,8 +349,8 @@ def _settings(args) -> int:
                   f"(all {len(names)} in the app: ctrl+p, Theme)")
             return EXIT_USAGE
     if args.retention is None and args.new_per_day is None and args.theme is None and args.learn_first is None:
-        if (folder / store.TRAINEE_FILE).is_file():
-            current = store.Store.open_readonly(folder).settings
+        if store.has_store(user):
+            current = store.open_reader(user).settings
         else:
             current = scheduler.Settings()
     else:
@@ -368,11 +372,10 @@ def _unsuspend(args) -> int:
     from drill.core import store
 
     user = _trainee(args)
-    folder = store.store_dir(user)
-    if not (folder / store.TRAINEE_FILE).is_file():
-        raise DrillError(f"no progress for {printable(user)!r} yet", folder)
+    if not store.has_store(user):
+        raise DrillError(f"no progress for {printable(user)!r} yet", store.where(user))
     if args.list:
-        for card_id in sorted(store.Store.open_readonly(folder).suspended()):
+        for card_id in sorted(store.open_reader(user).suspended()):
             print(printable(card_id))
         return EXIT_OK
     opened = store.Store.open(user)
@@ -392,10 +395,9 @@ def _stats(args) -> int:
     from drill.core import stats, store
 
     user = _trainee(args)
-    folder = store.store_dir(user)
-    if not (folder / store.TRAINEE_FILE).is_file():
-        raise DrillError(f"no progress for {user!r} yet", folder)
-    result = stats.compute(store.Store.open_readonly(folder), _known_decks(args))
+    if not store.has_store(user):
+        raise DrillError(f"no progress for {user!r} yet", store.where(user))
+    result = stats.compute(store.open_reader(user), _known_decks(args))
     if args.json:
         print(json_line(result.as_json()))
     else:
@@ -772,6 +774,8 @@ def _store_command(args) -> int:
     from drill.core import backups, store
 
     user = _trainee(args)
+    if store.server() is not None:
+        return _server_store_command(args, user)
     folder = store.store_dir(user)
     if not (folder / store.TRAINEE_FILE).is_file():
         _note(f"{folder}: no progress store for {printable(user)!r}")
@@ -818,10 +822,47 @@ def _store_command(args) -> int:
                      "it was left as it is", folder)
 
 
+def _server_store_command(args, user: str) -> int:
+    """`drill store check|repair` on the progress server: the same checks;
+    a repair rebuilds the state from the review log (the server keeps its
+    own backups)."""
+    from drill.core import store
+
+    shown = store.where(user)
+    if not store.has_store(user):
+        _note(f"{shown}: no progress for {printable(user)!r}")
+        return EXIT_USAGE
+    if getattr(args, "from_backup", None):
+        _note(f"{shown}: --from-backup restores a store's files; a server's progress is restored "
+              "from the server's own backups")
+        return EXIT_USAGE
+    problems = store.check_trainee(user)
+    for problem in problems:
+        print(printable(problem))
+    if not problems:
+        print(f"{printable(user)}: the progress store is healthy ({shown})")
+        return EXIT_OK
+    if args.store_command == "check":
+        return EXIT_PROBLEMS
+    opened = store.Store.open(user)
+    try:
+        opened.rebuild()
+    finally:
+        opened.close()
+    if store.check_trainee(user):
+        raise DrillError("the progress cannot be rebuilt from its review log; it was left as the rebuild made it",
+                         shown)
+    print(f"{printable(user)}: rebuilt the card states and tallies from the review log")
+    return EXIT_PROBLEMS
+
+
 def _open_app(args) -> int:
     for d in args.decks:
         if not Path(d).is_dir():
             raise DrillError("no such folder", d)
+    from drill.core import store
+
+    store.reach()  # a progress server named but not there: one line, before the app starts
     from drill.tui.app import make_app
 
     app = make_app([Path(d) for d in args.decks], user=args.user)

@@ -112,6 +112,9 @@ class Review(_Record):
     intrusions: list[list[str]] = field(default_factory=list)
     # the learning stage (learning.Stage) the card was asked at; "" for a review of the scheduler's
     stage: str = ""
+    # the answer's own id (a uuid the client makes), so a server records an answer sent twice once;
+    # "" in the logs of an older drill
+    id: str = ""
 
     def __post_init__(self) -> None:
         # read back from the log they are the plain string and number the checks below let through
@@ -335,7 +338,7 @@ REVIEW_TABLES: dict[str, tuple[dict, dict]] = {
                  "seconds": _count},
                 {"typed": _text, "extra": _texts, "hints": _whole, "overridden": _override, "seq": _whole,
                  "amends": _whole, "new": _flag, "mature": _flag, "undone": _flag,
-                 "intrusions": _pairs, "stage": _stage}),
+                 "intrusions": _pairs, "stage": _stage, "id": _text}),
 }
 
 

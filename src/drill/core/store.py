@@ -15,7 +15,11 @@ truth. :meth:`Store.rebuild` makes the whole state again from the log.
 The records are typed (records.py): :class:`CardState`, :class:`Review`,
 :class:`DayTally` and :class:`ItemTally`. The store's folders, one per
 trainee under ``$DRILL_HOME/progress``, are the TinyDB engine's
-(tinydb_engine.py).
+(tinydb_engine.py), the default. With ``DRILL_STORE`` (``drill --store``)
+set to a ``postgresql://`` address, every trainee's progress is kept on that
+server instead (pg_engine.py); :meth:`Store.open`, :func:`open_reader`,
+:func:`has_store` and :func:`profiles` follow it, so the app and every
+command do.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import os
 import re
 import time
 import urllib.parse
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,6 +51,11 @@ from drill.core.tinydb_engine import (  # noqa: F401  (FAULT_ENV: the kill tests
 )
 
 __all__ = ["CardState", "ConfusionTally", "DayTally", "ItemTally", "Review", "Store", "StoreError", "check"]
+
+# Where progress is kept: unset (or "tinydb"), in TinyDB files under DRILL_HOME;
+# a postgresql:// address, on that PostgreSQL server (`drill --store` sets it).
+STORE_ENV = "DRILL_STORE"
+_SERVER_SCHEMES = ("postgresql://", "postgres://")
 
 # An answer dated more than this after the clock is dated in the future: the
 # clock was ahead when it was recorded (a day covers any time zone mix-up).
@@ -92,6 +102,64 @@ def progress_dir() -> Path:
     return paths.home() / "progress"
 
 
+def server() -> str | None:
+    """The PostgreSQL address progress is kept at (DRILL_STORE), or None:
+    TinyDB files under DRILL_HOME, the default."""
+    value = os.environ.get(STORE_ENV, "").strip()
+    if not value or value.lower() == "tinydb":
+        return None
+    if value.lower().startswith(_SERVER_SCHEMES):
+        return value
+    raise StoreError(f"{STORE_ENV} (--store) is not a progress store drill knows: give a postgresql://USER@HOST/DB "
+                     "address, or tinydb for the files under DRILL_HOME")
+
+
+def _server_engine(url: str, user: str, readonly: bool = False) -> Engine:
+    from drill.core.pg_engine import PgEngine
+
+    return PgEngine(url, user.strip(), readonly=readonly)
+
+
+def reach() -> None:
+    """Connect to the progress server, if one is set, and make or upgrade
+    drill's tables there: a bad address or a server down is one StoreError
+    naming it, before anything else starts."""
+    url = server()
+    if url is not None:
+        from drill.core import pg_engine
+
+        with contextlib.closing(pg_engine.connect(url)) as conn:
+            pg_engine.migrate(conn, pg_engine.where(url))
+
+
+def where(user: str) -> str:
+    """Where the trainee's progress is kept, for messages: a folder or a server."""
+    url = server()
+    if url is None:
+        return str(store_dir(user))
+    from drill.core.pg_engine import where as server_where
+
+    return server_where(url)
+
+
+def has_store(user: str) -> bool:
+    """Whether ``user`` has any progress stored yet (their store or their row on the server)."""
+    url = server()
+    if url is None:
+        return (store_dir(user) / TRAINEE_FILE).is_file()
+    from drill.core.pg_engine import has_trainee
+
+    return has_trainee(url, user)
+
+
+def open_reader(user: str) -> Store:
+    """The trainee's store, opened read-only (for stats and the like)."""
+    url = server()
+    if url is None:
+        return Store.open_readonly(store_dir(user))
+    return Store(_server_engine(url, user, readonly=True))
+
+
 def store_dir(user: str) -> Path:
     """The trainee's store folder. A store an earlier drill made under its
     older folder name is found there while it is the trainee's own."""
@@ -119,16 +187,22 @@ def _profile_name(folder: Path) -> str | None:
 
 
 def profiles() -> list[str]:
-    """The trainees with a store here, most recently active first."""
-    root = progress_dir()
-    if not root.is_dir():
-        return []
-    found = []
-    for child in root.iterdir():
-        f = child / TRAINEE_FILE
-        if f.is_file():
-            found.append((f.stat().st_mtime, _name_of(child.name)))
-    names = [name for _, name in sorted(found, reverse=True)]
+    """The trainees with a store here (or on the progress server), most recently active first."""
+    url = server()
+    if url is not None:
+        from drill.core.pg_engine import trainee_names
+
+        names = trainee_names(url)
+    else:
+        root = progress_dir()
+        if not root.is_dir():
+            return []
+        found = []
+        for child in root.iterdir():
+            f = child / TRAINEE_FILE
+            if f.is_file():
+                found.append((f.stat().st_mtime, _name_of(child.name)))
+        names = [name for _, name in sorted(found, reverse=True)]
     last = last_profile()
     if last in names:
         names.remove(last)
@@ -191,6 +265,11 @@ class _Deltas:
     confusions: list[tuple[str, str, str]] = field(default_factory=list)  # fw, deck, the other's name
 
 
+def _new_id() -> str:
+    """A new answer's own id."""
+    return str(uuid.uuid4())
+
+
 def _day(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts).date().isoformat()
 
@@ -213,12 +292,19 @@ class Store:
 
     @classmethod
     def open(cls, user: str, folder: Path | None = None) -> Store:
-        folder = folder or store_dir(user)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot make the progress folder: {exc.strerror}", folder) from None
-        store = cls(TinyEngine(folder, readonly=False), folder)
+        """The trainee's store, to drill: their folder (``folder``, or theirs
+        under DRILL_HOME), or their progress on the server DRILL_STORE names."""
+        url = server() if folder is None else None
+        if url is not None:
+            safe_name(user)  # the same names on a server as in folders
+            store = cls(_server_engine(url, user))
+        else:
+            folder = folder or store_dir(user)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot make the progress folder: {exc.strerror}", folder) from None
+            store = cls(TinyEngine(folder, readonly=False), folder)
         if not store.engine.profile():
             with store.engine.transaction():
                 if not store.engine.profile():
@@ -520,8 +606,10 @@ class Store:
             self._catch_up()
             before = None if learning.is_step(answered.card) else engine.card(answered.card.id)
             rating = self._rating(answered)
+            applied = engine.applied_seq()
             review = engine.log(self._review(answered, rating, now, before), now)
-            self._apply(review, before)
+            if review.seq > applied:  # not an answer the log held already (sent again)
+                self._apply(review, before)
             self.wrote = True
         state = engine.card(answered.card.id)
         receipt = Receipt(review, before, state.seq if state else 0, before.amends if before else 0)
@@ -605,7 +693,7 @@ class Store:
         of its answers): then it must be rebuilt from its log."""
         engine = self.engine
         self._catch_up()
-        logged = engine.log(amendment, now)
+        logged = engine.log(dataclasses.replace(amendment, id=_new_id()), now)
         current = engine.card(receipt.review.card)
         amends = current.amends if current else 0
         moved = (current is not None and current.seq != receipt.card_seq) or amends != receipt.amends
@@ -626,6 +714,7 @@ class Store:
             rating=rating, seconds=round(answered.seconds, 2), hints=answered.hints,
             overridden=answered.overridden, new=self._is_new(card.stage, before), mature=self._mature(before),
             intrusions=[[i.typed, i.framework] for i in answered.grade.intrusions], stage=card.stage,
+            id=_new_id(),
         )
 
     @staticmethod
@@ -821,65 +910,85 @@ def check(folder: Path) -> list[str]:
     cut short, answers the state lacks, card states and tallies that do not
     count the reviews in the log. Reads, never writes."""
     try:
-        store = Store.open_readonly(folder)
-        problems = []
-        trainee = folder / TRAINEE_FILE
-        if store.lagged:
-            problems.append(f"{trainee}: the card states lack answers the review log holds "
-                            "(a drill killed while recording)")
-        per_card: Counter[str] = Counter()
-        per_day: Counter[str] = Counter()
-        per_item: Counter[tuple[str, str]] = Counter()
-        ahead = time.time() + FUTURE_SLACK_S
-        future = [r.at for r in store.reviews() if r.at > ahead]
-        if future:
-            latest = dt.datetime.fromtimestamp(max(future)).date().isoformat()
-            problems.append(f"{folder}: {counted(len(future), 'answer')} dated in the future (the latest on "
-                            f"{latest}): the clock was ahead when they were recorded, so their cards "
-                            "are scheduled from that date")
-        per_step: Counter[str] = Counter()
-        stages: dict[str, str] = {}
-        for r in store.reviews():
-            if r.stage:
-                stages[r.fw] = learning.stage_after(r.stage, r.verdict).value
-            if r.stage in learning.STEPS:
-                per_step[_day(r.at)] += 1  # a learning step: no card state, no review of the day
-                continue
-            per_card[r.card] += 1
-            per_day[_day(r.at)] += 1
-            if r.kind in ITEM_KINDS:
-                for expected, _typed, _verdict in r.items:
-                    per_item[(r.fw, expected)] += 1
-        reps = {state.card: state.reps for state in store.cards()}
-        wrong = sorted(c for c in set(reps) | set(per_card) if reps.get(c, 0) != per_card.get(c, 0))
-        if wrong:
-            problems.append(f"{trainee}: {len(wrong)} card states do not count the reviews of them in the log "
-                            f"(the first: {wrong[0]}: {reps.get(wrong[0], 0)} in the state, "
-                            f"{per_card.get(wrong[0], 0)} in the log)")
-        days = {tally.day: tally.reviews for tally in store.days()}
-        wrong = sorted(d for d in set(days) | set(per_day) if days.get(d, 0) != per_day.get(d, 0))
-        if wrong:
-            problems.append(f"{trainee}: the tallies of {counted(len(wrong), 'day')} do not count the reviews "
-                            f"in the log (the first: {wrong[0]})")
-        steps = {tally.day: tally.learning for tally in store.days() if tally.learning}
-        wrong = sorted(d for d in set(steps) | set(per_step) if steps.get(d, 0) != per_step.get(d, 0))
-        if wrong:
-            problems.append(f"{trainee}: the tallies of {counted(len(wrong), 'day')} do not count the learning "
-                            f"answers in the log (the first: {wrong[0]})")
-        kept = store.stages()
-        astray = sorted(fw for fw in set(kept) | set(stages) if kept.get(fw) != stages.get(fw))
-        if astray:
-            problems.append(f"{trainee}: the learning stages of {counted(len(astray), 'framework')} do not "
-                            f"follow the log (the first: {astray[0]}: {kept.get(astray[0], 'none')} in "
-                            f"the state, {stages.get(astray[0], 'none')} by the log)")
-        items = {(tally.fw, tally.item): tally.seen for tally in store.items()}
-        unequal = [k for k in set(items) | set(per_item) if items.get(k, 0) != per_item.get(k, 0)]
-        if unequal:
-            problems.append(f"{trainee}: the tallies of {counted(len(unequal), 'item')} do not count the "
-                            "reviews in the log")
-        return problems
+        return _problems(Store.open_readonly(folder), str(folder / TRAINEE_FILE), str(folder))
     except StoreError as exc:
         return [str(exc)]
+
+
+def check_trainee(user: str) -> list[str]:
+    """:func:`check` of the trainee's store: their folder, or their progress
+    on the server DRILL_STORE names."""
+    if server() is None:
+        return check(store_dir(user))
+    try:
+        store = open_reader(user)
+        try:
+            shown = where(user)
+            return _problems(store, shown, shown)
+        finally:
+            store.close()
+    except StoreError as exc:
+        return [str(exc)]
+
+
+def _problems(store: Store, trainee: str, folder: str) -> list[str]:
+    """The problems of ``store`` (see :func:`check`), the state named
+    ``trainee`` in them and the store ``folder``."""
+    problems = []
+    if store.lagged:
+        problems.append(f"{trainee}: the card states lack answers the review log holds "
+                        "(a drill killed while recording)")
+    per_card: Counter[str] = Counter()
+    per_day: Counter[str] = Counter()
+    per_item: Counter[tuple[str, str]] = Counter()
+    ahead = time.time() + FUTURE_SLACK_S
+    future = [r.at for r in store.reviews() if r.at > ahead]
+    if future:
+        latest = dt.datetime.fromtimestamp(max(future)).date().isoformat()
+        problems.append(f"{folder}: {counted(len(future), 'answer')} dated in the future (the latest on "
+                        f"{latest}): the clock was ahead when they were recorded, so their cards "
+                        "are scheduled from that date")
+    per_step: Counter[str] = Counter()
+    stages: dict[str, str] = {}
+    for r in store.reviews():
+        if r.stage:
+            stages[r.fw] = learning.stage_after(r.stage, r.verdict).value
+        if r.stage in learning.STEPS:
+            per_step[_day(r.at)] += 1  # a learning step: no card state, no review of the day
+            continue
+        per_card[r.card] += 1
+        per_day[_day(r.at)] += 1
+        if r.kind in ITEM_KINDS:
+            for expected, _typed, _verdict in r.items:
+                per_item[(r.fw, expected)] += 1
+    reps = {state.card: state.reps for state in store.cards()}
+    wrong = sorted(c for c in set(reps) | set(per_card) if reps.get(c, 0) != per_card.get(c, 0))
+    if wrong:
+        problems.append(f"{trainee}: {len(wrong)} card states do not count the reviews of them in the log "
+                        f"(the first: {wrong[0]}: {reps.get(wrong[0], 0)} in the state, "
+                        f"{per_card.get(wrong[0], 0)} in the log)")
+    days = {tally.day: tally.reviews for tally in store.days()}
+    wrong = sorted(d for d in set(days) | set(per_day) if days.get(d, 0) != per_day.get(d, 0))
+    if wrong:
+        problems.append(f"{trainee}: the tallies of {counted(len(wrong), 'day')} do not count the reviews "
+                        f"in the log (the first: {wrong[0]})")
+    steps = {tally.day: tally.learning for tally in store.days() if tally.learning}
+    wrong = sorted(d for d in set(steps) | set(per_step) if steps.get(d, 0) != per_step.get(d, 0))
+    if wrong:
+        problems.append(f"{trainee}: the tallies of {counted(len(wrong), 'day')} do not count the learning "
+                        f"answers in the log (the first: {wrong[0]})")
+    kept = store.stages()
+    astray = sorted(fw for fw in set(kept) | set(stages) if kept.get(fw) != stages.get(fw))
+    if astray:
+        problems.append(f"{trainee}: the learning stages of {counted(len(astray), 'framework')} do not "
+                        f"follow the log (the first: {astray[0]}: {kept.get(astray[0], 'none')} in "
+                        f"the state, {stages.get(astray[0], 'none')} by the log)")
+    items = {(tally.fw, tally.item): tally.seen for tally in store.items()}
+    unequal = [k for k in set(items) | set(per_item) if items.get(k, 0) != per_item.get(k, 0)]
+    if unequal:
+        problems.append(f"{trainee}: the tallies of {counted(len(unequal), 'item')} do not count the "
+                        "reviews in the log")
+    return problems
 
 
 def default_learning(decks) -> learning.Learning:

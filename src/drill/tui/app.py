@@ -178,7 +178,11 @@ class DrillApp(App):
     def known_profiles(self) -> list[str]:
         from drill.core import store
 
-        return store.profiles()
+        try:
+            return store.profiles()
+        except DrillError as exc:  # the progress server went away since drill started
+            self.notify(f"cannot list the trainees: {exc}", title="drill", markup=False, severity="error")
+            return []
 
     def _profile_chosen(self, name: str | None) -> None:
         if not name:
