@@ -936,7 +936,16 @@ class _Ids(dict):
 
     def __missing__(self, table: str) -> dict[tuple, int]:
         fields = _KEYED[table][1]
-        made = self[table] = {_key(doc, fields): int(k) for k, doc in self._docs(table).items()}
+        docs = self._docs(table)
+        if len(fields) == 1:
+            (f,) = fields
+            made = {(doc[f],): int(k) for k, doc in docs.items()}
+        elif len(fields) == 2:
+            f, g = fields
+            made = {(doc[f], doc[g]): int(k) for k, doc in docs.items()}
+        else:
+            made = {_key(doc, fields): int(k) for k, doc in docs.items()}
+        self[table] = made
         return made
 
 
