@@ -137,3 +137,25 @@ def test_a_packed_log_replaced_outside_drill_is_checked(drill_home):
     with pytest.raises(StoreError) as err:
         list(Store.open("lin").reviews())
     assert f"{packed}:4:" in str(err.value)
+
+
+def test_a_file_read_a_few_lines_at_a_time_reads_the_same_and_names_a_bad_line(drill_home, monkeypatch):
+    from drill.core import tinydb_engine
+
+    drilled(9).close()
+    whole = Store.open("lin")
+    expected = (sorted(c.card for c in whole.cards()), [r.seq for r in whole.reviews()])
+    whole.close()
+    monkeypatch.setattr(tinydb_engine, "APPLY_BYTES", 300)  # a few lines, or one long line, at a time
+    (store_dir("lin") / ".checked").unlink()
+    pieces = Store.open("lin")
+    assert (sorted(c.card for c in pieces.cards()), [r.seq for r in pieces.reviews()]) == expected
+    pieces.close()
+    trainee = store_dir("lin") / "trainee.json"
+    lines = trainee.read_bytes().split(b"\n")
+    bad = len(lines) - 3
+    lines[bad] = b'["days", 77, {"day": 5}]'
+    trainee.write_bytes(b"\n".join(lines))
+    with pytest.raises(StoreError) as err:
+        Store.open("lin")
+    assert f"{trainee}:{bad + 1}:" in str(err.value)

@@ -539,11 +539,24 @@ class LogStorage(Storage):
 
     def _apply(self, chunk: bytes, first_line: int | None, trusted: bool = False) -> None:
         """Replay ``chunk`` (bytes after ``self.size``); stop before an unfinished last line.
-        ``trusted``: bytes drill checked or wrote before (see checked), not checked again."""
+        ``trusted``: bytes drill checked or wrote before (see checked), not checked again.
+        A few megabytes of whole lines at a time, so reading a large file never holds
+        its text and its parsed lines at once beside the documents."""
         end = chunk.rfind(b"\n") + 1
-        complete, rest = chunk[:end], chunk[end:]
-        if not complete:
-            return
+        start = lines = 0
+        while start < end:
+            stop = end
+            if end - start > APPLY_BYTES:
+                stop = chunk.rfind(b"\n", start, start + APPLY_BYTES) + 1 or chunk.find(b"\n", start) + 1
+            piece = chunk[start:stop]
+            self._apply_lines(piece, None if first_line is None else first_line + lines, trusted,
+                              unfinished=stop == end and end < len(chunk))
+            if first_line is not None and stop < end:
+                lines += piece.count(b"\n")
+            start = stop
+
+    def _apply_lines(self, complete: bytes, first_line: int | None, trusted: bool, unfinished: bool) -> None:
+        """Replay ``complete``, whole lines (see _apply)."""
         try:
             text: str | None = complete.decode("utf-8", errors="strict")
         except UnicodeDecodeError:
@@ -556,7 +569,7 @@ class LogStorage(Storage):
                 rows = None
         tables = self.tables
         if rows is None or (not trusted and any(records.problem(tables, r) for r in rows)):
-            rows = self._rows_one_by_one(complete, first_line, unfinished=bool(rest))
+            rows = self._rows_one_by_one(complete, first_line, unfinished=unfinished)
         max_seq = self.max_seq
         last_ids = self._last_ids
         for table, doc_id, doc in rows:
@@ -651,6 +664,8 @@ def _flat(lines: list) -> list:
     return out
 
 
+# How many bytes of a file's lines are parsed at a time (see LogStorage._apply).
+APPLY_BYTES = 4 << 20
 # How much of a review log's end is read, on opening, to find its last answer.
 TAIL_BYTES = 16 * 1024
 
@@ -937,6 +952,7 @@ class _Ids(dict):
     def __missing__(self, table: str) -> dict[tuple, int]:
         fields = _KEYED[table][1]
         docs = self._docs(table)
+        made: dict[tuple, int]
         if len(fields) == 1:
             (f,) = fields
             made = {(doc[f],): int(k) for k, doc in docs.items()}
