@@ -146,3 +146,17 @@ def test_a_store_whose_last_answer_is_longer_than_the_end_read_opens(drill_home)
     assert again.applied_seq() == 2
     again.record(answer(some[2]))
     assert [r.seq for r in again.reviews()] == [1, 2, 3]
+
+
+def test_a_cards_index_made_by_the_queue_follows_another_drills_new_cards(drill_home):
+    deck = decks.load(DECK)
+    some = cards()
+    first = Store.open("lin")
+    first.record(answer(some[0]))
+    first.queue([deck])  # reads every card's state, and notes where each is
+    second = Store.open("lin")
+    second.record(answer(some[1]))  # a card the first drill has not seen
+    first.record(answer(some[1]))  # the same card again, from the first drill
+    states = [c for c in Store.open("lin").cards() if c.card == some[1].id]
+    assert len(states) == 1 and states[0].reps == 2
+    assert progress.check(store_dir("lin")) == []

@@ -1101,7 +1101,17 @@ class TinyEngine:
         return self._all("cards")
 
     def due_at(self) -> dict[str, float]:
-        return {doc["card"]: doc["due"] for doc in self._docs("cards").values()}
+        docs = self._docs("cards")
+        if "cards" in self._ids:
+            return {doc["card"]: doc["due"] for doc in docs.values()}
+        # a pass over every card's state: it makes their index on the way (the queue comes
+        # before the session's first answer, which then finds its card at once)
+        due, ids = {}, {}
+        for k, doc in docs.items():
+            due[doc["card"]] = doc["due"]
+            ids[(doc["card"],)] = int(k)
+        self._ids["cards"] = ids
+        return due
 
     def put_card(self, state: CardState) -> None:
         self._put("cards", state)
@@ -1188,8 +1198,11 @@ class TinyEngine:
         return db
 
     def months(self) -> list[str]:
-        return sorted({m.group(1) for p in self.folder.glob("reviews-*.json*")
-                       if (m := _MONTH_FILE.match(p.name))})
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return []
+        return sorted({m.group(1) for name in names if (m := _MONTH_FILE.match(name))})
 
     def log(self, review: Review, now: float) -> Review:
         """Append ``review`` to the log of ``now``'s month, numbered, and
