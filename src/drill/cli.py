@@ -163,6 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--append", action="store_true",
                      help="add the rows to the existing deck -o DECK.toml (its comments, order and "
                           "decisions stay; a row whose framework it has is reported, not added)")
+    from drill import class_cli
+
+    class_cli.add_parser(sub)
     return parser
 
 
@@ -206,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "store":
             return _store_command(args)
+        if args.command == "class":
+            from drill import class_cli
+
+            return class_cli.run(args)
         if args.command == "grade":
             return _grade(sys.stdin.buffer, sys.stdout)
         if args.command == "deck":
