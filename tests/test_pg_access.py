@@ -341,3 +341,19 @@ def test_a_role_that_is_no_person_is_never_taken_over(site, capsys):
     assert "exists already" in capsys.readouterr().err
     with site.server.connect() as conn:
         assert conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = 'postgres'").fetchone() == (True,)
+
+
+def test_a_login_without_its_password_is_asked_for_it_in_a_terminal(klass, monkeypatch, capsys):
+    import getpass
+    import sys
+
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(klass.server.root / "no-such-pgpass"))
+    bare = klass.server.url(schema=klass.schema, user=klass.name("lin"))
+    monkeypatch.setenv("DRILL_STORE", bare)
+    asked = []
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: asked.append(prompt) or klass.passwords[klass.name("lin")])
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    assert cli.main(["stats", "--json", "--user", "anyone"]) == 0, capsys.readouterr().err
+    assert len(asked) == 1 and klass.name("lin") in asked[0]
+    assert '"reviews": 1' in capsys.readouterr().out

@@ -31,6 +31,18 @@ tables once. A schema newer than this drill is refused, never written.
     items       (org, trainee, fw, item)       each item's tallies
     confusions  (org, trainee, fw, other)      frameworks confused
     stages      (org, trainee, fw)             the learning stage of each framework
+    people      (org, person)                  a person's login role (``login``), name, kind
+                                               (trainee or instructor) and trainee row
+    classes     (org, class_id)                a class, by name
+    class_members (org, class_id, person)      who is in it, as trainee or instructor
+
+Who may see what (version 2, pg_access.py): each person logs in as a role
+of their own, and row-level security, forced on every table of progress,
+lets a trainee's role read and write only their own rows and an
+instructor's read only their classes' trainees. A connection whose role
+is a trainee opens that trainee's progress, whatever name it is given;
+the owner of the tables (the administrator) opens any trainee by name.
+Each answer is logged for the trainee's first class (``class_id``).
 
 Why this shape:
 
@@ -351,11 +363,17 @@ def trainee_names(url: str, org: str = DEFAULT_ORG) -> list[str]:
 
 
 def has_trainee(url: str, name: str, org: str = DEFAULT_ORG) -> bool:
-    """Whether the server holds a store for the trainee ``name``."""
+    """Whether the server holds a store for the trainee ``name`` (for a
+    trainee's own login: their own store, whatever the name)."""
     shown = where(url)
     with contextlib.closing(connect(url)) as conn, _server(shown):
-        if not schema_version(conn):
+        version = schema_version(conn)
+        if not version:
             return False
+        me = pg_access.identity(conn) if version >= 2 else None
+        if me is not None and me.trainee is not None:
+            return conn.execute("SELECT 1 FROM trainees WHERE org = %s AND trainee = %s AND profile ? 'name'",
+                                (me.org, me.trainee)).fetchone() is not None
         return conn.execute("SELECT 1 FROM trainees WHERE org = %s AND name = %s AND profile ? 'name'",
                             (org, name.strip())).fetchone() is not None
 
