@@ -354,3 +354,11 @@ def test_a_login_without_its_password_is_asked_for_it_in_a_terminal(klass, monke
     assert cli.main(["stats", "--json", "--user", "anyone"]) == 0, capsys.readouterr().err
     assert len(asked) == 1 and klass.name("lin") in asked[0]
     assert '"reviews": 1' in capsys.readouterr().out
+
+
+def test_an_instructor_reads_their_trainees_stats_and_no_one_elses(klass, monkeypatch, capsys):
+    monkeypatch.setenv("DRILL_STORE", klass.url_of("ann"))
+    assert cli.main(["stats", "--json", "--user", klass.name("lin")]) == 0
+    assert '"reviews": 1' in capsys.readouterr().out
+    assert cli.main(["stats", "--json", "--user", klass.name("zhao")]) == 1  # in B, which ann does not teach
+    assert "no progress" in capsys.readouterr().err

@@ -47,7 +47,12 @@ functions (``drill_own_trainee`` and the like), called with
 ``current_user``; each answers only for a role the session is (a member
 of), so no one learns another person's rows by passing another name. A
 role that is no person (a group role reached by SET ROLE, say) matches no
-row. ``SET row_security = off`` is refused for anyone the policies apply to.
+row. With ``SET row_security = off``, a query the policies apply to is
+refused (an error), never run unfiltered.
+
+Every table is granted to the group roles by :func:`ensure_groups`, which
+every ``drill class`` command runs: a later version's new table is granted
+there too.
 """
 
 from __future__ import annotations
