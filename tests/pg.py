@@ -74,6 +74,9 @@ class Server:
                          "-E", "UTF8", "--locale=C.UTF-8")
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stdout}{done.stderr}")
+        # the superuser the tests connect as is trusted; every other role logs in with its
+        # password (SCRAM), as a class's trainees and instructors do
+        (self.data / "pg_hba.conf").write_text(f"local all {SUPERUSER} trust\nlocal all all scram-sha-256\n")
         options = (f"-c listen_addresses='' -c unix_socket_directories={self.socket} -c port={self.port} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 "
                    "-c shared_buffers=32MB")
@@ -105,8 +108,11 @@ class Server:
                     raise RuntimeError("the PostgreSQL server did not become ready: " + self._log_tail()) from None
                 time.sleep(0.05)  # polling: the loop ends as soon as the server answers
 
-    def url(self, database: str = DATABASE, schema: str | None = None) -> str:
-        query = {"host": str(self.socket), "port": str(self.port), "user": SUPERUSER}
+    def url(self, database: str = DATABASE, schema: str | None = None, user: str = SUPERUSER,
+            password: str | None = None) -> str:
+        query = {"host": str(self.socket), "port": str(self.port), "user": user}
+        if password is not None:
+            query["password"] = password
         if schema:
             query["options"] = f"-csearch_path={schema}"
         return f"postgresql:///{database}?" + urllib.parse.urlencode(query)

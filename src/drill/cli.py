@@ -163,6 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--append", action="store_true",
                      help="add the rows to the existing deck -o DECK.toml (its comments, order and "
                           "decisions stay; a row whose framework it has is reported, not added)")
+    from drill import class_cli
+
+    class_cli.add_parser(sub)
     return parser
 
 
@@ -192,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.store:
         os.environ["DRILL_STORE"] = args.store
     try:
+        _ask_password()
         if args.command == "extract":
             return _extract(args)
         if args.command == "author":
@@ -206,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "store":
             return _store_command(args)
+        if args.command == "class":
+            from drill import class_cli
+
+            return class_cli.run(args)
         if args.command == "grade":
             return _grade(sys.stdin.buffer, sys.stdout)
         if args.command == "deck":
@@ -237,6 +245,29 @@ def main(argv: list[str] | None = None) -> int:
 
 def _note(message: str) -> None:
     print(f"drill: {message}", file=sys.stderr)
+
+
+def _ask_password() -> None:
+    """A progress server that wants a password none was given for (in the
+    address, PGPASSWORD or ~/.pgpass): asked for, when drill runs in a
+    terminal, and handed to libpq through this process's PGPASSWORD."""
+    from drill.core import store
+
+    url = store.server()
+    if url is None or not sys.stdin.isatty():
+        return
+    import contextlib
+    import getpass
+
+    from drill.core import pg_engine
+
+    try:
+        with contextlib.closing(pg_engine.connect(url)):
+            return
+    except DrillError as exc:
+        if "no password supplied" not in str(exc):
+            return  # said again, in its place, by the command
+    os.environ["PGPASSWORD"] = getpass.getpass(f"password for {pg_engine.where(url)}: ")
 
 
 def _extract(args) -> int:

@@ -31,6 +31,18 @@ tables once. A schema newer than this drill is refused, never written.
     items       (org, trainee, fw, item)       each item's tallies
     confusions  (org, trainee, fw, other)      frameworks confused
     stages      (org, trainee, fw)             the learning stage of each framework
+    people      (org, person)                  a person's login role (``login``), name, kind
+                                               (trainee or instructor) and trainee row
+    classes     (org, class_id)                a class, by name
+    class_members (org, class_id, person)      who is in it, as trainee or instructor
+
+Who may see what (version 2, pg_access.py): each person logs in as a role
+of their own, and row-level security, forced on every table of progress,
+lets a trainee's role read and write only their own rows and an
+instructor's read only their classes' trainees. A connection whose role
+is a trainee opens that trainee's progress, whatever name it is given;
+the owner of the tables (the administrator) opens any trainee by name.
+Each answer is logged for the trainee's first class (``class_id``).
 
 Why this shape:
 
@@ -70,24 +82,26 @@ import copy
 import dataclasses
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
 from psycopg import conninfo as pg_conninfo
 from psycopg.types.json import Jsonb
 
+from drill.core import pg_access
 from drill.core.errors import StoreError
 from drill.core.records import CardState, ConfusionTally, DayTally, FrameworkStage, ItemTally, Review
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_ORG = "default"
 # the first key of the advisory lock taken while migrating ("drll"); the second is the schema's
 _MIGRATE_LOCK = 0x64726C6C
 CONNECT_TIMEOUT_S = 10
 
-# version -> the statements that make it from the one before
-MIGRATIONS: dict[int, list[str]] = {
+# version -> the statements that make it from the one before (or a function of the
+# connection giving them, for statements that name the schema)
+MIGRATIONS: dict[int, list[str] | Callable[[psycopg.Connection], list[str]]] = {
     1: [
         """CREATE TABLE drill_schema (
                one boolean PRIMARY KEY DEFAULT true CHECK (one),
@@ -200,6 +214,8 @@ MIGRATIONS: dict[int, list[str]] = {
                PRIMARY KEY (org, trainee, fw),
                FOREIGN KEY (org, trainee) REFERENCES trainees ON DELETE CASCADE)""",
     ],
+    # people, classes and row-level security (pg_access.py)
+    2: pg_access.migration_2,
 }
 
 
@@ -284,15 +300,32 @@ def _refuse_newer(version: int, shown: str) -> None:
                          f"({SCHEMA_VERSION}); upgrade drill", shown)
 
 
+def _is_owner(conn: psycopg.Connection) -> bool:
+    """Whether the connection's role owns drill's tables (or is a superuser)."""
+    row = conn.execute("SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+                       "WHERE oid = to_regclass('drill_schema')").fetchone()
+    return bool(row and row[0])
+
+
+def _refuse_older(conn: psycopg.Connection, version: int, shown: str) -> None:
+    """A schema older than this drill, reached by a role that may not upgrade it."""
+    if 0 < version < SCHEMA_VERSION and not _is_owner(conn):
+        raise StoreError(f"the server's drill schema is version {version}, older than this drill "
+                         f"({SCHEMA_VERSION}); ask its administrator to upgrade it (any drill class "
+                         "command run as the owner does)", shown)
+
+
 def migrate(conn: psycopg.Connection, shown: str = "") -> int:
     """Bring drill's schema up to SCHEMA_VERSION in place; idempotent, and
     safe when several drills start at once (an advisory lock makes them take
-    turns). Returns the version it found."""
+    turns). Only the tables' owner upgrades a schema: anyone else is told to
+    ask for it. Returns the version it found."""
     with _server(shown, "cannot make drill's tables"):
         found = schema_version(conn)
         _refuse_newer(found, shown)
         if found == SCHEMA_VERSION:
             return found
+        _refuse_older(conn, found, shown)
         schema = conn.execute("SELECT current_schema()").fetchone()
         if not schema or schema[0] is None:
             raise StoreError("the connection's search path names no schema to make drill's tables in", shown)
@@ -306,7 +339,8 @@ def migrate(conn: psycopg.Connection, shown: str = "") -> int:
                 found = schema_version(conn)  # another drill may have migrated while this one waited
                 _refuse_newer(found, shown)
                 for version in range(found + 1, SCHEMA_VERSION + 1):
-                    for statement in MIGRATIONS[version]:
+                    step = MIGRATIONS[version]
+                    for statement in step(conn) if callable(step) else step:
                         conn.execute(statement)
                 conn.execute("INSERT INTO drill_schema (version) VALUES (%s) "
                              "ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version, upgraded = now()",
@@ -329,11 +363,17 @@ def trainee_names(url: str, org: str = DEFAULT_ORG) -> list[str]:
 
 
 def has_trainee(url: str, name: str, org: str = DEFAULT_ORG) -> bool:
-    """Whether the server holds a store for the trainee ``name``."""
+    """Whether the server holds a store for the trainee ``name`` (for a
+    trainee's own login: their own store, whatever the name)."""
     shown = where(url)
     with contextlib.closing(connect(url)) as conn, _server(shown):
-        if not schema_version(conn):
+        version = schema_version(conn)
+        if not version:
             return False
+        me = pg_access.identity(conn) if version >= 2 else None
+        if me is not None and me.trainee is not None:
+            return conn.execute("SELECT 1 FROM trainees WHERE org = %s AND trainee = %s AND profile ? 'name'",
+                                (me.org, me.trainee)).fetchone() is not None
         return conn.execute("SELECT 1 FROM trainees WHERE org = %s AND name = %s AND profile ? 'name'",
                             (org, name.strip())).fetchone() is not None
 
@@ -417,20 +457,44 @@ class PgEngine:
         self._pending: dict[tuple[str, tuple], Any] = {}
         self._committed: int | None = None  # the version the transaction under way commits
         self._saved: tuple | None = None  # memory as the transaction under way found it
+        self.person: str | None = None  # the person the connection's role is, when it is one
+        self.class_id: int | None = None  # the class the answers are drilled for
         try:
             with _server(self.where, "cannot open the progress store"):
                 if readonly:
                     version = schema_version(self.conn)
                     _refuse_newer(version, self.where)
-                    if version:
-                        self.trainee = self._find()
+                    _refuse_older(self.conn, version, self.where)
                 else:
                     migrate(self.conn, self.where)
-                    self.trainee = self._find(create=True)
+                    version = SCHEMA_VERSION
+                if version and not self._as_person():
+                    self.trainee = self._find(create=not readonly)
+                if self.trainee is not None and version >= 2:
+                    self.class_id = pg_access.first_class(self.conn, self.org, self.trainee)
                 self._load()
         except BaseException:
             self.conn.close()
             raise
+
+    def _as_person(self) -> bool:
+        """A connection whose role is a person (pg_access.py) opens that
+        person's own progress, whatever name was asked for; False: the
+        owner, who opens trainees by name."""
+        if schema_version(self.conn) < 2:
+            return False
+        me = pg_access.identity(self.conn)
+        if me is None:
+            return False
+        if me.kind != pg_access.TRAINEE and not self.readonly:
+            raise StoreError(f"{me.login} is an instructor's login: it reads the classes it teaches "
+                             "and records no progress", self.where)
+        self.org = me.org
+        if me.trainee is not None:
+            self.name, self.person, self.trainee = me.name, me.name, me.trainee
+        else:
+            self.trainee = self._find()  # an instructor reads a trainee by name (the policies decide)
+        return True
 
     def _find(self, create: bool = False) -> int | None:
         if create:
@@ -726,7 +790,7 @@ class PgEngine:
                                 "mature", "items", "extra", "intrusions")]
             with _server(self.where, "the progress server refused an answer"):
                 row = self.conn.execute(_REVIEW_INSERT,
-                                        (self.org, None, self.trainee, *values)).fetchone()
+                                        (self.org, self.class_id, self.trainee, *values)).fetchone()
                 if row is None:
                     found = self.conn.execute(_REVIEW_SELECT + " WHERE org = %s AND review_id = %s",
                                               (self.org, numbered.id)).fetchone()

@@ -305,6 +305,8 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"cannot make the progress folder: {exc.strerror}", folder) from None
             store = cls(TinyEngine(folder, readonly=False), folder)
+        # a login that is a person on the server opens that person's progress, under their name
+        user = getattr(store.engine, "person", None) or user
         if not store.engine.profile():
             with store.engine.transaction():
                 if not store.engine.profile():
