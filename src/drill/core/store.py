@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drill.core import learning, records, scheduler
 from drill.core.engine import Engine
@@ -49,6 +50,9 @@ from drill.core.text import counted
 from drill.core.tinydb_engine import (  # noqa: F401  (FAULT_ENV: the kill tests' switch)
     FAULT_ENV, TRAINEE_FILE, TinyEngine, _flat,
 )
+
+if TYPE_CHECKING:
+    from drill.core.journal import Journal
 
 __all__ = ["CardState", "ConfusionTally", "DayTally", "ItemTally", "Review", "Store", "StoreError", "check"]
 
@@ -63,7 +67,7 @@ FUTURE_SLACK_S = 86400.0
 
 # While the server is away, an answer tries it again at most this often
 # (an override, an undo or a setting tries it every time).
-RETRY_S = 5.0
+RETRY_S = 2.0
 
 # The card kinds whose items are tallied one by one.
 ITEM_KINDS = ("recall", "cloze", "order")
@@ -287,7 +291,7 @@ class Store:
         self.readonly = engine.readonly
         self.wrote = False  # this drill wrote to the store: a backup is made on close
         # a server store's answers while the server is away (journal.py); None for files
-        self.journal = journal if not engine.readonly else None
+        self.journal: Journal | None = journal if not engine.readonly else None
         self._server = engine  # the engine itself (``engine`` is the state in memory while offline)
         self.offline = False  # the server is away: answers go to the journal, the state moves in memory
         self.kept_locally = 0  # answers this drill journalled while the server was away
@@ -663,7 +667,7 @@ class Store:
         rating = self._rating(answered)
         review = dataclasses.replace(self._review(answered, rating, now, before, answer_id),
                                      seq=engine.applied_seq() + 1)
-        self.journal.append(review)
+        self._kept().append(review)
         review = engine.log(review, now)
         self._apply(review, before)
         self.wrote = True
@@ -675,6 +679,10 @@ class Store:
         answered.due = dt.datetime.fromtimestamp(state.due) if state else None
         answered.receipt = receipt
         return receipt
+
+    def _kept(self) -> Journal:
+        assert self.journal is not None  # (a server store's)
+        return self.journal
 
     def send_journal(self) -> bool:
         """Send the answers kept while the server was away, if it is back;
@@ -708,7 +716,7 @@ class Store:
         drill killed before it took the answer out of the journal) is not
         recorded again and moves nothing; each answer the server confirmed is
         taken out of the journal, the others kept."""
-        entries = self.journal.entries()
+        entries = self._kept().entries()
         if not entries:
             return
         server = self._server
@@ -731,7 +739,7 @@ class Store:
                 self._sent(review.id, logged, before, fresh)
         finally:
             self.engine = kept
-            self.journal.remove(done)
+            self._kept().remove(done)
 
     def _sent(self, answer_id: str, logged: Review, before: CardState | None, fresh: bool) -> None:
         """An answer of this drill's journal is on the server: its receipt
@@ -760,7 +768,7 @@ class Store:
         kept, self.engine = self.engine, state
         try:
             # answers journalled before (by a drill that stopped) move the state in memory too
-            for review in self.journal.entries():
+            for review in self._kept().entries():
                 before = None if review.stage in learning.STEPS else state.card(review.card)
                 self._apply(state.log(review, review.at), before)
         except BaseException:
