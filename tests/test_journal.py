@@ -311,3 +311,30 @@ def test_a_damaged_journal_stops_the_drill_with_one_line_naming_it(own, capsys):
     assert str(caught.value).startswith(f"{journal.path}:2: ")
     assert journal.path.read_bytes() == before
     assert json.loads(before.split(b"\n")[0])["review"]["id"] == review(1).id
+
+
+async def test_the_drill_screen_says_answers_are_kept_locally_and_goes_on(own):
+    from conftest import asked_cold, until
+
+    from drill.tui.app import make_app
+    from drill.tui.screens.drill import DrillScreen
+
+    asked_cold()  # typed answers to recall cards
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DrillScreen), what="the drill screen")
+        screen = app.screen
+        own.halt()
+        await pilot.press(*"不知道")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.phase == "judged", what="the answer kept")
+        status = screen.query_one("#store-status")
+        assert status.display and "kept on this machine" in str(status.render())
+        assert app.progress.offline and app.progress.kept_locally == 1
+    own.resume()
+    store = Store.open("lin")  # the journal sent on opening
+    assert len(list(store.reviews())) == 1
+    store.close()

@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import os
 import re
+import threading
 import time
 import urllib.parse
 import uuid
@@ -297,6 +298,7 @@ class Store:
         self.kept_locally = 0  # answers this drill journalled while the server was away
         self._tried = 0.0  # when the server was last tried while away (time.monotonic)
         self._receipts: dict[str, Receipt] = {}  # the receipts of answers journalled, by answer id
+        self._busy = threading.RLock()  # held while an answer is recorded (the app's look skips it then)
         # the state lacked answers the log holds (a writer killed while recording)
         self.lagged = bool(engine.lagging())
         if self.lagged:
@@ -366,8 +368,14 @@ class Store:
         """Take in what another drill wrote to the store since this one last read,
         unless another drill is writing now (it never waits: the app's look).
         Answers kept while the server was away are sent first, if it is back."""
-        if self.journal is not None and (self.offline or self.journal.pending()) and not self._online():
-            return  # still away: the state in memory is the latest
+        if self.journal is not None and (self.offline or self.journal.pending()):
+            if not self._busy.acquire(blocking=False):
+                return  # an answer is being recorded (and sends the journal itself)
+            try:
+                if not self._online():
+                    return  # still away: the state in memory is the latest
+            finally:
+                self._busy.release()
         self.engine.refresh(wait=False)
 
     # choices kept between sessions -----------------------------------------
@@ -631,13 +639,14 @@ class Store:
         answer_id = _new_id()  # the same id whichever way the answer goes
         if self.journal is None:
             return self._record(answered, now, answer_id)
-        if not self._online():
-            return self._record_offline(answered, now, answer_id)
-        try:
-            return self._record(answered, now, answer_id)
-        except ServerAway:
-            self._go_offline()
-            return self._record_offline(answered, now, answer_id)
+        with self._busy:
+            if not self._online():
+                return self._record_offline(answered, now, answer_id)
+            try:
+                return self._record(answered, now, answer_id)
+            except ServerAway:
+                self._go_offline()
+                return self._record_offline(answered, now, answer_id)
 
     def _record(self, answered, now: float, answer_id: str) -> Receipt:
         engine = self.engine
