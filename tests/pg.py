@@ -45,8 +45,11 @@ def binaries() -> Path | None:
 class Server:
     """One PostgreSQL server of this test process."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, durable: bool = False) -> None:
         self.bindir = bindir
+        # durable: each commit is in the WAL when acknowledged (a server killed with
+        # ``halt`` keeps it); otherwise commits are acknowledged before, for speed
+        self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="drill-pg-"))
         self.data = self.root / "data"
         self.socket = self.root / "sock"
@@ -77,11 +80,12 @@ class Server:
         # the superuser the tests connect as is trusted; every other role logs in with its
         # password (SCRAM), as a class's trainees and instructors do
         (self.data / "pg_hba.conf").write_text(f"local all {SUPERUSER} trust\nlocal all all scram-sha-256\n")
-        options = (f"-c listen_addresses='' -c unix_socket_directories={self.socket} -c port={self.port} "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 "
-                   "-c shared_buffers=32MB")
+        self.options = (f"-c listen_addresses='' -c unix_socket_directories={self.socket} -c port={self.port} "
+                        f"-c fsync=off -c synchronous_commit={'on' if self.durable else 'off'} -c full_page_writes=off "
+                        "-c max_connections=400 "
+                        "-c shared_buffers=32MB")
         # -W: pg_ctl does not wait; readiness is polled below
-        done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-W", "start")
+        done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", self.options, "-W", "start")
         if done.returncode != 0:
             raise RuntimeError(f"pg_ctl start failed: {done.stdout}{done.stderr}{self._log_tail()}")
         self.started = True
@@ -134,6 +138,24 @@ class Server:
         done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-m", "fast", "-w", "restart")
         if done.returncode != 0:
             raise RuntimeError(f"pg_ctl restart failed: {done.stdout}{done.stderr}{self._log_tail()}")
+        self._wait_ready()
+
+    def halt(self, mode: str = "immediate") -> None:
+        """Stop the server (``immediate``: killed, as by a crash), its data kept for :meth:`resume`."""
+        done = self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", timeout=60)
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl stop failed: {done.stdout}{done.stderr}{self._log_tail()}")
+
+    def halt_command(self, mode: str = "immediate") -> list[str]:
+        """The command that halts the server, for another process to run."""
+        command = [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"]
+        return ["runuser", "-u", "postgres", "--", *command] if self.as_postgres else command
+
+    def resume(self) -> None:
+        """Start the halted server again, and wait until it answers."""
+        done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", self.options, "-W", "start")
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl start failed: {done.stdout}{done.stderr}{self._log_tail()}")
         self._wait_ready()
 
     def stop(self) -> None:

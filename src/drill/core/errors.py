@@ -23,3 +23,9 @@ class DrillError(Exception):
 
 class StoreError(DrillError):
     """A progress store that cannot be read or written as asked."""
+
+
+class ServerAway(StoreError):
+    """The progress server cannot be reached (down, restarting, the network
+    gone), or dropped the connection in the middle of a change, whose outcome
+    is then unknown: an answer is kept in the local journal (journal.py)."""

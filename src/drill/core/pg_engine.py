@@ -90,7 +90,7 @@ from psycopg import conninfo as pg_conninfo
 from psycopg.types.json import Jsonb
 
 from drill.core import pg_access
-from drill.core.errors import StoreError
+from drill.core.errors import ServerAway, StoreError
 from drill.core.records import CardState, ConfusionTally, DayTally, FrameworkStage, ItemTally, Review
 
 SCHEMA_VERSION = 2
@@ -266,8 +266,24 @@ def connect(url: str) -> psycopg.Connection:
     try:
         return psycopg.connect(url, autocommit=True, **extra)
     except psycopg.Error as exc:
-        raise StoreError(f"cannot reach the progress server: {_said(exc).removeprefix('connection failed: ')}",
-                         shown) from None
+        error = ServerAway if away(exc) else StoreError
+        raise error(f"cannot reach the progress server: {_said(exc).removeprefix('connection failed: ')}",
+                    shown) from None
+
+
+# SQLSTATEs of a server going away: a connection exception (class 08), an
+# administrator's or a crash's shutdown, a server still starting
+_AWAY_STATES = ("57P01", "57P02", "57P03")
+
+
+def away(exc: BaseException) -> bool:
+    """Whether ``exc`` says the server is unreachable, or dropped the
+    connection (rather than refusing what was asked): an OperationalError of
+    libpq's own (no SQLSTATE) or of a server going away."""
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    state = exc.sqlstate
+    return state is None or state.startswith("08") or state in _AWAY_STATES
 
 
 @contextlib.contextmanager
@@ -276,7 +292,7 @@ def _server(shown: str, doing: str = "the progress server failed"):
     try:
         yield
     except psycopg.OperationalError as exc:
-        raise StoreError(f"lost the progress server: {_said(exc)}", shown) from None
+        raise (ServerAway if away(exc) else StoreError)(f"lost the progress server: {_said(exc)}", shown) from None
     except psycopg.Error as exc:
         raise StoreError(f"{doing}: {_said(exc)}", shown) from None
 

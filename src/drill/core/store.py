@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import os
 import re
+import threading
 import time
 import urllib.parse
 import uuid
@@ -37,10 +38,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drill.core import learning, records, scheduler
 from drill.core.engine import Engine
-from drill.core.errors import StoreError
+from drill.core.errors import ServerAway, StoreError
 from drill.core.files import fsync_dir
 from drill.core.grading import ItemVerdict, Override
 from drill.core.learning import Stage
@@ -49,6 +51,9 @@ from drill.core.text import counted
 from drill.core.tinydb_engine import (  # noqa: F401  (FAULT_ENV: the kill tests' switch)
     FAULT_ENV, TRAINEE_FILE, TinyEngine, _flat,
 )
+
+if TYPE_CHECKING:
+    from drill.core.journal import Journal
 
 __all__ = ["CardState", "ConfusionTally", "DayTally", "ItemTally", "Review", "Store", "StoreError", "check"]
 
@@ -60,6 +65,10 @@ _SERVER_SCHEMES = ("postgresql://", "postgres://")
 # An answer dated more than this after the clock is dated in the future: the
 # clock was ahead when it was recorded (a day covers any time zone mix-up).
 FUTURE_SLACK_S = 86400.0
+
+# While the server is away, an answer tries it again at most this often
+# (an override, an undo or a setting tries it every time).
+RETRY_S = 2.0
 
 # The card kinds whose items are tallied one by one.
 ITEM_KINDS = ("recall", "cloze", "order")
@@ -277,11 +286,19 @@ def _day(ts: float) -> str:
 class Store:
     """One trainee's progress: open with :meth:`open` (or :meth:`open_readonly`)."""
 
-    def __init__(self, engine: Engine, folder: Path | None = None) -> None:
+    def __init__(self, engine: Engine, folder: Path | None = None, journal=None) -> None:
         self.engine = engine
         self.folder = folder
         self.readonly = engine.readonly
         self.wrote = False  # this drill wrote to the store: a backup is made on close
+        # a server store's answers while the server is away (journal.py); None for files
+        self.journal: Journal | None = journal if not engine.readonly else None
+        self._server = engine  # the engine itself (``engine`` is the state in memory while offline)
+        self.offline = False  # the server is away: answers go to the journal, the state moves in memory
+        self.kept_locally = 0  # answers this drill journalled while the server was away
+        self._tried = 0.0  # when the server was last tried while away (time.monotonic)
+        self._receipts: dict[str, Receipt] = {}  # the receipts of answers journalled, by answer id
+        self._busy = threading.RLock()  # held while an answer is recorded (the app's look skips it then)
         # the state lacked answers the log holds (a writer killed while recording)
         self.lagged = bool(engine.lagging())
         if self.lagged:
@@ -297,7 +314,9 @@ class Store:
         url = server() if folder is None else None
         if url is not None:
             safe_name(user)  # the same names on a server as in folders
-            store = cls(_server_engine(url, user))
+            from drill.core.journal import Journal
+
+            store = cls(_server_engine(url, user), journal=Journal.of(url, user))
         else:
             folder = folder or store_dir(user)
             try:
@@ -312,6 +331,7 @@ class Store:
                 if not store.engine.profile():
                     store.engine.update_profile({"name": user, "settings": scheduler.Settings().as_json(),
                                                  "created": time.time()})
+        store.send_journal()  # answers a drill kept while the server was away
         return store
 
     @classmethod
@@ -340,6 +360,7 @@ class Store:
         """Change some settings (fields of scheduler.Settings), keeping the others
         as the store holds them now: another drill's change to them stays."""
         self.wrote = True
+        self._online(force=True)
         with self.engine.transaction():  # read under the lock, after what others wrote
             updated = dataclasses.replace(self.settings, **changes)
             self.engine.update_profile({"settings": updated.as_json()})
@@ -347,7 +368,16 @@ class Store:
 
     def reread(self) -> None:
         """Take in what another drill wrote to the store since this one last read,
-        unless another drill is writing now (it never waits: the app's look)."""
+        unless another drill is writing now (it never waits: the app's look).
+        Answers kept while the server was away are sent first, if it is back."""
+        if self.journal is not None and (self.offline or self.journal.pending()):
+            if not self._busy.acquire(blocking=False):
+                return  # an answer is being recorded (and sends the journal itself)
+            try:
+                if not self._online():
+                    return  # still away: the state in memory is the latest
+            finally:
+                self._busy.release()
         self.engine.refresh(wait=False)
 
     # choices kept between sessions -----------------------------------------
@@ -357,6 +387,7 @@ class Store:
 
     def _set_profile_value(self, key: str, value) -> None:
         self.wrote = True
+        self._online(force=True)
         with self.engine.transaction():
             self.engine.update_profile({key: value})
 
@@ -415,6 +446,7 @@ class Store:
             for fw in deck.card_keys().frameworks:
                 fw_owner.setdefault(fw, deck.id)
         self.wrote = True
+        self._online(force=True)
         with self.engine.transaction():
             moved = strays()
             renamed = {}
@@ -601,15 +633,31 @@ class Store:
 
     def record(self, answered, now: float | None = None) -> Receipt:
         """Store an answer durably: the review, the card's new state, the tallies,
-        in one transaction."""
+        in one transaction. On a server store whose server is away (or goes
+        away during the answer, even during its commit) the answer is kept in
+        the local journal instead, acknowledged once it is on disk, and the
+        state moves on in memory; the journal is sent when the server is back."""
         now = now or time.time()
+        answer_id = _new_id()  # the same id whichever way the answer goes
+        if self.journal is None:
+            return self._record(answered, now, answer_id)
+        with self._busy:
+            if not self._online():
+                return self._record_offline(answered, now, answer_id)
+            try:
+                return self._record(answered, now, answer_id)
+            except ServerAway:
+                self._go_offline()
+                return self._record_offline(answered, now, answer_id)
+
+    def _record(self, answered, now: float, answer_id: str) -> Receipt:
         engine = self.engine
         with engine.transaction():
             self._catch_up()
             before = None if learning.is_step(answered.card) else engine.card(answered.card.id)
             rating = self._rating(answered)
             applied = engine.applied_seq()
-            review = engine.log(self._review(answered, rating, now, before), now)
+            review = engine.log(self._review(answered, rating, now, before, answer_id), now)
             if review.seq > applied:  # not an answer the log held already (sent again)
                 self._apply(review, before)
             self.wrote = True
@@ -620,6 +668,125 @@ class Store:
         answered.receipt = receipt
         return receipt
 
+    # the server away ------------------------------------------------------
+
+    def _record_offline(self, answered, now: float, answer_id: str) -> Receipt:
+        """Keep the answer in the journal (fsynced: then it is acknowledged)
+        and move the state in memory on by it."""
+        engine = self.engine
+        before = None if learning.is_step(answered.card) else engine.card(answered.card.id)
+        rating = self._rating(answered)
+        review = dataclasses.replace(self._review(answered, rating, now, before, answer_id),
+                                     seq=engine.applied_seq() + 1)
+        self._kept().append(review)
+        review = engine.log(review, now)
+        self._apply(review, before)
+        self.wrote = True
+        self.kept_locally += 1
+        state = engine.card(answered.card.id)
+        receipt = Receipt(review, before, state.seq if state else 0, before.amends if before else 0)
+        self._receipts[review.id] = receipt
+        answered.rating = rating
+        answered.due = dt.datetime.fromtimestamp(state.due) if state else None
+        answered.receipt = receipt
+        return receipt
+
+    def _kept(self) -> Journal:
+        assert self.journal is not None  # (a server store's)
+        return self.journal
+
+    def send_journal(self) -> bool:
+        """Send the answers kept while the server was away, if it is back;
+        whether the store is on the server now (True for a store of files)."""
+        return self._online(force=True)
+
+    def _online(self, force: bool = False) -> bool:
+        """Whether the server is reachable with the journal sent: while it
+        is away, it is tried again (at most every RETRY_S unless ``force``),
+        the journal's answers sent, and the store goes back on the server."""
+        if self.journal is None:
+            return True
+        if not self.offline and not self.journal.pending():
+            return True
+        if self.offline and not force and time.monotonic() - self._tried < RETRY_S:
+            return False
+        self._tried = time.monotonic()
+        try:
+            self._send()
+        except ServerAway:
+            self._go_offline()
+            return False
+        if self.offline:
+            self.offline = False
+            self.engine = self._server
+        return True
+
+    def _send(self) -> None:
+        """Send the journal's answers in order, each in its own transaction:
+        one the server holds already (a commit whose outcome was unknown, or a
+        drill killed before it took the answer out of the journal) is not
+        recorded again and moves nothing; each answer the server confirmed is
+        taken out of the journal, the others kept."""
+        entries = self._kept().entries()
+        if not entries:
+            return
+        server = self._server
+        kept, self.engine = self.engine, server  # the rules work on the server's state
+        done: list[str] = []
+        try:
+            for review in entries:
+                with server.transaction():
+                    self._catch_up()
+                    before = None if review.stage in learning.STEPS else server.card(review.card)
+                    applied = server.applied_seq()
+                    logged = server.log(dataclasses.replace(
+                        review, seq=0, new=self._is_new(review.stage, before), mature=self._mature(before)),
+                        review.at)
+                    fresh = logged.seq > applied
+                    if fresh:
+                        self._apply(logged, before)
+                    self.wrote = True
+                done.append(review.id)
+                self._sent(review.id, logged, before, fresh)
+        finally:
+            self.engine = kept
+            self._kept().remove(done)
+
+    def _sent(self, answer_id: str, logged: Review, before: CardState | None, fresh: bool) -> None:
+        """An answer of this drill's journal is on the server: its receipt
+        now holds its number there (so it can be overridden or undone)."""
+        receipt = self._receipts.pop(answer_id, None)
+        if receipt is None:
+            return
+        state = self._server.card(logged.card)
+        receipt.review = logged
+        if fresh:
+            receipt.card_before = before
+            receipt.card_seq = state.seq if state else 0
+            receipt.amends = before.amends if before else 0
+        else:
+            receipt.card_seq = -1  # recorded by its first try: an override rebuilds the card from its log
+
+    def _go_offline(self) -> None:
+        """The server is away: answers go to the journal from now on, the
+        state (with the journal's answers) kept in memory."""
+        self._tried = time.monotonic()
+        if self.offline:
+            return
+        from drill.core.journal import OfflineState
+
+        state = OfflineState(self._server)
+        kept, self.engine = self.engine, state
+        try:
+            # answers journalled before (by a drill that stopped) move the state in memory too
+            for review in self._kept().entries():
+                before = None if review.stage in learning.STEPS else state.card(review.card)
+                self._apply(state.log(review, review.at), before)
+        except BaseException:
+            self.engine = kept
+            raise
+        self.offline = True
+
     def amend(self, answered, now: float | None = None) -> None:
         """The trainee overrode the judgement of ``answered``: log an amendment
         and move the state and the tallies from the old judgement to the new.
@@ -629,6 +796,7 @@ class Store:
         """
         receipt: Receipt = answered.receipt
         now = now or time.time()
+        self._online(force=True)
         engine = self.engine
         self.wrote = True
         rating = self._rating(answered)
@@ -665,6 +833,7 @@ class Store:
         back as they were before it. The log keeps both records."""
         receipt: Receipt = answered.receipt
         now = now or time.time()
+        self._online(force=True)
         engine = self.engine
         self.wrote = True
         with engine.transaction():
@@ -707,7 +876,8 @@ class Store:
                                     sum(len(a) for a in answered.card.answer), answered.hints,
                                     answered.overridden)
 
-    def _review(self, answered, rating: scheduler.Rating, now: float, before: CardState | None) -> Review:
+    def _review(self, answered, rating: scheduler.Rating, now: float, before: CardState | None,
+                answer_id: str | None = None) -> Review:
         card = answered.card
         return Review(
             card=card.id, deck=card.deck, fw=card.framework, kind=card.kind, at=round(now, 3),
@@ -716,7 +886,7 @@ class Store:
             rating=rating, seconds=round(answered.seconds, 2), hints=answered.hints,
             overridden=answered.overridden, new=self._is_new(card.stage, before), mature=self._mature(before),
             intrusions=[[i.typed, i.framework] for i in answered.grade.intrusions], stage=card.stage,
-            id=_new_id(),
+            id=answer_id or _new_id(),
         )
 
     @staticmethod
@@ -886,6 +1056,7 @@ class Store:
     def rebuild(self) -> None:
         """Rebuild every card's state and every tally from the review log,
         answer by answer (the profile kept)."""
+        self._online(force=True)
         with self.engine.rebuilding():
             for review in records.effective(self.engine.reviews()):
                 before = self.engine.card(review.card)
@@ -897,7 +1068,10 @@ class Store:
         self.wrote = True
 
     def close(self) -> None:
-        self.engine.close()  # first: closing may tidy the files (the TinyDB engine packs closed months)
+        if self.journal is not None and (self.offline or self.journal.pending()):
+            with contextlib.suppress(StoreError):
+                self._online(force=True)  # a last try: otherwise the next drill sends them
+        self._server.close()  # first: closing may tidy the files (the TinyDB engine packs closed months)
         if self.wrote and not self.readonly and self.folder is not None:
             from drill.core import backups
 

@@ -220,15 +220,24 @@ class DrillScreen(Screen):
         self._store_status(f"not saved: {reason}\nyour answer is kept: Ctrl+S tries again, Esc ends the session",
                            "bold red")
 
+    def _kept_locally(self) -> None:
+        """Say, while the progress server is away, that answers are kept on this machine."""
+        progress = getattr(self.app, "progress", None)
+        if getattr(progress, "offline", False):
+            self._store_status(f"the progress server is away: {progress.kept_locally} answers kept on this "
+                               "machine, sent when it is back", "yellow")
+        else:
+            self._store_status("", "")
+
     def _saved(self, answered: Answered) -> None:
         self.saving = False
         if answered.card.kind == "show":  # read: on to the next card
-            self._store_status("", "")
+            self._kept_locally()
             self.session.next()
             self.show_card()
             return
         self.last = answered
-        self._store_status("", "")
+        self._kept_locally()
         area = self.query_one(AnswerArea)
         area.display = False
         self.show_feedback()
