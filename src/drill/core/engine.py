@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
+from drill.core.assignments import Assignment
 from drill.core.records import CardState, ConfusionTally, DayTally, FrameworkStage, ItemTally, Review
 
 
@@ -123,6 +124,11 @@ class Engine(Protocol):
 
     def has_progress(self) -> bool:
         """Whether the store holds any card state, tally or review."""
+        ...
+
+    def assignments(self) -> list[Assignment]:
+        """The decks set to the trainee's classes, with their due dates
+        (none on a store without classes)."""
         ...
 
     def close(self) -> None: ...

@@ -347,5 +347,8 @@ class OfflineState:
     def has_progress(self) -> bool:
         return self._seq > 0 or any(self._tables[t] for t in ("cards", "days", "items", "stages"))
 
+    def assignments(self) -> list:
+        return []  # the server's, read from the server
+
     def close(self) -> None:
         pass

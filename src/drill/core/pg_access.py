@@ -23,7 +23,9 @@ person role is a member of (:func:`groups`):
                       reviews: SELECT, INSERT (the log is never rewritten)
                       cards, days, items, confusions, stages: SELECT, INSERT, UPDATE, DELETE
                       people, classes, class_members, orgs, drill_schema: SELECT
-    instructor group  SELECT on all of those, nothing else
+                      assignments: SELECT
+    instructor group  SELECT on all of those; assignments: SELECT, INSERT,
+                      UPDATE (due), DELETE (the policies say which rows)
 
 Row-level security
 ------------------
@@ -41,6 +43,14 @@ superuser alone bypasses them). The policies, all permissive:
     classes      owner; member (the classes they are in, as either role)
     class_members  owner; self (their own memberships); taught (every
                  membership of the classes they teach)
+    assignments  (version 3) owner; member (reading: the assignments of the
+                 classes they are in, as trainee or instructor); taught
+                 (adding, changing the due date of and removing the
+                 assignments of the classes they teach). So a class's
+                 trainees read its assignments and no one else's, and only
+                 the administrator (the owner) or an instructor of that
+                 class sets or removes them; a trainee, or an instructor of
+                 another class, is refused.
 
 The policies find the connection's person through SECURITY DEFINER
 functions (``drill_own_trainee`` and the like), called with
@@ -75,6 +85,9 @@ _TRAINEE_GRANTS = {
     "reviews": "SELECT, INSERT",
     **{table: "SELECT, INSERT, UPDATE, DELETE" for table in ("cards", "days", "items", "confusions", "stages")},
 }
+# the class's work (version 3): what each kind may do to it (the policies say which rows)
+_WORK_GRANTS = {TRAINEE: "SELECT", INSTRUCTOR: "SELECT, INSERT, UPDATE (due), DELETE"}
+WORK = ("assignments",)
 _READ_ONLY = ("people", "classes", "class_members", "orgs", "drill_schema")
 _FUNCTIONS = ("drill_own_trainee(name)", "drill_own_person(name)", "drill_taught(name)",
               "drill_taught_classes(name)", "drill_classes_of(name)")
@@ -178,6 +191,39 @@ def migration_2(conn: psycopg.Connection) -> list[str]:
     return statements
 
 
+def migration_3(conn: psycopg.Connection) -> list[str]:
+    """Assignments: a deck set to a class, with its due date; read by the
+    class's members, set and removed by the owner or the class's instructors."""
+    statements = [
+        """CREATE TABLE assignments (
+               org text NOT NULL,
+               id bigint GENERATED ALWAYS AS IDENTITY,
+               class_id bigint NOT NULL,
+               deck text NOT NULL,
+               due date NOT NULL,
+               created timestamptz NOT NULL DEFAULT now(),
+               PRIMARY KEY (org, id),
+               UNIQUE (org, class_id, deck),
+               FOREIGN KEY (org, class_id) REFERENCES classes ON DELETE CASCADE)""",
+        # the answer's class is looked up by deck
+        "CREATE INDEX assignments_by_deck ON assignments (org, deck, due)",
+    ]
+    statements += _secure("assignments", {
+        "member": "FOR SELECT USING (class_id IN (SELECT drill_classes_of(current_user)))",
+        "taught_add": "FOR INSERT WITH CHECK (class_id IN (SELECT drill_taught_classes(current_user)))",
+        "taught_change": "FOR UPDATE USING (class_id IN (SELECT drill_taught_classes(current_user))) "
+                         "WITH CHECK (class_id IN (SELECT drill_taught_classes(current_user)))",
+        "taught_remove": "FOR DELETE USING (class_id IN (SELECT drill_taught_classes(current_user)))",
+    })
+    # a schema upgraded from version 2 has its group roles already: granted here, so that
+    # an answer (which looks up its deck's assignment) never waits for a drill class command
+    for kind, role in groups(conn).items():
+        if role_exists(conn, role):
+            statements += [sql.SQL("GRANT " + _WORK_GRANTS[kind] + " ON {} TO {}").format(
+                sql.Identifier(table), sql.Identifier(role)).as_string(conn) for table in WORK]
+    return statements
+
+
 # --------------------------------------------------------------------------
 # the group roles and their grants
 
@@ -216,6 +262,11 @@ def ensure_groups(conn: psycopg.Connection) -> dict[str, str]:
         for table in PROGRESS:
             what = _TRAINEE_GRANTS[table] if kind == TRAINEE else "SELECT"
             conn.execute(sql.SQL("GRANT " + what + " ON {} TO {}").format(sql.Identifier(table), group))
+        made = conn.execute("SELECT to_regclass('assignments') IS NOT NULL").fetchone()
+        if made and made[0]:
+            for table in WORK:
+                conn.execute(sql.SQL("GRANT " + _WORK_GRANTS[kind] + " ON {} TO {}").format(
+                    sql.Identifier(table), group))
     return found
 
 

@@ -35,6 +35,8 @@ tables once. A schema newer than this drill is refused, never written.
                                                (trainee or instructor) and trainee row
     classes     (org, class_id)                a class, by name
     class_members (org, class_id, person)      who is in it, as trainee or instructor
+    assignments (org, id)                      a deck set to a class (unique per class
+                                               and deck), with its due date
 
 Who may see what (version 2, pg_access.py): each person logs in as a role
 of their own, and row-level security, forced on every table of progress,
@@ -42,7 +44,9 @@ lets a trainee's role read and write only their own rows and an
 instructor's read only their classes' trainees. A connection whose role
 is a trainee opens that trainee's progress, whatever name it is given;
 the owner of the tables (the administrator) opens any trainee by name.
-Each answer is logged for the trainee's first class (``class_id``).
+Each answer is logged for the class it was drilled for (``class_id``):
+the class of one of the trainee's classes that the answer's deck is assigned
+to (the one due first), else the trainee's first class.
 
 Why this shape:
 
@@ -90,10 +94,11 @@ from psycopg import conninfo as pg_conninfo
 from psycopg.types.json import Jsonb
 
 from drill.core import pg_access
+from drill.core.assignments import Assignment
 from drill.core.errors import ServerAway, StoreError
 from drill.core.records import CardState, ConfusionTally, DayTally, FrameworkStage, ItemTally, Review
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_ORG = "default"
 # the first key of the advisory lock taken while migrating ("drll"); the second is the schema's
 _MIGRATE_LOCK = 0x64726C6C
@@ -216,6 +221,8 @@ MIGRATIONS: dict[int, list[str] | Callable[[psycopg.Connection], list[str]]] = {
     ],
     # people, classes and row-level security (pg_access.py)
     2: pg_access.migration_2,
+    # assignments: decks set to a class with a due date (pg_access.py)
+    3: pg_access.migration_3,
 }
 
 
@@ -437,8 +444,16 @@ _REVIEW_COLUMNS = ("seq", "review_id", "amends", "undone", "card", "deck", "fw",
                    "rating", "score", "seconds", "typed", "hints", "overridden", "is_new", "was_mature", "items",
                    "extra", "intrusions")
 _REVIEW_SELECT = f"SELECT {_quoted(_REVIEW_COLUMNS)} FROM reviews"
+# the class an answer is drilled for: one of the trainee's classes its deck is assigned to
+# (the one due first), else the trainee's first class (the engine's class_id)
+_ASSIGNED_CLASS = ("SELECT a.class_id FROM assignments a "
+                   "JOIN class_members m ON m.org = a.org AND m.class_id = a.class_id AND m.role = 'trainee' "
+                   "JOIN people p ON p.org = m.org AND p.person = m.person "
+                   "WHERE a.org = %(org)s AND a.deck = %(deck)s AND p.trainee = %(trainee)s "
+                   "ORDER BY a.due, a.class_id LIMIT 1")
 _REVIEW_INSERT = (f"INSERT INTO reviews (org, class_id, trainee, {_quoted(_REVIEW_COLUMNS)}) "
-                  f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(_REVIEW_COLUMNS))}) "
+                  f"VALUES (%(org)s, COALESCE(({_ASSIGNED_CLASS}), %(class_id)s), %(trainee)s, "
+                  f"{', '.join(f'%({n})s' for n in _REVIEW_COLUMNS)}) "
                   "ON CONFLICT (org, review_id) DO NOTHING RETURNING seq")
 
 
@@ -804,9 +819,10 @@ class PgEngine:
                       for n in ("seq", "id", "amends", "undone", "card", "deck", "fw", "kind", "at", "stage",
                                 "verdict", "rating", "score", "seconds", "typed", "hints", "overridden", "new",
                                 "mature", "items", "extra", "intrusions")]
+            params = dict(zip(_REVIEW_COLUMNS, values), org=self.org, class_id=self.class_id,
+                          trainee=self.trainee)
             with _server(self.where, "the progress server refused an answer"):
-                row = self.conn.execute(_REVIEW_INSERT,
-                                        (self.org, self.class_id, self.trainee, *values)).fetchone()
+                row = self.conn.execute(_REVIEW_INSERT, params).fetchone()
                 if row is None:
                     found = self.conn.execute(_REVIEW_SELECT + " WHERE org = %s AND review_id = %s",
                                               (self.org, numbered.id)).fetchone()
@@ -851,6 +867,25 @@ class PgEngine:
             self._pending = {}
             self._dirty = True
             yield
+
+    # the class's work -------------------------------------------------------
+
+    def assignments(self) -> list[Assignment]:
+        """The assignments of the classes the trainee is in, soonest due first."""
+        if self.trainee is None:
+            return []
+        with _server(self.where):
+            conn = self._connection()
+            if schema_version(conn) < 3:
+                return []
+            rows = conn.execute(
+                "SELECT a.due, c.name, a.deck FROM assignments a "
+                "JOIN classes c ON c.org = a.org AND c.class_id = a.class_id "
+                "JOIN class_members m ON m.org = a.org AND m.class_id = a.class_id AND m.role = 'trainee' "
+                "JOIN people p ON p.org = m.org AND p.person = m.person "
+                "WHERE a.org = %s AND p.trainee = %s ORDER BY a.due, c.name, a.deck",
+                (self.org, self.trainee)).fetchall()
+        return [Assignment(due, str(name), str(deck)) for due, name, deck in rows]
 
     def close(self) -> None:
         self.conn.close()

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drill.core import learning, records, scheduler
+from drill.core.assignments import Assignment
 from drill.core.engine import Engine
 from drill.core.errors import ServerAway, StoreError
 from drill.core.files import fsync_dir
@@ -624,6 +625,16 @@ class Store:
         times = [due for card, due in self.due_at().items()
                  if due > now and (card_ids is None or card in card_ids)]
         return min(times) if times else None
+
+    # the class's work ------------------------------------------------------
+
+    def assignments(self) -> list[Assignment]:
+        """The decks set to the trainee's classes, soonest due first (none on
+        a TinyDB store; none to show while the progress server is away)."""
+        try:
+            return self._server.assignments()
+        except ServerAway:
+            return []
 
     # recording -------------------------------------------------------------
 

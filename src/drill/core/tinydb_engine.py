@@ -1162,6 +1162,9 @@ class TinyEngine:
         if doc_id is not None:
             self._stages.remove(doc_ids=[doc_id])
 
+    def assignments(self) -> list:
+        return []  # a trainee's own store has no classes
+
     def has_progress(self) -> bool:
         raw = self.db.log_storage.read()
         return any(raw.get(t) for t in ("cards", "days", "items", "stages")) or bool(self.months())

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from drill.core.assignments import first_per_deck
 from drill.core.text import counted
 
 BAR = 10  # the bar and its percentage fill the 15-cell column
@@ -97,6 +98,8 @@ class DecksScreen(Screen):
         self.built_width = 0  # the width of the title column the table was built for
         self.shown: list | None = None  # the rows as the table shows them
         self.said: dict[str, tuple] = {}  # what the Statics show
+        self.order: list = []  # the decks as the rows show them: assigned ones first, soonest due first
+        self.assigned: dict | None = None  # deck id -> its assignment (None: read them again)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,6 +118,7 @@ class DecksScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.app.check_store()  # back from a dialog or a session: what changed meanwhile
+        self.assigned = None  # an instructor may have set work meanwhile
         self.refresh_decks()
 
     def on_resize(self) -> None:
@@ -154,14 +158,19 @@ class DecksScreen(Screen):
             self.chosen = {d for d in app.progress.last_decks() if d in known}
             self.chosen_for = app.progress
             self.shown = None
+            self.assigned = None
+        if self.assigned is None:
+            self.assigned = first_per_deck(app.progress.assignments())
+        assigned = self.assigned
+        self.order = sorted(app.decks, key=lambda d: (0, assigned[d.id].due) if d.id in assigned else (1,))
         who = Text("trainee: ", style="dim")
         who.append(app.user or "—", style="bold")
         self._say("#who", who)
         # new cards: those today's limit still lets in, as Anki counts them
         left = app.progress.new_left_today()
-        counts = app.deck_counts_cache.counts(app.progress, app.decks)
-        rows = [(deck.id, deck.title, str(c.due), str(min(c.new, left)), str(c.total), c.mastery)
-                for deck, c in zip(app.decks, counts)]
+        counts = app.deck_counts_cache.counts(app.progress, self.order)
+        rows = [(deck.id, self._titled(deck), str(c.due), str(min(c.new, left)), str(c.total), c.mastery)
+                for deck, c in zip(self.order, counts)]
         if rows != self.shown:
             self._show_rows(table, rows, width)
         self._say_note()
@@ -185,6 +194,11 @@ class DecksScreen(Screen):
                           self._cell("mastery", mastery, width), key=key)
         if 0 < row < len(rows):
             table.move_cursor(row=row)
+
+    def _titled(self, deck) -> str:
+        """The deck's title, after its due date when it is assigned."""
+        assignment = (self.assigned or {}).get(deck.id)
+        return f"due {assignment.due.isoformat()} · {deck.title}" if assignment else deck.title
 
     @staticmethod
     def _cell(column: str, value, width: int):
@@ -223,9 +237,9 @@ class DecksScreen(Screen):
 
     def _deck_under_cursor(self):
         table = self.query_one(DataTable)
-        if not self.app.decks or table.cursor_row is None:
+        if not self.order or table.cursor_row is None:
             return None
-        return self.app.decks[table.cursor_row]
+        return self.order[table.cursor_row]
 
     def action_toggle(self) -> None:
         deck = self._deck_under_cursor()
