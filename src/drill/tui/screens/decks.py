@@ -11,9 +11,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from drill.core.text import counted
+from drill.tui.widgets.footer import KeysFooter
 
 BAR = 10  # the bar and its percentage fill the 15-cell column
 # "Study more today" adds this many new cards to today's limit.
@@ -143,7 +144,7 @@ class DecksScreen(Screen):
         yield Static(id="who")
         yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="decks-note")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     # fixed columns: mark, due, new, total, mastery; each cell has 1 cell of padding a side
     FIXED = 2 + 4 + 4 + 5 + 15
