@@ -148,6 +148,9 @@ class Deck:
     _pending: Callable[[], list[Framework]] | None = field(default=None, init=False, repr=False, compare=False)
     # a cached deck's file bytes, decoded into file_text on its first use
     _raw: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    # a cached deck's cards as the cache holds them, made of its frameworks as
+    # they were read (taken as the cards made, with their key, on that first read)
+    _cached: tuple[Card, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __getattr__(self, name: str):
         # only for an attribute the instance lacks: a cached deck's frameworks
@@ -165,6 +168,9 @@ class Deck:
         self._pending = None
         if self._known is not None:
             self._known = (self._inputs_key(), self._known[1])
+            if self._cached is not None:  # the cards made of these frameworks: not made again
+                self._made = (self._known[0], self._cached, self._known[1])
+        self._cached = None
         return frameworks
 
     @property
