@@ -341,3 +341,19 @@ async def test_the_app_counts_what_another_drill_answered_with_cached_decks(dril
         other.close()
         await until(pilot, lambda: row() != before, what="the other drill's answer counted")
         assert row() == truth()
+
+
+def test_the_learning_steps_take_a_cached_decks_cards(folder, monkeypatch):
+    from drill.core import learning
+    from drill.core.learning import Learning, Stage
+
+    (folder / "mine.toml").write_text(DECK, "utf-8")
+    (parsed,), _ = loaded(folder)
+    want = Learning([parsed], lambda card: {}).card(parsed.id, "enu-0000000001", Stage.CLOZE)
+    (deck,), _ = loaded(folder)
+    monkeypatch.setattr(learning, "framework_cards", lambda *a: pytest.fail("the cards were made again"))
+    assert Learning([deck], lambda card: {}).card(deck.id, "enu-0000000001", Stage.CLOZE) == want
+    monkeypatch.undo()
+    deck.frameworks[0].items.append("再落实")  # edited: its cards, and its steps', are made of it
+    cloze = Learning([deck], lambda card: {}).card(deck.id, "enu-0000000001", Stage.CLOZE)
+    assert "再落实" in cloze.others or "再落实" in cloze.answer
