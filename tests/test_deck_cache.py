@@ -215,6 +215,46 @@ def test_another_version_of_the_reading_code_reads_the_decks_again(folder, monke
     assert reads.names == ["mine.toml"]
 
 
+def test_a_cached_decks_cards_come_from_the_cache_and_are_the_files(folder, monkeypatch):
+    for path in sorted(DECKS.glob("*.toml")):
+        shutil.copy(path, folder / path.name)
+    first, _ = loaded(folder)
+    made = [d.cards() for d in first]
+    monkeypatch.setattr(decks, "framework_cards", lambda *a: pytest.fail("a cached deck's cards were made"))
+    again, _ = loaded(folder)
+    for cached, cards in zip(again, made):
+        assert cached.cards() == cards  # every field of every card
+    monkeypatch.undo()
+    # a framework edited in place: its cards are made again, from it
+    (deck,) = [d for d in loaded(folder)[0] if d.id == first[1].id]
+    deck.frameworks[0].items.append("再落实")
+    assert deck.cards() == [c for fw in deck.frameworks for c in decks.framework_cards(deck.id, fw)]
+    assert len(deck.cards()) > len(made[1])
+
+
+@pytest.mark.parametrize("damage", ["shape", "types", "ids"])
+def test_damaged_cards_beside_the_cache_are_made_from_the_deck(folder, damage):
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    (first,), _ = loaded(folder)
+    (kept,) = (paths.cache_dir() / deck_cache.FRAMEWORKS_DIR).glob("*.json")
+    held = json.loads(kept.read_text("utf-8"))
+    if damage == "shape":
+        held["cards"][0] = held["cards"][0][:-1]
+    elif damage == "types":
+        held["cards"][0][5] = "not a list"  # the answer
+    else:
+        held["cards"] = held["cards"][1:] + held["cards"][:1]  # not the cards the entry names
+    text = json.dumps(held, ensure_ascii=False)
+    kept.write_text(text, "utf-8")
+    entries = json.loads((paths.cache_dir() / deck_cache.FILE_NAME).read_text("utf-8"))
+    for entry in entries["decks"].values():  # the entry names the damaged file: only its content is wrong
+        entry["frameworks"] = deck_cache.digest(text.encode("utf-8"))
+    (paths.cache_dir() / deck_cache.FILE_NAME).write_text(json.dumps(entries, ensure_ascii=False), "utf-8")
+    (deck,), errors = loaded(folder)
+    assert errors == [] and deck.cards() == first.cards() and deck.frameworks == first.frameworks
+
+
 def test_a_cached_decks_frameworks_edited_make_their_cards_again(folder):
     (folder / "mine.toml").write_text(DECK, "utf-8")
     loaded(folder)
@@ -301,3 +341,19 @@ async def test_the_app_counts_what_another_drill_answered_with_cached_decks(dril
         other.close()
         await until(pilot, lambda: row() != before, what="the other drill's answer counted")
         assert row() == truth()
+
+
+def test_the_learning_steps_take_a_cached_decks_cards(folder, monkeypatch):
+    from drill.core import learning
+    from drill.core.learning import Learning, Stage
+
+    (folder / "mine.toml").write_text(DECK, "utf-8")
+    (parsed,), _ = loaded(folder)
+    want = Learning([parsed], lambda card: {}).card(parsed.id, "enu-0000000001", Stage.CLOZE)
+    (deck,), _ = loaded(folder)
+    monkeypatch.setattr(learning, "framework_cards", lambda *a: pytest.fail("the cards were made again"))
+    assert Learning([deck], lambda card: {}).card(deck.id, "enu-0000000001", Stage.CLOZE) == want
+    monkeypatch.undo()
+    deck.frameworks[0].items.append("再落实")  # edited: its cards, and its steps', are made of it
+    cloze = Learning([deck], lambda card: {}).card(deck.id, "enu-0000000001", Stage.CLOZE)
+    assert "再落实" in cloze.others or "再落实" in cloze.answer

@@ -91,6 +91,26 @@ def test_a_review_of_a_card_seen_before_is_counted(two_decks):
     assert after == truth(store, two_decks, due + 3) and after[0].due == 0
 
 
+def test_an_answer_counts_again_only_the_deck_it_touched(two_decks, monkeypatch):
+    store = Store.open("lin")
+    store.update_settings(new_per_day=3)  # the other deck's new cards are held back by the day's limit
+    cache = DeckCountsCache()
+    before = cache.counts(store, two_decks, T0)
+    counting = Counting(store, monkeypatch)
+    for n, card in enumerate(two_decks[0].cards()[:2]):  # new cards seen: the allowance shrinks for both
+        store.record(answer(card, right=n == 0), now=T0 + n)
+        after = cache.counts(store, two_decks, T0 + n + 1)
+        assert after == truth(store, two_decks, T0 + n + 1)
+    assert counting.asked == [two_decks[0].id] * 2
+    assert after[1].new < before[1].new  # the other deck's new cards follow the allowance, uncounted
+    # another drill answers in the other deck: that deck alone is counted again
+    other = Store.open("lin")
+    other.record(answer(two_decks[1].cards()[0]), now=T0 + 5)
+    store.reread()
+    assert cache.counts(store, two_decks, T0 + 6) == truth(store, two_decks, T0 + 6)
+    assert counting.asked == [two_decks[0].id] * 2 + [two_decks[1].id]
+
+
 def test_an_undo_is_counted(two_decks):
     store = Store.open("lin")
     cache = DeckCountsCache()
@@ -224,7 +244,7 @@ async def test_the_list_is_built_once_and_going_back_counts_only_what_changed(mo
         await pilot.pause()
         assert asked == [] and built == [1]
 
-        # an answer: every deck is counted again, and the list shows it
+        # an answer: the deck answered is counted again, alone, and the list shows it
         before = rows(app)
         app.start_session(app.decks[:1])
         await drilling(pilot)
@@ -232,7 +252,7 @@ async def test_the_list_is_built_once_and_going_back_counts_only_what_changed(mo
         app.action_decks()
         await until(pilot, lambda: app.screen is decks_screen and rows(app) == counted_rows(app),
                     what="the counts after the answer")
-        assert sorted(asked) == sorted(d.id for d in app.decks)
+        assert asked == [app.decks[0].id]
         assert built == [1] and rows(app) != before
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from drill.core.errors import DrillError
 from drill.core.files import read_limited, write_atomically
 from drill.core.frameworks import DEFAULT_ORDERED, KINDS, MAX_ITEMS, Framework
+from drill.core.lazy import LazyPattern
 from drill.core.text import counted, fold, is_traditional, to_traditional
 
 if TYPE_CHECKING:  # tomlkit is imported where a deck is written: drilling never needs it
@@ -148,6 +148,9 @@ class Deck:
     _pending: Callable[[], list[Framework]] | None = field(default=None, init=False, repr=False, compare=False)
     # a cached deck's file bytes, decoded into file_text on its first use
     _raw: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    # a cached deck's cards as the cache holds them, made of its frameworks as
+    # they were read (taken as the cards made, with their key, on that first read)
+    _cached: tuple[Card, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __getattr__(self, name: str):
         # only for an attribute the instance lacks: a cached deck's frameworks
@@ -165,6 +168,9 @@ class Deck:
         self._pending = None
         if self._known is not None:
             self._known = (self._inputs_key(), self._known[1])
+            if self._cached is not None:  # the cards made of these frameworks: not made again
+                self._made = (self._known[0], self._cached, self._known[1])
+        self._cached = None
         return frameworks
 
     @property
@@ -250,7 +256,7 @@ LEAD_AFTER = 16
 CONTEXT_MIN_CHARS = 4
 _STOPS = "。！？；;!?\n"
 _PAUSES = "，,：:、"
-_NUMBERING = re.compile(r"[\s\W\d一二三四五六七八九十第是要首先其次再最后_]")
+_NUMBERING = LazyPattern(r"[\s\W\d一二三四五六七八九十第是要首先其次再最后_]")
 
 
 def _lead(quote: str, items: list[str]) -> str:
@@ -349,9 +355,9 @@ QUESTIONS = {"abbreviation": "它指哪几项", "enumeration": "分别是什么"
 OPENINGS_QUESTION = "每一点开头怎么说"
 # A name whose last part asks already (谋划工作要抓哪三个方面) is asked as it
 # stands, not asked again (…要抓哪三个方面：分别是什么？).
-_ASKS = re.compile(r"哪|什么|什麼|甚麼|怎么|怎麼|如何|为何|為何|几[个项点种条大方类]|幾[個項點種條大方類]")
+_ASKS = LazyPattern(r"哪|什么|什麼|甚麼|怎么|怎麼|如何|为何|為何|几[个项点种条大方类]|幾[個項點種條大方類]")
 # A name that counts a quoted word: 四个“深感”, 三个“要督得”, 三個“要把…作為”.
-_COUNTED_WORD = re.compile(r"[一二三四五六七八九十两兩\d]+[个個项項种種大条條点點类類]?[^“”：:]{0,6}“([^”]+)”")
+_COUNTED_WORD = LazyPattern(r"[一二三四五六七八九十两兩\d]+[个個项項种種大条條点點类類]?[^“”：:]{0,6}“([^”]+)”")
 # Words that number the points rather than name them (一是…二是…, 一要…二要…):
 # a name counting them asks for the points themselves.
 MARKER_WORDS = frozenset("是要")
@@ -803,7 +809,7 @@ class Problem:
 
 
 # A TOML string on one line: "basic" with escapes, or 'literal'.
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+_STRING = LazyPattern(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
 
 
 def _key_pattern(key: str) -> re.Pattern:
@@ -906,6 +912,8 @@ def _read(path: Path, data: bytes | None = None) -> str:
 def _parse(path: Path, text: str) -> dict:
     """The deck file's data, read with tomllib (fast); what tomllib refuses
     is read with tomlkit, which says why in drill's own words (or reads it)."""
+    import tomllib  # (a start reads its decks from the deck cache)
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -1289,7 +1297,7 @@ def _in_speech(words: str, text: str) -> bool:
     return in_speech(words, text)
 
 
-_NUMERALS = re.compile(r"[一二两三四五六七八九十百千双]+|\d+")
+_NUMERALS = LazyPattern(r"[一二两三四五六七八九十百千双]+|\d+")
 
 
 def _name_counts(name: str, expected: int) -> set[int]:

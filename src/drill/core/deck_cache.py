@@ -11,9 +11,12 @@ Python's, whose tomllib parses); another version finds it empty.
 
 An entry keeps what a deck's file says at the top and its cards' ids,
 frameworks and kinds (what the deck list counts by), or the one-line error
-of a file that does not load; the deck's frameworks are a file of their own
-beside it (``frameworks/DIGEST.json``, its own digest in the entry), read
-on their first use: a start reads only the frameworks of the decks it drills.
+of a file that does not load; the deck's frameworks, and the cards made of
+them, are a file of their own beside it (``frameworks/DIGEST.json``, its
+own digest in the entry), read on their first use: a start reads only the
+frameworks of the decks it drills, and makes none of their cards (the cards
+must be those the entry names; frameworks edited after they are read make
+their cards again).
 Nothing is taken from an entry that does not have the shape drill writes:
 a missing, unreadable, malformed or damaged cache file is ignored and
 written again, never an error. The cache is JSON, written only by drill,
@@ -31,12 +34,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from drill.core.deck import CARD_KINDS, CardKeys, Deck, load
+from drill.core.deck import CARD_KINDS, Card, CardKeys, Deck, load
 from drill.core.errors import DrillError
 from drill.core.files import read_limited
 from drill.core.frameworks import Framework
 
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "decks.json"
 FRAMEWORKS_DIR = "frameworks"
 # Card ids are joined by this in an entry (a list when one holds it).
@@ -115,24 +118,46 @@ def _entry(deck: Deck) -> dict:
     }
 
 
+_CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Card))
+_LISTS = ("answer", "others", "options")  # a card's lists of text (the rest is text, and ordered)
+
+
 def _frameworks_text(deck: Deck) -> str:
-    return json.dumps([dataclasses.asdict(fw) for fw in deck.frameworks], ensure_ascii=False)
+    """The deck's frameworks and the cards made of them, as JSON."""
+    cards = [[list(value) if name == "others" else value for name, value in zip(
+        _CARD_FIELDS, (getattr(card, name) for name in _CARD_FIELDS))] for card in deck.cards()]
+    return json.dumps({"frameworks": [dataclasses.asdict(fw) for fw in deck.frameworks], "cards": cards},
+                      ensure_ascii=False)
 
 
 _FIELDS = {f.name for f in dataclasses.fields(Framework)}
 
 
-def _frameworks(text: str) -> list[Framework]:
+def _frameworks(text: str, keys: CardKeys) -> tuple[list[Framework], tuple[Card, ...]]:
+    """The frameworks and the cards a frameworks' file holds; the cards must
+    be those ``keys`` (the entry's) name."""
     raw = json.loads(text)
-    if not isinstance(raw, list):
+    if not isinstance(raw, dict) or not isinstance(raw.get("frameworks"), list) \
+            or not isinstance(raw.get("cards"), list):
         raise Malformed("frameworks")
     out = []
-    for fields in raw:
+    for fields in raw["frameworks"]:
         if not isinstance(fields, dict) or set(fields) != _FIELDS:
             raise Malformed("frameworks")
         fields["item_spans"] = [tuple(span) for span in fields["item_spans"]]
         out.append(Framework(**fields))
-    return out
+    cards = []
+    for values in raw["cards"]:
+        if not isinstance(values, list) or len(values) != len(_CARD_FIELDS) or not all(
+                isinstance(value, bool) if name == "ordered" else
+                isinstance(value, list) and all(isinstance(v, str) for v in value) if name in _LISTS else
+                isinstance(value, str) for name, value in zip(_CARD_FIELDS, values)):
+            raise Malformed("cards")
+        cards.append(Card(*values))
+    made = tuple(cards)
+    if (tuple(c.id for c in made), tuple(c.framework for c in made), tuple(c.kind for c in made)) != keys:
+        raise Malformed("cards")
+    return out, made
 
 
 def _deck(path: Path, data: bytes, entry: dict, frameworks: Path | None) -> Deck:
@@ -164,7 +189,8 @@ def _deck(path: Path, data: bytes, entry: dict, frameworks: Path | None) -> Deck
             held = frameworks.read_bytes()
             if digest(held) != entry["frameworks"]:  # not the file the entry was made with
                 raise Malformed("frameworks")
-            return _frameworks(held.decode("utf-8"))
+            found, deck._cached = _frameworks(held.decode("utf-8"), keys)
+            return found
         except (Malformed, OSError, ValueError, TypeError, KeyError):
             # the entry's frameworks are damaged: the file's own, and its cards made from them
             deck._known = None

@@ -58,11 +58,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA, Indel, Levenshtein
-
 from drill.core.frameworks import MAX_ITEMS
+from drill.core.lazy import LazyModule, LazyPattern
 from drill.core.text import CN_DIGITS, fold, is_cjk, mainland, to_simplified
+
+# rapidfuzz is imported by the first grade (or warm()), not by a start
+fuzz = LazyModule("rapidfuzz.fuzz")
+OSA = LazyModule("rapidfuzz.distance.OSA")
+Indel = LazyModule("rapidfuzz.distance.Indel")
+Levenshtein = LazyModule("rapidfuzz.distance.Levenshtein")
 
 
 # The values are what `drill grade` prints and the review log stores: a
@@ -183,24 +187,24 @@ REFUSALS = frozenset({
 # (quotes, dashes, ·) is ignored.
 _SEPARATORS = frozenset("、,;:。.!?/|\\\n\t\r ;，；：！？()[]{}【】〔〕<>《》")
 # List markers a trainee may put in front of an item (一是 二、 (三) 1. ① 首先).
-_MARKER = re.compile(
+_MARKER = LazyPattern(
     r"^(?:[一二三四五六七八九十]{1,3}[是要]|第[一二三四五六七八九十\d]{1,3}[是个点条项]?"
     r"|[\u2460-\u2473\u2776-\u277f]|首先|其次|再次|然后|最后|另外)"
 )
 # Words a trainee puts between or after items: 抓执行促落实和抓效能促发展, …等.
-_LEAD_WORD = re.compile(r"^(?:以及|还有|并且|和|及|与)")
-_TAIL_WORD = re.compile(r"(?:等等|以及|等|和|及|与)$")
+_LEAD_WORD = LazyPattern(r"^(?:以及|还有|并且|和|及|与)")
+_TAIL_WORD = LazyPattern(r"(?:等等|以及|等|和|及|与)$")
 # A heading typed before the items without a colon: 三抓三促 抓学习促提升…
-_HEADING = re.compile(r"^[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{0,3}(?:[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{1,3})?$")
-_MARKER_ONLY = re.compile(r"^(?:[一二三四五六七八九十\d]{1,3}|第?[一二三四五六七八九十\d]{1,3}[是要个点条项]?"
+_HEADING = LazyPattern(r"^[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{0,3}(?:[一二三四五六七八九十两双\d][^一二三四五六七八九十\d]{1,3})?$")
+_MARKER_ONLY = LazyPattern(r"^(?:[一二三四五六七八九十\d]{1,3}|第?[一二三四五六七八九十\d]{1,3}[是要个点条项]?"
                           r"|[\u2460-\u2473\u2776-\u277f]|首先|其次|再次|然后|最后|另外)$")
 # What separates the clauses inside an item (not the point of 221.8).
-_CLAUSE_SEPARATOR = re.compile(r"[、,，;；:：。!！?？\s]+")
+_CLAUSE_SEPARATOR = LazyPattern(r"[、,，;；:：。!！?？\s]+")
 # Letters, digits and CJK characters (str.isalnum), %, and the point of a decimal number.
-_CONTENT_RUN = re.compile(r"(?:[^\W_]|%|(?<=\d)\.(?=\d))+")
-_CN_NUM_CHAR = re.compile(r"[零〇一二两三四五六七八九十百千万亿]")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
-_CN_NUM_RUN = re.compile(r"(百分之)?([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二两三四五六七八九]+)?)")
+_CONTENT_RUN = LazyPattern(r"(?:[^\W_]|%|(?<=\d)\.(?=\d))+")
+_CN_NUM_CHAR = LazyPattern(r"[零〇一二两三四五六七八九十百千万亿]")
+_NUMBER = LazyPattern(r"\d+(?:\.\d+)?%?")
+_CN_NUM_RUN = LazyPattern(r"(百分之)?([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二两三四五六七八九]+)?)")
 
 
 # --- results --------------------------------------------------------------
@@ -1276,7 +1280,7 @@ def _place_note(r: int, results: list[ItemGrade], recalled: list[tuple[int, int]
 # --- an order card answered by position ----------------------------------
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)} | {chr(0x2776 + i): i + 1 for i in range(10)}
-_POSITION_SEPARATORS = re.compile(r"[\s,，、;；/|>→.。-]+")
+_POSITION_SEPARATORS = LazyPattern(r"[\s,，、;；/|>→.。-]+")
 
 
 def numbered(n: int) -> str:

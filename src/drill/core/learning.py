@@ -222,8 +222,20 @@ class Learning:
     def _own(self, deck_id: str, fw: Framework) -> list[Card]:
         got = self._cards.get((deck_id, fw.id))
         if got is None:
-            got = self._cards[(deck_id, fw.id)] = framework_cards(deck_id, fw)
+            got = self._cards[(deck_id, fw.id)] = self._made(deck_id, fw)
         return got
+
+    def _made(self, deck_id: str, fw: Framework) -> list[Card]:
+        """``fw``'s cards: those its deck made (or its deck cache kept), or made here."""
+        for deck in self._decks.get(deck_id, []):
+            if any(f is fw for f in deck.frameworks):
+                by_framework: dict[str, list[Card]] = {}
+                for card in deck.cards():
+                    by_framework.setdefault(card.framework, []).append(card)
+                for other in deck.frameworks:  # the deck's other frameworks' too, made once
+                    self._cards.setdefault((deck_id, other.id), by_framework.get(other.id, []))
+                return by_framework.get(fw.id, [])
+        return framework_cards(deck_id, fw)
 
     def card(self, deck_id: str, fw_id: str, stage: Stage, turn: int = 0) -> Card | None:
         """The card asking framework ``fw_id`` at ``stage`` (or the next stage

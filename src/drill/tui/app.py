@@ -7,6 +7,7 @@ the first screen draws.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -130,11 +131,34 @@ class DrillApp(App):
         self.session_size = 0  # cards in a session; 0: all of today's queue
         self.error = ""
         self._warming = False
+        self._collector_held = False  # run() holds the cycle collector until the first screen is painted
         from drill.tui.screens.decks import DeckCountsCache
 
         self.deck_counts_cache = DeckCountsCache()  # the deck list's counts, kept between its showings
 
     # --- start -------------------------------------------------------------
+
+    def run(self, *args, **kwargs):
+        """Run the app as the program. What is made before its first screen
+        (the modules, the app, the decks, the store) lasts as long as the
+        program: Python's cycle collector waits until that screen is
+        painted, then leaves all of it out of its rounds (a round over all
+        of it takes tens of milliseconds, and the start would pay several)."""
+        if gc.isenabled():
+            gc.disable()
+            self._collector_held = True
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            self._settle()
+
+    def _settle(self) -> None:
+        """The first screen is painted: what exists now is kept out of the
+        cycle collector's rounds, which start again (see :meth:`run`)."""
+        if self._collector_held:
+            self._collector_held = False
+            gc.freeze()
+            gc.enable()
 
     def on_mount(self) -> None:
         # Each answer is recorded when it is submitted, so a closed terminal
@@ -168,6 +192,7 @@ class DrillApp(App):
     def _decks_loaded(self, found: list[Deck], errors: list[str]) -> None:
         self.decks = found
         self.deck_errors = errors
+        self.call_after_refresh(self._settle)  # (after the deck list or the choice of a trainee is painted)
         if self.user is None:
             from drill.tui.screens.profile import ProfileScreen
 

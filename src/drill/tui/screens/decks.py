@@ -3,6 +3,7 @@ and a mastery bar; choose and start."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
@@ -10,10 +11,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from drill.core.assignments import first_per_deck
 from drill.core.text import counted
+from drill.tui.widgets.footer import KeysFooter
 
 BAR = 10  # the bar and its percentage fill the 15-cell column
 # "Study more today" adds this many new cards to today's limit.
@@ -32,34 +34,66 @@ def mastery_bar(share: float) -> Text:
 
 class DeckCountsCache:
     """Each deck's counts as the deck list shows them, made again only when
-    they may have changed: the store is another one (another trainee), or
-    it changed (an answer, an override or an undo, here or in another drill:
-    its applied_seq, which also moves every learning stage; a card suspended
-    or buried; today's new-card allowance; the settings, such as the
-    learning steps turned on or off), or the clock passed the next card's due time, or the deck's
-    cards are other cards. The app keeps one for all its deck lists, so
-    going back to the list counts only what changed."""
+    they may have changed. All of them when the store is another one
+    (another trainee), or its settings changed (such as the learning steps
+    turned on or off), or the clock passed the next card's due time. Those
+    of the decks a change touched when the store changed (an answer, an
+    override or an undo, here or in another drill: its applied_seq): the
+    decks holding a card whose due time is another (an answer moves it,
+    an undo moves it back), a card suspended, buried or freed, or a
+    framework whose learning stage is another; a change that moved no
+    card's due time, no held card and no stage recounts every deck. A deck
+    whose cards are other cards is counted again. Today's new-card
+    allowance is applied to the kept counts as they are read (it changes
+    with every new card seen, and a deck's unseen cards do not). The app
+    keeps one for all its deck lists, so going back to the list counts
+    only what changed."""
 
     def __init__(self) -> None:
         self._store: object | None = None
-        self._stamp: tuple | None = None
+        self._seq: int | None = None
+        self._settings: object | None = None
+        self._held: frozenset[str] = frozenset()
+        self._due_at: dict[str, float] = {}
+        self._stages: dict[str, str] = {}
         self._until = -math.inf  # the counts hold until this time (the next card falls due then)
         self._kept: dict[str, tuple[tuple[str, ...], object]] = {}
 
-    @staticmethod
-    def _stamp_of(progress, now: float) -> tuple:
-        return (progress.applied_seq(), frozenset(progress.held(now)), progress.new_left_today(now),
-                progress.settings)
+    def _forget_touched(self, progress, decks, now: float) -> None:
+        """Drop the kept counts the store's changes since they were made may touch."""
+        seq, settings = progress.applied_seq(), progress.settings
+        held = frozenset(progress.held(now))
+        if progress is not self._store or settings != self._settings or now >= self._until:
+            self._kept = {}
+            due_at, stages = dict(progress.due_at()), progress.stages()
+        elif seq != self._seq or held != self._held:
+            due_at, stages = dict(progress.due_at()), progress.stages()
+            before = self._due_at
+            cards = {c for c, due in due_at.items() if before.get(c) != due}
+            cards.update(c for c in before if c not in due_at)
+            cards.update(held ^ self._held)
+            frameworks = {fw for fw in stages.keys() | self._stages.keys() if stages.get(fw) != self._stages.get(fw)}
+            if not cards and not frameworks:
+                self._kept = {}  # something changed that no due time tells: count everything
+            else:
+                for deck in decks:
+                    if deck.id in self._kept:
+                        keys = deck.card_keys()
+                        if not cards.isdisjoint(keys.ids) or not frameworks.isdisjoint(keys.frameworks):
+                            del self._kept[deck.id]
+        else:
+            return
+        if not self._kept or seq != self._seq:
+            later = progress.next_due(now=now)
+            self._until = math.inf if later is None else later
+        self._store, self._seq, self._settings, self._held = progress, seq, settings, held
+        self._due_at, self._stages = due_at, stages
 
     def counts(self, progress, decks, now: float | None = None) -> list:
         """The counts of ``decks`` (``progress.deck_counts`` of each) at ``now``;
         those not kept are counted with one ``progress.decks_counts``."""
         now = time.time() if now is None else now
-        stamp = self._stamp_of(progress, now)
-        if progress is not self._store or stamp != self._stamp or now >= self._until:
-            self._store, self._stamp, self._kept = progress, stamp, {}
-            later = progress.next_due(now=now)
-            self._until = math.inf if later is None else later
+        self._forget_touched(progress, decks, now)
         ids = [deck.card_ids() for deck in decks]
         stale = []
         for deck, these in zip(decks, ids):
@@ -70,7 +104,14 @@ class DeckCountsCache:
             made = progress.decks_counts([deck for deck, _ in stale], now)
             for (deck, these), counts in zip(stale, made):
                 self._kept[deck.id] = (these, counts)
-        return [self._kept[deck.id][1] for deck in decks]
+        left = progress.new_left_today(now)
+        out = []
+        for deck in decks:
+            counts = self._kept[deck.id][1]
+            if counts.new != min(counts.unseen, left):
+                counts = dataclasses.replace(counts, new=min(counts.unseen, left))
+            out.append(counts)
+        return out
 
 
 class DeckTable(DataTable):
@@ -106,7 +147,7 @@ class DecksScreen(Screen):
         yield Static(id="who")
         yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="decks-note")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     # fixed columns: mark, due, new, total, mastery; each cell has 1 cell of padding a side
     FIXED = 2 + 4 + 4 + 5 + 15
@@ -134,12 +175,10 @@ class DecksScreen(Screen):
         table.clear(columns=True)
         self.shown = None
         width = self.built_width = self.title_width()
-        table.add_column(" ", key="mark", width=2)
-        table.add_column("Deck", key="title", width=width)
-        table.add_column("Due", key="due", width=4)
-        table.add_column("New", key="new", width=4)
-        table.add_column("Total", key="total", width=5)
-        table.add_column("Mastery", key="mastery", width=15)
+        # labels as Text: a str label is read as markup, whose emoji codes cost a table of them to load
+        for label, key, size in ((" ", "mark", 2), ("Deck", "title", width), ("Due", "due", 4),
+                                 ("New", "new", 4), ("Total", "total", 5), ("Mastery", "mastery", 15)):
+            table.add_column(Text(label), key=key, width=size)
         self.refresh_decks()
         if row and row < table.row_count:
             table.move_cursor(row=row)
@@ -188,10 +227,11 @@ class DecksScreen(Screen):
         self.shown = rows
         row = table.cursor_row
         table.clear()
+        cell = self._cell
         for key, name, due, new, total, mastery in rows:
-            mark = "✓" if key in self.chosen else ""
-            table.add_row(mark, self._cell("title", name, width), due, new, total,
-                          self._cell("mastery", mastery, width), key=key)
+            table.add_row(self._mark(key in self.chosen), cell("title", name, width), cell("due", due, width),
+                          cell("new", new, width), cell("total", total, width), cell("mastery", mastery, width),
+                          key=key)
         if 0 < row < len(rows):
             table.move_cursor(row=row)
 
@@ -209,7 +249,11 @@ class DecksScreen(Screen):
             return title
         if column == "mastery":
             return mastery_bar(value)
-        return value
+        return Text(value, no_wrap=True, end="")  # (a str would be read as markup, emoji codes and all)
+
+    @staticmethod
+    def _mark(chosen: bool) -> Text:
+        return Text("✓" if chosen else "", no_wrap=True, end="")
 
     def _say_note(self) -> None:
         app = self.app
@@ -247,7 +291,7 @@ class DecksScreen(Screen):
             return
         self.chosen.symmetric_difference_update({deck.id})
         table = self.query_one(DataTable)
-        table.update_cell(deck.id, "mark", "✓" if deck.id in self.chosen else "")
+        table.update_cell(deck.id, "mark", self._mark(deck.id in self.chosen))
 
     def action_start(self) -> None:
         from drill.core.errors import DrillError

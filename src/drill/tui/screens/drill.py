@@ -22,6 +22,7 @@ from drill.core.learning import Stage, chosen, is_step, stage_after, stands_for
 from drill.core.scheduler import RATING_NAMES
 from drill.core.session import Answered, Session
 from drill.tui.widgets.feedback import feedback_view, labelled
+from drill.tui.widgets.footer import KeysFooter
 from drill.tui.widgets.wrapped import Wrapped
 
 KIND_NAMES = {"recall": "recall all items", "cloze": "fill in the blank", "name": "name the abbreviation",
@@ -85,7 +86,7 @@ class DrillScreen(Screen):
                          placeholder=ANSWER_PLACEHOLDER)
         with VerticalScroll(id="feedback-box"):
             yield Static(id="feedback")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.show_card()

@@ -10,12 +10,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
 from drill.core.stats import Stats, learning_said
 from drill.core.text import counted
 from drill.tui.screens.decks import mastery_bar
+from drill.tui.widgets.footer import KeysFooter
 
 CHART_DAYS = 30
 # the five tab keys show in the footer as one entry, "1 2 3 4 5 Tabs"
@@ -79,7 +80,7 @@ class StatsScreen(Screen):
                 yield PlotextPlot(id="retention-plot")
             with TabPane("Weakest", id="weakest"):
                 yield DataTable(id="weak", cursor_type="row")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         today = dt.date.today()

@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from drill.core.session import Summary
+from drill.tui.widgets.footer import KeysFooter
 
 
 def when(ts: float, now: float | None = None) -> str:
@@ -94,7 +95,7 @@ class SummaryScreen(Screen):
         yield Header()
         with VerticalScroll():
             yield Static(summary_view(self.summary, self.next_due, self.names), id="summary")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def action_back(self) -> None:
         self.app.show_decks()
