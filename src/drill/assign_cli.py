@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from drill.class_cli import server_url
 from drill.core.errors import DrillError
 from drill.core.text import json_line, printable
 
@@ -38,16 +39,6 @@ def add_parser(sub) -> None:
     remove = asg_sub.add_parser("remove", help="remove a deck's assignment from a class")
     remove.add_argument("class_name", metavar="CLASS")
     remove.add_argument("deck", metavar="DECK", help="a deck id, or a deck file's path or name")
-
-
-def _url() -> str:
-    from drill.core import store
-
-    url = store.server()
-    if url is None:
-        raise DrillError("drill assign needs a PostgreSQL progress store: give --store postgresql://USER@HOST/DB "
-                         "(or set DRILL_STORE)")
-    return url
 
 
 def _decks(args):
@@ -73,7 +64,7 @@ def find_deck(args, given: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    url = _url()
+    url = server_url("drill assign")
     from drill.core import pg_assign
     from drill.core.assignments import parse_due
 

@@ -46,18 +46,19 @@ def add_parser(sub) -> None:
     show.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _url() -> str:
+def server_url(command: str = "drill class") -> str:
+    """The PostgreSQL store's address ``command`` works on; without one, an error saying so."""
     from drill.core import store
 
     url = store.server()
     if url is None:
-        raise DrillError("drill class needs a PostgreSQL progress store: give --store postgresql://USER@HOST/DB "
+        raise DrillError(f"{command} needs a PostgreSQL progress store: give --store postgresql://USER@HOST/DB "
                          "(or set DRILL_STORE)")
     return url
 
 
 def run(args: argparse.Namespace) -> int:
-    url = _url()
+    url = server_url()
     from drill.core import pg_classes
     from drill.core.roster import Entry, Role
 

@@ -459,8 +459,7 @@ class LogStorage(Storage):
             raw = self.path.read_bytes()
             self.inode = self.path.stat().st_ino
         except FileNotFoundError:
-            self.data, self.size, self.lines = {}, 0, 0
-            self._last_ids = {}
+            self._forget()
             return
         except OSError as exc:
             raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
@@ -503,6 +502,11 @@ class LogStorage(Storage):
                 return None
         return (self.size, self.crc)
 
+    def _forget(self) -> None:
+        """The file is not there: nothing read."""
+        self.data, self.size, self.lines = {}, 0, 0
+        self._last_ids = {}
+
     def _check_header(self, header) -> None:
         if not isinstance(header, dict) or header.get("drill-store") not in READABLE_FORMATS:
             raise StoreError("not a drill progress store (of a format this drill reads), or damaged "
@@ -514,8 +518,7 @@ class LogStorage(Storage):
         try:
             fd = os.open(self.path, os.O_RDONLY | _NOFOLLOW)
         except FileNotFoundError:
-            self.data, self.size, self.lines = {}, 0, 0
-            self._last_ids = {}
+            self._forget()
             return
         except OSError as exc:
             raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
