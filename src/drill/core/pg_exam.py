@@ -25,6 +25,8 @@ The API (its names stay):
     ``ExamResults.as_json()`` is the whole of it as JSON.
 ``open_exams(url) -> list[ExamListing]``
     The exams a trainee's login may take now (not finished, time left).
+``find_open(url, name, class_name=None) -> ExamListing``
+    That exam, if the trainee's login may take it now; else an ExamError saying why.
 ``start(url, name, class_name=None) -> Attempt``
     Start the trainee's attempt, or resume it after a crash: the deadline
     is the server's, set when the attempt first started, and never moves.
@@ -62,7 +64,7 @@ from drill.core.grading import Verdict
 
 __all__ = ["Attempt", "AttemptStatus", "Counted", "Exam", "ExamAnswer", "ExamDetail", "ExamError", "ExamListing",
            "ExamResults", "ItemAnalysis", "Question", "TimeUp", "TraineeScore", "create", "listed", "open_exams",
-           "results", "show", "start"]
+           "find_open", "results", "show", "start"]
 
 DEFAULT_ORG = pg_engine.DEFAULT_ORG
 DEFAULT_MINUTES = 30
@@ -286,6 +288,19 @@ def open_exams(url: str) -> list[ExamListing]:
         if r.me is None or r.me.trainee is None:
             return []
         return [e for e in _listed(r, None) if e.status in (AttemptStatus.NOT_STARTED, AttemptStatus.IN_PROGRESS)]
+
+
+def find_open(url: str, name: str, class_name: str | None = None) -> ExamListing:
+    """The exam of that name a trainee's login may take now; else an ExamError saying why not."""
+    with _connection(url) as r, pg_engine._server(r.shown):
+        if r.me is None or r.me.trainee is None:
+            raise ExamError("an exam is taken with a trainee's own login")
+        _exam(r, name, class_name)
+        found = [e for e in _listed(r, class_name) if e.exam.name == name.strip()]
+        if not found or found[0].status not in (AttemptStatus.NOT_STARTED, AttemptStatus.IN_PROGRESS):
+            raise ExamError(f"the exam {name.strip()!r} is over for you: "
+                            f"{found[0].status if found else 'finished'} (drill exam results shows your score)")
+        return found[0]
 
 
 def show(url: str, name: str, class_name: str | None = None) -> ExamDetail:
