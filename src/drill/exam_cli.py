@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
               + (f", seed {e.seed}" if e.seed is not None else "")
               + ("; moves the schedule" if e.moves_schedule else ""))
         for question in detail.questions:
-            print(f"  {question.position:>3}. [{question.card.kind}] {_one_line(question.card.prompt)}")
+            print(f"  {question.position:>3}. [{question.card.kind}] {_asked(question.card)}")
         return EXIT_OK
     if args.exam_command == "results":
         results = pg_exam.results(url, args.name, args.class_name)
@@ -131,6 +131,12 @@ def run(args: argparse.Namespace) -> int:
         _print_results(results)
         return EXIT_OK
     return _take(args, url)
+
+
+def _asked(card, width: int = 70) -> str:
+    """What a question asks, on one line: a cloze's sentence with its blank after its prompt."""
+    return _one_line(f"{card.prompt}: {card.context}" if card.kind == "cloze" and card.context else card.prompt,
+                     width)
 
 
 def _one_line(text: str, width: int = 70) -> str:
@@ -148,7 +154,7 @@ def _print_results(results) -> None:
               f"{t.correct} right, {t.answered} answered  ({t.status})")
     for item in results.items:
         q = item.question
-        print(f"  {q.position:>3}. [{q.card.kind}] {_one_line(q.card.prompt, 60)}: "
+        print(f"  {q.position:>3}. [{q.card.kind}] {_asked(q.card, 60)}: "
               f"{item.correct}/{item.attempted} right")
         for label, found in (("wrong answers", item.wrong_answers), ("missed", item.missed_items),
                              ("confused with", item.confusions)):

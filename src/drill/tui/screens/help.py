@@ -15,7 +15,7 @@ KEYS = [
                ("a", "drill everything due"), ("m", "study more: 10 more new cards today"),
                ("z", "session size: all, 10, 20 or 50 cards"), ("s", "stats"), ("p", "switch trainee"),
                ("o", "settings: retention, new cards a day, theme"),
-               ("x", "take an exam open to you (a class's progress server)")]),
+               ("x", "take an exam open to you (a class on a server)")]),
     ("Drill", [("typing", "items one a line, or with any separators"),
                ("enter", "a new line in the answer: it never submits"),
                ("ctrl+s", "submit the answer"), ("f2", "hint: next item's first character (rating ≤ Hard)"),
