@@ -344,5 +344,8 @@ def results_of(exam: Exam, questions: Sequence[Question], sittings: Iterable[Sit
     kept = list(sittings)
     scores = [score_of(s.trainee, total, s.answers, status_of(s, now), s.started, s.finished) for s in kept]
     scores.sort(key=lambda s: (-s.points, s.trainee))
-    answers = [a for s in kept for a in s.answers]
-    return ExamResults(exam, tuple(scores), tuple(analyse(q, answers) for q in questions))
+    by_position: dict[int, list[ExamAnswer]] = {}
+    for sitting in kept:
+        for given in sitting.answers:
+            by_position.setdefault(given.position, []).append(given)
+    return ExamResults(exam, tuple(scores), tuple(analyse(q, by_position.get(q.position, [])) for q in questions))
