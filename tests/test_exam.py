@@ -467,3 +467,39 @@ def test_taking_an_exam_that_is_over_is_refused_before_the_app_opens(klass, monk
     one_line_error(*run(capsys, "exam", "take", "mid"), "the exam 'mid' is over for you: finished")
     monkeypatch.setenv("DRILL_STORE", klass.url_of("ann"))
     one_line_error(*run(capsys, "exam", "take", "mid"), "taken with a trainee's own login")
+
+
+def test_an_attempt_goes_on_after_its_server_restarts_and_an_answer_sent_again_counts_once(tmp_path):
+    import pg
+    from conftest import pg_server
+
+    bindir = pg.binaries()
+    if bindir is None:
+        pg_server()  # skipped (or failed, under CI) as every server test is
+    own = pg.Server(bindir)  # a server of this test's own: restarting it disturbs no other test
+    try:
+        own.start()
+        from drill.core import pg_classes
+        from drill.core.roster import Entry
+
+        pg_classes.create_class(own.url(), "A")
+        (added,) = pg_classes.add_members(own.url(), "A", [Entry("lin", Role.TRAINEE, None, 0)])
+        pg_exam.create(own.url(), "A", "mid", [decks.load(DECK)], 3, ("recall",), 20, seed=1)
+        attempt = pg_exam.start(own.url(user="lin", password=added.password), "mid")
+        q1, q2, _q3 = attempt.questions
+        attempt.answer(q1, right(q1))
+        own.restart()
+        assert attempt.answer(q2, right(q2)).score == 1.0  # its dropped connection is made again
+        # the same answer sent again (its acknowledgement lost): recorded once, as first graded
+        del attempt.answers[q2.position]
+        assert attempt.answer(q2, "不知道").score == 1.0
+        # ended by another drill of theirs meanwhile: ended as it was
+        other = pg_exam.start(own.url(user="lin", password=added.password), "mid")
+        ended = other.finish().finished
+        assert attempt.finish().finished == ended
+        attempt.close()
+        other.close()
+        with own.connect() as conn:
+            assert conn.execute("SELECT count(*) FROM exam_answers").fetchone() == (2,)
+    finally:
+        own.stop()

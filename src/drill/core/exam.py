@@ -17,6 +17,20 @@ often missed, and the frameworks it was confused with (the grader's
 intrusions). Every record has ``as_json()``; its keys are promised to
 other tools (exports, the instructor's screen).
 
+``ExamResults.as_json()`` (what ``drill exam results --json`` prints):
+
+    {"exam": {"name", "class", "decks", "count", "kinds", "minutes",
+              "moves_schedule", "seed" (null for a trainee), "created"},
+     "trainees": [{"trainee", "status", "answered", "correct", "points",
+                   "total", "percent", "started", "finished"}, …]   best first
+     "items": [{"position", "card", "deck", "framework", "framework_name",
+                "kind", "prompt", "attempted", "correct", "facility",
+                "mean_score", "wrong_answers": [{"text", "count"}, …],
+                "missed_items": [{"text", "count"}, …],
+                "confusions": [{"text", "count"}, …]}, …]}          in order
+
+Times are ISO 8601 with their offset; ``status`` is an AttemptStatus value.
+
 Typed values
 ------------
 :class:`Exam`        an exam's definition (``seed`` is None where the reader may not see it)

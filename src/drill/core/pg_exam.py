@@ -396,6 +396,19 @@ class Attempt:
             self.conn = pg_engine.connect(self.url)
         return self.conn
 
+    def _execute(self, query: str, params: tuple) -> psycopg.Cursor:
+        """Run one statement; a connection the server dropped since its last
+        use (a restart) is made again, and the statement sent once more (each
+        is one transaction, and sending an answer again records it once)."""
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                return conn.execute(query, params)
+            except psycopg.OperationalError:
+                if attempt == 2 or not conn.broken:
+                    raise
+        raise AssertionError("unreachable")
+
     def answer(self, question: Question, typed: str, seconds: float = 0.0,
                intruders: Callable[[Card], Mapping[str, list[str]]] | None = None,
                store: Recorder | None = None) -> ExamAnswer:
@@ -409,18 +422,17 @@ class Attempt:
         grade = answered.grade
         given = ExamAnswer.of(self.trainee_name, question.position, answered)
         with pg_engine._server(self.shown, "the progress server refused the answer"):
-            conn = self._connection()
             try:
-                conn.execute(
+                self._execute(
                     "INSERT INTO exam_answers (org, exam_id, trainee, position, typed, score, verdict, items, "
                     "intrusions, seconds) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     (self.org, self.exam_id, self.trainee, question.position, typed, given.score, str(given.verdict),
                      Jsonb([list(i) for i in given.items]), Jsonb([[i.typed, i.framework] for i in grade.intrusions]),
                      given.seconds))
             except psycopg.errors.UniqueViolation:  # recorded already (an answer sent again)
-                row = conn.execute(f"SELECT {_ANSWER_COLUMNS} FROM exam_answers WHERE org = %s AND exam_id = %s "
-                                   "AND trainee = %s AND position = %s",
-                                   (self.org, self.exam_id, self.trainee, question.position)).fetchone()
+                row = self._execute(f"SELECT {_ANSWER_COLUMNS} FROM exam_answers WHERE org = %s AND exam_id = %s "
+                                    "AND trainee = %s AND position = %s",
+                                    (self.org, self.exam_id, self.trainee, question.position)).fetchone()
                 if row is None:
                     raise
                 given = _answer_of(self.trainee_name, row)
@@ -446,11 +458,18 @@ class Attempt:
     def finish(self) -> TraineeScore:
         """End the attempt (at the deadline, if that came first); its score."""
         if self.finished is None:
+            key = (self.org, self.exam_id, self.trainee)
             with pg_engine._server(self.shown, "the progress server refused to end the exam"):
-                row = self._connection().execute(
-                    "UPDATE exam_attempts SET finished = clock_timestamp() WHERE org = %s AND exam_id = %s "
-                    "AND trainee = %s RETURNING finished", (self.org, self.exam_id, self.trainee)).fetchone()
-            self.finished = row[0] if row else dt.datetime.now(dt.UTC)
+                try:
+                    row = self._execute("UPDATE exam_attempts SET finished = clock_timestamp() WHERE org = %s "
+                                        "AND exam_id = %s AND trainee = %s RETURNING finished", key).fetchone()
+                except psycopg.Error as exc:
+                    if getattr(exc, "sqlstate", None) != pg_access.EXAM_FINISHED:
+                        raise
+                    # ended already (by another drill of theirs): as it was ended
+                    row = self._execute("SELECT finished FROM exam_attempts WHERE org = %s AND exam_id = %s "
+                                        "AND trainee = %s", key).fetchone()
+            self.finished = row[0] if row and row[0] else dt.datetime.now(dt.UTC)
         return self.score()
 
     def score(self) -> TraineeScore:
