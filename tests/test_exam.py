@@ -503,3 +503,21 @@ def test_an_attempt_goes_on_after_its_server_restarts_and_an_answer_sent_again_c
             assert conn.execute("SELECT count(*) FROM exam_answers").fetchone() == (2,)
     finally:
         own.stop()
+
+
+def test_a_grade_a_trainee_wrote_themselves_is_caught_by_grading_again(klass, capsys):  # noqa: F811
+    define(klass, count=2)
+    attempt = pg_exam.start(klass.url_of("lin"), "mid")
+    q1, q2 = attempt.questions
+    attempt.answer(q1, right(q1))
+    attempt.close()
+    with klass.connect("lin") as conn:  # their own login, writing an answer with a grade of their own
+        conn.execute("INSERT INTO exam_answers (org, exam_id, trainee, position, typed, score, verdict) "
+                     "SELECT org, exam_id, trainee, 2, '不知道', 1, 'correct' FROM exam_attempts")
+    kept = pg_exam.results(klass.url, "mid")
+    assert kept.trainees[0].points == 2.0 and kept.regraded is None
+    checked = pg_exam.results(klass.url, "mid", regrade=True)
+    assert checked.trainees[0].points == 1.0 and checked.regraded == 1
+    assert checked.items[1].wrong_answers[0].text == "不知道"
+    code, out, _ = run(capsys, "exam", "results", "mid", "--regrade")
+    assert code == 0 and "1 answer(s) had another grade kept" in out

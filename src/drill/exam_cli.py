@@ -74,6 +74,10 @@ def add_parser(sub) -> None:
                          help="the exam's class (when several of yours have an exam of that name)")
         if action != "take":
             one.add_argument("--json", action="store_true", help="print one JSON object")
+        if action == "results":
+            one.add_argument("--regrade", action="store_true",
+                             help="grade every answer again from what was typed, rather than trust the grade "
+                                  "kept (says how many differed)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {question.position:>3}. [{question.card.kind}] {_asked(question.card)}")
         return EXIT_OK
     if args.exam_command == "results":
-        results = pg_exam.results(url, args.name, args.class_name)
+        results = pg_exam.results(url, args.name, args.class_name, regrade=args.regrade)
         if args.json:
             print(json_line(results.as_json()))
             return EXIT_OK
@@ -152,6 +156,8 @@ def _print_results(results) -> None:
     for t in results.trainees:
         print(f"  {printable(t.trainee):<20} {t.points:>5.1f}/{t.total}  {t.percent:5.1f}%  "
               f"{t.correct} right, {t.answered} answered  ({t.status})")
+    if results.regraded is not None:
+        print(f"  graded again from what was typed: {results.regraded} answer(s) had another grade kept")
     for item in results.items:
         q = item.question
         print(f"  {q.position:>3}. [{q.card.kind}] {_asked(q.card, 60)}: "

@@ -27,7 +27,9 @@ other tools (exports, the instructor's screen).
                 "kind", "prompt", "attempted", "correct", "facility",
                 "mean_score", "wrong_answers": [{"text", "count"}, …],
                 "missed_items": [{"text", "count"}, …],
-                "confusions": [{"text", "count"}, …]}, …]}          in order
+                "confusions": [{"text", "count"}, …]}, …],          in order
+     "regraded": null, or how many answers kept another grade than the
+                 grader gives what was typed (results(…, regrade=True))}
 
 Times are ISO 8601 with their offset; ``status`` is an AttemptStatus value.
 
@@ -226,10 +228,12 @@ class ExamResults:
     exam: Exam
     trainees: tuple[TraineeScore, ...] = ()
     items: tuple[ItemAnalysis, ...] = ()
+    # graded again from what was typed (:func:`regrade`): how many answers were kept with another grade
+    regraded: int | None = None  # None: the grades kept were taken as they are
 
     def as_json(self) -> dict:
         return {"exam": self.exam.as_json(), "trainees": [t.as_json() for t in self.trainees],
-                "items": [i.as_json() for i in self.items]}
+                "items": [i.as_json() for i in self.items], "regraded": self.regraded}
 
 
 # --------------------------------------------------------------------------
@@ -285,6 +289,17 @@ def grade_answer(question: Question, typed: str, seconds: float = 0.0,
     card = question.card
     grade: Grade = grade_card(card, typed, intruders)
     return Answered(card, typed, grade, max(0.0, seconds), 0)
+
+
+def regrade(question: Question, kept: ExamAnswer) -> ExamAnswer:
+    """``kept`` graded again from what was typed, by the question's snapshot:
+    a grade the client sent is checked, not trusted (the frameworks it was
+    confused with are kept: they need the decks)."""
+    if kept.position != question.position:
+        raise ValueError("an answer regraded by another question")
+    again = ExamAnswer.of(kept.trainee, kept.position, grade_answer(question, kept.typed, kept.seconds))
+    return ExamAnswer(kept.trainee, kept.position, kept.typed, again.score, again.verdict, again.items, kept.confused,
+                      kept.seconds)
 
 
 # --------------------------------------------------------------------------
@@ -351,15 +366,25 @@ def status_of(sitting: Sitting, now: dt.datetime) -> AttemptStatus:
 
 
 def results_of(exam: Exam, questions: Sequence[Question], sittings: Iterable[Sitting],
-               now: dt.datetime) -> ExamResults:
+               now: dt.datetime, regraded: bool = False) -> ExamResults:
     """The results: each trainee's score, best first (then by name), and
-    each question's analysis over every answer given to it."""
+    each question's analysis over every answer given to it. ``regraded``:
+    every answer is graded again from what was typed (:func:`regrade`)."""
     total = exam.count
     kept = list(sittings)
+    changed: int | None = None
+    if regraded:
+        changed = 0
+        asked = {q.position: q for q in questions}
+        for sitting in kept:
+            again = [regrade(asked[a.position], a) if a.position in asked else a for a in sitting.answers]
+            changed += sum(1 for a, b in zip(sitting.answers, again) if (a.score, a.verdict) != (b.score, b.verdict))
+            sitting.answers = again
     scores = [score_of(s.trainee, total, s.answers, status_of(s, now), s.started, s.finished) for s in kept]
     scores.sort(key=lambda s: (-s.points, s.trainee))
     by_position: dict[int, list[ExamAnswer]] = {}
     for sitting in kept:
         for given in sitting.answers:
             by_position.setdefault(given.position, []).append(given)
-    return ExamResults(exam, tuple(scores), tuple(analyse(q, by_position.get(q.position, [])) for q in questions))
+    return ExamResults(exam, tuple(scores), tuple(analyse(q, by_position.get(q.position, [])) for q in questions),
+                       changed)

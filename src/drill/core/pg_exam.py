@@ -17,12 +17,14 @@ The API (its names stay):
     The exams the connection may read (of one class, or of all), newest first.
 ``show(url, name, class_name=None) -> ExamDetail``
     An exam and the questions the reader may see (a trainee: once started).
-``results(url, name, class_name=None) -> ExamResults``
+``results(url, name, class_name=None, regrade=False) -> ExamResults``
     Each trainee's score (:class:`~drill.core.exam.TraineeScore`, best first)
     and each question's analysis (:class:`~drill.core.exam.ItemAnalysis`):
     how many got it of those who answered it, the most frequent wrong
     answers, the items most missed, the frameworks it was confused with.
-    ``ExamResults.as_json()`` is the whole of it as JSON.
+    ``ExamResults.as_json()`` is the whole of it as JSON. ``regrade``: each
+    answer graded again from what was typed (a grade a trainee's login wrote
+    itself is not trusted).
 ``open_exams(url) -> list[ExamListing]``
     The exams a trainee's login may take now (not finished, time left).
 ``find_open(url, name, class_name=None) -> ExamListing``
@@ -312,14 +314,17 @@ def show(url: str, name: str, class_name: str | None = None) -> ExamDetail:
         return ExamDetail(exam, tuple(_questions(r.conn, r.org, exam_id)))
 
 
-def results(url: str, name: str, class_name: str | None = None) -> ExamResults:
-    """The exam's results as the connection may see them (see module doc)."""
+def results(url: str, name: str, class_name: str | None = None, regrade: bool = False) -> ExamResults:
+    """The exam's results as the connection may see them (see module doc).
+    ``regrade``: every answer graded again from what was typed, the grade
+    kept on the server checked rather than trusted (a trainee's login could
+    have written its own); ``ExamResults.regraded`` counts those that differed."""
     with _connection(url) as r, pg_engine._server(r.shown):
         exam_id, exam = _exam(r, name, class_name)
-        return _results(r, exam_id, exam)
+        return _results(r, exam_id, exam, regrade)
 
 
-def _results(r: _Reader, exam_id: int, exam: Exam) -> ExamResults:
+def _results(r: _Reader, exam_id: int, exam: Exam, regrade: bool = False) -> ExamResults:
     conn = r.conn
     questions = _questions(conn, r.org, exam_id)
     names: dict[int, str] = {}
@@ -341,7 +346,7 @@ def _results(r: _Reader, exam_id: int, exam: Exam) -> ExamResults:
         answerer = sittings.get(int(row[0]))
         if answerer is not None:
             answerer.answers.append(_answer_of(answerer.trainee, row[1:]))
-    return results_of(exam, questions, sittings.values(), _server_now(conn))
+    return results_of(exam, questions, sittings.values(), _server_now(conn), regrade)
 
 
 # --------------------------------------------------------------------------
