@@ -88,6 +88,10 @@ async def take(klass, monkeypatch, short, answers, name="mid", from_deck_list=Fa
                     what="the score shown")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, DecksScreen), what="the deck list")
+        # no exam open to them now: no note, no Exams key
+        await until(pilot, lambda: not app.open_exams and "exam open" not in on_screen(app.screen),
+                    what="the exam note gone")
+        assert app.screen.check_action("exams", ()) is False
         return screen.score
 
 
