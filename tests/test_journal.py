@@ -190,23 +190,20 @@ def test_a_server_dying_in_the_middle_of_an_answer_loses_nothing_and_duplicates_
         if when == "before the commit":
             real_flush = engine._flush
 
-            def flush_then_die(conn):
+            def die_then_flush(conn):
+                own.halt()  # killed with the transaction open (its answer inserted): the commit fails
                 real_flush(conn)
-                own.halt()  # killed with the transaction open: its commit fails
 
-            patch.setattr(engine, "_flush", flush_then_die)
+            patch.setattr(engine, "_flush", die_then_flush)
         else:
-            conn = engine.conn
-            real_execute = conn.execute
+            real_flush = engine._flush
 
-            def commit_then_lost(query, *args, **kwargs):
-                done = real_execute(query, *args, **kwargs)
-                if query == "COMMIT":
-                    # the commit landed and its answer was lost with the connection: the outcome unknown
-                    raise psycopg.OperationalError("server closed the connection unexpectedly")
-                return done
+            def commit_then_lost(conn):
+                real_flush(conn)  # the changes and their COMMIT, sent in one round trip, done
+                # the commit landed and its answer was lost with the connection: the outcome unknown
+                raise psycopg.OperationalError("server closed the connection unexpectedly")
 
-            patch.setattr(conn, "execute", commit_then_lost)
+            patch.setattr(engine, "_flush", commit_then_lost)
         store.record(answer(cards[1]), now=T0 + 60)
     assert store.offline and store.kept_locally == 1
     if when == "after the commit":

@@ -618,8 +618,7 @@ class PgEngine:
                 conn = self._start()
                 try:
                     yield
-                    self._flush(conn)
-                    conn.execute("COMMIT")
+                    self._flush(conn)  # and COMMIT, in the same round trip
                 except BaseException:
                     self._forget()
                     if not conn.broken:
@@ -644,7 +643,6 @@ class PgEngine:
         for attempt in (1, 2):
             conn = self._connection()
             try:
-                conn.execute("BEGIN")
                 try:
                     self._begin(conn)
                 except BaseException:
@@ -665,8 +663,11 @@ class PgEngine:
         self._dirty = False
         self._pending = {}
         self._committed = None
-        row = conn.execute("SELECT version FROM trainees WHERE org = %s AND trainee = %s FOR UPDATE",
-                           (self.org, self.trainee)).fetchone()
+        with conn.pipeline():  # BEGIN and the lock in one round trip
+            conn.execute("BEGIN")
+            cur = conn.execute("SELECT version FROM trainees WHERE org = %s AND trainee = %s FOR UPDATE",
+                               (self.org, self.trainee))
+        row = cur.fetchone()
         if row is None:
             raise StoreError(f"the trainee {self.name!r} is no longer on the server", self.where)
         if int(row[0]) != self._version:
@@ -677,9 +678,11 @@ class PgEngine:
                        self._version)
 
     def _flush(self, conn: psycopg.Connection) -> None:
-        """Write the transaction's changes (in one round trip)."""
+        """Write the transaction's changes and commit them, in one round trip
+        (an error in any statement skips the rest, the COMMIT with them)."""
         if not self._dirty:
             self._committed = self._locked_version
+            conn.execute("COMMIT")
             return
         upserts: dict[str, list] = {}
         deletes: dict[str, list] = {}
@@ -700,6 +703,7 @@ class PgEngine:
             cur.execute("UPDATE trainees SET profile = %s, seq = %s, version = %s, active = now() "
                         "WHERE org = %s AND trainee = %s",
                         (Jsonb(self._profile), self._seq, version, self.org, self.trainee))
+            cur.execute("COMMIT")
         self._committed = version
 
     def _forget(self) -> None:
