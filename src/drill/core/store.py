@@ -368,7 +368,9 @@ class Store:
                 if not store.engine.profile():
                     store.engine.update_profile({"name": user, "settings": scheduler.Settings().as_json(),
                                                  "created": time.time()})
-        if store.send_journal() and store.snapshot is not None:  # answers a drill kept while the server was away
+        # answers a drill kept while the server was away; a state kept here the first time
+        # (closing keeps it again)
+        if store.send_journal() and store.snapshot is not None and not store.snapshot.exists():
             store._keep_state()
         return store
 
