@@ -273,9 +273,33 @@ def connect(url: str) -> psycopg.Connection:
     try:
         return psycopg.connect(url, autocommit=True, **extra)
     except psycopg.Error as exc:
+        said = _said(exc).removeprefix("connection failed: ")
+        refusal = _refusal(said)
+        if refusal is not None:
+            # the server answered and said no (a wrong password, no such role or database):
+            # not a server away, whose answers would wait in the journal
+            raise StoreError(f"the progress server refused the connection: {refusal}", shown) from None
         error = ServerAway if away(exc) else StoreError
-        raise error(f"cannot reach the progress server: {_said(exc).removeprefix('connection failed: ')}",
-                    shown) from None
+        raise error(f"cannot reach the progress server: {said}", shown) from None
+
+
+# what a server still starting, stopping or full says when it turns a connection away:
+# it is away for now (answers wait in the journal), not refusing
+_BUSY_FATAL = ("the database system is", "too many clients", "remaining connection slots", "sorry, too many")
+
+
+def _refusal(said: str) -> str | None:
+    """What the server said, when it answered a connection with a refusal
+    (libpq's ``FATAL:``) rather than being away; None otherwise."""
+    _, fatal, reason = said.partition("FATAL:")
+    if not fatal:
+        return None
+    reason = reason.strip()
+    if any(reason.startswith(busy) for busy in _BUSY_FATAL):
+        return None
+    if reason.startswith("password authentication failed"):
+        return reason + " (check the password in the address, or ask the instructor for a new one)"
+    return reason
 
 
 # SQLSTATEs of a server going away: a connection exception (class 08), an
