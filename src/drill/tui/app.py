@@ -138,6 +138,7 @@ class DrillApp(App):
         self.exam_to_take: tuple[str, str | None] | None = None
         self.exam_clock = time.monotonic
         self.open_exams: list = []
+        self._looking_for_exams = False
         from drill.tui.screens.decks import DeckCountsCache
 
         self.deck_counts_cache = DeckCountsCache()  # the deck list's counts, kept between its showings
@@ -376,23 +377,33 @@ class DrillApp(App):
 
     # --- exams ---------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="exams")
     def look_for_exams(self) -> None:
-        """Look up the trainee's open exams (a PostgreSQL store only), for the deck list's Exams key."""
+        """Look up the trainee's open exams (a PostgreSQL store only), for the
+        deck list's Exams key; a look under way is not started again."""
+        from drill.core import store
+
+        if self._looking_for_exams or store.server() is None:
+            return
+        self._looking_for_exams = True
+        self._look_for_exams()
+
+    @work(thread=True, group="exam lookup", exit_on_error=False)
+    def _look_for_exams(self) -> None:
         from drill.core import pg_exam, store
 
-        url = store.server()
-        if url is None:
-            return
+        found: list = []  # on any trouble the deck list goes on without its Exams key
         try:
-            found = pg_exam.open_exams(url)
+            url = store.server()
+            found = pg_exam.open_exams(url) if url is not None else []
         except DrillError:
-            found = []  # the deck list goes on without its Exams key
-        self.call_from_thread(self._exams_found, found)
+            pass
+        finally:
+            self.call_from_thread(self._exams_found, found)
 
     def _exams_found(self, found: list) -> None:
         from drill.tui.screens.decks import DecksScreen
 
+        self._looking_for_exams = False
         self.open_exams = found
         for screen in self.screen_stack:
             if isinstance(screen, DecksScreen):
@@ -416,7 +427,7 @@ class DrillApp(App):
 
         self.push_screen(ChooseExam(found), chosen)
 
-    @work(thread=True, exclusive=True, group="exams")
+    @work(thread=True, group="exam start")
     def take_exam(self, name: str, class_name: str | None = None) -> None:
         """Start (or resume) the exam on the server, then show it."""
         from drill.core import pg_exam, store
