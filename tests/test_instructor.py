@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.widgets import TabbedContent
 from test_pg_access import site  # noqa: F401  (the fixture: a schema and people of the test's own)
 
 from drill.core import deck as decks
@@ -245,3 +246,167 @@ def test_the_class_view_reads_one_class_or_what_the_login_may_read(school):
     assert [t.trainee for t in class_view.class_view(site.url, class_id=a).trainees] == names
     assert [t.trainee for t in class_view.class_view(site.url_of("ann")).trainees] == names
     assert [t.trainee for t in class_view.class_view(site.url_of("bo"), class_id=a).trainees] == []
+
+
+# --- the screen ----------------------------------------------------------------
+
+def rows_of(table) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+
+
+async def test_an_instructors_login_opens_the_app_on_their_classs_view(school, monkeypatch, tmp_path):
+    from conftest import until
+
+    from drill.tui.app import make_app
+    from drill.tui.screens.decks import mastery_bar
+    from drill.tui.screens.instructor import InstructorScreen
+
+    site, deck, _said, _ = school
+    monkeypatch.setenv("DRILL_STORE", site.url_of("ann"))
+    expected = instructor.class_report(site.url_of("ann"), "A", [deck])
+    app = make_app([tmp_path / "decks"])
+    async with app.run_test(size=(160, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InstructorScreen) and app.screen.report is not None,
+                    what="the instructor's view")
+        screen = app.screen
+        assert app.progress is None  # an instructor records no progress
+        names = {short: site.name(short) for short in ("lin", "wu", MEI)}
+        mastery = rows_of(screen.query_one("#mastery-table"))
+        # a row per trainee of A (the hostile name shown as it is), then the class's
+        assert [row[0] for row in mastery] == [*sorted(names.values()), "class"]
+        for short in ("lin", "wu"):
+            states = own_cards(site, short)
+            share = sum(1 for s in states if s.stability >= MASTERED_DAYS) / len(deck.cards())
+            row = next(r for r in mastery if r[0] == names[short])
+            assert row[1] == str(mastery_bar(share))
+        assert site.name("zhao") not in str(mastery)
+        await pilot.press("2")
+        risks = {row[0]: row[1] for row in rows_of(screen.query_one("#risk-table"))}
+        assert set(risks) == set(names.values())
+        assert "retention 50% in the last 7 days, down from 100%" in risks[names["lin"]]
+        assert risks[names["wu"]] == "no answers for 40 days (last on " \
+                                     f"{(TODAY - dt.timedelta(days=40)).isoformat()})"
+        assert risks[names[MEI]] == "no answers yet"
+        await pilot.press("3")
+        weak = rows_of(screen.query_one("#weak-table"))
+        assert ["confused", "1×", "三个习惯 confused with 两项工作", "1"] in weak
+        assert len([r for r in weak if r[0] == "item"]) == len(expected.weakest_items)
+        await pilot.press("4")
+        (work,) = rows_of(screen.query_one("#work-table"))
+        assert work == [deck.title, (TODAY - dt.timedelta(days=10)).isoformat(), "1 of 3", "2 of 3"]
+        per = {row[0]: row[1] for row in rows_of(screen.query_one("#work-trainees"))}
+        assert per == {names["lin"]: "8 of 8 ✓", names["wu"]: "3 of 8", names[MEI]: "0 of 8"}
+        assert screen.query_one(TabbedContent).active == "work"
+
+
+async def test_the_administrator_views_a_class_and_goes_to_the_next(school, monkeypatch, tmp_path):
+    from conftest import until
+
+    from drill.tui.app import make_app
+    from drill.tui.screens.instructor import InstructorScreen
+
+    site, _deck, _said, _ = school
+    app = make_app([tmp_path / "decks"], class_name="A")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InstructorScreen) and app.screen.report is not None,
+                    what="the class's view")
+        assert app.screen.report.class_name == "A" and len(app.screen.report.trainees) == 3
+        await pilot.press("c")
+        await until(pilot, lambda: app.screen.report is not None and app.screen.report.class_name == "B",
+                    what="the next class")
+        assert [r[0] for r in rows_of(app.screen.query_one("#mastery-table"))] == [site.name("zhao"), "class"]
+
+
+# --- the command and its exports ----------------------------------------------
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    from drill import cli
+
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_class_report_command_prints_what_the_screen_shows(school, monkeypatch, capsys, tmp_path):
+    import json
+
+    site, deck, _said, _ = school
+    monkeypatch.setenv("DRILL_STORE", site.url_of("ann"))
+    code, out, err = run(capsys, "--decks", str(tmp_path / "decks"), "class", "report", "A", "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    want = instructor.class_report(site.url_of("ann"), "A", [deck]).as_json()
+    for key in ("trainees", "mastery", "weakest_items", "confusions", "assignments", "at_risk"):
+        assert got[key] == want[key], key
+    assert got["assignments"][0]["completed"] == 1 and got["trainees"][0] == site.name(MEI)
+    code, out, err = run(capsys, "--decks", str(tmp_path / "decks"), "class", "report", "A")
+    assert code == 0 and f"{deck.title} due {(TODAY - dt.timedelta(days=10)).isoformat()}: 1 of 3 completed" in out
+    # B's instructor: one line, no traceback; a trainee likewise
+    monkeypatch.setenv("DRILL_STORE", site.url_of("bo"))
+    code, out, err = run(capsys, "class", "report", "A", "--json")
+    assert code == 1 and out == "" and err.count("\n") == 1 and "no class 'A'" in err
+    monkeypatch.setenv("DRILL_STORE", site.url_of("lin"))
+    code, out, err = run(capsys, "class", "report", "A")
+    assert code == 1 and err.count("\n") == 1 and "trainee's login" in err
+
+
+def test_the_class_report_exports_to_csv_json_and_a_self_contained_html_page(school, monkeypatch, capsys,
+                                                                              tmp_path):
+    import csv
+    import json
+    import re
+
+    site, deck, _said, _ = school
+    # a hostile item tally: markup and a formula, as a deck or an answer could hold them
+    lin = site.owner_sql("SELECT trainee FROM people WHERE login = %s", site.name("lin"))[0][0]
+    site.owner_sql("INSERT INTO items (org, trainee, fw, item, deck, seen, missed) "
+                   "VALUES ('default', %s, 'abb-1', '=HYPERLINK(\"x\")<script>', %s, 9, 9)", lin, deck.id)
+    monkeypatch.setenv("DRILL_STORE", site.url_of("ann"))
+    decks_dir = str(tmp_path / "decks")
+    out_csv, out_json, out_html = tmp_path / "a.csv", tmp_path / "a.json", tmp_path / "a.html"
+    for fmt, path in (("csv", out_csv), ("json", out_json), ("html", out_html)):
+        code, out, err = run(capsys, "--decks", decks_dir, "class", "report", "A", "--format", fmt,
+                             "--output", str(path))
+        assert code == 0, err
+    # CSV: one row per trainee, read back; cells a spreadsheet would run get an apostrophe
+    with open(out_csv, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["trainee"] for r in rows] == sorted(site.name(s) for s in ("lin", "wu", MEI))
+    by_name = {r["trainee"]: r for r in rows}
+    assignment = f"assignment: {deck.title} (due {(TODAY - dt.timedelta(days=10)).isoformat()})"
+    assert by_name[site.name("lin")][assignment] == "8 of 8 (completed)"
+    assert by_name[site.name("wu")][assignment] == "3 of 8"
+    assert by_name[site.name("wu")]["overdue"] == "3"
+    states = own_cards(site, "lin")
+    mastered = sum(1 for s in states if s.stability >= MASTERED_DAYS)
+    assert float(by_name[site.name("lin")][f"mastery: {deck.title}"]) == round(mastered / 8, 4)
+    assert "no answers yet" in by_name[site.name(MEI)]["at_risk"]
+    # JSON: the report's keys
+    data = json.loads(out_json.read_text("utf-8"))
+    assert set(data) >= {"class", "trainees", "mastery", "at_risk", "weakest_items", "confusions", "assignments",
+                         "exams"}
+    assert data["weakest_items"][0]["item"] == '=HYPERLINK("x")<script>'
+    # HTML: the data escaped, the charts inline SVG, nothing fetched from anywhere
+    page = out_html.read_text("utf-8")
+    assert "&lt;BR&gt;[bold]mei" in page and "<BR>" not in page
+    assert "=HYPERLINK(&quot;x&quot;)&lt;script&gt;" in page and "<script" not in page
+    assert page.count("<svg") >= 3  # mastery, weakest items, assignments
+    assert "课堂&lt;BR&gt;[bold]练习" in page.split("<svg", 1)[1]  # the deck's title, as the chart's text
+    assert not re.search(r"https?:|//[a-z]|<link|<img|<iframe|src=", page, re.I)
+
+
+def test_without_the_chart_library_html_is_one_line_naming_the_extra(school, monkeypatch, capsys, tmp_path):
+    import sys
+
+    site, _deck, _said, _ = school
+    monkeypatch.setenv("DRILL_STORE", site.url_of("ann"))
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    out_html = tmp_path / "a.html"
+    code, out, err = run(capsys, "class", "report", "A", "--format", "html", "--output", str(out_html))
+    assert code == 1 and err.count("\n") == 1 and "pip install 'tifa-drill[report]'" in err, err
+    assert not out_html.exists()
+    code, out, err = run(capsys, "class", "report", "A", "--format", "csv", "--output", str(tmp_path / "a.csv"))
+    assert code == 0 and (tmp_path / "a.csv").is_file()
+    code, out, err = run(capsys, "class", "report", "A", "--format", "csv")
+    assert code == 1 and "go together" in err
