@@ -37,6 +37,13 @@ tables once. A schema newer than this drill is refused, never written.
     class_members (org, class_id, person)      who is in it, as trainee or instructor
     assignments (org, id)                      a deck set to a class (unique per class
                                                and deck), with its due date
+    exams       (org, exam_id)                 an exam of a class (unique per class and
+                                               name): decks, count, kinds, minutes, seed
+    exam_questions (org, exam_id, position)    its questions, drawn when it was set, each
+                                               a snapshot of its card (jsonb)
+    exam_attempts (org, exam_id, trainee)      a trainee's one attempt: started, deadline
+                                               (the server's clock), finished
+    exam_answers (org, exam_id, trainee, position)  each answer as graded, once
 
 Who may see what (version 2, pg_access.py): each person logs in as a role
 of their own, and row-level security, forced on every table of progress,
@@ -98,7 +105,7 @@ from drill.core.assignments import Assignment
 from drill.core.errors import ServerAway, StoreError
 from drill.core.records import CardState, ConfusionTally, DayTally, FrameworkStage, ItemTally, Review
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_ORG = "default"
 # the first key of the advisory lock taken while migrating ("drll"); the second is the schema's
 _MIGRATE_LOCK = 0x64726C6C
@@ -223,6 +230,8 @@ MIGRATIONS: dict[int, list[str] | Callable[[psycopg.Connection], list[str]]] = {
     2: pg_access.migration_2,
     # assignments: decks set to a class with a due date (pg_access.py)
     3: pg_access.migration_3,
+    # exams: definitions, questions, attempts and answers (pg_access.py, pg_exam.py)
+    4: pg_access.migration_4,
 }
 
 

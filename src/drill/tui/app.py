@@ -8,6 +8,7 @@ the first screen draws.
 from __future__ import annotations
 
 import gc
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -135,6 +136,11 @@ class DrillApp(App):
         self.error = ""
         self._warming = False
         self._collector_held = False  # run() holds the cycle collector until the first screen is painted
+        # exams (a PostgreSQL store): the one to take when the store opens (`drill exam take`), the
+        # clock an exam's timer counts by, the trainee's open exams as last looked up
+        self.exam_to_take: tuple[str, str | None] | None = None
+        self.exam_clock = time.monotonic
+        self.open_exams: list = []
         from drill.tui.screens.decks import DeckCountsCache
 
         self.deck_counts_cache = DeckCountsCache()  # the deck list's counts, kept between its showings
@@ -262,6 +268,13 @@ class DrillApp(App):
             self.notify(f"{exc}: answers may not be saved", severity="warning", timeout=15)
         self.show_decks()
         self._warm_later()
+        if self.exam_to_take is not None:
+            self.user = getattr(self.progress, "name", None) or self.user  # the login's own name
+            name, class_name = self.exam_to_take
+            self.exam_to_take = None
+            self.take_exam(name, class_name)
+        else:
+            self.look_for_exams()
 
     # --- settings --------------------------------------------------------
 
@@ -401,6 +414,74 @@ class DrillApp(App):
             cards = cards[:self.session_size]  # due cards first: the queue's own order
         self.session = Session(cards, recorder=self.progress, intruders=intruders, learning=teach)
         self.show(DrillScreen(self.session))
+
+    # --- exams ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="exams")
+    def look_for_exams(self) -> None:
+        """Look up the trainee's open exams (a PostgreSQL store only), for the deck list's Exams key."""
+        from drill.core import pg_exam, store
+
+        url = store.server()
+        if url is None:
+            return
+        try:
+            found = pg_exam.open_exams(url)
+        except DrillError:
+            found = []  # the deck list goes on without its Exams key
+        self.call_from_thread(self._exams_found, found)
+
+    def _exams_found(self, found: list) -> None:
+        from drill.tui.screens.decks import DecksScreen
+
+        self.open_exams = found
+        for screen in self.screen_stack:
+            if isinstance(screen, DecksScreen):
+                screen.show_exams()
+
+    def action_exams(self) -> None:
+        """Take an open exam: the one there is, or the one chosen."""
+        from drill.tui.screens.exam import ChooseExam
+
+        found = list(self.open_exams)
+        if not found:
+            return
+        if len(found) == 1:
+            self.take_exam(found[0].exam.name, found[0].exam.class_name)
+            return
+
+        def chosen(picked: str | None) -> None:
+            if picked is not None:
+                listing = found[int(picked)]
+                self.take_exam(listing.exam.name, listing.exam.class_name)
+
+        self.push_screen(ChooseExam(found), chosen)
+
+    @work(thread=True, exclusive=True, group="exams")
+    def take_exam(self, name: str, class_name: str | None = None) -> None:
+        """Start (or resume) the exam on the server, then show it."""
+        from drill.core import pg_exam, store
+
+        url = store.server()
+        try:
+            if url is None:
+                raise DrillError("exams need a PostgreSQL progress store")
+            attempt = pg_exam.start(url, name, class_name, clock=self.exam_clock)
+        except DrillError as exc:
+            self.call_from_thread(self.notify, f"cannot take the exam: {exc}", title="drill", markup=False,
+                                  severity="error", timeout=15)
+            return
+        self.call_from_thread(self._exam_started, attempt)
+
+    def _exam_started(self, attempt) -> None:
+        from drill.tui.screens.exam import ExamScreen
+
+        self.show(ExamScreen(attempt, intruders=self.intruders(), store=self.progress))
+
+    def exam_closed(self) -> None:
+        """Back from an exam to the deck list."""
+        self.show_decks()
+        self.look_for_exams()
 
     def intruders(self):
         """Other frameworks' items by name, for naming what an answer confuses:
