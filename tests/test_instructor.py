@@ -410,3 +410,134 @@ def test_without_the_chart_library_html_is_one_line_naming_the_extra(school, mon
     assert code == 0 and (tmp_path / "a.csv").is_file()
     code, out, err = run(capsys, "class", "report", "A", "--format", "csv")
     assert code == 1 and "go together" in err
+
+
+# --- exams ----------------------------------------------------------------------
+
+@pytest.fixture
+def examined(school):
+    """The exam "mid" of class A (two recall questions), taken by lin (both
+    right), wu (one wrong, one confused) and a trainee whose name is a
+    formula; mei never starts it. B has an exam of its own, taken by zhao."""
+    import psycopg
+
+    from drill.core import pg_exam
+    from drill.core.roster import Entry
+
+    site, deck, said, _ = school
+    formula = f"=2+3<b>{site.prefix}"  # a login whose name a spreadsheet would run
+    (added,) = pg_classes.add_members(site.url, "A", [Entry(formula, Role.TRAINEE, None, 0)])
+    pg_exam.create(site.url_of("ann"), "A", "mid", [deck], 2, ("recall",), 20, seed=5)
+    pg_exam.create(site.url_of("bo"), "B", "mid", [deck], 2, ("recall",), 20, seed=5)
+    intruders = Intruders([deck], reference=[])
+    given: dict[str, list] = {}
+    typed = {
+        "lin": lambda q: "\n".join(q.card.answer),
+        "wu": lambda q: "<BR>[bold]不知道" if q.card.framework == "enu-1" else "守时间\n多读原文",
+        formula: lambda q: "=1+1",
+        "zhao": lambda q: "\n".join(q.card.answer),
+    }
+    try:
+        for who, answer in typed.items():
+            url = (site.server.url(schema=site.schema, user=formula, password=added.password) if who == formula
+                   else site.url_of(who))
+            attempt = pg_exam.start(url, "mid")
+            try:
+                given[who] = [attempt.answer(q, answer(q), 5.0, intruders=intruders) for q in attempt.questions]
+                attempt.finish()
+            finally:
+                attempt.close()
+        yield site, deck, given, formula
+    finally:
+        with psycopg.connect(site.server.url(schema=site.schema), autocommit=True) as conn:
+            conn.execute(psycopg.sql.SQL("DROP OWNED BY {}").format(psycopg.sql.Identifier(formula)))
+            conn.execute(psycopg.sql.SQL("DROP ROLE {}").format(psycopg.sql.Identifier(formula)))
+
+
+def test_the_class_view_holds_its_exams_results_as_answered(examined):
+    from drill.core.grading import Verdict
+
+    site, deck, given, formula = examined
+    report = instructor.class_report(site.url_of("ann"), "A", [deck], now=NOW)
+    (results,) = report.exams
+    scores = {t.trainee: t for t in results.trainees}
+    names = {site.name(s): s for s in ("lin", "wu", MEI)}
+    assert set(scores) == {*names, formula}  # A's trainees only: zhao took B's exam
+    for name, short in [*names.items(), (formula, formula)]:
+        answers = given.get(short, [])
+        assert scores[name].points == round(sum(a.score for a in answers), 4)
+        assert scores[name].correct == sum(1 for a in answers if a.verdict == Verdict.CORRECT)
+    assert scores[site.name("lin")].percent == 100.0
+    assert scores[site.name(MEI)].answered == 0
+    enu = next(i for i in results.items if i.question.card.framework == "enu-1")
+    assert (enu.attempted, enu.correct) == (3, 1)
+    assert {c.text: c.count for c in enu.wrong_answers} == {"<BR>[bold]不知道": 1, "=1+1": 1}
+    abb = next(i for i in results.items if i.question.card.framework == "abb-1")
+    assert [(c.text, c.count) for c in abb.confusions] == [("两项工作", 1)]
+    # B's instructor sees B's exam alone, with zhao's score only
+    (theirs,) = instructor.class_report(site.url_of("bo"), "B", [deck], now=NOW).exams
+    assert [(t.trainee, t.percent) for t in theirs.trainees] == [(site.name("zhao"), 100.0)]
+
+
+async def test_the_exams_tab_shows_the_scores_and_the_item_analysis(examined, monkeypatch, tmp_path):
+    from conftest import until
+
+    from drill.tui.app import make_app
+    from drill.tui.screens.instructor import InstructorScreen
+
+    site, deck, given, formula = examined
+    monkeypatch.setenv("DRILL_STORE", site.url_of("ann"))
+    app = make_app([tmp_path / "decks"])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InstructorScreen) and app.screen.report is not None,
+                    what="the instructor's view")
+        await pilot.press("5")
+        screen = app.screen
+        assert screen.query_one(TabbedContent).active == "exams"
+        percents = [round(100 * sum(a.score for a in given.get(who, [])) / 2, 1) for who in ("lin", "wu", formula, MEI)]
+        assert rows_of(screen.query_one("#exam-table")) == [["mid", "2", "20", "3 of 4",
+                                                              f"{sum(percents) / 4:.0f}%"]]
+        scores = {row[0]: row for row in rows_of(screen.query_one("#exam-scores"))}
+        assert scores[site.name("lin")][1:4] == ["finished", "2 of 2", "100%"]
+        assert scores[site.name(MEI)][1] == "not started"
+        assert site.name("zhao") not in scores
+        items = {row[0]: row for row in rows_of(screen.query_one("#exam-items"))}
+        enu = next(i for i in instructor.class_report(site.url_of("ann"), "A", [deck]).exams[0].items
+                   if i.question.card.framework == "enu-1")
+        row = items[str(enu.question.position)]
+        assert row[3] == "1 of 3" and "<BR>[bold]不知道 ×1" in row[4] and "=1+1 ×1" in row[4]
+
+
+def test_an_exam_exports_to_csv_json_and_html(examined, monkeypatch, capsys, tmp_path):
+    import csv
+    import json
+    import re
+
+    site, deck, given, formula = examined
+    monkeypatch.setenv("DRILL_STORE", site.url_of("ann"))
+    paths = {fmt: tmp_path / f"mid.{fmt}" for fmt in ("csv", "json", "html")}
+    for fmt, path in paths.items():
+        code, out, err = run(capsys, "exam", "export", "mid", "--format", fmt, "--output", str(path))
+        assert code == 0, err
+    with open(paths["csv"], encoding="utf-8-sig", newline="") as fh:
+        rows = {r["trainee"]: r for r in csv.DictReader(fh)}
+    # the formula's name gets its apostrophe; everyone of A is there, no one of B
+    assert set(rows) == {"'" + formula, *(site.name(s) for s in ("lin", "wu", MEI))}
+    assert (rows[site.name("lin")]["points"], rows[site.name("lin")]["percent"]) == ("2.0", "100.0")
+    assert rows["'" + formula]["correct"] == "0" and rows[site.name(MEI)]["status"] == "not started"
+    data = json.loads(paths["json"].read_text("utf-8"))
+    assert set(data) == {"exam", "trainees", "items"} and data["exam"]["name"] == "mid"
+    assert [i["attempted"] for i in data["items"]] == [3, 3]
+    page = paths["html"].read_text("utf-8")
+    assert "&lt;BR&gt;[bold]不知道 ×1" in page and "<BR>" not in page and "&lt;b&gt;" in page
+    assert page.count("<svg") == 2  # the scores, and who got each question
+    assert not re.search(r"https?:|//[a-z]|<link|<img|<iframe|<script|src=", page, re.I)
+    # B's instructor cannot export A's exam; one line
+    monkeypatch.setenv("DRILL_STORE", site.url_of("bo"))
+    code, out, err = run(capsys, "exam", "export", "mid", "--class", "A", "--format", "json",
+                         "--output", str(tmp_path / "b.json"))
+    assert code == 1 and err.count("\n") == 1 and not (tmp_path / "b.json").exists()
+    # the class's report holds the exam too
+    monkeypatch.setenv("DRILL_STORE", site.url_of("ann"))
+    code, out, err = run(capsys, "--decks", str(tmp_path / "decks"), "class", "report", "A", "--json")
+    assert json.loads(out)["exams"][0]["exam"]["name"] == "mid"

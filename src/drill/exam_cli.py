@@ -5,6 +5,7 @@
     drill exam show NAME [--class CLASS] [--json]
     drill exam results NAME [--class CLASS] [--json]
     drill exam take NAME [--class CLASS]
+    drill exam export NAME [--class CLASS] --format csv|json|html --output FILE   (report_cli.py)
 
 The administrator (the owner of drill's tables) or an instructor of the
 class defines an exam; its questions are drawn then, by the seed, from the
@@ -81,6 +82,9 @@ def add_parser(sub) -> None:
                          help="the exam's class (when several of yours have an exam of that name)")
         if action != "take":
             one.add_argument("--json", action="store_true", help="print one JSON object")
+    from drill.report_cli import add_exam_export
+
+    add_exam_export(ex_sub)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -128,6 +132,10 @@ def run(args: argparse.Namespace) -> int:
         for question in detail.questions:
             print(f"  {question.position:>3}. [{question.card.kind}] {_one_line(question.card.prompt)}")
         return EXIT_OK
+    if args.exam_command == "export":
+        from drill.report_cli import run_exam_export
+
+        return run_exam_export(args, url)
     if args.exam_command == "results":
         results = pg_exam.results(url, args.name, args.class_name)
         if args.json:

@@ -31,7 +31,9 @@ What it holds (:class:`ClassReport`, one record per part, each with
   not count) by the end of the due day (local time), over the deck's cards.
   A trainee has *completed* it when every card of the deck was reviewed by
   then; *started* when at least one was, at any time.
-- **Exam results**: filled in where the server has exams.
+- **Exam results** (exam.ExamResults, from pg_exam.py): for each of the
+  class's exams, newest first, each trainee's score and each question's
+  analysis.
 
 Who sees what: everything is read on one connection as whoever the address
 logs in as, so the server's row-level security (pg_access.py) decides: an
@@ -261,7 +263,7 @@ class ClassReport:
     weakest_items: list[WeakItem]
     confusions: list[ClassConfusion]
     assignments: list[AssignmentCompletion]
-    exams: list[Any] = field(default_factory=list)  # each with as_json()
+    exams: list[Any] = field(default_factory=list)  # exam.ExamResults of the class's exams, newest first
 
     @property
     def trainees(self) -> list[str]:
@@ -464,7 +466,14 @@ def class_report(url: str, class_name: str, decks: Iterable | None = None, now: 
             deck, col.title, due, col.cards, col.known,
             [TraineeWork(who, done.get((deck, who), (0, 0))[1], done.get((deck, who), (0, 0))[0], col.cards)
              for who in trainees]))
-    return ClassReport(name, now, rules, mastery, standings, weak, confused, assignments)
+    return ClassReport(name, now, rules, mastery, standings, weak, confused, assignments, _exams(url, name))
+
+
+def _exams(url: str, class_name: str) -> list:
+    """The results of the class's exams (pg_exam.py), newest first; none on a server without exams."""
+    from drill.core import pg_exam
+
+    return [pg_exam.results(url, listed.exam.name, class_name) for listed in pg_exam.listed(url, class_name)]
 
 
 def _days(n: float) -> str:

@@ -2,7 +2,8 @@
 exam's results, written as CSV, JSON or a self-contained HTML page.
 
 - **CSV**: one row per trainee (UTF-8 with a byte-order mark, as
-  spreadsheets want it). Every cell that a spreadsheet would run as a
+  spreadsheets want it): a class's figures, or an exam's scores (its item
+  analysis is in the JSON and the HTML). Every cell that a spreadsheet would run as a
   formula (one starting with ``=``, ``+``, ``-``, ``@``, a tab or a line
   break) gets a leading apostrophe (share.neutralise), header cells too.
 - **JSON**: the report's ``as_json()``, one object.
@@ -143,12 +144,45 @@ def _done(work) -> str:
     return f"{work.reviewed} of {work.cards}" + (" (completed)" if work.completed else "")
 
 
+def _counted(found) -> str:
+    return "; ".join(f"{c.text} ×{c.count}" for c in found)
+
+
 def exam_document(results) -> Document:
-    """An exam's results as a report (results: an object with ``as_json()``)."""
-    data = results.as_json()
-    return Document(f"Exam {data.get('name', '')}", "", [Section("Exam", "", [],
-                    [Table(["key", "value"], [[k, json.dumps(v, ensure_ascii=False)] for k, v in data.items()])])],
-                    Table(["key", "value"], []), data)
+    """An exam's results (an exam.ExamResults) as a report: each trainee's
+    score, and each question's analysis (how many got it, the most frequent
+    wrong answers, the items most missed, the frameworks it was confused with)."""
+    e = results.exam
+    scores, items = list(results.trainees), list(results.items)
+    sections = [
+        Section(f"Exam {e.name}: scores",
+                f"{e.count} questions, {e.minutes} min, kinds {', '.join(e.kinds)}; a close item counts half.",
+                [Bars(f"{e.name}: each trainee's score", [t.trainee for t in scores],
+                      [t.percent / 100 for t in scores])] if scores else [],
+                [Table(["trainee", "status", "answered", "correct", "points", "of", "score"],
+                       [[t.trainee, str(t.status), t.answered, t.correct, round(t.points, 2), t.total,
+                         f"{t.percent:.1f}%"] for t in scores])]),
+        Section(f"Exam {e.name}: questions", "Got it: answered right, of those who answered it.",
+                [Bars(f"{e.name}: share who got each question", [f"{i.question.position}. {_one_line(i.question)}"
+                                                                 for i in items],
+                      [i.facility for i in items])] if items else [],
+                [Table(["#", "kind", "question", "framework", "got it", "mean score", "wrong answers",
+                        "missed items", "confused with"],
+                       [[i.question.position, i.question.card.kind, i.question.card.prompt,
+                         i.question.framework_name, f"{i.correct} of {i.attempted}", f"{i.mean_score:.0%}",
+                         _counted(i.wrong_answers), _counted(i.missed_items), _counted(i.confusions)]
+                        for i in items])]),
+    ]
+    header = ["trainee", "status", "answered", "correct", "points", "total", "percent", "started", "finished"]
+    rows = [[t.trainee, str(t.status), t.answered, t.correct, round(t.points, 4), t.total, t.percent,
+             t.started.isoformat() if t.started else "", t.finished.isoformat() if t.finished else ""]
+            for t in scores]
+    return Document(f"Exam {e.name} ({e.class_name})", f"{len(scores)} trainees · {e.count} questions",
+                    sections, Table(header, rows), results.as_json())
+
+
+def _one_line(question) -> str:
+    return " ".join(question.card.prompt.split())
 
 
 # --------------------------------------------------------------------------

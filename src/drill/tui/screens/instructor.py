@@ -62,6 +62,11 @@ class InstructorScreen(Screen):
                 yield DataTable(id="work-trainees", cursor_type="row")
             with TabPane("Exams", id="exams"):
                 yield DataTable(id="exam-table", cursor_type="row")
+                yield Static(Text("Scores", style="bold"), classes="note")
+                yield DataTable(id="exam-scores", cursor_type="row")
+                yield Static(Text("Questions: who got each, the most frequent wrong answers, the confusions",
+                                  style="bold"), classes="note")
+                yield DataTable(id="exam-items", cursor_type="row")
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -164,12 +169,44 @@ class InstructorScreen(Screen):
 
     def _exams(self, report) -> None:
         table = self.query_one("#exam-table", DataTable)
-        self._reset(table, ("Exam", "exam"), ("Results", "results"))
-        for exam in report.exams:
-            data = exam.as_json()
-            table.add_row(Text(str(data.get("name", ""))), Text(str(data)))
+        self._reset(table, ("Exam", "exam"), ("Questions", "count"), ("Minutes", "minutes"),
+                    ("Finished", "finished"), ("Mean score", "mean"))
+        for n, results in enumerate(report.exams):
+            scores = results.trainees
+            done = sum(1 for t in scores if t.finished is not None)
+            mean = sum(t.percent for t in scores) / len(scores) if scores else 0.0
+            table.add_row(Text(results.exam.name), str(results.exam.count), str(results.exam.minutes),
+                          f"{done} of {len(scores)}", f"{mean:.0f}%", key=str(n))
         if not report.exams:
-            table.add_row(Text("No exams yet.", style="dim"), "")
+            table.add_row(Text("No exams yet (drill exam create CLASS NAME …).", style="dim"), "", "", "", "")
+        self.show_exam(0)
+
+    def show_exam(self, n: int) -> None:
+        """The scores and the item analysis of the class's ``n``-th exam (none: empty tables)."""
+        exams = self.report.exams if self.report is not None else []
+        results = exams[n] if 0 <= n < len(exams) else None
+        scores = self.query_one("#exam-scores", DataTable)
+        self._reset(scores, ("Trainee", "trainee"), ("Status", "status"), ("Points", "points"), ("Score", "score"),
+                    ("Right", "right"), ("Answered", "answered"))
+        items = self.query_one("#exam-items", DataTable)
+        self._reset(items, ("#", "n"), ("Kind", "kind"), ("Question", "prompt"), ("Got it", "got"),
+                    ("Wrong answers", "wrong"), ("Confused with", "confused"))
+        if results is None:
+            return
+        for t in results.trainees:
+            scores.add_row(Text(t.trainee), str(t.status), f"{t.points:g} of {t.total}", f"{t.percent:.0f}%",
+                           str(t.correct), str(t.answered), key=t.trainee)
+        for item in results.items:
+            q = item.question
+            items.add_row(str(q.position), q.card.kind, Text(" ".join(q.card.prompt.split())[:60]),
+                          f"{item.correct} of {item.attempted}",
+                          Text("; ".join(f"{c.text} ×{c.count}" for c in item.wrong_answers)),
+                          Text("; ".join(f"{c.text} ×{c.count}" for c in item.confusions)), key=str(q.position))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "exam-table" and event.row_key.value is not None \
+                and event.row_key.value.isdigit():
+            self.show_exam(int(event.row_key.value))
 
     # --- keys ------------------------------------------------------------------
 
