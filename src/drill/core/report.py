@@ -295,7 +295,8 @@ class _Charts:
             ax.set_yticks(range(len(values)), [_short(label) for label in chart.labels])
             ax.invert_yaxis()
             if chart.share:
-                ax.set_xlim(0, 100)
+                ax.set_xlim(0, 115)  # room for the label of a full bar
+                ax.set_xticks(range(0, 101, 20))
                 ax.set_xlabel("%")
             ax.set_title(chart.title)
             for spot, value in enumerate(values):

@@ -170,13 +170,13 @@ class InstructorScreen(Screen):
     def _exams(self, report) -> None:
         table = self.query_one("#exam-table", DataTable)
         self._reset(table, ("Exam", "exam"), ("Questions", "count"), ("Minutes", "minutes"),
-                    ("Finished", "finished"), ("Mean score", "mean"))
+                    ("Finished", "finished"), ("Mean score (of those who started)", "mean"))
         for n, results in enumerate(report.exams):
             scores = results.trainees
             done = sum(1 for t in scores if t.finished is not None)
-            mean = sum(t.percent for t in scores) / len(scores) if scores else 0.0
+            sat = [t.percent for t in scores if t.started is not None]
             table.add_row(Text(results.exam.name), str(results.exam.count), str(results.exam.minutes),
-                          f"{done} of {len(scores)}", f"{mean:.0f}%", key=str(n))
+                          f"{done} of {len(scores)}", f"{sum(sat) / len(sat):.0f}%" if sat else "—", key=str(n))
         if not report.exams:
             table.add_row(Text("No exams yet (drill exam create CLASS NAME …).", style="dim"), "", "", "", "")
         self.show_exam(0)
