@@ -348,6 +348,9 @@ def test_the_class_report_command_prints_what_the_screen_shows(school, monkeypat
     monkeypatch.setenv("DRILL_STORE", site.url_of("lin"))
     code, out, err = run(capsys, "class", "report", "A")
     assert code == 1 and err.count("\n") == 1 and "trainee's login" in err
+    # the app's view needs a terminal; without one, one line
+    code, out, err = run(capsys, "class", "view", "A")
+    assert code == 1 and err.count("\n") == 1 and "needs a terminal" in err
 
 
 def test_the_class_report_exports_to_csv_json_and_a_self_contained_html_page(school, monkeypatch, capsys,

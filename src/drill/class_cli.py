@@ -185,6 +185,8 @@ def report_text(found) -> str:
 def _view(args: argparse.Namespace, url: str) -> int:
     from drill.core import instructor
 
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise DrillError("drill class view needs a terminal (drill class report CLASS prints the same)")
     classes = instructor.taught(url)
     name = args.class_name.strip() if args.class_name else (classes[0] if classes else None)
     if name is None:
