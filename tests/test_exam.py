@@ -7,6 +7,7 @@ person's role."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import psycopg
 import pytest
@@ -366,3 +367,103 @@ def test_a_version_3_schema_is_upgraded_to_exams_with_its_grants(klass, monkeypa
     Store.open(klass.name("lin")).close()  # the owner opens a trainee: upgraded, no class command
     define(klass, url=klass.url_of("ann"))
     pg_exam.start(klass.url_of("lin"), "mid").close()
+
+
+# --- drill exam … ------------------------------------------------------------------
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    from drill import cli
+
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(code: int, out: str, err: str, said: str) -> None:
+    assert code == 1 and out == "", (out, err)
+    assert err.count("\n") == 1 and said in err and "Traceback" not in err, err
+
+
+def test_exam_commands_need_a_postgresql_store(capsys):
+    for args in (["exam", "create", "A", "mid", "--deck", str(DECK), "--count", "3", "--minutes", "5"],
+                 ["exam", "list"], ["exam", "show", "mid"], ["exam", "results", "mid", "--json"],
+                 ["exam", "take", "mid"]):
+        one_line_error(*run(capsys, *args), "needs a PostgreSQL progress store")
+
+
+def test_the_administrator_defines_lists_shows_and_reads_the_results_of_an_exam(klass, monkeypatch, capsys):  # noqa: F811
+    code, out, err = run(capsys, "exam", "create", "A", "mid", "--deck", str(DECK), "--deck", OTHER.name,
+                         "--count", "4", "--kind", "recall", "--kind", "order", "--minutes", "15", "--seed", "42")
+    assert code == 0, err
+    assert out == "made the exam mid for A: 4 questions, 15 min, kinds recall, order, seed 42\n"
+    code, out, _ = run(capsys, "exam", "create", "B", "moving", "--deck", str(DECK), "--count", "2",
+                       "--minutes", "5", "--moves-schedule")
+    assert code == 0 and "seed " in out and "move the trainees' schedules" in out
+    # bad input: one line, exit 1
+    for args, said in ((["--count", "0"], "--count takes a whole number from 1"),
+                       (["--count", "x"], "--count takes a whole number, not 'x'"),
+                       (["--seed", "-1"], "--seed takes a whole number from 0"),
+                       (["--kind", "show"], "not a kind of card an exam asks: 'show'")):
+        base = {"--count": "3", "--minutes": "5"}
+        base.update(dict(zip(args[::2], args[1::2])))
+        extra = [x for k, v in base.items() for x in (k, v)]
+        one_line_error(*run(capsys, "exam", "create", "A", "x", "--deck", str(DECK), *extra), said)
+    one_line_error(*run(capsys, "exam", "create", "A", "x", "--deck", "no-such-deck", "--count", "3",
+                        "--minutes", "5"), "no-such-deck: no such deck")
+    one_line_error(*run(capsys, "exam", "create", "A", "mid", "--deck", str(DECK), "--count", "3",
+                        "--minutes", "5"), "has an exam 'mid' already")
+    one_line_error(*run(capsys, "exam", "create", "nope", "x", "--deck", str(DECK), "--count", "3",
+                        "--minutes", "5"), "no class 'nope'")
+    one_line_error(*run(capsys, "exam", "show", "nope"), "no exam 'nope'")
+    code, out, _ = run(capsys, "exam", "list", "--json")
+    listed = [json.loads(line) for line in out.splitlines()]
+    assert [(e["name"], e["class"], e["count"], e["seed"], e["started"]) for e in listed] == [
+        ("moving", "B", 2, listed[0]["seed"], 0), ("mid", "A", 4, 42, 0)]
+    code, out, _ = run(capsys, "exam", "show", "mid", "--json")
+    shown = json.loads(out)
+    drawn = exam.draw([decks.load(DECK), decks.load(OTHER)], 4, ("recall", "order"), 42)
+    assert [q["card"] for q in shown["questions_shown"]] == [q.card.id for q in drawn]
+    code, out, _ = run(capsys, "exam", "show", "mid")
+    assert out.splitlines()[0].startswith("mid (A): 4 questions, 15 min, kinds recall, order, decks ")
+    assert len(out.splitlines()) == 5
+    # a trainee takes it; its results
+    attempt = pg_exam.start(klass.url_of("lin"), "mid")
+    attempt.answer(attempt.questions[0], right(attempt.questions[0]))
+    attempt.answer(attempt.questions[1], "不知道")
+    attempt.close()
+    code, out, _ = run(capsys, "exam", "results", "mid", "--json")
+    results = json.loads(out)
+    assert [(t["trainee"], t["answered"], t["correct"], t["status"]) for t in results["trainees"]] == [
+        (klass.name("lin"), 2, 1, "in progress"), (klass.name("wu"), 0, 0, "not started")]
+    assert [(i["position"], i["attempted"], i["correct"]) for i in results["items"]] == [
+        (1, 1, 1), (2, 1, 0), (3, 0, 0), (4, 0, 0)]
+    assert results["items"][1]["wrong_answers"] == [{"text": "不知道", "count": 1}]
+    code, out, _ = run(capsys, "exam", "results", "mid")
+    assert code == 0 and "1/1 right" in out and "wrong answers: 不知道 ×1" in out
+    # the trainee's login: their own status, no seed; no terminal to take it in
+    monkeypatch.setenv("DRILL_STORE", klass.url_of("lin"))
+    code, out, _ = run(capsys, "exam", "list")
+    assert out.splitlines() == ["A  mid  — 4 questions, 15 min  in progress"]
+    code, out, _ = run(capsys, "exam", "list", "--json")
+    assert json.loads(out)["seed"] is None
+    one_line_error(*run(capsys, "exam", "take", "mid"), "needs a terminal")
+    one_line_error(*run(capsys, "exam", "create", "A", "x", "--deck", str(DECK), "--count", "3",
+                        "--minutes", "5"), "only the administrator or an instructor of 'A'")
+    monkeypatch.setenv("DRILL_STORE", klass.url_of("zhao"))
+    code, out, _ = run(capsys, "exam", "list")
+    assert out.splitlines() == ["B  moving  — 2 questions, 5 min  not started"]
+
+
+def test_taking_an_exam_that_is_over_is_refused_before_the_app_opens(klass, monkeypatch, capsys):  # noqa: F811
+    import sys
+
+    define(klass)
+    attempt = pg_exam.start(klass.url_of("lin"), "mid")
+    attempt.finish()
+    attempt.close()
+    monkeypatch.setenv("DRILL_STORE", klass.url_of("lin"))
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    one_line_error(*run(capsys, "exam", "take", "mid"), "the exam 'mid' is over for you: finished")
+    monkeypatch.setenv("DRILL_STORE", klass.url_of("ann"))
+    one_line_error(*run(capsys, "exam", "take", "mid"), "taken with a trainee's own login")

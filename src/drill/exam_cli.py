@@ -26,23 +26,16 @@ from drill.core.text import json_line, printable
 EXIT_OK = 0
 
 
-def _positive(text: str) -> int:
+def _whole(text: str | None, option: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
+    """``text`` as a whole number from ``low`` to ``high``; anything else is a DrillError naming ``option``."""
+    if text is None:
+        return None
     try:
-        value = int(text)
+        value = int(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"out of range: {text!r}")
+        raise DrillError(f"{option} takes a whole number, not {text!r}") from None
+    if not low <= value <= high:
+        raise DrillError(f"{option} takes a whole number from {low} to {high}, not {text!r}")
     return value
 
 
@@ -60,13 +53,13 @@ def add_parser(sub) -> None:
     create.add_argument("name", metavar="NAME")
     create.add_argument("--deck", metavar="D", action="append", required=True, dest="exam_decks",
                         help="a deck id, or a deck file's path or name (may be given more than once)")
-    create.add_argument("--count", metavar="N", type=_positive, required=True, help="how many questions")
+    create.add_argument("--count", metavar="N", required=True, help="how many questions")
     create.add_argument("--kind", metavar="K", action="append", default=[],
                         help="a kind of card to ask: recall, cloze, name, order (may be given more than "
                              "once; all of them by default)")
-    create.add_argument("--minutes", metavar="M", type=_positive, required=True, help="the time limit")
-    create.add_argument("--seed", metavar="S", type=_seed, help="the seed the questions are drawn by "
-                                                                "(a new one by default, printed)")
+    create.add_argument("--minutes", metavar="M", required=True, help="the time limit, in minutes")
+    create.add_argument("--seed", metavar="S", help="the seed the questions are drawn by (a whole number; "
+                                                    "a new one by default, printed)")
     create.add_argument("--moves-schedule", action="store_true",
                         help="record the exam's answers as drill answers too, moving each trainee's review "
                              "schedule (by default an exam moves no schedule)")
@@ -92,15 +85,17 @@ def run(args: argparse.Namespace) -> int:
     from drill.core import pg_exam
 
     if args.exam_command == "create":
+        count, minutes = _whole(args.count, "--count", high=10_000), _whole(args.minutes, "--minutes", high=100_000)
+        seed = _whole(args.seed, "--seed", low=0, high=2**63 - 1)
         found = []
         for given in args.exam_decks:
             deck = find_deck(args, given)
             if deck is None:
                 raise DrillError("no such deck (give a deck id, or a deck file's path or name)", given)
             found.append(deck)
-        made = pg_exam.create(url, args.class_name, args.name, found, args.count, args.kind, args.minutes,
-                              args.seed, args.moves_schedule)
-        fewer = f" (the decks hold no more of those kinds; {args.count} asked)" if made.count < args.count else ""
+        made = pg_exam.create(url, args.class_name, args.name, found, count or 1, args.kind, minutes or 1, seed,
+                              args.moves_schedule)
+        fewer = f" (the decks hold no more of those kinds; {count} asked)" if made.count < (count or 1) else ""
         moves = "; its answers move the trainees' schedules" if made.moves_schedule else ""
         print(f"made the exam {printable(made.name)} for {printable(made.class_name)}: {made.count} questions"
               f"{fewer}, {made.minutes} min, kinds {', '.join(made.kinds)}, seed {made.seed}{moves}")
@@ -130,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
               + (f", seed {e.seed}" if e.seed is not None else "")
               + ("; moves the schedule" if e.moves_schedule else ""))
         for question in detail.questions:
-            print(f"  {question.position:>3}. [{question.card.kind}] {_one_line(question.card.prompt)}")
+            print(f"  {question.position:>3}. [{question.card.kind}] {_asked(question.card)}")
         return EXIT_OK
     if args.exam_command == "export":
         from drill.report_cli import run_exam_export
@@ -144,6 +139,12 @@ def run(args: argparse.Namespace) -> int:
         _print_results(results)
         return EXIT_OK
     return _take(args, url)
+
+
+def _asked(card, width: int = 70) -> str:
+    """What a question asks, on one line: a cloze's sentence with its blank after its prompt."""
+    return _one_line(f"{card.prompt}: {card.context}" if card.kind == "cloze" and card.context else card.prompt,
+                     width)
 
 
 def _one_line(text: str, width: int = 70) -> str:
@@ -161,7 +162,7 @@ def _print_results(results) -> None:
               f"{t.correct} right, {t.answered} answered  ({t.status})")
     for item in results.items:
         q = item.question
-        print(f"  {q.position:>3}. [{q.card.kind}] {_one_line(q.card.prompt, 60)}: "
+        print(f"  {q.position:>3}. [{q.card.kind}] {_asked(q.card, 60)}: "
               f"{item.correct}/{item.attempted} right")
         for label, found in (("wrong answers", item.wrong_answers), ("missed", item.missed_items),
                              ("confused with", item.confusions)):

@@ -130,7 +130,7 @@ class DecksScreen(Screen):
         Binding("s", "app.stats", "Stats"),
         Binding("p", "app.switch_profile", "Trainee"),
         Binding("o", "app.settings", "Settings", show=False),
-        Binding("x", "app.exams", "Exams"),  # only while an exam is open to the trainee
+        Binding("x", "exams", "Exams"),  # only while an exam is open to the trainee
     ]
 
     def __init__(self) -> None:
@@ -146,7 +146,9 @@ class DecksScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="who")
-        yield Static(id="exam-note")
+        note = Static(id="exam-note")
+        note.display = False
+        yield note
         yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="decks-note")
         yield KeysFooter(compact=True)
@@ -165,11 +167,17 @@ class DecksScreen(Screen):
         self.assigned = None  # an instructor may have set work meanwhile
         self.refresh_decks()
         self.show_exams()
+        look = getattr(self.app, "look_for_exams", None)
+        if look is not None:
+            look()  # an instructor may have set an exam meanwhile
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "exams":
             return bool(getattr(self.app, "open_exams", None))
         return True
+
+    def action_exams(self) -> None:
+        self.app.action_exams()
 
     def show_exams(self) -> None:
         """Say which exams are open to the trainee, and show the Exams key while one is."""
