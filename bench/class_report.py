@@ -1,15 +1,15 @@
 """The instructor's view of one class in a centre's data, as one JSON object.
 
     python bench/class_report.py --store URL [--trainees 1000] [--cards 5000] [--answers 1000000]
-                                 [--class-size 30] [--skip-build]
+                                 [--class-size 30] [--instructor NAME] [--skip-build]
 
 ``--store`` is a ``postgresql://`` address of the administrator (the owner of
 drill's tables, who may make roles). The centre is built there as
 bench/class_store.py builds it (TRAINEES trainees named ``bench-NNNNN``,
 ANSWERS answers, their card states and day tallies, in bulk), with item
 tallies made from the card states; then one class, ``bench-class``, of the
-first CLASS_SIZE trainees, taught by the login ``bench_instructor`` (made
-once, its password set each run), with one assignment. The view is read
+first CLASS_SIZE trainees, taught by the login NAME (``bench_instructor``
+by default; made once, its password set each run), with one assignment. The view is read
 as that instructor's own login, so through row-level security, as the app
 and ``drill class report`` read it.
 
@@ -24,11 +24,11 @@ import argparse
 import datetime as dt
 import importlib.util
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
-import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ def _module(name: str):
     return module
 
 
-def make_class(url: str, class_size: int) -> None:
+def make_class(url: str, class_size: int, teacher: str = INSTRUCTOR) -> None:
     import psycopg
 
     from drill.core import pg_classes
@@ -60,10 +60,10 @@ def make_class(url: str, class_size: int) -> None:
                      "ON CONFLICT DO NOTHING")
     if CLASS not in [c["name"] for c in pg_classes.classes(url)]:
         pg_classes.create_class(url, CLASS)
-    pg_classes.add_members(url, CLASS, [Entry(INSTRUCTOR, Role.INSTRUCTOR, PASSWORD, 0)])
+    pg_classes.add_members(url, CLASS, [Entry(teacher, Role.INSTRUCTOR, PASSWORD, 0)])
     names = [class_store.name_of(t) for t in range(class_size)]
     with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
-        conn.execute(psycopg.sql.SQL("ALTER ROLE {} PASSWORD {}").format(psycopg.sql.Identifier(INSTRUCTOR),
+        conn.execute(psycopg.sql.SQL("ALTER ROLE {} PASSWORD {}").format(psycopg.sql.Identifier(teacher),
                                                                          psycopg.sql.Literal(PASSWORD)))
         # the class's trainees as people (they read nothing here: no login roles are needed)
         conn.execute("DELETE FROM people WHERE org = 'default' AND kind = 'trainee' AND name LIKE 'bench-%'")
@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cards", type=int, default=5000)
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--class-size", type=int, default=30)
+    parser.add_argument("--instructor", default=INSTRUCTOR, metavar="NAME", help="the instructor's login")
     parser.add_argument("--skip-build", action="store_true", help="the centre is built already (by a run before)")
     args = parser.parse_args(argv)
     os.environ["DRILL_HOME"] = tempfile.mkdtemp(prefix="drill-class-report-bench-")
@@ -105,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         start = time.monotonic()
         if not args.skip_build:
             class_store.build_server(args.store, cards, args.trainees, args.answers, now)
-        make_class(args.store, args.class_size)
+        make_class(args.store, args.class_size, args.instructor)
         out["build_s"] = round(time.monotonic() - start, 1)
-        url = conninfo.make_conninfo(args.store, user=INSTRUCTOR, password=PASSWORD)
+        url = conninfo.make_conninfo(args.store, user=args.instructor, password=PASSWORD)
         times = []
         for _ in range(3):
             start = time.perf_counter()
