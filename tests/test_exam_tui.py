@@ -54,13 +54,13 @@ async def take(klass, monkeypatch, short, answers, name="mid", from_deck_list=Fa
         app.exam_to_take = (name, None)
     async with app.run_test(size=SIZE) as pilot:
         if from_deck_list:
-            await until(pilot, lambda: isinstance(app.screen, DecksScreen) and app.open_exams, what="the exam note")
-            assert "exam open: " + name in on_screen(app.screen)
+            await until(pilot, lambda: isinstance(app.screen, DecksScreen) and app.open_exams
+                        and "exam open: " + name in on_screen(app.screen), what="the exam note")
             await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ExamScreen) and app.screen.question is not None,
                     what="the exam screen")
         screen = app.screen
-        assert "time left " in on_screen(screen)
+        await until(pilot, lambda: "time left " in on_screen(screen), what="the timer")
         for typed in answers:
             question = screen.question
             count = len(screen.attempt.answers)
@@ -70,9 +70,10 @@ async def take(klass, monkeypatch, short, answers, name="mid", from_deck_list=Fa
             await pilot.press("ctrl+s")
             await until(pilot, lambda: len(screen.attempt.answers) == count + 1 and not screen.saving,
                         what="the answer saved")
+            await until(pilot, lambda: f"answer {question.position} saved" in on_screen(screen) or screen.over,
+                        what="saved, said")
             said = on_screen(screen)
             # saved, and nothing of how it was judged nor of what the answer was
-            assert f"answer {question.position} saved" in said or screen.over
             for word in ("correct", "wrong", "partial", "right", "missing", *question.card.answer):
                 assert screen.over or word not in said, word
         await until(pilot, lambda: screen.score is not None or screen.question is not None, what="the next step")
@@ -83,7 +84,8 @@ async def take(klass, monkeypatch, short, answers, name="mid", from_deck_list=Fa
                 await until(pilot, lambda: len(screen.attempt.answers) > count or screen.score is not None,
                             what="a blank answer saved")
         await until(pilot, lambda: screen.score is not None, what="the score")
-        assert f"Your score: {screen.score.points:g} of 3" in on_screen(screen)
+        await until(pilot, lambda: f"Your score: {screen.score.points:g} of 3" in on_screen(screen),
+                    what="the score shown")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, DecksScreen), what="the deck list")
         return screen.score
@@ -160,8 +162,8 @@ async def test_the_timer_running_out_ends_the_exam_and_a_late_answer_is_refused(
         await until(pilot, lambda: "time left 00:" in on_screen(screen), what="the last minute")
         now[0] += 31  # the clock passes the deadline
         await until(pilot, lambda: screen.score is not None, what="the end of the exam")
-        said = on_screen(screen)
-        assert "time is up" in said and "Your score: 1 of 3" in said
+        await until(pilot, lambda: "Your score: 1 of 3" in on_screen(screen), what="the score shown")
+        assert "time is up" in on_screen(screen)
     (finished,) = klass.owner_sql("SELECT finished IS NOT NULL FROM exam_attempts")[0]
     assert finished
     assert klass.owner_sql("SELECT count(*) FROM exam_answers") == [(1,)]
@@ -181,6 +183,7 @@ async def test_a_deadline_passed_on_the_server_refuses_the_answer_and_ends_the_e
         screen.query_one(AnswerArea).text = right(screen.question)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: screen.score is not None, what="the end of the exam")
+        await until(pilot, lambda: "Your score: 0 of 3" in on_screen(screen), what="the score shown")
         assert "came too late" in on_screen(screen)
     assert klass.owner_sql("SELECT count(*) FROM exam_answers") == [(0,)]
 

@@ -232,8 +232,8 @@ class ExamScreen(Screen):
         if self.score is not None:
             self._close()
             return
-        if self.over:
-            return
+        if self.over or self.saving:
+            return  # (an answer being saved lands or fails first)
 
         def chosen(leave: bool | None) -> None:
             if leave:
