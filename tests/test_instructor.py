@@ -544,3 +544,6 @@ def test_an_exam_exports_to_csv_json_and_html(examined, monkeypatch, capsys, tmp
     monkeypatch.setenv("DRILL_STORE", site.url_of("ann"))
     code, out, err = run(capsys, "--decks", str(tmp_path / "decks"), "class", "report", "A", "--json")
     assert json.loads(out)["exams"][0]["exam"]["name"] == "mid"
+    code, out, err = run(capsys, "--decks", str(tmp_path / "decks"), "class", "report", "A")
+    assert code == 0 and "exam mid: 2 questions, 3 of 4 started" in out
+    assert f"  {site.name('lin')}  2 of 2 (100%), finished" in out

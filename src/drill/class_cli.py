@@ -179,6 +179,12 @@ def report_text(found) -> str:
         lines += ["", "assignments:"]
         lines += [f"  {printable(a.title)} due {a.due.isoformat()}: {a.completed} of {len(a.trainees)} completed, "
                   f"{a.started} started" for a in found.assignments]
+    for results in found.exams:
+        e, scores = results.exam, results.trainees
+        sat = [t.percent for t in scores if t.started is not None]
+        lines += ["", f"exam {printable(e.name)}: {e.count} questions, {len(sat)} of {len(scores)} started"
+                  + (f", mean {sum(sat) / len(sat):.0f}%" if sat else "")]
+        lines += [f"  {printable(t.trainee)}  {t.points:g} of {t.total} ({t.percent:.0f}%), {t.status}" for t in scores]
     return "\n".join(lines)
 
 
