@@ -5,6 +5,7 @@
     drill exam show NAME [--class CLASS] [--json]
     drill exam results NAME [--class CLASS] [--json]
     drill exam take NAME [--class CLASS]
+    drill exam export NAME [--class CLASS] --format csv|json|html --output FILE   (report_cli.py)
 
 The administrator (the owner of drill's tables) or an instructor of the
 class defines an exam; its questions are drawn then, by the seed, from the
@@ -78,6 +79,9 @@ def add_parser(sub) -> None:
             one.add_argument("--regrade", action="store_true",
                              help="grade every answer again from what was typed, rather than trust the grade "
                                   "kept (says how many differed)")
+    from drill.report_cli import add_exam_export
+
+    add_exam_export(ex_sub)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,6 +131,10 @@ def run(args: argparse.Namespace) -> int:
         for question in detail.questions:
             print(f"  {question.position:>3}. [{question.card.kind}] {_asked(question.card)}")
         return EXIT_OK
+    if args.exam_command == "export":
+        from drill.report_cli import run_exam_export
+
+        return run_exam_export(args, url)
     if args.exam_command == "results":
         results = pg_exam.results(url, args.name, args.class_name, regrade=args.regrade)
         if args.json:

@@ -118,10 +118,13 @@ class DrillApp(App):
             return
         self.exit()
 
-    def __init__(self, deck_dirs: list[Path], user: str | None = None) -> None:
+    def __init__(self, deck_dirs: list[Path], user: str | None = None, class_name: str | None = None) -> None:
         super().__init__()
         self.deck_dirs = deck_dirs
         self.user = user
+        # the class whose instructor's view the app opens on (drill class view); an
+        # instructor's login opens on the first class they teach without it
+        self.class_name = class_name
         self.decks: list[Deck] = []
         self.deck_errors: list[str] = []
         self.progress = None
@@ -178,7 +181,26 @@ class DrillApp(App):
         from drill.core import deck as decks
 
         found, errors = decks.load_all(self.deck_dirs)
-        self.call_from_thread(self._decks_loaded, found, errors)
+        teaching = self._teaching()
+        self.call_from_thread(self._decks_loaded, found, errors, teaching)
+
+    def _teaching(self) -> tuple[str, list[str]] | None:
+        """(the class to view, the classes the login may view) when the app
+        opens on the instructor's view: a class asked for, or an instructor's
+        login (which records no progress); None: the deck list."""
+        from drill.core import instructor, store
+
+        try:
+            url = store.server()
+            if url is None:
+                return None
+            if self.class_name is None and not instructor.is_instructor(url):
+                return None
+            classes = instructor.taught(url)
+        except DrillError:
+            return None  # opening the store says what is wrong, in one line
+        name = self.class_name or (classes[0] if classes else "")
+        return name, classes
 
     def _warm_later(self) -> None:
         """Once the first screen is painted, load the grader in a while: a
@@ -196,10 +218,14 @@ class DrillApp(App):
         warm()
         reference.frameworks()  # what an answer's intrusions and a choice's options are drawn from
 
-    def _decks_loaded(self, found: list[Deck], errors: list[str]) -> None:
+    def _decks_loaded(self, found: list[Deck], errors: list[str],
+                      teaching: tuple[str, list[str]] | None = None) -> None:
         self.decks = found
         self.deck_errors = errors
         self.call_after_refresh(self._settle)  # (after the deck list or the choice of a trainee is painted)
+        if teaching is not None:
+            self.show_class(*teaching)
+            return
         if self.user is None:
             from drill.tui.screens.profile import ProfileScreen
 
@@ -348,6 +374,21 @@ class DrillApp(App):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def show_class(self, name: str, classes: list[str]) -> None:
+        """The instructor's view of the class ``name`` (of ``classes``, those the login may view)."""
+        from drill.core import store
+        from drill.tui.screens.instructor import InstructorScreen
+
+        if not name:
+            self.error = "this login teaches no class yet: the administrator adds instructors with " \
+                         "drill class add CLASS --instructor NAME"
+            self.exit(return_code=1)
+            return
+        url = store.server()
+        if url is None:
+            return
+        self.push_screen(InstructorScreen(url, name, classes))
 
     def show(self, screen) -> None:
         """Show ``screen`` in place of the one on show; over the deck list,
@@ -562,17 +603,19 @@ class DrillApp(App):
             self._open_progress()
 
 
-def make_app(deck_dirs: list[Path] | None = None, user: str | None = None) -> DrillApp:
+def make_app(deck_dirs: list[Path] | None = None, user: str | None = None,
+             class_name: str | None = None) -> DrillApp:
     """The app on the bundled decks, the user's own and ``deck_dirs``.
 
     With no ``user`` the app starts with the last trainee who drilled here,
-    or asks for a name the first time.
+    or asks for a name the first time. With ``class_name`` (or on an
+    instructor's login) it opens on the instructor's view of the class.
     """
     from drill import paths
     from drill.core import store
 
     user = user or store.last_profile()
-    return DrillApp(paths.deck_dirs(deck_dirs or []), user=user)
+    return DrillApp(paths.deck_dirs(deck_dirs or []), user=user, class_name=class_name)
 
 
 def make_author_app(speech: Path, deck_path: Path, text: str, encoding: str = "utf-8", earlier=None):

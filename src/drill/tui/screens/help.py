@@ -32,6 +32,8 @@ KEYS = [
     ("Stats", [("1-5", "overview, reviews, forecast, retention, weakest"),
                ("enter", "on a weak framework or item: drill it now"),
                ("escape", "back to the decks")]),
+    ("Class (an instructor's view)", [("1-5", "mastery, at risk, weakest, assignments, exams"),
+                                      ("r", "read the class again"), ("c", "the next class you teach")]),
     ("Everywhere", [("f1", "this help"), ("ctrl+p", "command palette: every action"),
                     ("ctrl+q / ctrl+c", "quit (every answer is already saved; asks if one is typed)")]),
 ]
