@@ -521,3 +521,6 @@ def test_a_grade_a_trainee_wrote_themselves_is_caught_by_grading_again(klass, ca
     assert checked.items[1].wrong_answers[0].text == "不知道"
     code, out, _ = run(capsys, "exam", "results", "mid", "--regrade")
     assert code == 0 and "1 answer(s) had another grade kept" in out
+    code, out, _ = run(capsys, "exam", "results", "mid", "--regrade", "--json")
+    assert json.loads(out)["regraded"] == 1
+    assert "regraded" not in json.loads(run(capsys, "exam", "results", "mid", "--json")[1])

@@ -28,8 +28,8 @@ other tools (exports, the instructor's screen).
                 "mean_score", "wrong_answers": [{"text", "count"}, …],
                 "missed_items": [{"text", "count"}, …],
                 "confusions": [{"text", "count"}, …]}, …],          in order
-     "regraded": null, or how many answers kept another grade than the
-                 grader gives what was typed (results(…, regrade=True))}
+     "regraded": only with results(…, regrade=True): how many answers kept
+                 another grade than the grader gives what was typed}
 
 Times are ISO 8601 with their offset; ``status`` is an AttemptStatus value.
 
@@ -232,8 +232,11 @@ class ExamResults:
     regraded: int | None = None  # None: the grades kept were taken as they are
 
     def as_json(self) -> dict:
-        return {"exam": self.exam.as_json(), "trainees": [t.as_json() for t in self.trainees],
-                "items": [i.as_json() for i in self.items], "regraded": self.regraded}
+        out = {"exam": self.exam.as_json(), "trainees": [t.as_json() for t in self.trainees],
+               "items": [i.as_json() for i in self.items]}
+        if self.regraded is not None:  # (only when asked for: the keys above are the ones promised)
+            out["regraded"] = self.regraded
+        return out
 
 
 # --------------------------------------------------------------------------
