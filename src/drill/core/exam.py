@@ -51,6 +51,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from drill.core.deck import Card, Deck
 from drill.core.errors import DrillError
@@ -232,8 +233,8 @@ class ExamResults:
     regraded: int | None = None  # None: the grades kept were taken as they are
 
     def as_json(self) -> dict:
-        out = {"exam": self.exam.as_json(), "trainees": [t.as_json() for t in self.trainees],
-               "items": [i.as_json() for i in self.items]}
+        out: dict[str, Any] = {"exam": self.exam.as_json(), "trainees": [t.as_json() for t in self.trainees],
+                               "items": [i.as_json() for i in self.items]}
         if self.regraded is not None:  # (only when asked for: the keys above are the ones promised)
             out["regraded"] = self.regraded
         return out
