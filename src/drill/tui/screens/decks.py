@@ -154,16 +154,26 @@ class DecksScreen(Screen):
     PADDING = 2 * 6 + 4  # cell padding, the table's margin and scrollbar
 
     def on_mount(self) -> None:
-        self.build_table()
+        # A list covered before it is ever shown (a session started with the
+        # app, the choice of a trainee over it) is built when it first shows:
+        # its rows are counted for nothing until then.
+        if self.app.screen is self:
+            self.build_table()
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        if not self.built_width:  # shown for the first time: built now
+            if self.app.screen is self:
+                self.app.check_store()
+                self.build_table()
+            return
         self.app.check_store()  # back from a dialog or a session: what changed meanwhile
         self.assigned = None  # an instructor may have set work meanwhile
         self.refresh_decks()
 
     def on_resize(self) -> None:
-        if self.title_width() != self.built_width:  # the first resize comes with the mount: built already
+        # (the first resize comes with the mount: built already, or built when first shown)
+        if self.built_width and self.title_width() != self.built_width:
             self.build_table()
 
     def title_width(self) -> int:
