@@ -21,7 +21,13 @@ Nothing is taken from an entry that does not have the shape drill writes:
 a missing, unreadable, malformed or damaged cache file is ignored and
 written again, never an error. The cache is JSON, written only by drill,
 into its own folder (:func:`drill.paths.cache_dir`), atomically; it holds
-the entries of the decks the last reading found.
+the entries of the decks the last reading found, and which entry each
+deck file's path had then.
+
+A start may take a deck by its path alone (:meth:`DeckCache.recall`,
+without reading the file) to show it at once; the file is read and its
+digest checked right after (:class:`drill.core.deck.DeckCheck`), and a
+file that is not what the entry was made of is read again.
 """
 
 from __future__ import annotations
@@ -39,11 +45,12 @@ from drill.core.errors import DrillError
 from drill.core.files import read_limited
 from drill.core.frameworks import Framework
 
-FORMAT = 2
+FORMAT = 3
 FILE_NAME = "decks.json"
 FRAMEWORKS_DIR = "frameworks"
-# Card ids are joined by this in an entry (a list when one holds it).
-SEP = "\n"
+# Card ids are joined by this in an entry (a list when one holds it): a
+# character JSON writes as it is (a newline is an escape, slower to read).
+SEP = " "
 
 
 def code_stamp() -> str:
@@ -160,9 +167,10 @@ def _frameworks(text: str, keys: CardKeys) -> tuple[list[Framework], tuple[Card,
     return out, made
 
 
-def _deck(path: Path, data: bytes, entry: dict, frameworks: Path | None) -> Deck:
+def _deck(path: Path, data: bytes | None, entry: dict, frameworks: Path | None) -> Deck:
     """The deck ``entry`` holds, for the file at ``path`` whose bytes are
-    ``data``; its frameworks are read from the file ``frameworks``."""
+    ``data`` (None: not read, the file is read when its text is needed);
+    its frameworks are read from the file ``frameworks``."""
     if not isinstance(entry, dict):
         raise Malformed("entry")
     if "error" in entry:
@@ -199,7 +207,7 @@ def _deck(path: Path, data: bytes, entry: dict, frameworks: Path | None) -> Deck
     # read on first use (Deck.__getattr__); the bytes decode, as they did when the entry was made
     del deck.frameworks, deck.file_text
     deck._pending = read
-    deck._raw = data
+    deck._raw = data if data is not None else (lambda: read_limited(path, what="a deck file"))
     deck._known = (None, keys)
     return deck
 
@@ -218,30 +226,59 @@ class DeckCache:
             self.path: Path | None = Path(folder) / FILE_NAME
         except Exception:  # no cache folder to be had: decks are read from their files
             self.path = None
-        self.entries = self._read()
+        self.entries, self.files = self._read()
         self.used: dict[str, dict] = {}
         self.made: dict[str, str] = {}  # the frameworks (as JSON) of the entries made here
+        self.found: dict[str, str] = {}  # each deck file's path -> the digest of its entry, in this reading
 
     def _frameworks_file(self, key: str) -> Path | None:
         return self.path.parent / FRAMEWORKS_DIR / f"{key}.json" if self.path is not None else None
 
-    def _read(self) -> dict:
+    def _read(self) -> tuple[dict, dict]:
         if self.path is None:
-            return {}
+            return {}, {}
         try:
             raw = json.loads(self.path.read_bytes())
         except (OSError, ValueError):
-            return {}
+            return {}, {}
         if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("stamp") != self.stamp:
-            return {}
-        entries = raw.get("decks")
-        return entries if isinstance(entries, dict) else {}
+            return {}, {}
+        entries, files = raw.get("decks"), raw.get("files")
+        if not isinstance(entries, dict):
+            return {}, {}
+        return entries, files if isinstance(files, dict) else {}
 
-    def load(self, path: Path) -> Deck:
+    def recall(self, path: Path) -> Deck | None:
+        """The deck the entry the file at ``path`` had at the last reading
+        holds, without reading the file (it may have changed since: see
+        :class:`drill.core.deck.DeckCheck`); None when there is no such
+        entry, or it is a file's error."""
+        key = self.files.get(os.fspath(path))
+        if not isinstance(key, str):
+            return None
+        entry = self.entries.get(key)
+        if not isinstance(entry, dict) or "error" in entry:
+            return None
+        try:
+            deck = _deck(path, None, entry, self._frameworks_file(key))
+        except (Malformed, DrillError, KeyError, TypeError, ValueError, AttributeError):
+            return None
+        self.used[key] = entry
+        self.found[os.fspath(path)] = key
+        return deck
+
+    def digest_of(self, path: Path) -> str | None:
+        """The digest of the entry the file at ``path`` was found with in this reading."""
+        return self.found.get(os.fspath(path))
+
+    def load(self, path: Path, data: bytes | None = None) -> Deck:
         """The deck at ``path`` (as :func:`drill.core.deck.load` reads it):
-        from the cache when it holds the file's content, else from the file."""
-        data = read_limited(path, what="a deck file")
+        from the cache when it holds the file's content, else from the file.
+        ``data``: the file's bytes, when the caller read them already."""
+        if data is None:
+            data = read_limited(path, what="a deck file")
         key = digest(data)
+        self.found[os.fspath(path)] = key
         entry = self.entries.get(key)
         if entry is not None:
             try:
@@ -268,21 +305,24 @@ class DeckCache:
         """Keep the entries of the decks loaded (and only those), when they
         are not what the cache holds; a cache that cannot be written is left
         as it is (the decks are read from their files next time)."""
-        if self.path is None or self.used == self.entries:
+        held = set(self.found.values())  # (a file read again after it changed leaves its old entry)
+        self.used = {key: entry for key, entry in self.used.items() if key in held}
+        if self.path is None or (self.used == self.entries and self.found == self.files):
             return
         try:
             folder = self.path.parent / FRAMEWORKS_DIR
             folder.mkdir(parents=True, exist_ok=True)
             for key, text in self.made.items():  # each before the entry that names it
-                _write(folder / f"{key}.json", text)
-            _write(self.path, json.dumps({"format": FORMAT, "stamp": self.stamp, "decks": self.used},
-                                         ensure_ascii=False))
+                if key in self.used:
+                    _write(folder / f"{key}.json", text)
+            _write(self.path, json.dumps({"format": FORMAT, "stamp": self.stamp, "decks": self.used,
+                                          "files": self.found}, ensure_ascii=False))
             for old in folder.iterdir():
                 if old.suffix == ".json" and old.stem not in self.used:
                     old.unlink(missing_ok=True)
         except OSError:
             return
-        self.entries = dict(self.used)
+        self.entries, self.files = dict(self.used), dict(self.found)
         self.made = {}
 
 

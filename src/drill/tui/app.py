@@ -131,6 +131,7 @@ class DrillApp(App):
         self.session_size = 0  # cards in a session; 0: all of today's queue
         self.error = ""
         self._warming = False
+        self._deck_check = None  # the start's check of the decks the cache gave, until it is back
         self._collector_held = False  # run() holds the cycle collector until the first screen is painted
         from drill.tui.screens.decks import DeckCountsCache
 
@@ -168,10 +169,70 @@ class DrillApp(App):
 
     @work(thread=True, exclusive=True, group="decks")
     def load_decks(self) -> None:
+        """The decks as the deck cache last found their files (those it has
+        not seen are read); every file is checked once the first screen is
+        painted (:meth:`check_decks`)."""
         from drill.core import deck as decks
 
-        found, errors = decks.load_all(self.deck_dirs)
-        self.call_from_thread(self._decks_loaded, found, errors)
+        found, errors, check = decks.recall_all(self.deck_dirs)
+        self.call_from_thread(self._decks_loaded, found, errors, check)
+
+    @work(thread=True, group="deck check")
+    def check_decks(self, check) -> None:
+        """Read every deck file: a deck edited since the cache last saw it
+        (before this start, or during it) shows as it is now."""
+        try:
+            found, errors = check.run()
+        except Exception as exc:  # (a folder gone: the decks shown stay)
+            self.call_from_thread(self.notify, f"could not read the decks again: {exc}", title="drill",
+                                  markup=False, severity="warning")
+            return
+        self.call_from_thread(self._decks_checked, check, found, errors)
+
+    def _decks_checked(self, check, found: list[Deck], errors: list[str]) -> None:
+        if check is not self._deck_check:
+            return
+        self._deck_check = None
+        if errors == self.deck_errors and len(found) == len(self.decks) and all(
+                a is b for a, b in zip(found, self.decks)):
+            return  # every file was what the cache said
+        self.decks = found
+        self.deck_errors = errors
+        if self.progress is not None:
+            try:
+                self.progress.adopt(self.decks)
+            except DrillError as exc:
+                self.notify(f"{exc}: answers may not be saved", severity="warning", timeout=15)
+        from drill.tui.screens.decks import DecksScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, DecksScreen):
+                screen.refresh_decks()
+
+    @property
+    def decks_checked(self) -> bool:
+        """Whether every deck shown is its file's content (the start's check is back)."""
+        return self._deck_check is None and self.progress is not None
+
+    def checked(self, decks: list[Deck]) -> list[Deck]:
+        """``decks`` as their files are now, while the start's check of them
+        has not come back: a deck edited since the cache saw it is read again
+        (and replaces the one the app holds); one that no longer loads is left
+        out, and said."""
+        check = self._deck_check
+        if check is None:
+            return decks
+        out = []
+        for deck in decks:
+            try:
+                now = check.verify(deck)
+            except DrillError as exc:
+                self.notify(str(exc), title="drill", markup=False, severity="error")
+                continue
+            if now is not deck:
+                self.decks = [now if d is deck else d for d in self.decks]
+            out.append(now)
+        return out
 
     def _warm_later(self) -> None:
         """Once the first screen is painted, load the grader in a while: a
@@ -189,10 +250,13 @@ class DrillApp(App):
         warm()
         reference.frameworks()  # what an answer's intrusions and a choice's options are drawn from
 
-    def _decks_loaded(self, found: list[Deck], errors: list[str]) -> None:
+    def _decks_loaded(self, found: list[Deck], errors: list[str], check=None) -> None:
         self.decks = found
         self.deck_errors = errors
+        self._deck_check = check
         self.call_after_refresh(self._settle)  # (after the deck list or the choice of a trainee is painted)
+        if check is not None:
+            self.call_after_refresh(self.check_decks, check)
         if self.user is None:
             from drill.tui.screens.profile import ProfileScreen
 
@@ -350,6 +414,7 @@ class DrillApp(App):
         from drill.core.session import Session
         from drill.tui.screens.drill import DrillScreen
 
+        decks = self.checked(decks)
         intruders = self.intruders()
         teach = self.learning(intruders)
         cards = self.progress.queue(decks, due_only=due_only, teach=teach)
@@ -452,7 +517,7 @@ class DrillApp(App):
         from drill.core.session import Session
         from drill.tui.screens.drill import DrillScreen
 
-        cards = [c for d in self.decks for c in d.cards() if c.framework == framework_id]
+        cards = [c for d in self.checked(list(self.decks)) for c in d.cards() if c.framework == framework_id]
         if not cards:
             self.notify("That framework is no longer in any deck.", title="drill")
             return
