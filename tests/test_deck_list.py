@@ -295,3 +295,20 @@ async def test_a_list_covered_before_it_shows_is_built_when_it_first_shows(monke
         await pilot.pause()
         assert built == [1]
         assert rows(app) == counted_rows(app) and len(rows(app)) == len(app.decks)
+
+
+async def test_a_list_longer_than_the_screen_shows_its_first_rows_then_all(monkeypatch):
+    monkeypatch.setattr(DecksScreen, "first_rows", lambda self: 2)
+    filled: list[int] = []
+    real_show = DecksScreen._show_rows
+    monkeypatch.setattr(DecksScreen, "_show_rows", lambda self, table, rows_, width: filled.append(
+        len(rows_)) or real_show(self, table, rows_, width))
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DecksScreen) and app.screen.shown is not None
+                    and len(app.screen.shown) == len(app.decks), what="every deck on the list")
+        await pilot.pause()
+        assert len(app.decks) > 2 and filled[:2] == [2, len(app.decks)]
+        assert rows(app) == counted_rows(app)
+        table = app.screen.query_one("#decks")
+        assert [str(table.get_row_at(n)[1]) for n in range(table.row_count)] == [d.title for d in app.screen.order]
