@@ -244,11 +244,36 @@ class DrillApp(App):
 
     @work(thread=True, group="warm")
     def warm_grader(self) -> None:
-        from drill.core import reference
-        from drill.core.grading import warm
+        """What the first answer would load otherwise: the grader's libraries,
+        fsrs and its scheduler, the reference deck and its items as the grader
+        compares them (an answer's intrusions are looked for among them)."""
+        import datetime as dt
 
-        warm()
-        reference.frameworks()  # what an answer's intrusions and a choice's options are drawn from
+        from drill.core import grading, reference, scheduler
+
+        grading.warm()
+        settings = self.seen_settings if self.seen_settings is not None else scheduler.Settings()
+        scheduler.review(None, scheduler.Rating.GOOD, dt.datetime.now(dt.UTC), settings)
+        for fw in reference.frameworks():  # (what a choice's options are drawn from, too)
+            for item in fw.items:
+                grading.key(item)
+
+    # the cards at the head of a session whose answers' intrusions are looked up ahead
+    WARM_CARDS = 10
+
+    @work(thread=True, group="warm session")
+    def warm_session(self, session) -> None:
+        """The other frameworks' items the first answers of ``session`` are
+        compared with, made ahead (as the grader compares them) while the
+        first card is read."""
+        from drill.core import grading
+
+        if session.intruders is None:
+            return
+        for card in session.cards[:self.WARM_CARDS]:
+            for items in session.intruders(card).values():
+                for item in items:
+                    grading.key(item)
 
     def _decks_loaded(self, found: list[Deck], errors: list[str], check=None) -> None:
         self.decks = found
@@ -425,6 +450,7 @@ class DrillApp(App):
             cards = cards[:self.session_size]  # due cards first: the queue's own order
         self.session = Session(cards, recorder=self.progress, intruders=intruders, learning=teach)
         self.show(DrillScreen(self.session))
+        self.call_after_refresh(self.warm_session, self.session)  # (once the card is painted)
 
     def intruders(self):
         """Other frameworks' items by name, for naming what an answer confuses:
