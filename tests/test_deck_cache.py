@@ -518,3 +518,15 @@ async def test_a_session_started_before_the_check_drills_the_deck_as_its_file_is
         asked = {item for c in app.session.cards if c.framework == "enu-0000000001" for item in c.answer}
         assert "促发展" in asked and "促提升" not in asked
         assert next(d for d in app.decks if d.id == "mine").frameworks[0].items[1] == "促发展"
+
+
+def test_a_start_that_must_not_read_files_is_told_when_one_must_be(folder, monkeypatch):
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    assert decks.recall_all([folder], read=False) is None  # no cache yet: the file must be read
+    loaded(folder)
+    reads = FileReads(monkeypatch)
+    found, errors, _ = decks.recall_all([folder], read=False)
+    assert [d.id for d in found] == ["mine"] and errors == [] and reads.names == []
+    (folder / "new.toml").write_text(DECK.replace('id = "mine"', 'id = "new"'), "utf-8")
+    assert decks.recall_all([folder], read=False) is None and reads.names == []

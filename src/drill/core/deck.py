@@ -14,7 +14,6 @@ framework's id (which survives edits) and, for a cloze, from the item.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 from collections import Counter
@@ -242,6 +241,8 @@ def _card_inputs(fw: Framework) -> tuple:
 
 
 def _item_key(item: str) -> str:
+    import hashlib  # (made when cards are: a start that takes its decks from the cache needs none)
+
     return hashlib.sha1(fold(item).strip().encode("utf-8")).hexdigest()[:8]
 
 
@@ -1391,29 +1392,41 @@ def _gathered(paths: list[Path], read: Callable[[Path], Deck]) -> tuple[list[Dec
     return found, errors
 
 
-def recall_all(dirs: list[Path]) -> tuple[list[Deck], list[str], DeckCheck]:
+def recall_all(dirs: list[Path], read: bool = True) -> tuple[list[Deck], list[str], DeckCheck] | None:
     """The decks in ``dirs`` as :func:`load_all` finds them, but each file the
     deck cache found at the same path at its last reading taken from that
     entry without being read (a start shows its decks at once): they are
     what the files were then. :meth:`DeckCheck.run` then reads every file
     and gives the decks as :func:`load_all` would; until it has, a deck is
-    taken as its file is now with :meth:`DeckCheck.verify`."""
+    taken as its file is now with :meth:`DeckCheck.verify`.
+
+    Not ``read``: None when a file must be read (the cache has no entry for
+    its path), so that a caller that must not wait for files can leave them
+    to another thread."""
     from drill.core.deck_cache import DeckCache
 
     kept = DeckCache()
-    check = DeckCheck(dirs, kept)
-    found, errors = _gathered(find_decks(dirs), check._recall)
+    check = DeckCheck(dirs, kept, read)
+    try:
+        found, errors = _gathered(find_decks(dirs), check._recall)
+    except _Unread:
+        return None
     return found, errors, check
+
+
+class _Unread(Exception):
+    """A deck file the cache does not know, not to be read now."""
 
 
 class DeckCheck:
     """The decks :func:`recall_all` took from the deck cache unread, checked
     against their files: any thread may call :meth:`verify` and :meth:`run`."""
 
-    def __init__(self, dirs: list[Path], kept) -> None:
+    def __init__(self, dirs: list[Path], kept, read: bool = True) -> None:
         import threading
 
         self.dirs = list(dirs)
+        self._read = read
         self._kept = kept
         self._lock = threading.Lock()
         self._unread: dict[str, Deck] = {}  # path -> a deck taken unread from the cache
@@ -1425,6 +1438,8 @@ class DeckCheck:
         if deck is not None:
             self._unread[str(path)] = deck
             return deck
+        if not self._read:
+            raise _Unread(path)
         deck = self._kept.load(path)
         self._checked[str(path)] = deck
         return deck

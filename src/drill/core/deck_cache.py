@@ -33,7 +33,6 @@ file that is not what the entry was made of is read again.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import sys
@@ -77,10 +76,12 @@ def code_stamp() -> str:
             parts.append((origin, st.st_size, st.st_mtime_ns))
     except (ImportError, ValueError, OSError):
         parts.append("no opencc")
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+    return repr(parts)  # (compared whole: no digest to make, hashlib is not needed to start)
 
 
 def digest(data: bytes) -> str:
+    import hashlib  # (a start that takes its decks by their paths hashes them after its first screen)
+
     return hashlib.sha1(data).hexdigest()  # (not for security: the fastest digest here)
 
 

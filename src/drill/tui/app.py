@@ -1,8 +1,10 @@
 """DrillApp and make_app(), the one factory the command line and the tests share.
 
-Slow work stays off the UI thread: the decks are read and the grader's
-lazy loads (OpenCC, rapidfuzz, pypinyin's table) are paid in a worker while
-the first screen draws.
+Slow work stays off the UI thread: the decks come from the deck cache by
+their paths before the first frame (a file the cache does not know is read
+in a worker), every deck file is checked in a worker once that frame is
+painted, and the grader's lazy loads (OpenCC, rapidfuzz, pypinyin's table,
+fsrs) are paid in a worker after it.
 """
 
 from __future__ import annotations
@@ -164,18 +166,28 @@ class DrillApp(App):
     def on_mount(self) -> None:
         # Each answer is recorded when it is submitted, so a closed terminal
         # (SIGHUP) or Ctrl+C ends the app without losing an answered card.
-        self.load_decks()
+        from drill.core import deck as decks
+
+        # the decks from the deck cache, by their paths (no file read), before
+        # the first frame; a start with files the cache does not know reads
+        # them in a thread while that frame is painted
+        known = decks.recall_all(self.deck_dirs, read=False)
+        if known is not None:
+            self._decks_loaded(*known)
+        else:
+            self.load_decks()
         self.set_interval(self.STORE_POLL_S, self.poll_store, name="store poll")
 
     @work(thread=True, exclusive=True, group="decks")
     def load_decks(self) -> None:
-        """The decks as the deck cache last found their files (those it has
-        not seen are read); every file is checked once the first screen is
-        painted (:meth:`check_decks`)."""
+        """The decks, those the deck cache has not seen read from their files
+        (the others as it last found them: every file is checked once the
+        first screen is painted, :meth:`check_decks`)."""
         from drill.core import deck as decks
 
-        found, errors, check = decks.recall_all(self.deck_dirs)
-        self.call_from_thread(self._decks_loaded, found, errors, check)
+        got = decks.recall_all(self.deck_dirs)
+        assert got is not None  # (files are read)
+        self.call_from_thread(self._decks_loaded, *got)
 
     @work(thread=True, group="deck check")
     def check_decks(self, check) -> None:
