@@ -530,3 +530,25 @@ def test_a_start_that_must_not_read_files_is_told_when_one_must_be(folder, monke
     assert [d.id for d in found] == ["mine"] and errors == [] and reads.names == []
     (folder / "new.toml").write_text(DECK.replace('id = "mine"', 'id = "new"'), "utf-8")
     assert decks.recall_all([folder], read=False) is None and reads.names == []
+
+
+@pytest.mark.parametrize("damage", ["ids", "fws", "kinds", "lengths"])
+def test_damaged_card_keys_in_an_entry_give_the_files_cards(folder, damage):
+    # an entry's keys are split when first asked: damaged then, the deck's cards are its file's
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    (first,), _ = loaded(folder)
+    cache_file = paths.cache_dir() / deck_cache.FILE_NAME
+    held = json.loads(cache_file.read_text("utf-8"))
+    for entry in held["decks"].values():
+        if damage == "lengths":
+            entry["ids"] = entry["ids"].rsplit(deck_cache.SEP, 1)[0]
+        elif damage == "kinds":
+            entry["kinds"] = entry["kinds"].replace("recall", "recite")
+        else:
+            entry[damage] = [1, 2]
+    cache_file.write_text(json.dumps(held), "utf-8")
+    for found, _ in (loaded(folder), decks.recall_all([folder])[:2]):
+        (deck,) = found
+        assert deck.card_keys() == first.card_keys() and deck.card_ids() == first.card_ids()
+        assert cards_of(deck) == cards_of(first) and deck.frameworks == first.frameworks

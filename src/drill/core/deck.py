@@ -143,7 +143,10 @@ class Deck:
     # cache holds them, good while the frameworks' card inputs are those they
     # were made of (the key, taken when the frameworks are first read; None
     # until then), and what reads the frameworks on their first use.
-    _known: tuple[tuple | None, CardKeys] | None = field(default=None, init=False, repr=False, compare=False)
+    # (The keys may be what makes them of the cache's entry, when first asked:
+    # :meth:`_known_keys`; None from it, the entry is damaged.)
+    _known: tuple[tuple | None, CardKeys | Callable[[], CardKeys | None]] | None = field(
+        default=None, init=False, repr=False, compare=False)
     _pending: Callable[[], list[Framework]] | None = field(default=None, init=False, repr=False, compare=False)
     # a cached deck's file bytes (or what reads them, for a deck taken from the
     # cache by its path alone), decoded into file_text on its first use
@@ -166,12 +169,26 @@ class Deck:
         frameworks = pending()
         self.__dict__["frameworks"] = frameworks
         self._pending = None
-        if self._known is not None:
-            self._known = (self._inputs_key(), self._known[1])
+        keys = self._known_keys()
+        if keys is not None:
+            self._known = (inputs := self._inputs_key(), keys)
             if self._cached is not None:  # the cards made of these frameworks: not made again
-                self._made = (self._known[0], self._cached, self._known[1])
+                self._made = (inputs, self._cached, keys)
         self._cached = None
         return frameworks
+
+    def _known_keys(self) -> CardKeys | None:
+        """The cards' keys the deck cache gave, made of its entry when first
+        asked; None when it gave none (or its entry's are damaged)."""
+        known = self._known
+        if known is None:
+            return None
+        keys = known[1]
+        if callable(keys):
+            made = keys()
+            self._known = None if made is None else (known[0], made)
+            return made
+        return keys
 
     @property
     def id(self) -> str:
@@ -207,7 +224,9 @@ class Deck:
         made of the same (see :meth:`card_ids`)."""
         known = self._known
         if known is not None and ("frameworks" not in self.__dict__ or known[0] == self._inputs_key()):
-            return known[1]
+            keys = self._known_keys()
+            if keys is not None:
+                return keys
         return self._cards()[2]
 
     def _inputs_key(self) -> tuple:
@@ -220,9 +239,9 @@ class Deck:
             cards = tuple(card for fw in self.frameworks for card in framework_cards(self.id, fw))
             keys = CardKeys(tuple(card.id for card in cards), tuple(card.framework for card in cards),
                             tuple(card.kind for card in cards))
-            known = self._known
-            if known is not None and known[1] == keys:
-                keys = known[1]  # the same cards: the same tuples
+            known = self._known_keys()
+            if known is not None and known == keys:
+                keys = known  # the same cards: the same tuples
             made = self._made = (key, cards, keys)
         return made
 

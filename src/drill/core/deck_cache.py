@@ -37,6 +37,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from drill.core.deck import CARD_KINDS, Card, CardKeys, Deck, load
@@ -168,10 +169,11 @@ def _frameworks(text: str, keys: CardKeys) -> tuple[list[Framework], tuple[Card,
     return out, made
 
 
-def _deck(path: Path, data: bytes | None, entry: dict, frameworks: Path | None) -> Deck:
+def _deck(path: Path, data: bytes | None, entry: dict, frameworks: Callable[[], Path | None]) -> Deck:
     """The deck ``entry`` holds, for the file at ``path`` whose bytes are
     ``data`` (None: not read, the file is read when its text is needed);
-    its frameworks are read from the file ``frameworks``."""
+    its frameworks are read from the file ``frameworks()`` names, and its
+    cards' keys split from the entry, when first needed."""
     if not isinstance(entry, dict):
         raise Malformed("entry")
     if "error" in entry:
@@ -183,9 +185,19 @@ def _deck(path: Path, data: bytes | None, entry: dict, frameworks: Path | None) 
     reference = entry["reference"]
     if not isinstance(reference, bool):
         raise Malformed("reference")
-    keys = CardKeys(_split(entry, "ids"), _split(entry, "fws"), _split(entry, "kinds"))
-    if not len(keys.ids) == len(keys.frameworks) == len(keys.kinds) or not set(keys.kinds) <= set(CARD_KINDS):
-        raise Malformed("cards")
+    for name in ("ids", "fws", "kinds"):
+        if not isinstance(entry[name], (str, list)):
+            raise Malformed("cards")
+
+    def split() -> CardKeys | None:
+        try:
+            keys = CardKeys(_split(entry, "ids"), _split(entry, "fws"), _split(entry, "kinds"))
+        except Malformed:
+            return None
+        if not len(keys.ids) == len(keys.frameworks) == len(keys.kinds) or not set(keys.kinds) <= set(CARD_KINDS):
+            return None  # (the deck's cards are made of its file)
+        return keys
+
     deck = Deck(path, _text(entry, "title"), _text(entry, "source"), _text(entry, "encoding"),
                 _text(entry, "note"), reference=reference, ident=_text(entry, "ident"))
     deck.rejected = _texts(entry, "rejected")
@@ -193,9 +205,10 @@ def _deck(path: Path, data: bytes | None, entry: dict, frameworks: Path | None) 
 
     def read() -> list[Framework]:
         try:
-            if frameworks is None:
+            where, keys = frameworks(), deck._known_keys()
+            if where is None or keys is None:
                 raise Malformed("frameworks")
-            held = frameworks.read_bytes()
+            held = where.read_bytes()
             if digest(held) != entry["frameworks"]:  # not the file the entry was made with
                 raise Malformed("frameworks")
             found, deck._cached = _frameworks(held.decode("utf-8"), keys)
@@ -209,7 +222,7 @@ def _deck(path: Path, data: bytes | None, entry: dict, frameworks: Path | None) 
     del deck.frameworks, deck.file_text
     deck._pending = read
     deck._raw = data if data is not None else (lambda: read_limited(path, what="a deck file"))
-    deck._known = (None, keys)
+    deck._known = (None, split)
     return deck
 
 
@@ -261,7 +274,7 @@ class DeckCache:
         if not isinstance(entry, dict) or "error" in entry:
             return None
         try:
-            deck = _deck(path, None, entry, self._frameworks_file(key))
+            deck = _deck(path, None, entry, lambda: self._frameworks_file(key))
         except (Malformed, DrillError, KeyError, TypeError, ValueError, AttributeError):
             return None
         self.used[key] = entry
@@ -283,7 +296,7 @@ class DeckCache:
         entry = self.entries.get(key)
         if entry is not None:
             try:
-                deck = _deck(path, data, entry, self._frameworks_file(key))
+                deck = _deck(path, data, entry, lambda: self._frameworks_file(key))
             except DrillError:
                 self.used[key] = entry
                 raise

@@ -331,7 +331,8 @@ class DrillApp(App):
             return
         try:
             self.progress.adopt(self.decks)  # progress filed under each deck's id
-            store.set_last_profile(self.user)
+            if store.last_profile() != self.user:  # (written, and its folder synced, only when it changes)
+                store.set_last_profile(self.user)
         except DrillError as exc:
             # a read-only or full home: drilling goes on, and each answer says if it was not saved
             self.notify(f"{exc}: answers may not be saved", severity="warning", timeout=15)
