@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 import os
 import sys
 import tempfile
@@ -131,15 +132,24 @@ _CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Card))
 _LISTS = ("answer", "others", "options")  # a card's lists of text (the rest is text, and ordered)
 
 
+_card_values = operator.attrgetter(*_CARD_FIELDS)
+_OTHERS = _CARD_FIELDS.index("others")
+_FRAMEWORK_FIELDS = tuple(f.name for f in dataclasses.fields(Framework))
+
+
 def _frameworks_text(deck: Deck) -> str:
-    """The deck's frameworks and the cards made of them, as JSON."""
-    cards = [[list(value) if name == "others" else value for name, value in zip(
-        _CARD_FIELDS, (getattr(card, name) for name in _CARD_FIELDS))] for card in deck.cards()]
-    return json.dumps({"frameworks": [dataclasses.asdict(fw) for fw in deck.frameworks], "cards": cards},
-                      ensure_ascii=False)
+    """The deck's frameworks and the cards made of them, as JSON (a card as
+    the list of its fields' values; a tuple is written as a list)."""
+    frameworks = [{name: getattr(fw, name) for name in _FRAMEWORK_FIELDS} for fw in deck.frameworks]
+    cards = []
+    for card in deck.cards():
+        values = list(_card_values(card))
+        values[_OTHERS] = list(values[_OTHERS])  # (a list of its own type)
+        cards.append(values)
+    return json.dumps({"frameworks": frameworks, "cards": cards}, ensure_ascii=False)
 
 
-_FIELDS = {f.name for f in dataclasses.fields(Framework)}
+_FIELDS = set(_FRAMEWORK_FIELDS)
 
 
 def _frameworks(text: str, keys: CardKeys) -> tuple[list[Framework], tuple[Card, ...]]:
