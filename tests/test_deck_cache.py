@@ -466,11 +466,11 @@ async def test_the_app_shows_a_deck_edited_during_its_start(drill_home, monkeypa
     edited = DECK.replace("我的讲话", "新的讲话")
     real = DrillApp._decks_loaded
 
-    def loaded_then_edited(app, found, errors, check=None):
+    def loaded_then_edited(app, found, errors, check=None, teaching=None):
         # the decks taken from the cache, then the file edited before the check reads it
         assert next(d for d in found if d.id == "mine").title == "我的讲话"
         write_same_size_and_times(mine, edited)
-        real(app, found, errors, check)
+        real(app, found, errors, check, teaching)
 
     monkeypatch.setattr(DrillApp, "_decks_loaded", loaded_then_edited)
     app = make_app(user="lin")
