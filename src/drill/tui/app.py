@@ -527,14 +527,24 @@ class DrillApp(App):
 
     # --- exams ---------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="exams")
     def look_for_exams(self) -> None:
-        """Look up the trainee's open exams (a PostgreSQL store only), for the deck list's Exams key."""
-        from drill.core import pg_exam, store
+        """Look up the trainee's open exams (a PostgreSQL store only), for the
+        deck list's Exams key: in a worker, started only when there is a
+        server to ask (the start pays neither a thread nor psycopg's import
+        without one)."""
+        from drill.core import store
 
-        url = store.server()
-        if url is None:
-            return
+        try:
+            url = store.server()
+        except DrillError:
+            return  # (opening the store said what is wrong)
+        if url is not None:
+            self._look_up_exams(url)
+
+    @work(thread=True, exclusive=True, group="exams")
+    def _look_up_exams(self, url: str) -> None:
+        from drill.core import pg_exam
+
         try:
             found = pg_exam.open_exams(url)
         except DrillError:
