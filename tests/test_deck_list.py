@@ -288,6 +288,7 @@ async def test_a_list_covered_before_it_shows_is_built_when_it_first_shows(monke
         await drilling(pilot)
         decks_screen = app.get_screen("decks")
         assert decks_screen.is_mounted and built == [] and decks_screen.shown is None
+        assert not decks_screen.query("#decks")  # not even its widgets made
         app.session.submit("不知道")
         app.action_decks()
         await until(pilot, lambda: app.screen is decks_screen and decks_screen.shown is not None,

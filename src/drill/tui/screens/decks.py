@@ -142,8 +142,15 @@ class DecksScreen(Screen):
         self.said: dict[str, tuple] = {}  # what the Statics show
         self.order: list = []  # the decks as the rows show them: assigned ones first, soonest due first
         self.assigned: dict | None = None  # deck id -> its assignment (None: read them again)
+        self.composed = False  # its widgets made (see compose)
 
     def compose(self) -> ComposeResult:
+        # A list covered before it is ever shown (a session started with the
+        # app, the choice of a trainee over it) is made when it first shows:
+        # its widgets and its rows cost nothing until then.
+        self.composed = self.app.screen is self
+        if not self.composed:
+            return
         yield Header()
         yield Static(id="who")
         note = Static(id="exam-note")
@@ -158,20 +165,23 @@ class DecksScreen(Screen):
     PADDING = 2 * 6 + 4  # cell padding, the table's margin and scrollbar
 
     def on_mount(self) -> None:
-        # A list covered before it is ever shown (a session started with the
-        # app, the choice of a trainee over it) is built when it first shows:
-        # its rows are counted for nothing until then.
-        if self.app.screen is self:
+        if self.composed:
             self.build_table()
-        self.show_exams()
-        self.query_one(DataTable).focus()
+            self.show_exams()
+            self.query_one(DataTable).focus()
 
-    def on_screen_resume(self) -> None:
-        if not self.built_width:  # shown for the first time: built now
+    async def on_screen_resume(self) -> None:
+        if not self.composed:  # shown for the first time: made now, painted once made
             if self.app.screen is not self:
                 return
-            self.app.check_store()
-            self.build_table()
+            self.composed = True
+            with self.app.batch_update():
+                await self.recompose()
+                self.app.check_store()
+                self.build_table()
+                self.query_one(DataTable).focus()
+        elif not self.built_width:
+            return  # (mounting: its mount builds the table)
         else:
             self.app.check_store()  # back from a dialog or a session: what changed meanwhile
             self.assigned = None  # an instructor may have set work meanwhile
