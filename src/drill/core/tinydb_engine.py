@@ -87,7 +87,7 @@ import os
 import re
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -117,6 +117,17 @@ BUSY_WAIT_S = 10.0
 # Compact a file when it holds more than this many times as many lines as live documents.
 COMPACT_RATIO = 2
 COMPACT_MIN_LINES = 2000
+# Where each document of trainee.json's large tables is in it, and the small tables whole:
+# a cache of the file as drill last wrote or read it, never the truth (see LogStorage).
+INDEX_FILE = ".index"
+INDEX_FORMAT = 1
+# The end of trainee.json whose CRC-32 the index keeps, checked on opening with the file's stat.
+INDEX_TAIL_BYTES = 256 * 1024
+# trainee.json's tables read lazily, each with the fields its index keeps of a document:
+# those that name it, then any other (a card's due date, for the queue).
+LAZY_TABLES: dict[str, tuple[str, ...]] = {"cards": ("card", "due"), "items": ("fw", "item"),
+                                           "confusions": ("fw", "other")}
+KEY_FIELDS = {"cards": 1, "items": 2, "confusions": 2}
 
 
 # Files in a store are opened without following a symbolic link: a link
@@ -209,6 +220,147 @@ class _Lock:
             self.fd = None
 
 
+class LazyRows(MutableMapping):
+    """The documents of one of trainee.json's large tables (LAZY_TABLES), by
+    document id, each parsed from the file when it is asked for.
+
+    For each live document it keeps where its latest line is in the file
+    (the line's offset and length, and its place in the line when the line
+    is a batch; offset -1 while it is not written yet) and the fields that
+    name it (with a card's due date), so the queue and the lookups by name
+    never parse a document. A document asked for by id is parsed from its
+    line and kept; one written is kept as written. Iterating over every
+    document parses each and keeps none (the stats read every card once).
+    """
+
+    def __init__(self, storage: LogStorage, table: str, pending: bytes | None = None) -> None:
+        self._storage = storage
+        self._table = table
+        self._fields = LAZY_TABLES[table]
+        # doc id -> [offset, length, place in a batch line (-1: the line is the document's), *fields]
+        self._at: dict[str, list] = {}
+        self._doc: dict[str, dict] = {}  # documents parsed or written
+        self._pending = pending  # the index's line of this table, parsed when the table is first used
+
+    def _ready(self) -> dict[str, list]:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            try:
+                at = json.loads(pending)
+            except (ValueError, RecursionError):
+                at = None
+            if not isinstance(at, dict):
+                raise self._storage.changed_outside()
+            self._at = at
+        return self._at
+
+    def pending_line(self) -> bytes | None:
+        """The index's line of this table, when nothing read or changed it since."""
+        return self._pending
+
+    # the mapping -----------------------------------------------------------
+
+    def __getitem__(self, doc_id: str) -> dict:
+        doc = self._doc.get(doc_id)
+        if doc is not None:
+            return doc
+        entry = self._ready()[doc_id]
+        doc = self._storage.read_doc(self._table, doc_id, entry)
+        self._doc[doc_id] = doc
+        return doc
+
+    def get(self, doc_id, default=None):
+        try:
+            return self[doc_id]
+        except KeyError:
+            return default
+
+    def __setitem__(self, doc_id: str, doc: dict) -> None:
+        self._ready()[doc_id] = [-1, 0, 0, *(doc.get(f) for f in self._fields)]
+        self._doc[doc_id] = doc
+
+    def __delitem__(self, doc_id: str) -> None:
+        del self._ready()[doc_id]
+        self._doc.pop(doc_id, None)
+
+    def __iter__(self):
+        return iter(list(self._ready()))
+
+    def __len__(self) -> int:
+        return len(self._ready())
+
+    def __bool__(self) -> bool:
+        if self._pending is not None:
+            return self._pending.strip() != b"{}"  # no need to parse it
+        return bool(self._at)
+
+    def __contains__(self, doc_id) -> bool:
+        return doc_id in self._ready()
+
+    def values(self):  # type: ignore[override]
+        return [doc for _, doc in self.items()]
+
+    def items(self):  # type: ignore[override]
+        """Every (id, document), parsed from the file, none kept."""
+        at, kept = self._ready(), self._doc
+        read = self._storage.read_docs(self._table, [(k, e) for k, e in at.items() if k not in kept])
+        return [(doc_id, kept.get(doc_id) or read[doc_id]) for doc_id in list(at)]
+
+    # what the index keeps --------------------------------------------------
+
+    def place(self, doc_id: str, offset: int, length: int, part: int, doc: dict | None = None) -> None:
+        """The document ``doc_id`` is now at this line of the file (``doc``: as it reads there)."""
+        at = self._ready()
+        if doc is None:
+            entry = at.get(doc_id)
+            if entry is not None:
+                entry[0], entry[1], entry[2] = offset, length, part
+            return
+        at[doc_id] = [offset, length, part, *(doc.get(f) for f in self._fields)]
+        self._doc.pop(doc_id, None)
+
+    def discard(self, doc_id: str) -> None:
+        self._ready().pop(doc_id, None)
+        self._doc.pop(doc_id, None)
+
+    def pop(self, doc_id, *default):  # type: ignore[override]
+        if doc_id not in self._ready():
+            if default:
+                return default[0]
+            raise KeyError(doc_id)
+        doc = self[doc_id]
+        self.discard(doc_id)
+        return doc
+
+    def forget_docs(self) -> None:
+        """Keep no parsed document (each is read from its line again when asked for)."""
+        if all(entry[0] >= 0 for entry in self._ready().values()):
+            self._doc.clear()
+
+    def entries(self) -> dict[str, list]:
+        return self._ready()
+
+    def all_written(self) -> bool:
+        return all(entry[0] >= 0 for entry in self._ready().values())
+
+    def keyed(self) -> dict[tuple, int]:
+        """Each document's id by the fields that name it."""
+        n = KEY_FIELDS[self._table]
+        at = self._ready()
+        if n == 1:
+            return {(e[3],): int(k) for k, e in at.items()}
+        return {(e[3], e[4]): int(k) for k, e in at.items()}
+
+    def due_and_ids(self) -> tuple[dict[str, float], dict[tuple, int]]:
+        """For cards: when each is due, by card id; and each document's id by card id."""
+        due: dict[str, float] = {}
+        ids: dict[tuple, int] = {}
+        for k, e in self._ready().items():
+            due[e[3]] = e[4]
+            ids[(e[3],)] = int(k)
+        return due, ids
+
+
 class LogStorage(Storage):
     """A TinyDB storage that appends one JSON line per changed document."""
 
@@ -233,6 +385,10 @@ class LogStorage(Storage):
         self.readonly = readonly
         # the tables this file may hold and the shape of their documents (records.py)
         self.tables = tables if tables is not None else _tables_for(self.path)
+        # trainee.json's large tables are LazyRows: each document parsed from the file when
+        # asked for, found by where the index (INDEX_FILE) or the reading of the file put it
+        self.lazy = self.path.name == TRAINEE_FILE
+        self._fd: int | None = None  # trainee.json, open for reading its documents where they are
         self.data: dict[str, dict[str, dict]] = {}
         self.lines = 0  # documents written in the file, for deciding when to compact
         self.format = FORMAT
@@ -247,6 +403,8 @@ class LogStorage(Storage):
         self._sync = True  # whether the write under way is fsynced
         self.unsynced = False  # written without an fsync since the last one (fsynced on close)
         self._last_ids: dict[str, int] = {}  # per table, the highest document id (see last_id)
+        self._out_keys: list[tuple[str, str]] = []  # (table, id) of each line being written
+        self._batch_keys: list[tuple[str, str]] = []  # (table, id) of each document of the batch
         if not self.path.exists():
             if readonly or self.packed:
                 return
@@ -270,7 +428,13 @@ class LogStorage(Storage):
 
     def rows(self, table: str) -> dict[str, dict]:
         """The documents of ``table`` read so far (all of them once the file was read whole)."""
-        return self.data.setdefault(table, {})
+        found = self.data.get(table)
+        if found is None:
+            found = self.data[table] = self._new_rows(table)
+        return found
+
+    def _new_rows(self, table: str, pending: bytes | None = None):
+        return LazyRows(self, table, pending) if self.lazy and table in LAZY_TABLES else {}
 
     def write(self, data: dict[str, dict[str, dict]]) -> None:
         """TinyDB's whole-database write (drop_tables and the like): compact."""
@@ -283,6 +447,7 @@ class LogStorage(Storage):
 
     def close(self) -> None:
         """Make what was written without an fsync durable (see skip_sync)."""
+        self._close_fd()
         if not self.unsynced or self.readonly:
             return
         with contextlib.suppress(OSError):
@@ -336,15 +501,18 @@ class LogStorage(Storage):
             yield
             return
         self._batch = []
+        self._batch_keys = []
         self._batch_sync = True
         try:
             yield
         except BaseException:
             # nothing of a change that failed is written; memory goes back to the file
             self._batch = None
+            self._batch_keys = []
             self._load()
             raise
         lines, self._batch = self._batch, None
+        self._out_keys, self._batch_keys = self._batch_keys, []
         self._sync = self._batch_sync
         try:
             if len(lines) > 1:  # one line, so a kill or a cut never leaves half of a change
@@ -356,6 +524,7 @@ class LogStorage(Storage):
             raise
         finally:
             self._sync = True
+            self._out_keys = []
 
     def skip_sync(self) -> None:
         """The batch being made is one the review log can make again (an
@@ -383,15 +552,22 @@ class LogStorage(Storage):
             out.append(json.dumps([table, int(doc_id), doc], ensure_ascii=False, separators=(",", ":")))
         if self._batch is not None:
             self._batch.extend(out)
+            self._batch_keys.extend((table, doc_id) for doc_id in doc_ids)
         else:
-            self._write_lines(out)
+            self._out_keys = [(table, doc_id) for doc_id in doc_ids]
+            try:
+                self._write_lines(out)
+            finally:
+                self._out_keys = []
 
     def _write_lines(self, out: list[str], rows: int | None = None) -> None:
         if not out:
             return
         if self.packed:
             raise RuntimeError(f"{self.path} is packed and never written")
-        payload = ("\n".join(out) + "\n").encode("utf-8")
+        encoded = [line.encode("utf-8") for line in out]
+        payload = b"\n".join(encoded) + b"\n"
+        keys = self._out_keys
         with self.lock:
             # Whatever another process finished writing is kept: only an
             # unfinished last line (a writer killed mid-line) is cut off below.
@@ -399,6 +575,7 @@ class LogStorage(Storage):
             if rows is not None and self.format != FORMAT:
                 self.rewrite()  # an older drill's file: rewritten whole, with the change
                 return
+            start = self.size
             fd = os.open(self.path, os.O_WRONLY | _NOFOLLOW)
             try:
                 os.ftruncate(fd, self.size)  # an unfinished line left by a killed process goes
@@ -416,10 +593,27 @@ class LogStorage(Storage):
             self.size += len(payload)
             if self.crc is not None:
                 self.crc = zlib.crc32(payload, self.crc)
+            if self.lazy and keys:
+                self._placed(keys, start, encoded, batch=rows is not None)
             self.lines += len(out) if rows is None else rows
             live = sum(len(rows) for rows in self.data.values())
             if self.complete and self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
                 self.rewrite()
+
+    def _placed(self, keys: list[tuple[str, str]], start: int, lines: list[bytes], batch: bool) -> None:
+        """The documents ``keys`` were written as ``lines`` from ``start``: one batch line
+        holding them all, or one line each."""
+        if batch:
+            spots = [(start, len(lines[0]), part) for part in range(len(keys))]
+        else:
+            spots, at = [], start
+            for line in lines:
+                spots.append((at, len(line), -1))
+                at += len(line) + 1
+        for (table, doc_id), (offset, length, part) in zip(keys, spots):
+            rows = self.data.get(table)
+            if isinstance(rows, LazyRows):
+                rows.place(doc_id, offset, length, part)
 
     def _take_in_tail(self) -> None:
         try:
@@ -455,6 +649,9 @@ class LogStorage(Storage):
         if not self.complete:
             self._load_tail()
             return
+        if self.lazy:
+            self._load_lazy()
+            return
         try:
             raw = self.path.read_bytes()
             self.inode = self.path.stat().st_ino
@@ -463,6 +660,37 @@ class LogStorage(Storage):
             return
         except OSError as exc:
             raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        self._read_whole(raw)
+
+    def _load_lazy(self) -> None:
+        """Read trainee.json: from its index when the index is of the file as it is
+        (no document parsed), or else whole (and the index made again)."""
+        self._close_fd()
+        try:
+            fd = os.open(self.path, os.O_RDONLY | _NOFOLLOW)
+        except FileNotFoundError:
+            self._forget()
+            return
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise StoreError("is a symbolic link; drill follows no links inside a store", self.path) from None
+            raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        try:
+            st = os.fstat(fd)
+            raw = None if self._load_index(fd, st) else _read_all(fd, st.st_size)
+        except OSError as exc:
+            os.close(fd)
+            raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        if raw is None:
+            return
+        self.inode = st.st_ino
+        self._read_whole(raw)
+
+    def _read_whole(self, raw: bytes) -> None:
         trusted = 0  # the bytes known sound (see checked)
         if self.checked and _crc_of(raw, self.checked[0]) == self.checked[1]:
             trusted = self.checked[0]
@@ -564,40 +792,84 @@ class LogStorage(Storage):
             text: str | None = complete.decode("utf-8", errors="strict")
         except UnicodeDecodeError:
             text = None
-        rows = None
+        parsed = rows = None
         if text is not None:
             try:
-                rows = _flat(json.loads("[" + text.rstrip("\n").replace("\n", ",") + "]"))
+                parsed = json.loads("[" + text.rstrip("\n").replace("\n", ",") + "]")
             except (ValueError, RecursionError):
-                rows = None
+                parsed = None
+        if parsed is not None and self.lazy and len(parsed) != complete.count(b"\n"):
+            parsed = None  # a line that is not one value: found below
+        if parsed is not None:
+            rows = _flat(parsed)
         tables = self.tables
         if rows is None or (not trusted and any(records.problem(tables, r) for r in rows)):
-            rows = self._rows_one_by_one(complete, first_line, unfinished=unfinished)
-        max_seq = self.max_seq
-        last_ids = self._last_ids
-        for table, doc_id, doc in rows:
-            if table in last_ids and doc_id > last_ids[table]:
-                last_ids[table] = doc_id
-            docs = self.data.setdefault(table, {})
-            if doc is None:
-                docs.pop(str(doc_id), None)
-            else:
-                docs[str(doc_id)] = doc
-                seq = doc.get("seq")
-                if seq is not None and seq > max_seq:
-                    max_seq = seq
-        self.max_seq = max_seq
+            parsed = self._lines_one_by_one(complete, first_line, unfinished=unfinished)
+            rows = _flat(parsed)
+        if self.lazy:
+            self._apply_located(parsed, complete)
+        else:
+            max_seq = self.max_seq
+            last_ids = self._last_ids
+            for table, doc_id, doc in rows:
+                if table in last_ids and doc_id > last_ids[table]:
+                    last_ids[table] = doc_id
+                docs = self.data.setdefault(table, {})
+                if doc is None:
+                    docs.pop(str(doc_id), None)
+                else:
+                    docs[str(doc_id)] = doc
+                    seq = doc.get("seq")
+                    if seq is not None and seq > max_seq:
+                        max_seq = seq
+            self.max_seq = max_seq
         self.lines += len(rows)
         self.size += len(complete)
         if self.crc is not None:
             self.crc = zlib.crc32(complete, self.crc)
 
-    def _rows_one_by_one(self, complete: bytes, first_line: int | None, unfinished: bool) -> list:
-        rows = []
+    def _apply_located(self, parsed: list, complete: bytes) -> None:
+        """Replay the lines ``parsed`` of ``complete`` (which starts at ``self.size``),
+        putting each document of a lazy table where its line is, unparsed."""
+        offset = self.size
+        max_seq = self.max_seq
+        last_ids = self._last_ids
+        data = self.data
+        for line, raw in zip(parsed, complete.split(b"\n")):
+            length = len(raw)
+            batch = type(line) is list and bool(line) and type(line[0]) is list
+            for part, (table, doc_id, doc) in enumerate(line if batch else (line,)):
+                if table in last_ids and doc_id > last_ids[table]:
+                    last_ids[table] = doc_id
+                docs = data.get(table)
+                if docs is None:
+                    docs = data[table] = self._new_rows(table)
+                key = str(doc_id)
+                if doc is None:
+                    if isinstance(docs, LazyRows):
+                        docs.discard(key)
+                    else:
+                        docs.pop(key, None)
+                    continue
+                if isinstance(docs, LazyRows):
+                    docs.place(key, offset, length, part if batch else -1, doc)
+                else:
+                    docs[key] = doc
+                seq = doc.get("seq")
+                if seq is not None and seq > max_seq:
+                    max_seq = seq
+            offset += length + 1
+        self.max_seq = max_seq
+
+    def _lines_one_by_one(self, complete: bytes, first_line: int | None, unfinished: bool) -> list:
+        """Each line of ``complete`` parsed and checked, one at a time: the first bad
+        one is an error naming its line."""
+        parsed = []
         lines = complete.split(b"\n")[:-1]
         for n, line in enumerate(lines):
             try:
-                found = _flat([json.loads(line.decode("utf-8"))])
+                value = json.loads(line.decode("utf-8"))
+                found = _flat([value])
                 wrong = next((w for w in (records.problem(self.tables, r) for r in found) if w), None)
             except (UnicodeDecodeError, ValueError, RecursionError):
                 wrong = "not JSON"
@@ -609,8 +881,8 @@ class LogStorage(Storage):
                 raise StoreError(f"the progress store is damaged here ({wrong}); it was left as it is "
                                  "(restore it from a backup, or move it away to start afresh)",
                                  self.path, where)
-            rows.extend(found)
-        return rows
+            parsed.append(value)
+        return parsed
 
     def _count_lines_before(self, offset: int) -> int:
         with open(self.path, "rb") as fh:
@@ -623,22 +895,232 @@ class LogStorage(Storage):
         if not self.complete or self.packed:
             raise RuntimeError(f"{self.path} was read from its tail only, or is packed: it is never rewritten")
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        lines = [HEADER]
+        lines = [HEADER.encode("utf-8")]
+        placed: list[tuple[str, str, dict | None]] = []  # (table, id, document) of each line after the header
+        old: bytes | None = None  # the file as it is, for its documents' lines copied as they are
         for table, docs in self.data.items():
-            for doc_id, doc in docs.items():
-                lines.append(json.dumps([table, int(doc_id), doc], ensure_ascii=False, separators=(",", ":")))
-        payload = ("\n".join(lines) + "\n").encode("utf-8")
-        with open(tmp, "wb") as fh:
+            if isinstance(docs, LazyRows):
+                kept = docs._doc
+                for doc_id, entry in list(docs.entries().items()):
+                    offset, length, part = entry[0], entry[1], entry[2]
+                    line = None
+                    if doc_id not in kept and offset >= 0 and part < 0 and self._fd is not None:
+                        if old is None:
+                            old = _read_all(self._fd, self.size)
+                        line = old[offset:offset + length]
+                        if not line.startswith(f'["{table}",{doc_id},'.encode()):
+                            line = None  # not as drill writes it: written again
+                    if line is None:
+                        doc = docs[doc_id]
+                        line = json.dumps([table, int(doc_id), doc], ensure_ascii=False,
+                                          separators=(",", ":")).encode("utf-8")
+                    lines.append(line)
+                    placed.append((table, doc_id, None))
+            else:
+                for doc_id, doc in docs.items():
+                    lines.append(json.dumps([table, int(doc_id), doc], ensure_ascii=False,
+                                            separators=(",", ":")).encode("utf-8"))
+                    placed.append((table, doc_id, doc))
+        del old
+        payload = b"\n".join(lines) + b"\n"
+        with open(tmp, "wb", opener=_open_nofollow) as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
-        fsync_dir(self.path.parent)
+        fd = os.open(tmp, os.O_RDONLY | _NOFOLLOW) if self.lazy else None
+        try:
+            os.replace(tmp, self.path)
+            fsync_dir(self.path.parent)
+        except BaseException:
+            if fd is not None:
+                os.close(fd)
+            raise
         self.size = len(payload)
         self.crc = zlib.crc32(payload)
         self.lines = len(lines) - 1
         self.format = FORMAT
         self.inode = self.path.stat().st_ino
+        if fd is not None:
+            self._close_fd()
+            self._fd = fd
+            self.inode = os.fstat(fd).st_ino
+            self._place_all(lines, placed)
+            if not self.readonly:
+                self.save_index()
+
+    def _place_all(self, lines: list[bytes], placed: list[tuple[str, str, dict | None]]) -> None:
+        """After a rewrite: each lazy document is at its line of ``lines`` (the header first)."""
+        offset = len(lines[0]) + 1
+        for line, (table, doc_id, doc) in zip(lines[1:], placed):
+            rows = self.data.get(table)
+            if table in LAZY_TABLES:
+                if not isinstance(rows, LazyRows):
+                    rows = self.data[table] = LazyRows(self, table)
+                    rows.place(doc_id, offset, len(line), -1, doc)
+                elif doc is not None:
+                    rows.place(doc_id, offset, len(line), -1, doc)
+                else:
+                    rows.place(doc_id, offset, len(line), -1)
+            offset += len(line) + 1
+        for rows in self.data.values():
+            if isinstance(rows, LazyRows):
+                rows.forget_docs()
+
+    # reading documents where they are, and the index ---------------------------
+
+    def _close_fd(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    def changed_outside(self) -> StoreError:
+        return StoreError("the progress store was changed outside drill while this drill had it open; "
+                          "it was left as it is (open it again)", self.path)
+
+    def read_doc(self, table: str, doc_id: str, entry: list) -> dict:
+        """The document ``doc_id`` of ``table``, parsed from its line (``entry``: where it is)."""
+        offset, length, part = entry[0], entry[1], entry[2]
+        if offset < 0 or self._fd is None:
+            raise self.changed_outside()
+        try:
+            raw = os.pread(self._fd, length, offset)
+        except OSError as exc:
+            raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        try:
+            row = json.loads(raw)
+            if part >= 0:
+                row = row[part]
+        except (ValueError, RecursionError, IndexError, KeyError, TypeError):
+            row = None
+        if not (type(row) is list and len(row) == 3 and row[0] == table and row[1] == int(doc_id)
+                and type(row[2]) is dict) or records.problem(self.tables, row):
+            raise self.changed_outside()
+        return row[2]
+
+    def read_docs(self, table: str, wanted: list[tuple[str, list]]) -> dict[str, dict]:
+        """The documents ``wanted`` (id, where it is) of ``table``, by id: their lines read
+        in order, a few megabytes at a time, each parsed once."""
+        if not wanted:
+            return {}
+        if self._fd is None or any(entry[0] < 0 for _, entry in wanted):
+            raise self.changed_outside()
+        wanted = sorted(wanted, key=lambda w: w[1][0])
+        found: dict[str, dict] = {}
+        start = 0
+        while start < len(wanted):
+            first = wanted[start][1][0]
+            stop = start + 1
+            while stop < len(wanted) and wanted[stop][1][0] + wanted[stop][1][1] - first <= APPLY_BYTES:
+                stop += 1
+            group = wanted[start:stop]
+            end = max(entry[0] + entry[1] for _, entry in group)
+            try:
+                buf = os.pread(self._fd, end - first, first)
+            except OSError as exc:
+                raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+            lines: dict[int, int] = {}  # a line's offset -> its place among those parsed
+            pieces = []
+            for _, entry in group:
+                if entry[0] not in lines:
+                    lines[entry[0]] = len(pieces)
+                    pieces.append(buf[entry[0] - first:entry[0] - first + entry[1]])
+            try:
+                parsed = json.loads(b"[" + b",".join(pieces) + b"]")
+            except (ValueError, RecursionError):
+                raise self.changed_outside() from None
+            if len(parsed) != len(pieces):
+                raise self.changed_outside()
+            for doc_id, entry in group:
+                row = parsed[lines[entry[0]]]
+                try:
+                    if entry[2] >= 0:
+                        row = row[entry[2]]
+                    ok = row[0] == table and row[1] == int(doc_id) and type(row[2]) is dict and len(row) == 3
+                except (IndexError, KeyError, TypeError):
+                    ok = False
+                if not ok:
+                    raise self.changed_outside()
+                found[doc_id] = row[2]
+            start = stop
+        return found
+
+    def _load_index(self, fd: int, st: os.stat_result) -> bool:
+        """Take trainee.json's documents from the index, when it is the index of the
+        file as it is now (``fd``, ``st``): its stat, the CRC-32 of its end, and the
+        index's own CRC-32 agree. No document of a lazy table is parsed."""
+        try:
+            ifd = os.open(self.path.with_name(INDEX_FILE), os.O_RDONLY | _NOFOLLOW)
+        except OSError:
+            return False
+        try:
+            blob = _read_all(ifd, os.fstat(ifd).st_size)
+        except OSError:
+            return False
+        finally:
+            os.close(ifd)
+        head, _, body = blob.partition(b"\n")
+        try:
+            header = json.loads(head)
+            if not (isinstance(header, dict) and header.get("drill-index") == INDEX_FORMAT
+                    and header.get("file") == self.path.name
+                    and header.get("stat") == _stat_key(st)
+                    and header.get("body") == [len(body), zlib.crc32(body)]
+                    and header.get("tail") == _tail_crc(fd, st.st_size)
+                    and header.get("format") in READABLE_FORMATS):
+                return False
+            names = header["tables"]
+            parts = body.split(b"\n")
+            if len(parts) != len(names) + 2 or not all(n in LAZY_TABLES for n in names):
+                return False
+            docs = json.loads(parts[0])
+            if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
+                return False
+            size, crc, lines, max_seq = header["size"], header["crc"], header["lines"], header["max_seq"]
+            if not all(type(v) is int for v in (size, crc, lines, max_seq)) or size != st.st_size:
+                return False
+            if self.checked != [size, crc]:
+                return False  # the file is not the one drill last knew sound (CHECKED_FILE)
+        except (ValueError, RecursionError, KeyError, TypeError, OSError):
+            return False
+        self.data = docs
+        for name, line in zip(names, parts[1:]):
+            self.data[name] = LazyRows(self, name, line)
+        self.format = header["format"]
+        self.size, self.crc, self.lines, self.max_seq = size, crc, lines, max_seq
+        self._last_ids = {}
+        self.inode = st.st_ino
+        return True
+
+    def save_index(self) -> None:
+        """Write the index of trainee.json as this drill knows it (INDEX_FILE): a cache,
+        written aside and renamed into place, never fsynced; written only while the file
+        is exactly the one this drill read and wrote."""
+        if (not self.lazy or self.readonly or self.detached or self._batch is not None or not self.complete
+                or self.crc is None or self._fd is None):
+            return
+        lazy = {t: rows for t, rows in self.data.items() if isinstance(rows, LazyRows)}
+        try:
+            if not all(rows.all_written() for rows in lazy.values() if rows.pending_line() is None):
+                return
+            st = os.stat(self.path, follow_symlinks=False)
+            if st.st_ino != self.inode or st.st_size != self.size or os.fstat(self._fd).st_ino != self.inode:
+                return
+            docs = {t: rows for t, rows in self.data.items() if not isinstance(rows, LazyRows)}
+            parts = [json.dumps(docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")]
+            for rows in lazy.values():
+                pending = rows.pending_line()
+                parts.append(pending if pending is not None else
+                             json.dumps(rows.entries(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            body = b"\n".join(parts) + b"\n"
+            header = {"drill-index": INDEX_FORMAT, "file": self.path.name, "stat": _stat_key(st),
+                      "tail": _tail_crc(self._fd, st.st_size), "size": self.size, "crc": self.crc,
+                      "format": self.format, "lines": self.lines, "max_seq": self.max_seq,
+                      "tables": list(lazy), "body": [len(body), zlib.crc32(body)]}
+            _write_aside(self.path.with_name(INDEX_FILE), json.dumps(header).encode("utf-8") + b"\n" + body,
+                         "index-before-rename")
+        except OSError:
+            pass  # a cache: the next open reads the file whole
 
 
 PACKED = ".json.gz"  # a closed month's review log, gzipped (see TinyEngine.pack)
@@ -742,6 +1224,42 @@ def _tail_max_seq_of(data: bytes) -> int:
             seq = row[2].get("seq")
             return seq if isinstance(seq, int) else 0
     return 0
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """The first ``size`` bytes of the file open as ``fd`` (fewer if it is shorter)."""
+    chunks, at = [], 0
+    while at < size:
+        chunk = os.pread(fd, size - at, at)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        at += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _stat_key(st: os.stat_result) -> list[int]:
+    """What tells a file changed, short of reading it: the index trusts a file with the same."""
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _tail_crc(fd: int, size: int) -> int:
+    n = min(size, INDEX_TAIL_BYTES)
+    return zlib.crc32(os.pread(fd, n, size - n)) if n else 0
+
+
+def _write_aside(path: Path, data: bytes, fault: str) -> None:
+    """Write ``path`` aside and rename it into place, without an fsync (a cache)."""
+    tmp = path.with_name(f".{path.name[1:] if path.name.startswith('.') else path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb", opener=_open_nofollow) as fh:
+            fh.write(data)
+        _fault_point(fault)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def _write_whole(path: Path, data: bytes, fault: str) -> None:
@@ -956,7 +1474,9 @@ class _Ids(dict):
         fields = _KEYED[table][1]
         docs = self._docs(table)
         made: dict[tuple, int]
-        if len(fields) == 1:
+        if isinstance(docs, LazyRows):
+            made = docs.keyed()  # from the index: no document parsed
+        elif len(fields) == 1:
             (f,) = fields
             made = {(doc[f],): int(k) for k, doc in docs.items()}
         elif len(fields) == 2:
@@ -1064,7 +1584,10 @@ class TinyEngine:
         self._month_ids = {doc["month"]: int(k) for k, doc in raw.get("months", {}).items()}
 
     def _docs(self, table: str) -> dict[str, dict]:
-        return self.db.log_storage.read().get(table, {})
+        storage = self.db.log_storage
+        if table in LAZY_TABLES:
+            return storage.rows(table)
+        return storage.read().get(table, {})
 
     # the profile -----------------------------------------------------------
 
@@ -1105,6 +1628,12 @@ class TinyEngine:
 
     def due_at(self) -> dict[str, float]:
         docs = self._docs("cards")
+        if isinstance(docs, LazyRows):
+            # from where the index keeps each card's due date: no card's state parsed; the
+            # cards' index made on the way (the session's first answer then finds its card at once)
+            due, ids = docs.due_and_ids()
+            self._ids["cards"] = ids
+            return due
         if "cards" in self._ids:
             return {doc["card"]: doc["due"] for doc in docs.values()}
         # a pass over every card's state: it makes their index on the way (the queue comes
@@ -1432,6 +1961,7 @@ class TinyEngine:
                 if identity is not None:
                     known[storage.path.name] = list(identity)
             known = {name: entry for name, entry in known.items() if (self.folder / name).exists()}
+            self.db.log_storage.save_index()
             tmp = self.folder / f".{CHECKED_FILE[1:]}.{os.getpid()}.tmp"
             with contextlib.suppress(OSError):
                 with open(tmp, "w", encoding="utf-8", opener=_open_nofollow) as fh:
