@@ -12,6 +12,7 @@ One folder per trainee under ``paths.progress_dir()`` (``$DRILL_HOME/progress``)
     <name>/reviews-YYYY-MM.json the review log, one file per month
     <name>/reviews-YYYY-MM.json.gz  a closed month's log, packed
     <name>/.lock                taken while writing
+    <name>/.index               where each card's state is in trainee.json (a cache, below)
 
 A month before the current one takes no more answers: closing the store
 packs its log (gzip of the very bytes, about a tenth of the size) and
@@ -51,6 +52,26 @@ every record) or wrote it; the next open checks again only what follows
 those bytes, and the whole file when they differ in any way (a file
 changed, cut, replaced or restored outside drill).
 
+Opening a store reads no card state. trainee.json's large tables (cards,
+item and confusion tallies: LAZY_TABLES) are read lazily: each document is
+parsed from its line when it is asked for. Where each one's latest line is
+(its offset and length, and its place in the line when the line is a
+batch), the fields that name it, each card's due date, and the small tables
+(the profile, the days, the months, the stages) whole, are kept in
+``.index``, written aside and renamed into place when the store closes, and
+after a compaction. Opening takes them from there while the index is of
+trainee.json as it is: its inode, size, modification and change times and
+the CRC-32 of its last INDEX_TAIL_BYTES are those the index recorded, the
+index's own CRC-32 holds, and ``.checked`` records the file's bytes and
+CRC-32 the index gives. Otherwise (an older drill's store, which has no
+index; a file changed, replaced or restored outside drill; a drill killed
+before it closed; a damaged index) trainee.json is read whole as ever, and
+the index is written again when the store closes. The index is a cache,
+never the truth: never fsynced, never in a backup, lost or stale it costs
+one slower open. The queue needs only the due dates, so it parses no card
+document; an answer parses its card's and its items' lines; the stats read
+every card, one pass over their lines.
+
 Answers are numbered (``seq``). The review goes to the month's log first,
 then the card's state and the tallies go to trainee.json in one line that
 records the number, with the number of each month's last answer (the
@@ -78,6 +99,9 @@ the month of answers before them: it costs what any other answer costs.
 
 from __future__ import annotations
 
+import array
+import base64
+import bisect
 import contextlib
 import datetime as dt
 import errno
@@ -128,6 +152,7 @@ INDEX_TAIL_BYTES = 256 * 1024
 LAZY_TABLES: dict[str, tuple[str, ...]] = {"cards": ("card", "due"), "items": ("fw", "item"),
                                            "confusions": ("fw", "other")}
 KEY_FIELDS = {"cards": 1, "items": 2, "confusions": 2}
+_NUMERIC_FIELDS = frozenset({"due"})  # kept as an array of floats
 
 
 # Files in a store are opened without following a symbolic link: a link
@@ -227,36 +252,112 @@ class LazyRows(MutableMapping):
     For each live document it keeps where its latest line is in the file
     (the line's offset and length, and its place in the line when the line
     is a batch; offset -1 while it is not written yet) and the fields that
-    name it (with a card's due date), so the queue and the lookups by name
-    never parse a document. A document asked for by id is parsed from its
-    line and kept; one written is kept as written. Iterating over every
-    document parses each and keeps none (the stats read every card once).
+    name it (with a card's due date), by columns: a list of ids, arrays of
+    numbers, a list per field; so the queue and the lookups by name never
+    parse a document, and 50,000 cards take a few megabytes. A document
+    asked for by id is parsed from its line and kept; one written is kept
+    as written. Iterating over every document parses each and keeps none
+    (the stats read every card once).
     """
 
-    def __init__(self, storage: LogStorage, table: str, pending: bytes | None = None) -> None:
+    def __init__(self, storage: LogStorage, table: str, pending: bytes | None = None, count: int = 0,
+                 top: int = 0) -> None:
         self._storage = storage
         self._table = table
         self._fields = LAZY_TABLES[table]
-        # doc id -> [offset, length, place in a batch line (-1: the line is the document's), *fields]
-        self._at: dict[str, list] = {}
-        self._doc: dict[str, dict] = {}  # documents parsed or written
         self._pending = pending  # the index's line of this table, parsed when the table is first used
+        self._count = count  # how many documents that line holds
+        self._ids: list[str | None] = []  # each row's document id (None: removed)
+        self._off = array.array("q")  # where each row's line starts (-1: not written yet)
+        self._len = array.array("q")  # the line's length
+        self._part = array.array("q")  # the document's place in the line, a batch (-1: the line is it)
+        self._cols: list = [array.array("d") if f in _NUMERIC_FIELDS else [] for f in self._fields]
+        self._row: dict[str, int] | None = None  # each document's row, by id (made when first needed)
+        self._dead = 0  # rows removed
+        self._doc: dict[str, dict] = {}  # documents parsed or written
+        # Taken from the index, the rows of a table named by two fields come sorted by them:
+        # a document is found by its name with a bisection, with no map of every name made.
+        self._sorted = 0  # how many rows from the first are sorted by name
+        self._later: dict[tuple, int] = {}  # rows added after those, by name (a table named by two fields)
+        self._some: dict[str, int] = {}  # the rows found by name or added, by id, while _row is not made
+        self._top = top  # no row from the index has a higher id
 
-    def _ready(self) -> dict[str, list]:
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            try:
-                at = json.loads(pending)
-            except (ValueError, RecursionError):
-                at = None
-            if not isinstance(at, dict):
-                raise self._storage.changed_outside()
-            self._at = at
-        return self._at
+    def _ready(self) -> None:
+        if self._pending is None:
+            return
+        pending, self._pending = self._pending, None
+        try:
+            found = json.loads(pending)
+            ids, cols, nums = found["ids"], found["cols"], base64.b64decode(found["nums"], validate=True)
+            n = len(ids)
+            numeric = [f for f in self._fields if f in _NUMERIC_FIELDS]
+            if not (isinstance(ids, list) and isinstance(cols, list)
+                    and len(cols) == len(self._fields) - len(numeric)
+                    and all(isinstance(c, list) and len(c) == n for c in cols)
+                    and len(nums) == 8 * n * (3 + len(numeric))):
+                raise ValueError
+            columns = []
+            for start in range(3 + len(numeric)):
+                column = array.array("d" if start >= 3 else "q")
+                column.frombytes(nums[8 * n * start:8 * n * (start + 1)])
+                columns.append(column)
+        except (ValueError, KeyError, TypeError, RecursionError):
+            raise self._storage.changed_outside() from None
+        self._ids = ids
+        self._sorted = n if found.get("sorted") is True and KEY_FIELDS[self._table] == 2 else 0
+        self._off, self._len, self._part = columns[:3]
+        rest, strings = iter(columns[3:]), iter(cols)
+        self._cols = [next(rest) if f in _NUMERIC_FIELDS else next(strings) for f in self._fields]
+        self._row, self._dead = None, 0
 
-    def pending_line(self) -> bytes | None:
-        """The index's line of this table, when nothing read or changed it since."""
-        return self._pending
+    def _rows(self) -> dict[str, int]:
+        self._ready()
+        if self._row is None:
+            ids = self._ids
+            self._row = {k: r for r, k in enumerate(ids) if k is not None} if self._dead else \
+                dict(zip(cast("list[str]", ids), range(len(ids))))
+        return self._row
+
+    def _find(self, doc_id: str) -> int | None:
+        """The row of ``doc_id`` (None: no such document)."""
+        self._ready()
+        if self._row is not None:
+            return self._row.get(doc_id)
+        r = self._some.get(doc_id)
+        if r is not None:
+            return r
+        if doc_id.isdigit() and int(doc_id) > self._top:
+            return None  # newer than any the index holds: added in _some when it was
+        return self._rows().get(doc_id)
+
+    def id_of(self, key: tuple) -> int | None:
+        """The id of the document named ``key`` (a table named by two fields)."""
+        self._ready()
+        r = self._later.get(key)
+        if r is None:
+            first, second = self._cols[0], self._cols[1]
+            end = self._sorted
+            at = bisect.bisect_left(first, key[0], 0, end)
+            while at < end and first[at] == key[0]:
+                if second[at] == key[1] and self._ids[at] is not None:
+                    r = at
+                    break
+                at += 1
+        doc_id = self._ids[r] if r is not None else None
+        if doc_id is None:
+            return None
+        if self._row is None:
+            self._some[doc_id] = r  # type: ignore[assignment]
+        return int(doc_id)
+
+    def sorted_by_name(self) -> bool:
+        self._ready()
+        return self._sorted > 0 and self._row is None
+
+    def _live(self):
+        """(row, id) of each live row."""
+        self._ready()
+        return ((r, k) for r, k in enumerate(self._ids) if k is not None)
 
     # the mapping -----------------------------------------------------------
 
@@ -264,8 +365,10 @@ class LazyRows(MutableMapping):
         doc = self._doc.get(doc_id)
         if doc is not None:
             return doc
-        entry = self._ready()[doc_id]
-        doc = self._storage.read_doc(self._table, doc_id, entry)
+        r = self._find(doc_id)
+        if r is None:
+            raise KeyError(doc_id)
+        doc = self._storage.read_doc(self._table, doc_id, (self._off[r], self._len[r], self._part[r]))
         self._doc[doc_id] = doc
         return doc
 
@@ -276,55 +379,50 @@ class LazyRows(MutableMapping):
             return default
 
     def __setitem__(self, doc_id: str, doc: dict) -> None:
-        self._ready()[doc_id] = [-1, 0, 0, *(doc.get(f) for f in self._fields)]
+        self._put(doc_id, -1, 0, 0, doc)
         self._doc[doc_id] = doc
 
+    def _put(self, doc_id: str, offset: int, length: int, part: int, doc: dict) -> None:
+        r = self._find(doc_id)
+        if r is None:
+            r = len(self._ids)
+            if self._row is not None:
+                self._row[doc_id] = r
+            else:
+                self._some[doc_id] = r
+                if doc_id.isdigit():
+                    self._top = max(self._top, int(doc_id))
+            if KEY_FIELDS[self._table] == 2:
+                self._later[(doc[self._fields[0]], doc[self._fields[1]])] = r
+            self._ids.append(doc_id)
+            self._off.append(offset)
+            self._len.append(length)
+            self._part.append(part)
+            for f, col in zip(self._fields, self._cols):
+                col.append(doc[f])
+        else:
+            self._off[r], self._len[r], self._part[r] = offset, length, part
+            for f, col in zip(self._fields, self._cols):
+                col[r] = doc[f]
+
     def __delitem__(self, doc_id: str) -> None:
-        del self._ready()[doc_id]
-        self._doc.pop(doc_id, None)
-
-    def __iter__(self):
-        return iter(list(self._ready()))
-
-    def __len__(self) -> int:
-        return len(self._ready())
-
-    def __bool__(self) -> bool:
-        if self._pending is not None:
-            return self._pending.strip() != b"{}"  # no need to parse it
-        return bool(self._at)
-
-    def __contains__(self, doc_id) -> bool:
-        return doc_id in self._ready()
-
-    def values(self):  # type: ignore[override]
-        return [doc for _, doc in self.items()]
-
-    def items(self):  # type: ignore[override]
-        """Every (id, document), parsed from the file, none kept."""
-        at, kept = self._ready(), self._doc
-        read = self._storage.read_docs(self._table, [(k, e) for k, e in at.items() if k not in kept])
-        return [(doc_id, kept.get(doc_id) or read[doc_id]) for doc_id in list(at)]
-
-    # what the index keeps --------------------------------------------------
-
-    def place(self, doc_id: str, offset: int, length: int, part: int, doc: dict | None = None) -> None:
-        """The document ``doc_id`` is now at this line of the file (``doc``: as it reads there)."""
-        at = self._ready()
-        if doc is None:
-            entry = at.get(doc_id)
-            if entry is not None:
-                entry[0], entry[1], entry[2] = offset, length, part
-            return
-        at[doc_id] = [offset, length, part, *(doc.get(f) for f in self._fields)]
-        self._doc.pop(doc_id, None)
+        if self._find(doc_id) is None:
+            raise KeyError(doc_id)
+        self.discard(doc_id)
 
     def discard(self, doc_id: str) -> None:
-        self._ready().pop(doc_id, None)
+        r = self._find(doc_id)
+        if self._row is not None:
+            self._row.pop(doc_id, None)
+        self._some.pop(doc_id, None)
+        if r is not None:
+            self._ids[r] = None
+            self._off[r] = 0
+            self._dead += 1
         self._doc.pop(doc_id, None)
 
-    def pop(self, doc_id, *default):  # type: ignore[override]
-        if doc_id not in self._ready():
+    def pop(self, doc_id, *default):
+        if doc_id not in self:
             if default:
                 return default[0]
             raise KeyError(doc_id)
@@ -332,33 +430,143 @@ class LazyRows(MutableMapping):
         self.discard(doc_id)
         return doc
 
+    def __iter__(self):
+        return iter([k for _, k in self._live()])
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def count(self) -> int:
+        """How many documents the table holds, parsing nothing."""
+        if self._pending is not None:
+            return self._count
+        return len(self._ids) - self._dead
+
+    def __bool__(self) -> bool:
+        return self.count() > 0
+
+    def __contains__(self, doc_id) -> bool:
+        return isinstance(doc_id, str) and self._find(doc_id) is not None
+
+    def values(self):
+        return [doc for _, doc in self.items()]
+
+    def items(self):
+        """Every (id, document), parsed from the file, none kept."""
+        kept = self._doc
+        live = list(self._live())
+        read = dict(self._storage.read_docs(self._table, [(k, (self._off[r], self._len[r], self._part[r]))
+                                                          for r, k in live if k not in kept]))
+        return [(k, kept.get(k) or read[k]) for _, k in live]
+
+    def stream(self) -> Iterator[dict]:
+        """Every document, parsed from the file a few megabytes at a time, none kept
+        (those parsed or written before first, then the others in the file's order)."""
+        kept = self._doc
+        live = list(self._live())
+        yield from (kept[k] for _, k in live if k in kept)
+        wanted = [(k, (self._off[r], self._len[r], self._part[r])) for r, k in live if k not in kept]
+        del live
+        for _, doc in self._storage.read_docs(self._table, wanted):
+            yield doc
+
+    # what the index keeps --------------------------------------------------
+
+    def place(self, doc_id: str, offset: int, length: int, part: int, doc: dict | None = None) -> None:
+        """The document ``doc_id`` is now at this line of the file (``doc``: as it reads there)."""
+        if doc is None:
+            r = self._find(doc_id)
+            if r is not None:
+                self._off[r], self._len[r], self._part[r] = offset, length, part
+            return
+        self._put(doc_id, offset, length, part, doc)
+        self._doc.pop(doc_id, None)
+
+    def located(self):
+        """(id, offset, length, place) of each live document."""
+        off, length, part = self._off, self._len, self._part
+        return ((k, off[r], length[r], part[r]) for r, k in self._live())
+
+    def cached(self, doc_id: str) -> dict | None:
+        return self._doc.get(doc_id)
+
     def forget_docs(self) -> None:
         """Keep no parsed document (each is read from its line again when asked for)."""
-        if all(entry[0] >= 0 for entry in self._ready().values()):
+        if self.all_written():
             self._doc.clear()
 
-    def entries(self) -> dict[str, list]:
-        return self._ready()
-
     def all_written(self) -> bool:
-        return all(entry[0] >= 0 for entry in self._ready().values())
+        if self._pending is not None:
+            return True  # as the index gave it
+        return min(self._off, default=0) >= 0
+
+    def line_for_index(self) -> bytes:
+        """This table's line of the index: as the index gave it while nothing
+        changed, else made from the columns."""
+        if self._pending is not None:
+            return self._pending
+        live = [r for r, _ in self._live()] if self._dead else None
+        if KEY_FIELDS[self._table] == 2:  # sorted by name, for id_of
+            first, second = self._cols[0], self._cols[1]
+            live = sorted(live if live is not None else range(len(self._ids)), key=lambda r: (first[r], second[r]))
+
+        def pick(col):
+            return col if live is None else [col[r] for r in live]
+
+        numbers = [self._off, self._len, self._part] + [c for f, c in zip(self._fields, self._cols)
+                                                        if f in _NUMERIC_FIELDS]
+        nums = b"".join((c if live is None else array.array(c.typecode, pick(c))).tobytes() for c in numbers)
+        out = {"ids": pick(self._ids), "cols": [pick(c) for f, c in zip(self._fields, self._cols)
+                                                if f not in _NUMERIC_FIELDS],
+               "nums": base64.b64encode(nums).decode("ascii"), "sorted": KEY_FIELDS[self._table] == 2}
+        return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def keyed(self) -> dict[tuple, int]:
         """Each document's id by the fields that name it."""
+        self._ready()
         n = KEY_FIELDS[self._table]
-        at = self._ready()
-        if n == 1:
-            return {(e[3],): int(k) for k, e in at.items()}
-        return {(e[3], e[4]): int(k) for k, e in at.items()}
+        keys = zip(*self._cols[:n])
+        if not self._dead:
+            return dict(zip(keys, map(int, self._ids)))  # type: ignore[arg-type]
+        return {key: int(k) for key, k in zip(keys, self._ids) if k is not None}
 
     def due_and_ids(self) -> tuple[dict[str, float], dict[tuple, int]]:
         """For cards: when each is due, by card id; and each document's id by card id."""
-        due: dict[str, float] = {}
-        ids: dict[tuple, int] = {}
-        for k, e in self._ready().items():
-            due[e[3]] = e[4]
-            ids[(e[3],)] = int(k)
-        return due, ids
+        self._ready()
+        cards, due = self._cols[0], self._cols[1]
+        self._rows()  # (the session's first answer then finds its card's line at once)
+        if not self._dead:
+            return dict(zip(cards, due)), self.keyed()
+        return ({c: d for c, d, k in zip(cards, due, self._ids) if k is not None}, self.keyed())
+
+
+class _Named(dict):
+    """The ids of a lazy table's documents by the fields that name them, each
+    found in the table's sorted rows when first asked for (see LazyRows.id_of)."""
+
+    def __init__(self, rows: LazyRows) -> None:
+        super().__init__()
+        self._rows = rows
+
+    def __missing__(self, key):
+        doc_id = self._rows.id_of(key)
+        if doc_id is None:
+            raise KeyError(key)
+        self[key] = doc_id
+        return doc_id
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def pop(self, key, *default):
+        self.get(key)
+        return super().pop(key, *default)
 
 
 class LogStorage(Storage):
@@ -389,7 +597,7 @@ class LogStorage(Storage):
         # asked for, found by where the index (INDEX_FILE) or the reading of the file put it
         self.lazy = self.path.name == TRAINEE_FILE
         self._fd: int | None = None  # trainee.json, open for reading its documents where they are
-        self.data: dict[str, dict[str, dict]] = {}
+        self.data: dict[str, Any] = {}  # table -> its documents by id (a dict, or LazyRows)
         self.lines = 0  # documents written in the file, for deciding when to compact
         self.format = FORMAT
         self.size = 0  # bytes of the file read and trusted
@@ -596,7 +804,7 @@ class LogStorage(Storage):
             if self.lazy and keys:
                 self._placed(keys, start, encoded, batch=rows is not None)
             self.lines += len(out) if rows is None else rows
-            live = sum(len(rows) for rows in self.data.values())
+            live = sum(rows.count() if isinstance(rows, LazyRows) else len(rows) for rows in self.data.values())
             if self.complete and self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
                 self.rewrite()
 
@@ -807,7 +1015,7 @@ class LogStorage(Storage):
             parsed = self._lines_one_by_one(complete, first_line, unfinished=unfinished)
             rows = _flat(parsed)
         if self.lazy:
-            self._apply_located(parsed, complete)
+            self._apply_located(cast(list, parsed), complete)
         else:
             max_seq = self.max_seq
             last_ids = self._last_ids
@@ -900,11 +1108,9 @@ class LogStorage(Storage):
         old: bytes | None = None  # the file as it is, for its documents' lines copied as they are
         for table, docs in self.data.items():
             if isinstance(docs, LazyRows):
-                kept = docs._doc
-                for doc_id, entry in list(docs.entries().items()):
-                    offset, length, part = entry[0], entry[1], entry[2]
+                for doc_id, offset, length, part in list(docs.located()):
                     line = None
-                    if doc_id not in kept and offset >= 0 and part < 0 and self._fd is not None:
+                    if docs.cached(doc_id) is None and offset >= 0 and part < 0 and self._fd is not None:
                         if old is None:
                             old = _read_all(self._fd, self.size)
                         line = old[offset:offset + length]
@@ -978,7 +1184,7 @@ class LogStorage(Storage):
         return StoreError("the progress store was changed outside drill while this drill had it open; "
                           "it was left as it is (open it again)", self.path)
 
-    def read_doc(self, table: str, doc_id: str, entry: list) -> dict:
+    def read_doc(self, table: str, doc_id: str, entry: tuple) -> dict:
         """The document ``doc_id`` of ``table``, parsed from its line (``entry``: where it is)."""
         offset, length, part = entry[0], entry[1], entry[2]
         if offset < 0 or self._fd is None:
@@ -998,15 +1204,14 @@ class LogStorage(Storage):
             raise self.changed_outside()
         return row[2]
 
-    def read_docs(self, table: str, wanted: list[tuple[str, list]]) -> dict[str, dict]:
-        """The documents ``wanted`` (id, where it is) of ``table``, by id: their lines read
-        in order, a few megabytes at a time, each parsed once."""
+    def read_docs(self, table: str, wanted: list[tuple[str, tuple]]) -> Iterator[tuple[str, dict]]:
+        """(id, document) of each of the documents ``wanted`` (id, where it is) of ``table``:
+        their lines read in order, a few megabytes at a time, each parsed once."""
         if not wanted:
-            return {}
+            return
         if self._fd is None or any(entry[0] < 0 for _, entry in wanted):
             raise self.changed_outside()
         wanted = sorted(wanted, key=lambda w: w[1][0])
-        found: dict[str, dict] = {}
         start = 0
         while start < len(wanted):
             first = wanted[start][1][0]
@@ -1020,7 +1225,7 @@ class LogStorage(Storage):
             except OSError as exc:
                 raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
             lines: dict[int, int] = {}  # a line's offset -> its place among those parsed
-            pieces = []
+            pieces: list[bytes] = []
             for _, entry in group:
                 if entry[0] not in lines:
                     lines[entry[0]] = len(pieces)
@@ -1041,9 +1246,8 @@ class LogStorage(Storage):
                     ok = False
                 if not ok:
                     raise self.changed_outside()
-                found[doc_id] = row[2]
+                yield doc_id, row[2]
             start = stop
-        return found
 
     def _load_index(self, fd: int, st: os.stat_result) -> bool:
         """Take trainee.json's documents from the index, when it is the index of the
@@ -1054,41 +1258,53 @@ class LogStorage(Storage):
         except OSError:
             return False
         try:
-            blob = _read_all(ifd, os.fstat(ifd).st_size)
-        except OSError:
-            return False
-        finally:
-            os.close(ifd)
-        head, _, body = blob.partition(b"\n")
-        try:
+            head = os.pread(ifd, 1 << 16, 0).partition(b"\n")[0]
             header = json.loads(head)
             if not (isinstance(header, dict) and header.get("drill-index") == INDEX_FORMAT
                     and header.get("file") == self.path.name
                     and header.get("stat") == _stat_key(st)
-                    and header.get("body") == [len(body), zlib.crc32(body)]
-                    and header.get("tail") == _tail_crc(fd, st.st_size)
                     and header.get("format") in READABLE_FORMATS):
-                return False
-            names = header["tables"]
-            parts = body.split(b"\n")
-            if len(parts) != len(names) + 2 or not all(n in LAZY_TABLES for n in names):
-                return False
-            docs = json.loads(parts[0])
-            if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
                 return False
             size, crc, lines, max_seq = header["size"], header["crc"], header["lines"], header["max_seq"]
             if not all(type(v) is int for v in (size, crc, lines, max_seq)) or size != st.st_size:
                 return False
             if self.checked != [size, crc]:
                 return False  # the file is not the one drill last knew sound (CHECKED_FILE)
+            if header.get("tail") != _tail_crc(fd, st.st_size):
+                return False
+            names, lengths = header["tables"], header["parts"]
+            if not (isinstance(names, list) and all(n in LAZY_TABLES for n in names)
+                    and isinstance(lengths, list) and len(lengths) == 1 + len(names)
+                    and all(type(n) is int and n >= 0 for n in lengths)):
+                return False
+            last_ids, counts = header["last_ids"], header["counts"]
+            if not (isinstance(last_ids, dict) and all(type(v) is int for v in last_ids.values())
+                    and isinstance(counts, dict) and all(type(counts.get(n)) is int for n in names)):
+                return False
+            # each part read on its own, so the index is never in memory twice
+            parts, at, body_crc = [], len(head) + 1, 0
+            for length in lengths:
+                part = _read_all_at(ifd, length, at)
+                if len(part) != length or os.pread(ifd, 1, at + length) != b"\n":
+                    return False
+                body_crc = zlib.crc32(b"\n", zlib.crc32(part, body_crc))
+                parts.append(part)
+                at += length + 1
+            if body_crc != header["body"] or os.fstat(ifd).st_size != at:
+                return False
+            docs = json.loads(parts[0])
+            if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
+                return False
         except (ValueError, RecursionError, KeyError, TypeError, OSError):
             return False
+        finally:
+            os.close(ifd)
         self.data = docs
         for name, line in zip(names, parts[1:]):
-            self.data[name] = LazyRows(self, name, line)
+            self.data[name] = LazyRows(self, name, line, counts[name], last_ids.get(name, 0))
         self.format = header["format"]
         self.size, self.crc, self.lines, self.max_seq = size, crc, lines, max_seq
-        self._last_ids = {}
+        self._last_ids = {t: v for t, v in last_ids.items() if t in names}  # no table's ids parsed to find its last
         self.inode = st.st_ino
         return True
 
@@ -1101,7 +1317,7 @@ class LogStorage(Storage):
             return
         lazy = {t: rows for t, rows in self.data.items() if isinstance(rows, LazyRows)}
         try:
-            if not all(rows.all_written() for rows in lazy.values() if rows.pending_line() is None):
+            if not all(rows.all_written() for rows in lazy.values()):
                 return
             st = os.stat(self.path, follow_symlinks=False)
             if st.st_ino != self.inode or st.st_size != self.size or os.fstat(self._fd).st_ino != self.inode:
@@ -1109,15 +1325,17 @@ class LogStorage(Storage):
             docs = {t: rows for t, rows in self.data.items() if not isinstance(rows, LazyRows)}
             parts = [json.dumps(docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")]
             for rows in lazy.values():
-                pending = rows.pending_line()
-                parts.append(pending if pending is not None else
-                             json.dumps(rows.entries(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-            body = b"\n".join(parts) + b"\n"
+                parts.append(rows.line_for_index())
+            body_crc = 0
+            for part in parts:
+                body_crc = zlib.crc32(b"\n", zlib.crc32(part, body_crc))
+            last_ids = {t: self.last_id(t) for t in lazy}
+            counts = {t: rows.count() for t, rows in lazy.items()}
             header = {"drill-index": INDEX_FORMAT, "file": self.path.name, "stat": _stat_key(st),
                       "tail": _tail_crc(self._fd, st.st_size), "size": self.size, "crc": self.crc,
                       "format": self.format, "lines": self.lines, "max_seq": self.max_seq,
-                      "tables": list(lazy), "body": [len(body), zlib.crc32(body)]}
-            _write_aside(self.path.with_name(INDEX_FILE), json.dumps(header).encode("utf-8") + b"\n" + body,
+                      "tables": list(lazy), "last_ids": last_ids, "counts": counts, "parts": [len(p) for p in parts], "body": body_crc}
+            _write_aside(self.path.with_name(INDEX_FILE), [json.dumps(header).encode("utf-8"), *parts],
                          "index-before-rename")
         except OSError:
             pass  # a cache: the next open reads the file whole
@@ -1228,14 +1446,7 @@ def _tail_max_seq_of(data: bytes) -> int:
 
 def _read_all(fd: int, size: int) -> bytes:
     """The first ``size`` bytes of the file open as ``fd`` (fewer if it is shorter)."""
-    chunks, at = [], 0
-    while at < size:
-        chunk = os.pread(fd, size - at, at)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        at += len(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return _read_all_at(fd, size, 0)
 
 
 def _stat_key(st: os.stat_result) -> list[int]:
@@ -1248,12 +1459,25 @@ def _tail_crc(fd: int, size: int) -> int:
     return zlib.crc32(os.pread(fd, n, size - n)) if n else 0
 
 
-def _write_aside(path: Path, data: bytes, fault: str) -> None:
-    """Write ``path`` aside and rename it into place, without an fsync (a cache)."""
+def _read_all_at(fd: int, size: int, offset: int) -> bytes:
+    chunks, at = [], 0
+    while at < size:
+        chunk = os.pread(fd, size - at, offset + at)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        at += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _write_aside(path: Path, lines: list[bytes], fault: str) -> None:
+    """Write ``lines`` as ``path``, aside and renamed into place, without an fsync (a cache)."""
     tmp = path.with_name(f".{path.name[1:] if path.name.startswith('.') else path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb", opener=_open_nofollow) as fh:
-            fh.write(data)
+            for line in lines:
+                fh.write(line)
+                fh.write(b"\n")
         _fault_point(fault)
         os.replace(tmp, path)
     except BaseException:
@@ -1474,7 +1698,9 @@ class _Ids(dict):
         fields = _KEYED[table][1]
         docs = self._docs(table)
         made: dict[tuple, int]
-        if isinstance(docs, LazyRows):
+        if isinstance(docs, LazyRows) and len(fields) == 2 and docs.sorted_by_name():
+            made = _Named(docs)  # found by bisection, from the index: no map of every name made
+        elif isinstance(docs, LazyRows):
             made = docs.keyed()  # from the index: no document parsed
         elif len(fields) == 1:
             (f,) = fields
@@ -1609,7 +1835,10 @@ class TinyEngine:
 
     def _all(self, table: str) -> Iterator:
         record = _KEYED[table][0]
-        return (record.from_doc(doc) for doc in list(self._docs(table).values()))
+        docs = self._docs(table)
+        if isinstance(docs, LazyRows):
+            return (record.from_doc(doc) for doc in docs.stream())  # never every document at once
+        return (record.from_doc(doc) for doc in list(docs.values()))
 
     def _put(self, table: str, record) -> None:
         doc = record.as_doc()
