@@ -339,3 +339,43 @@ def test_a_drill_killed_while_writing_the_index_loses_nothing(drill_home, old_la
     assert progress.check(folder) == []
     store.close()
     assert seen(Store.open("lin"))["seq"] == 12
+
+
+COMPACTED = textwrap.dedent("""
+    import os, sys
+    from drill.core import deck as decks, tinydb_engine
+    from drill.core.grading import grade
+    from drill.core.session import Answered
+    from drill.core.store import FAULT_ENV, Store
+    cards = decks.load(sys.argv[1]).cards()
+    tinydb_engine.COMPACT_MIN_LINES = 10
+    store = Store.open("lin")
+    os.environ[FAULT_ENV] = sys.argv[2]
+    for n in range(40):
+        card = cards[n % 6]
+        typed = "、".join(card.answer)
+        store.record(Answered(card, typed, grade(card.answer, typed, card.ordered), 8.0, 0))
+        print(n, flush=True)
+""")
+
+
+@pytest.mark.parametrize("fault", ["rewrite-before-rename", "rewrite-after-rename"])
+def test_a_compaction_killed_midway_loses_no_answer(drill_home, fault):
+    folder = store_dir("lin")
+    drilled(6).close()  # a store with its index
+    env = {**os.environ, "DRILL_HOME": str(drill_home)}
+    env.pop(FAULT_ENV, None)
+    child = subprocess.run([sys.executable, "-c", COMPACTED, str(DECK), fault],
+                           capture_output=True, text=True, env=env, timeout=300)
+    assert child.returncode == -9, child.stderr  # SIGKILL at the fault point, compacting
+    acknowledged = len(child.stdout.split())
+    assert acknowledged < 40
+    store = Store.open("lin")
+    # every answer acknowledged is kept; the one being recorded was logged before the state was
+    assert store.applied_seq() in (6 + acknowledged, 6 + acknowledged + 1)
+    assert sum(c.reps for c in store.cards()) == store.applied_seq()
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert progress.check(folder) == []
+    store.close()
+    again = Store.open("lin")
+    assert sum(c.reps for c in again.cards()) == again.applied_seq() >= 6 + acknowledged

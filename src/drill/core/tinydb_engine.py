@@ -1135,8 +1135,10 @@ class LogStorage(Storage):
             os.fsync(fh.fileno())
         fd = os.open(tmp, os.O_RDONLY | _NOFOLLOW) if self.lazy else None
         try:
+            _fault_point("rewrite-before-rename")
             os.replace(tmp, self.path)
             fsync_dir(self.path.parent)
+            _fault_point("rewrite-after-rename")
         except BaseException:
             if fd is not None:
                 os.close(fd)
