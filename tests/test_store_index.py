@@ -189,7 +189,7 @@ def test_a_card_appended_outside_drill_counts(parsed):
     assert store.card_state("someone-elses-card").due == 12345.0
 
 
-@pytest.mark.parametrize("damage", ["garbage", "cut", "bit", "other-store", "link"])
+@pytest.mark.parametrize("damage", ["garbage", "cut", "bit", "bit-in-a-lazy-line", "other-store", "link"])
 def test_an_index_that_is_damaged_or_not_this_files_is_ignored(parsed, damage, tmp_path):
     drilled(8).close()
     folder = store_dir("lin")
@@ -200,9 +200,17 @@ def test_an_index_that_is_damaged_or_not_this_files_is_ignored(parsed, damage, t
         index.write_bytes(b"not an index\n{}\n")
     elif damage == "cut":
         index.write_bytes(raw[:len(raw) // 2])
-    elif damage == "bit":
-        at = len(raw) - 40
-        index.write_bytes(raw[:at] + bytes([raw[at] ^ 1]) + raw[at + 1:])
+    elif damage in ("bit", "bit-in-a-lazy-line"):
+        lines = raw.split(b"\n")
+        n = 1 if damage == "bit" else 2  # the small tables', checked on opening; or the cards', when first used
+        lines[n] = lines[n][:20] + bytes([lines[n][20] ^ 1]) + lines[n][21:]
+        index.write_bytes(b"\n".join(lines))
+        if damage == "bit-in-a-lazy-line":
+            store = Store.open("lin")
+            with pytest.raises(StoreError) as err:
+                store.due_at()
+            assert str(index) in str(err.value) and "damaged" in str(err.value)
+            assert not index.exists()  # removed: the next open reads trainee.json whole
     elif damage == "other-store":
         other = Store.open("kim")
         drilled(3, other)

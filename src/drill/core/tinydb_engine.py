@@ -61,9 +61,13 @@ batch), the fields that name it, each card's due date, and the small tables
 ``.index``, written aside and renamed into place when the store closes, and
 after a compaction. Opening takes them from there while the index is of
 trainee.json as it is: its inode, size, modification and change times and
-the CRC-32 of its last INDEX_TAIL_BYTES are those the index recorded, the
-index's own CRC-32 holds, and ``.checked`` records the file's bytes and
-CRC-32 the index gives. Otherwise (an older drill's store, which has no
+the CRC-32 of its last INDEX_TAIL_BYTES are those the index recorded, and
+``.checked`` records the file's bytes and CRC-32 the index gives. Only the
+index's first lines (its record of the file, the small tables) are read on
+opening; each lazy table's line is read when the table is first used, and
+every line's CRC-32 is checked as it is read (a damaged one is an error
+naming the index, which is removed: the next open reads the file whole).
+Otherwise (an older drill's store, which has no
 index; a file changed, replaced or restored outside drill; a drill killed
 before it closed; a damaged index) trainee.json is read whole as ever, and
 the index is written again when the store closes. The index is a cache,
@@ -260,12 +264,14 @@ class LazyRows(MutableMapping):
     (the stats read every card once).
     """
 
-    def __init__(self, storage: LogStorage, table: str, pending: bytes | None = None, count: int = 0,
+    def __init__(self, storage: LogStorage, table: str, pending: bytes | tuple | None = None, count: int = 0,
                  top: int = 0) -> None:
         self._storage = storage
         self._table = table
         self._fields = LAZY_TABLES[table]
-        self._pending = pending  # the index's line of this table, parsed when the table is first used
+        # the index's line of this table (or where it is in the index), read and parsed when
+        # the table is first used
+        self._pending = pending
         self._count = count  # how many documents that line holds
         self._ids: list[str | None] = []  # each row's document id (None: removed)
         self._off = array.array("q")  # where each row's line starts (-1: not written yet)
@@ -286,6 +292,8 @@ class LazyRows(MutableMapping):
         if self._pending is None:
             return
         pending, self._pending = self._pending, None
+        if isinstance(pending, tuple):
+            pending = self._storage.index_part(pending)
         try:
             found = json.loads(pending)
             ids, cols, nums = found["ids"], found["cols"], base64.b64decode(found["nums"], validate=True)
@@ -504,7 +512,8 @@ class LazyRows(MutableMapping):
         """This table's line of the index: as the index gave it while nothing
         changed, else made from the columns."""
         if self._pending is not None:
-            return self._pending
+            pending = self._pending
+            return self._storage.index_part(pending) if isinstance(pending, tuple) else pending
         live = [r for r, _ in self._live()] if self._dead else None
         if KEY_FIELDS[self._table] == 2:  # sorted by name, for id_of
             first, second = self._cols[0], self._cols[1]
@@ -597,6 +606,7 @@ class LogStorage(Storage):
         # asked for, found by where the index (INDEX_FILE) or the reading of the file put it
         self.lazy = self.path.name == TRAINEE_FILE
         self._fd: int | None = None  # trainee.json, open for reading its documents where they are
+        self._ifd: int | None = None  # the index it was read from, for its lazy tables' lines
         self.data: dict[str, Any] = {}  # table -> its documents by id (a dict, or LazyRows)
         self.lines = 0  # documents written in the file, for deciding when to compact
         self.format = FORMAT
@@ -1176,7 +1186,32 @@ class LogStorage(Storage):
 
     # reading documents where they are, and the index ---------------------------
 
+    def _close_index(self) -> None:
+        if self._ifd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._ifd)
+            self._ifd = None
+
+    def index_part(self, spot: tuple) -> bytes:
+        """A line of the index this storage was read from (``spot``: where it is, its CRC-32).
+        One that does not hold is a damaged index: it is removed (the next open reads
+        trainee.json whole), and the store must be opened again."""
+        fd, offset, length, crc = spot
+        try:
+            part = _read_all_at(fd, length, offset)
+        except OSError:
+            part = b""
+        if len(part) != length or zlib.crc32(part) != crc:
+            index = self.path.with_name(INDEX_FILE)
+            with contextlib.suppress(OSError):
+                if os.stat(index, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
+                    index.unlink()
+            raise StoreError("the index of the progress store is damaged; it was removed, and nothing "
+                             "was written (open the store again: it is read whole)", index)
+        return part
+
     def _close_fd(self) -> None:
+        self._close_index()
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
@@ -1253,62 +1288,75 @@ class LogStorage(Storage):
 
     def _load_index(self, fd: int, st: os.stat_result) -> bool:
         """Take trainee.json's documents from the index, when it is the index of the
-        file as it is now (``fd``, ``st``): its stat, the CRC-32 of its end, and the
-        index's own CRC-32 agree. No document of a lazy table is parsed."""
+        file as it is now (``fd``, ``st``): its stat, the CRC-32 of its end, and
+        ``.checked`` agree with what the index recorded. The small tables are read
+        now (their CRC-32 checked); no line of a lazy table is read before the table
+        is used (the index stays open for it)."""
         try:
             ifd = os.open(self.path.with_name(INDEX_FILE), os.O_RDONLY | _NOFOLLOW)
         except OSError:
             return False
         try:
-            head = os.pread(ifd, 1 << 16, 0).partition(b"\n")[0]
-            header = json.loads(head)
-            if not (isinstance(header, dict) and header.get("drill-index") == INDEX_FORMAT
-                    and header.get("file") == self.path.name
-                    and header.get("stat") == _stat_key(st)
-                    and header.get("format") in READABLE_FORMATS):
-                return False
-            size, crc, lines, max_seq = header["size"], header["crc"], header["lines"], header["max_seq"]
-            if not all(type(v) is int for v in (size, crc, lines, max_seq)) or size != st.st_size:
-                return False
-            if self.checked != [size, crc]:
-                return False  # the file is not the one drill last knew sound (CHECKED_FILE)
-            if header.get("tail") != _tail_crc(fd, st.st_size):
-                return False
-            names, lengths = header["tables"], header["parts"]
-            if not (isinstance(names, list) and all(n in LAZY_TABLES for n in names)
-                    and isinstance(lengths, list) and len(lengths) == 1 + len(names)
-                    and all(type(n) is int and n >= 0 for n in lengths)):
-                return False
-            last_ids, counts = header["last_ids"], header["counts"]
-            if not (isinstance(last_ids, dict) and all(type(v) is int for v in last_ids.values())
-                    and isinstance(counts, dict) and all(type(counts.get(n)) is int for n in names)):
-                return False
-            # each part read on its own, so the index is never in memory twice
-            parts, at, body_crc = [], len(head) + 1, 0
-            for length in lengths:
-                part = _read_all_at(ifd, length, at)
-                if len(part) != length or os.pread(ifd, 1, at + length) != b"\n":
-                    return False
-                body_crc = zlib.crc32(b"\n", zlib.crc32(part, body_crc))
-                parts.append(part)
-                at += length + 1
-            if body_crc != header["body"] or os.fstat(ifd).st_size != at:
-                return False
-            docs = json.loads(parts[0])
-            if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
-                return False
+            found = self._index_of(ifd, fd, st)
         except (ValueError, RecursionError, KeyError, TypeError, OSError):
-            return False
-        finally:
+            found = None
+        except BaseException:
             os.close(ifd)
+            raise
+        if found is None:
+            os.close(ifd)
+            return False
+        header, docs, names, spots, counts, last_ids = found
+        self._close_index()
+        self._ifd = ifd
         self.data = docs
-        for name, line in zip(names, parts[1:]):
-            self.data[name] = LazyRows(self, name, line, counts[name], last_ids.get(name, 0))
+        for name, spot in zip(names, spots[1:]):
+            self.data[name] = LazyRows(self, name, spot, counts[name], last_ids.get(name, 0))
         self.format = header["format"]
-        self.size, self.crc, self.lines, self.max_seq = size, crc, lines, max_seq
+        self.size, self.crc, self.lines, self.max_seq = header["size"], header["crc"], header["lines"], header["max_seq"]
         self._last_ids = {t: v for t, v in last_ids.items() if t in names}  # no table's ids parsed to find its last
         self.inode = st.st_ino
         return True
+
+    def _index_of(self, ifd: int, fd: int, st: os.stat_result):
+        """What the index open as ``ifd`` holds, if it is of trainee.json as it is (else None)."""
+        head = os.pread(ifd, 1 << 16, 0).partition(b"\n")[0]
+        header = json.loads(head)
+        if not (isinstance(header, dict) and header.get("drill-index") == INDEX_FORMAT
+                and header.get("file") == self.path.name
+                and header.get("stat") == _stat_key(st)
+                and header.get("format") in READABLE_FORMATS):
+            return None
+        size, crc, lines, max_seq = header["size"], header["crc"], header["lines"], header["max_seq"]
+        if not all(type(v) is int for v in (size, crc, lines, max_seq)) or size != st.st_size:
+            return None
+        if self.checked != [size, crc]:
+            return None  # the file is not the one drill last knew sound (CHECKED_FILE)
+        if header.get("tail") != _tail_crc(fd, st.st_size):
+            return None
+        names, lengths, crcs = header["tables"], header["parts"], header["crcs"]
+        if not (isinstance(names, list) and all(n in LAZY_TABLES for n in names)
+                and isinstance(lengths, list) and len(lengths) == 1 + len(names)
+                and all(type(n) is int and n >= 0 for n in lengths)
+                and isinstance(crcs, list) and len(crcs) == len(lengths) and all(type(c) is int for c in crcs)):
+            return None
+        last_ids, counts = header["last_ids"], header["counts"]
+        if not (isinstance(last_ids, dict) and all(type(v) is int for v in last_ids.values())
+                and isinstance(counts, dict) and all(type(counts.get(n)) is int for n in names)):
+            return None
+        spots, at = [], len(head) + 1
+        for length, part_crc in zip(lengths, crcs):
+            spots.append((ifd, at, length, part_crc))
+            at += length + 1
+        if os.fstat(ifd).st_size != at:
+            return None
+        first = _read_all_at(ifd, lengths[0], spots[0][1])
+        if zlib.crc32(first) != crcs[0]:
+            return None
+        docs = json.loads(first)
+        if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
+            return None
+        return header, docs, names, spots, counts, last_ids
 
     def save_index(self) -> None:
         """Write the index of trainee.json as this drill knows it (INDEX_FILE): a cache,
@@ -1328,15 +1376,12 @@ class LogStorage(Storage):
             parts = [json.dumps(docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")]
             for rows in lazy.values():
                 parts.append(rows.line_for_index())
-            body_crc = 0
-            for part in parts:
-                body_crc = zlib.crc32(b"\n", zlib.crc32(part, body_crc))
             last_ids = {t: self.last_id(t) for t in lazy}
             counts = {t: rows.count() for t, rows in lazy.items()}
             header = {"drill-index": INDEX_FORMAT, "file": self.path.name, "stat": _stat_key(st),
                       "tail": _tail_crc(self._fd, st.st_size), "size": self.size, "crc": self.crc,
                       "format": self.format, "lines": self.lines, "max_seq": self.max_seq,
-                      "tables": list(lazy), "last_ids": last_ids, "counts": counts, "parts": [len(p) for p in parts], "body": body_crc}
+                      "tables": list(lazy), "last_ids": last_ids, "counts": counts, "parts": [len(p) for p in parts], "crcs": [zlib.crc32(p) for p in parts]}
             _write_aside(self.path.with_name(INDEX_FILE), [json.dumps(header).encode("utf-8"), *parts],
                          "index-before-rename")
         except OSError:
