@@ -1417,7 +1417,7 @@ def _flat(lines: list) -> list:
 # How many bytes of a file's lines are parsed at a time (see LogStorage._apply).
 APPLY_BYTES = 4 << 20
 # How much of a review log's end is read, on opening, to find its last answer.
-TAIL_BYTES = 16 * 1024
+TAIL_BYTES = 4 * 1024
 
 
 def _read_tail(fd: int, size: int, body: int) -> tuple[int, bytes]:
