@@ -157,6 +157,8 @@ LAZY_TABLES: dict[str, tuple[str, ...]] = {"cards": ("card", "due"), "items": ("
                                            "confusions": ("fw", "other")}
 KEY_FIELDS = {"cards": 1, "items": 2, "confusions": 2}
 _NUMERIC_FIELDS = frozenset({"due"})  # kept as an array of floats
+# The fields many documents of a table share a value of (a deck, a framework, a kind of card).
+_SHARED_FIELDS = {"cards": ("deck", "fw", "kind"), "items": ("fw", "deck"), "confusions": ("fw", "deck")}
 
 
 # Files in a store are opened without following a symbolic link: a link
@@ -1249,11 +1251,13 @@ class LogStorage(Storage):
         if self._fd is None or any(entry[0] < 0 for _, entry in wanted):
             raise self.changed_outside()
         wanted = sorted(wanted, key=lambda w: w[1][0])
+        shared = _SHARED_FIELDS.get(table, ())
+        same: dict[str, str] = {}
         start = 0
         while start < len(wanted):
             first = wanted[start][1][0]
             stop = start + 1
-            while stop < len(wanted) and wanted[stop][1][0] + wanted[stop][1][1] - first <= APPLY_BYTES:
+            while stop < len(wanted) and wanted[stop][1][0] + wanted[stop][1][1] - first <= READ_BYTES:
                 stop += 1
             group = wanted[start:stop]
             end = max(entry[0] + entry[1] for _, entry in group)
@@ -1283,7 +1287,12 @@ class LogStorage(Storage):
                     ok = False
                 if not ok:
                     raise self.changed_outside()
-                yield doc_id, row[2]
+                doc = row[2]
+                for name in shared:  # one string for the many documents that share it
+                    value = doc.get(name)
+                    if type(value) is str:
+                        doc[name] = same.setdefault(value, value)
+                yield doc_id, doc
             start = stop
 
     def _load_index(self, fd: int, st: os.stat_result) -> bool:
@@ -1416,6 +1425,9 @@ def _flat(lines: list) -> list:
 
 # How many bytes of a file's lines are parsed at a time (see LogStorage._apply).
 APPLY_BYTES = 4 << 20
+# How many bytes of trainee.json's lines are read and parsed at a time when every document of a
+# table is asked for (LogStorage.read_docs): little held at once beside the records made of them.
+READ_BYTES = 1 << 20
 # How much of a review log's end is read, on opening, to find its last answer.
 TAIL_BYTES = 4 * 1024
 
