@@ -360,6 +360,10 @@ class LazyRows(MutableMapping):
             self._some[doc_id] = r  # type: ignore[assignment]
         return int(doc_id)
 
+    def find_ready(self) -> None:
+        """Make the map of every document's row (so the next lookups by id are at once)."""
+        self._rows()
+
     def sorted_by_name(self) -> bool:
         self._ready()
         return self._sorted > 0 and self._row is None
@@ -541,14 +545,13 @@ class LazyRows(MutableMapping):
             return dict(zip(keys, map(int, self._ids)))  # type: ignore[arg-type]
         return {key: int(k) for key, k in zip(keys, self._ids) if k is not None}
 
-    def due_and_ids(self) -> tuple[dict[str, float], dict[tuple, int]]:
-        """For cards: when each is due, by card id; and each document's id by card id."""
+    def due(self) -> dict[str, float]:
+        """For cards: when each is due, by card id."""
         self._ready()
         cards, due = self._cols[0], self._cols[1]
-        self._rows()  # (the session's first answer then finds its card's line at once)
         if not self._dead:
-            return dict(zip(cards, due)), self.keyed()
-        return ({c: d for c, d, k in zip(cards, due, self._ids) if k is not None}, self.keyed())
+            return dict(zip(cards, due))
+        return {c: d for c, d, k in zip(cards, due, self._ids) if k is not None}
 
 
 class _Named(dict):
@@ -1919,8 +1922,10 @@ class TinyEngine:
         if isinstance(docs, LazyRows):
             # from where the index keeps each card's due date: no card's state parsed; the
             # cards' index made on the way (the session's first answer then finds its card at once)
-            due, ids = docs.due_and_ids()
-            self._ids["cards"] = ids
+            due = docs.due()
+            if "cards" not in self._ids:
+                self._ids["cards"] = docs.keyed()
+                docs.find_ready()
             return due
         if "cards" in self._ids:
             return {doc["card"]: doc["due"] for doc in docs.values()}
