@@ -280,7 +280,8 @@ class LazyRows(MutableMapping):
         self._len = array.array("q")  # the line's length
         self._part = array.array("q")  # the document's place in the line, a batch (-1: the line is it)
         self._cols: list = [array.array("d") if f in _NUMERIC_FIELDS else [] for f in self._fields]
-        self._row: dict[str, int] | None = None  # each document's row, by id (made when first needed)
+        # each document's row, by id (of a table taken from the index: made when first needed)
+        self._row: dict[str, int] | None = None if pending is not None else {}
         self._dead = 0  # rows removed
         self._doc: dict[str, dict] = {}  # documents parsed or written
         # Taken from the index, the rows of a table named by two fields come sorted by them:
@@ -289,6 +290,7 @@ class LazyRows(MutableMapping):
         self._later: dict[tuple, int] = {}  # rows added after those, by name (a table named by two fields)
         self._some: dict[str, int] = {}  # the rows found by name or added, by id, while _row is not made
         self._top = top  # no row from the index has a higher id
+        self._two = KEY_FIELDS[table] == 2  # named by two fields
 
     def _ready(self) -> None:
         if self._pending is None:
@@ -397,7 +399,9 @@ class LazyRows(MutableMapping):
         self._doc[doc_id] = doc
 
     def _put(self, doc_id: str, offset: int, length: int, part: int, doc: dict) -> None:
-        r = self._find(doc_id)
+        row = self._row
+        r = row.get(doc_id) if row is not None and self._pending is None else self._find(doc_id)
+        first, second = self._fields  # (every lazy table keeps two fields)
         if r is None:
             r = len(self._ids)
             if self._row is not None:
@@ -406,18 +410,18 @@ class LazyRows(MutableMapping):
                 self._some[doc_id] = r
                 if doc_id.isdigit():
                     self._top = max(self._top, int(doc_id))
-            if KEY_FIELDS[self._table] == 2:
-                self._later[(doc[self._fields[0]], doc[self._fields[1]])] = r
+            a, b = doc[first], doc[second]
+            if self._two:
+                self._later[(a, b)] = r
             self._ids.append(doc_id)
             self._off.append(offset)
             self._len.append(length)
             self._part.append(part)
-            for f, col in zip(self._fields, self._cols):
-                col.append(doc[f])
+            self._cols[0].append(a)
+            self._cols[1].append(b)
         else:
             self._off[r], self._len[r], self._part[r] = offset, length, part
-            for f, col in zip(self._fields, self._cols):
-                col[r] = doc[f]
+            self._cols[0][r], self._cols[1][r] = doc[first], doc[second]
 
     def __delitem__(self, doc_id: str) -> None:
         if self._find(doc_id) is None:
