@@ -16,6 +16,7 @@ from test_pg_access import answer, klass, site  # noqa: F401  (fixtures: a schem
 from drill import cli
 from drill.core import deck as decks
 from drill.core import pg_assign
+from drill.core import pg_engine
 from drill.core.assignments import Assignment, parse_due
 from drill.core.errors import DrillError
 from drill.core.roster import Role
@@ -195,10 +196,12 @@ async def test_the_deck_list_shows_a_trainees_assigned_deck_first_with_its_date(
 
 
 def test_a_version_2_schema_upgraded_by_a_drill_lets_its_people_read_assignments(klass, monkeypatch):  # noqa: F811
-    klass.owner_sql("DROP TABLE assignments")
+    klass.owner_sql("DROP TABLE assignments, exam_answers, exam_attempts, exam_questions, exams")
+    klass.owner_sql("DROP FUNCTION drill_taught_exams(name), drill_exams_of(name), drill_started_exams(name), "
+                    "drill_exam_attempt(), drill_exam_answer()")
     klass.owner_sql("UPDATE drill_schema SET version = 2")
     Store.open(klass.name("lin")).close()  # the owner opens a trainee: the schema is upgraded, no class command
-    assert klass.owner_sql("SELECT version FROM drill_schema") == [(3,)]
+    assert klass.owner_sql("SELECT version FROM drill_schema") == [(pg_engine.SCHEMA_VERSION,)]
     klass.owner_sql(INSERT, class_of(klass, "A"), deck_id(DECK))
     monkeypatch.setenv("DRILL_STORE", klass.url_of("lin"))
     store = Store.open("lin")

@@ -79,3 +79,24 @@ def test_the_class_view_counts_each_trainees_reviews_cards_and_due(monkeypatch):
     assert (by_name["wang"].reviews, by_name["wang"].cards, by_name["wang"].due) == (1, 1, 1)  # missed: due soon
     assert by_name["wang"].retention == 0.0 and view.reviews == 4 and view.retention == 0.75
     assert class_view.class_view(url, now=now + 400 * 86400).due == 4  # a year on, every card is due
+
+
+def test_the_class_report_bench_reads_one_class_through_its_instructors_login(tmp_path):
+    import uuid
+
+    from test_pg_access import _drop_roles, _schema_of
+
+    server = pg_server()
+    url = server.fresh_schema()
+    teacher = f"b{uuid.uuid4().hex[:8]}_teacher"
+    try:
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / "class_report.py"), "--store", url,
+                               "--trainees", "6", "--cards", "40", "--answers", "120", "--class-size", "4",
+                               "--instructor", teacher], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.count("\n") == 1
+        out = json.loads(done.stdout)
+        assert isinstance(out["class_report_ms"], float)
+        assert out["report_trainees"] == 4 and out["report_decks"] >= 1 and out["report_weakest_items"] >= 1
+    finally:
+        _drop_roles(server, _schema_of(url), teacher)

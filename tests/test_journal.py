@@ -22,7 +22,7 @@ from drill.core import deck as decks
 from drill.core import pg_engine
 from drill.core.errors import StoreError
 from drill.core.grading import grade
-from drill.core.journal import Journal, journal_path, server_key
+from drill.core.journal import Journal, Snapshot, journal_path, server_key
 from drill.core.records import Review
 from drill.core.session import Answered
 from drill.core.store import Store, check_trainee
@@ -190,23 +190,20 @@ def test_a_server_dying_in_the_middle_of_an_answer_loses_nothing_and_duplicates_
         if when == "before the commit":
             real_flush = engine._flush
 
-            def flush_then_die(conn):
+            def die_then_flush(conn):
+                own.halt()  # killed with the transaction open (its answer inserted): the commit fails
                 real_flush(conn)
-                own.halt()  # killed with the transaction open: its commit fails
 
-            patch.setattr(engine, "_flush", flush_then_die)
+            patch.setattr(engine, "_flush", die_then_flush)
         else:
-            conn = engine.conn
-            real_execute = conn.execute
+            real_flush = engine._flush
 
-            def commit_then_lost(query, *args, **kwargs):
-                done = real_execute(query, *args, **kwargs)
-                if query == "COMMIT":
-                    # the commit landed and its answer was lost with the connection: the outcome unknown
-                    raise psycopg.OperationalError("server closed the connection unexpectedly")
-                return done
+            def commit_then_lost(conn):
+                real_flush(conn)  # the changes and their COMMIT, sent in one round trip, done
+                # the commit landed and its answer was lost with the connection: the outcome unknown
+                raise psycopg.OperationalError("server closed the connection unexpectedly")
 
-            patch.setattr(conn, "execute", commit_then_lost)
+            patch.setattr(engine, "_flush", commit_then_lost)
         store.record(answer(cards[1]), now=T0 + 60)
     assert store.offline and store.kept_locally == 1
     if when == "after the commit":
@@ -334,6 +331,96 @@ async def test_the_drill_screen_says_answers_are_kept_locally_and_goes_on(own):
         status = screen.query_one("#store-status")
         assert status.display and "kept on this machine" in str(status.render())
         assert app.progress.offline and app.progress.kept_locally == 1
+    own.resume()
+    store = Store.open("lin")  # the journal sent on opening
+    assert len(list(store.reviews())) == 1
+    store.close()
+
+
+# --- the server away as drill starts ----------------------------------------------
+
+
+def test_a_store_opened_while_its_server_is_away_and_nothing_kept_here_is_one_clear_error(own):
+    own.halt()
+    with pytest.raises(StoreError, match="no progress of 'lin' is kept on this machine") as caught:
+        Store.open("lin")
+    assert "cannot reach the progress server" in str(caught.value) and "\n" not in str(caught.value)
+    assert not Snapshot.of(os.environ["DRILL_STORE"], "lin").exists()
+
+
+def test_a_trainee_drills_from_the_state_kept_here_when_the_server_is_away_at_the_start(own, monkeypatch):
+    from drill.core import store as store_module
+
+    cards = recall_cards()
+    url = os.environ["DRILL_STORE"]
+    first = Store.open("lin")
+    first.record(answer(cards[0]), now=T0)
+    first.record(answer(cards[1], typed=""), now=T0 + 60)
+    first.close()  # keeps the state on this machine
+    kept = Snapshot.of(url, "lin")
+    assert kept.exists() and (kept.path.stat().st_mode & 0o077) == 0  # the trainee's own
+    own.halt()
+    assert store_module.profiles() == ["lin"]  # the trainees who can drill here while it is away
+    store_module.reach()  # no error: lin can drill
+    store = Store.open("lin")
+    assert store.offline
+    # the state kept: both cards seen, the missed one due before the one recalled
+    assert store.card_state(cards[0].id).reps == 1 and store.card_state(cards[1].id).lapses >= 0
+    assert set(store.due_at()) == {cards[0].id, cards[1].id}
+    receipt = store.record(answer(cards[2]), now=T0 + 120)
+    assert store.kept_locally == 1 and store.card_state(cards[2].id).reps == 1
+    store.close()  # still away: the journal waits for the next drill
+    again = Store.open("lin")  # a second start while away: the kept state with the journal on top
+    assert again.offline and again.card_state(cards[2].id).reps == 1
+    own.resume()
+    monkeypatch.setattr(store_module, "RETRY_S", 0.0)
+    assert again.send_journal() and not again.offline
+    rows = recorded(own)
+    assert [row[1] for row in rows] == [c.id for c in cards[:3]] and all(row[2] == 1 for row in rows)
+    assert receipt.review.id in {row[0] for row in rows}
+    again.record(answer(cards[3]), now=T0 + 180)  # on the server again
+    again.close()
+    assert check_trainee("lin") == []
+    assert len(recorded(own)) == 4
+
+
+def test_a_damaged_state_kept_here_is_one_error_naming_it_and_is_left_as_it_is(own):
+    url = os.environ["DRILL_STORE"]
+    Store.open("lin").close()
+    kept = Snapshot.of(url, "lin")
+    kept.path.write_bytes(b'{"format": 1, "profile": {}, "seq": "x"}')
+    own.halt()
+    with pytest.raises(StoreError, match="damaged") as caught:
+        Store.open("lin")
+    assert caught.value.path == str(kept.path)
+    assert kept.path.read_bytes() == b'{"format": 1, "profile": {}, "seq": "x"}'
+    own.resume()
+    Store.open("lin").close()  # the server back: the state is kept again
+    assert kept.load()[1] == 0
+
+
+async def test_the_app_opens_on_the_state_kept_here_while_the_server_is_away_and_keeps_the_answer(own):
+    from conftest import asked_cold, until
+
+    from drill.tui.app import make_app
+    from drill.tui.screens.drill import DrillScreen
+
+    asked_cold()  # lin drilled on this machine before (settings: typed answers to recall cards)
+    own.halt()
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: app.progress is not None, what="the progress opened")
+        assert app.progress.offline and app.return_code is None
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DrillScreen), what="the drill screen")
+        screen = app.screen
+        status = screen.query_one("#store-status")
+        assert status.display and "server is away" in str(status.render())  # said before any answer
+        await pilot.press(*"不知道")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.phase == "judged", what="the answer kept")
+        assert app.progress.kept_locally == 1
     own.resume()
     store = Store.open("lin")  # the journal sent on opening
     assert len(list(store.reviews())) == 1

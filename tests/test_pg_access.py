@@ -157,6 +157,20 @@ def test_a_wrong_password_is_one_line_that_does_not_echo_it(klass, monkeypatch, 
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "password authentication failed" in err, err
     assert wrong not in err and klass.name("lin") in err
+    assert "refused the connection" in err and "cannot reach" not in err
+
+
+def test_a_wrong_password_never_opens_the_state_kept_on_this_machine(klass, monkeypatch):
+    from drill.core.journal import Snapshot
+    from drill.core.store import Store
+
+    monkeypatch.setenv("DRILL_STORE", klass.url_of("lin"))
+    Store.open("lin").close()  # lin drilled on this machine: the state is kept here
+    wrong = klass.url_of("lin", password="not-the-Password-42")
+    assert Snapshot.of(wrong, "lin").exists()  # the same kept state whatever the password
+    monkeypatch.setenv("DRILL_STORE", wrong)
+    with pytest.raises(StoreError, match="refused the connection: password authentication failed"):
+        Store.open("lin")  # a refusal, not a server away: nothing is drilled offline
 
 
 def test_an_instructors_login_records_no_progress(klass, monkeypatch):

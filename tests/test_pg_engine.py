@@ -78,7 +78,8 @@ def test_the_schema_is_made_once_versioned_and_upgraded_idempotently(url):
     assert sql(url, "SELECT version FROM drill_schema") == [(SCHEMA_VERSION,)]
     tables = {row[0] for row in sql(url, "SELECT tablename FROM pg_tables WHERE schemaname = %s", schema_of(url))}
     assert tables == {"drill_schema", "orgs", "trainees", "reviews", "cards", "days", "items", "confusions",
-                      "stages", "people", "classes", "class_members", "assignments"}
+                      "stages", "people", "classes", "class_members", "assignments", "exams", "exam_questions",
+                      "exam_attempts", "exam_answers"}
     # again: nothing to do, nothing changes
     import psycopg
 

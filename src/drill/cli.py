@@ -163,10 +163,11 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--append", action="store_true",
                      help="add the rows to the existing deck -o DECK.toml (its comments, order and "
                           "decisions stay; a row whose framework it has is reported, not added)")
-    from drill import assign_cli, class_cli
+    from drill import assign_cli, class_cli, exam_cli
 
     class_cli.add_parser(sub)
     assign_cli.add_parser(sub)
+    exam_cli.add_parser(sub)
     return parser
 
 
@@ -219,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
             from drill import assign_cli
 
             return assign_cli.run(args)
+        if args.command == "exam":
+            from drill import exam_cli
+
+            return exam_cli.run(args)
         if args.command == "grade":
             return _grade(sys.stdin.buffer, sys.stdout)
         if args.command == "deck":

@@ -1,19 +1,18 @@
-"""The instructor's view of a class: each trainee's progress at a glance.
+"""Each trainee's progress at a glance, over many trainees at once.
 
-For each trainee of the class: the reviews recorded (from the day tallies,
-learning steps left out), the cards with a state, the cards due now, and
-the retention over the last :data:`RECENT_DAYS` days (reviews passed over
-reviews); and the same over the whole class. On a server store it is one
-query over the class's rows (every table's key starts with ``(org,
-trainee, …)``: no scan of another org's rows), which the instructor's
-screen calls; :func:`folders_view` gives the same over TinyDB stores
-(copies of trainees' ``DRILL_HOME`` folders), read one by one.
-
-Classes are not in the schema yet (version 1): until they are, a class is
-every trainee of the organisation (``org``), and ``class_id`` is taken but
-not yet used.
+For each trainee: the reviews recorded (from the day tallies, learning
+steps left out), the cards with a state, the cards due now, and the
+retention over the last :data:`RECENT_DAYS` days (reviews passed over
+reviews); and the same over them all. On a server store it is one query
+(every table's key starts with ``(org, trainee, …)``: no scan of another
+org's rows) over the trainees of one class (``class_id``, the classes of
+schema version 2 on), or, without a class, over every trainee of the org
+that the login may read (row-level security decides: an instructor's, the
+trainees of the classes they teach). :func:`folders_view` gives the same
+over TinyDB stores (copies of trainees' ``DRILL_HOME`` folders), read one
+by one. The instructor's screen reads a class through instructor.py,
+which holds the class's mastery, risks, weak items and work.
 """
-
 from __future__ import annotations
 
 import contextlib
@@ -65,7 +64,9 @@ class ClassView:
 
 _CLASS_QUERY = """
 WITH t AS (SELECT trainee, name, extract(epoch FROM active)::float8 AS active
-           FROM trainees WHERE org = %(org)s),
+           FROM trainees WHERE org = %(org)s AND (%(class)s::bigint IS NULL OR trainee IN (
+               SELECT p.trainee FROM class_members m JOIN people p ON p.org = m.org AND p.person = m.person
+               WHERE m.org = %(org)s AND m.class_id = %(class)s AND m.role = 'trainee'))),
      c AS (SELECT trainee, count(*) AS cards, count(*) FILTER (WHERE due <= %(now)s) AS due
            FROM cards WHERE org = %(org)s GROUP BY trainee),
      d AS (SELECT trainee, sum(reviews) AS reviews,
@@ -85,8 +86,8 @@ def _since(now: float) -> str:
 
 def class_view(url: str, org: str | None = None, class_id: int | None = None,
                now: float | None = None) -> ClassView:
-    """The class's progress on the server at ``url`` (see the module's
-    docstring: for now every trainee of ``org``)."""
+    """The progress of the class ``class_id`` (None: of every trainee of
+    ``org`` the login may read) on the server at ``url``."""
     from drill.core import pg_engine
 
     now = time.time() if now is None else now
@@ -94,7 +95,9 @@ def class_view(url: str, org: str | None = None, class_id: int | None = None,
     with contextlib.closing(pg_engine.connect(url)) as conn, pg_engine._server(shown):
         if not pg_engine.schema_version(conn):
             return ClassView()
-        rows = conn.execute(_CLASS_QUERY, {"org": org or pg_engine.DEFAULT_ORG, "now": now,
+        if class_id is not None and pg_engine.schema_version(conn) < 2:
+            return ClassView()  # no classes before version 2
+        rows = conn.execute(_CLASS_QUERY, {"org": org or pg_engine.DEFAULT_ORG, "now": now, "class": class_id,
                                            "since": _since(now)}).fetchall()
     return ClassView([TraineeProgress(name, int(reviews), int(cards), int(due), int(recent), int(passed), active)
                       for name, reviews, cards, due, recent, passed, active in rows])

@@ -26,6 +26,19 @@ it and renames it over the journal (or removes the file when none is left),
 so a kill at any point keeps every answer not confirmed. Appending and
 rewriting take an exclusive lock on ``<trainee>.jsonl.lock``: two drills of
 one trainee on one machine never lose each other's lines.
+
+The state kept
+--------------
+``$DRILL_HOME/journal/<server>/<trainee>.state.json``: the trainee's state
+(profile, card states, tallies, the last answer's number) as the server
+held it when a drill last opened or closed the store there (written aside,
+fsynced, renamed; readable by its owner only). When the server cannot be
+reached as drill starts, the store opens from it with the journal's answers
+on top (:class:`Snapshot`), so the trainee drills offline from the start;
+answers recorded on the server after it was written (by this machine before
+a crash, or by another) are not in it: the queue offline may be a little
+behind, and the server's state is what the journal's answers are applied to
+when it is back.
 """
 
 from __future__ import annotations
@@ -37,8 +50,9 @@ import hashlib
 import json
 import os
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from drill.core import records
 from drill.core.errors import ServerAway, StoreError
@@ -47,6 +61,16 @@ from drill.core.records import Review
 
 JOURNAL_DIR = "journal"
 SUFFIX = ".jsonl"
+STATE_SUFFIX = ".state.json"
+STATE_FORMAT = 1
+# the tables of a state kept, with their records and keys
+_STATE_TABLES: dict[str, tuple[Any, Callable[[Any], Any]]] = {
+    "cards": (records.CardState, lambda r: r.card),
+    "days": (records.DayTally, lambda r: r.day),
+    "items": (records.ItemTally, lambda r: (r.fw, r.item)),
+    "confusions": (records.ConfusionTally, lambda r: (r.fw, r.other)),
+    "stages": (records.FrameworkStage, lambda r: r.fw),
+}
 
 
 def server_key(url: str) -> str:
@@ -243,6 +267,14 @@ class OfflineState:
             "stages": {s.fw: s for s in base.stages()},
         }
 
+    @classmethod
+    def kept(cls, snapshot: Snapshot, where: str) -> OfflineState:
+        """The state as a drill last kept it on this machine (:class:`Snapshot`)."""
+        state = cls.__new__(cls)
+        state.where = where
+        state._profile, state._seq, state._tables = snapshot.load()
+        return state
+
     def _away(self, doing: str) -> ServerAway:
         return ServerAway(f"the progress server is away: answers are kept on this machine until it is back, "
                           f"{doing} waits for it", self.where)
@@ -352,3 +384,73 @@ class OfflineState:
 
     def close(self) -> None:
         pass
+
+
+class Snapshot:
+    """The trainee's state on one server, kept on this machine to drill from
+    when the server cannot be reached at the start (see the module's
+    docstring)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def of(cls, url: str, user: str) -> Snapshot:
+        journal = journal_path(url, user)
+        return cls(journal.with_name(journal.name.removesuffix(SUFFIX) + STATE_SUFFIX))
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def save(self, base) -> None:
+        """Keep the state of the engine ``base`` (what it holds now)."""
+        from drill.core.files import write_atomically
+
+        doc = {"format": STATE_FORMAT, "profile": base.profile(), "seq": base.applied_seq(),
+               "cards": [r.as_doc() for r in base.cards()], "days": [r.as_doc() for r in base.days()],
+               "items": [r.as_doc() for r in base.items()],
+               "confusions": [r.as_doc() for r in base.confusions()],
+               "stages": [r.as_doc() for r in base.stages()]}
+        data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot keep the progress here: {exc.strerror or exc}", self.path.parent) from None
+        write_atomically(self.path, write)
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)  # the trainee's own progress
+
+    def load(self) -> tuple[dict, int, dict[str, dict]]:
+        """(profile, last answer's number, tables by key); a file that is not
+        a state drill kept is one StoreError naming it."""
+        def bad(why: str) -> StoreError:
+            return StoreError(f"the progress kept on this machine is damaged ({why}); "
+                              "it is written again when the server is back", self.path)
+
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"cannot read the progress kept on this machine: {exc.strerror or exc}",
+                             self.path) from None
+        try:
+            doc = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise bad("not JSON") from None
+        if not isinstance(doc, dict) or doc.get("format") != STATE_FORMAT:
+            raise bad("not a state drill kept")
+        try:
+            profile, seq = doc["profile"], doc["seq"]
+            if not isinstance(profile, dict) or not isinstance(seq, int):
+                raise TypeError
+            tables: dict[str, dict] = {}
+            for name, (record, key) in _STATE_TABLES.items():
+                found = [record.from_doc(d) for d in doc[name]]
+                tables[name] = {key(r): r for r in found}
+        except (KeyError, TypeError, ValueError):
+            raise bad("a record is missing or wrong") from None
+        return dict(profile), seq, tables

@@ -51,6 +51,26 @@ superuser alone bypasses them). The policies, all permissive:
                  the administrator (the owner) or an instructor of that
                  class sets or removes them; a trainee, or an instructor of
                  another class, is refused.
+    exams        (version 4) owner; member (reading: the exams of the classes
+                 they are in); taught (defining and removing the exams of
+                 the classes they teach). A trainee may not read an exam's
+                 ``seed`` (column grants): with it and the decks they could
+                 draw its questions before it starts.
+    exam_questions  owner; started (a trainee reads an exam's questions once
+                 they have started it, not before); taught (reading, and
+                 adding those of the exams of the classes they teach)
+    exam_attempts   owner; own (a trainee starts, reads and finishes their
+                 own attempt at an exam of one of their classes: one each,
+                 never started again); taught (reading the attempts at the
+                 exams of the classes they teach). The server sets an
+                 attempt's start and deadline (a trigger, from its own clock
+                 and the exam's minutes), whatever the client sends; a
+                 trainee may change nothing of it but ``finished``, once.
+    exam_answers    owner; own (a trainee adds and reads their own answers,
+                 one per question); taught (reading those of the exams of the
+                 classes they teach). A trigger refuses an answer after the
+                 attempt's deadline or end, by the server's clock. An answer
+                 is never changed (no grant of UPDATE or DELETE).
 
 The policies find the connection's person through SECURITY DEFINER
 functions (``drill_own_trainee`` and the like), called with
@@ -91,6 +111,21 @@ WORK = ("assignments",)
 _READ_ONLY = ("people", "classes", "class_members", "orgs", "drill_schema")
 _FUNCTIONS = ("drill_own_trainee(name)", "drill_own_person(name)", "drill_taught(name)",
               "drill_taught_classes(name)", "drill_classes_of(name)")
+# exams (version 4): what each kind may do to each table (the policies say which rows). A
+# trainee reads every column of an exam but its seed, and writes only what is theirs to say.
+EXAMS = ("exams", "exam_questions", "exam_attempts", "exam_answers")
+_EXAM_GRANTS = {
+    TRAINEE: {
+        "exams": "SELECT (org, exam_id, class_id, name, decks, count, kinds, minutes, moves_schedule, created)",
+        "exam_questions": "SELECT",
+        "exam_attempts": "SELECT, INSERT (org, exam_id, trainee), UPDATE (finished)",
+        "exam_answers": "SELECT, INSERT (org, exam_id, trainee, position, typed, score, verdict, items, "
+                        "intrusions, seconds)",
+    },
+    INSTRUCTOR: {"exams": "SELECT, INSERT, DELETE", "exam_questions": "SELECT, INSERT",
+                 "exam_attempts": "SELECT", "exam_answers": "SELECT"},
+}
+_EXAM_FUNCTIONS = ("drill_taught_exams(name)", "drill_exams_of(name)", "drill_started_exams(name)")
 
 
 def _functions(schema: str) -> list[str]:
@@ -224,6 +259,179 @@ def migration_3(conn: psycopg.Connection) -> list[str]:
     return statements
 
 
+def _exam_functions(schema: str) -> list[str]:
+    """The access functions of the exams' policies, and the triggers that
+    keep an attempt's times the server's."""
+    path = f"SET search_path = {sql.Identifier(schema).as_string(None)}, pg_temp"
+    head = f"LANGUAGE sql STABLE SECURITY DEFINER {path}"
+    mine = "pg_has_role(session_user, who, 'MEMBER')"
+    bodies = {
+        "drill_taught_exams(who name) RETURNS SETOF bigint":
+            "SELECT e.exam_id FROM people p JOIN class_members m ON m.org = p.org AND m.person = p.person "
+            "JOIN exams e ON e.org = m.org AND e.class_id = m.class_id "
+            f"WHERE p.login = who AND m.role = '{INSTRUCTOR}' AND {mine}",
+        "drill_exams_of(who name) RETURNS SETOF bigint":
+            "SELECT e.exam_id FROM people p JOIN class_members m ON m.org = p.org AND m.person = p.person "
+            "JOIN exams e ON e.org = m.org AND e.class_id = m.class_id "
+            f"WHERE p.login = who AND m.role = '{TRAINEE}' AND {mine}",
+        "drill_started_exams(who name) RETURNS SETOF bigint":
+            "SELECT a.exam_id FROM people p JOIN exam_attempts a ON a.org = p.org AND a.trainee = p.trainee "
+            f"WHERE p.login = who AND {mine}",
+    }
+    statements = [f"CREATE FUNCTION {signature} {head} AS $$ {body} $$" for signature, body in bodies.items()]
+    statements += [f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC" for function in _EXAM_FUNCTIONS]
+    trigger = f"RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER {path}"
+    statements += [
+        # an attempt starts by the server's clock, and its deadline is the exam's minutes later;
+        # once finished it stays so (the deadline only the owner may move: column grants)
+        f"""CREATE FUNCTION drill_exam_attempt() {trigger} AS $$
+            BEGIN
+              IF TG_OP = 'INSERT' THEN
+                NEW.started := clock_timestamp();
+                NEW.deadline := NEW.started + make_interval(mins => (
+                  SELECT minutes FROM exams WHERE org = NEW.org AND exam_id = NEW.exam_id));
+                NEW.finished := NULL;
+              ELSIF OLD.finished IS NOT NULL AND NEW.finished IS DISTINCT FROM OLD.finished THEN
+                RAISE EXCEPTION 'the exam is finished already' USING ERRCODE = '{EXAM_FINISHED}';
+              ELSIF OLD.finished IS NULL AND NEW.finished IS NOT NULL THEN
+                NEW.finished := least(clock_timestamp(), NEW.deadline);
+              END IF;
+              RETURN NEW;
+            END $$""",
+        # an answer after the deadline (the server's clock), or after the attempt ended, is refused
+        f"""CREATE FUNCTION drill_exam_answer() {trigger} AS $$
+            DECLARE
+              due timestamptz;
+              ended timestamptz;
+            BEGIN
+              SELECT deadline, finished INTO due, ended FROM exam_attempts
+                WHERE org = NEW.org AND exam_id = NEW.exam_id AND trainee = NEW.trainee;
+              IF NOT FOUND THEN
+                RAISE EXCEPTION 'the exam is not started' USING ERRCODE = '{EXAM_NOT_STARTED}';
+              END IF;
+              IF ended IS NOT NULL THEN
+                RAISE EXCEPTION 'the exam is finished already' USING ERRCODE = '{EXAM_FINISHED}';
+              END IF;
+              NEW.answered := clock_timestamp();
+              IF NEW.answered > due THEN
+                RAISE EXCEPTION 'the exam''s time is up' USING ERRCODE = '{EXAM_TIME_UP}';
+              END IF;
+              RETURN NEW;
+            END $$""",
+        "REVOKE ALL ON FUNCTION drill_exam_attempt() FROM PUBLIC",
+        "REVOKE ALL ON FUNCTION drill_exam_answer() FROM PUBLIC",
+        "CREATE TRIGGER server_times BEFORE INSERT OR UPDATE ON exam_attempts "
+        "FOR EACH ROW EXECUTE FUNCTION drill_exam_attempt()",
+        "CREATE TRIGGER in_time BEFORE INSERT ON exam_answers FOR EACH ROW EXECUTE FUNCTION drill_exam_answer()",
+    ]
+    return statements
+
+
+# the SQLSTATEs the exams' triggers refuse with (a class of drill's own)
+EXAM_TIME_UP = "DX001"
+EXAM_FINISHED = "DX002"
+EXAM_NOT_STARTED = "DX003"
+
+
+def migration_4(conn: psycopg.Connection) -> list[str]:
+    """Exams: their definitions and questions, each trainee's attempt and answers."""
+    row = conn.execute("SELECT current_schema()").fetchone()
+    schema = str(row[0]) if row else "public"
+    statements = [
+        """CREATE TABLE exams (
+               org text NOT NULL,
+               exam_id bigint GENERATED ALWAYS AS IDENTITY,
+               class_id bigint NOT NULL,
+               name text NOT NULL CHECK (name <> ''),
+               decks text[] NOT NULL,
+               count integer NOT NULL CHECK (count > 0),
+               kinds text[] NOT NULL,
+               minutes integer NOT NULL CHECK (minutes > 0),
+               seed bigint NOT NULL,
+               moves_schedule boolean NOT NULL DEFAULT false,
+               created timestamptz NOT NULL DEFAULT now(),
+               PRIMARY KEY (org, exam_id),
+               UNIQUE (org, class_id, name),
+               FOREIGN KEY (org, class_id) REFERENCES classes ON DELETE CASCADE)""",
+        """CREATE TABLE exam_questions (
+               org text NOT NULL,
+               exam_id bigint NOT NULL,
+               position integer NOT NULL CHECK (position > 0),
+               deck text NOT NULL,
+               card text NOT NULL,
+               fw text NOT NULL,
+               kind text NOT NULL,
+               question jsonb NOT NULL,
+               PRIMARY KEY (org, exam_id, position),
+               UNIQUE (org, exam_id, deck, card),
+               FOREIGN KEY (org, exam_id) REFERENCES exams ON DELETE CASCADE)""",
+        """CREATE TABLE exam_attempts (
+               org text NOT NULL,
+               exam_id bigint NOT NULL,
+               trainee bigint NOT NULL,
+               started timestamptz NOT NULL DEFAULT now(),
+               deadline timestamptz NOT NULL DEFAULT now(),
+               finished timestamptz,
+               PRIMARY KEY (org, exam_id, trainee),
+               FOREIGN KEY (org, exam_id) REFERENCES exams ON DELETE CASCADE,
+               FOREIGN KEY (org, trainee) REFERENCES trainees ON DELETE CASCADE)""",
+        """CREATE TABLE exam_answers (
+               org text NOT NULL,
+               exam_id bigint NOT NULL,
+               trainee bigint NOT NULL,
+               position integer NOT NULL,
+               typed text NOT NULL DEFAULT '',
+               score double precision NOT NULL CHECK (score >= 0 AND score <= 1),
+               verdict text NOT NULL,
+               items jsonb NOT NULL DEFAULT '[]',
+               intrusions jsonb NOT NULL DEFAULT '[]',
+               seconds double precision NOT NULL DEFAULT 0,
+               answered timestamptz NOT NULL DEFAULT now(),
+               PRIMARY KEY (org, exam_id, trainee, position),
+               FOREIGN KEY (org, exam_id, trainee) REFERENCES exam_attempts ON DELETE CASCADE,
+               FOREIGN KEY (org, exam_id, position) REFERENCES exam_questions ON DELETE CASCADE)""",
+        "CREATE INDEX exams_by_class ON exams (org, class_id, created)",
+        *_exam_functions(schema),
+    ]
+    taught_exams = "exam_id IN (SELECT drill_taught_exams(current_user))"
+    own = "trainee = drill_own_trainee(current_user)"
+    statements += _secure("exams", {
+        "member": "FOR SELECT USING (class_id IN (SELECT drill_classes_of(current_user)))",
+        "taught_add": "FOR INSERT WITH CHECK (class_id IN (SELECT drill_taught_classes(current_user)))",
+        "taught_remove": "FOR DELETE USING (class_id IN (SELECT drill_taught_classes(current_user)))",
+    })
+    statements += _secure("exam_questions", {
+        "started": "FOR SELECT USING (exam_id IN (SELECT drill_started_exams(current_user)))",
+        "taught": f"FOR SELECT USING ({taught_exams})",
+        "taught_add": f"FOR INSERT WITH CHECK ({taught_exams})",
+    })
+    statements += _secure("exam_attempts", {
+        "own": f"FOR SELECT USING ({own})",
+        "own_start": f"FOR INSERT WITH CHECK ({own} AND exam_id IN (SELECT drill_exams_of(current_user)))",
+        "own_finish": f"FOR UPDATE USING ({own}) WITH CHECK ({own})",
+        "taught": f"FOR SELECT USING ({taught_exams})",
+    })
+    statements += _secure("exam_answers", {
+        "own": f"FOR SELECT USING ({own})",
+        "own_add": f"FOR INSERT WITH CHECK ({own})",
+        "taught": f"FOR SELECT USING ({taught_exams})",
+    })
+    # a schema upgraded from version 3 has its group roles already: granted here
+    for kind, role in groups(conn).items():
+        if role_exists(conn, role):
+            statements += [statement.as_string(conn) for statement in _exam_grants(kind, role)]
+    return statements
+
+
+def _exam_grants(kind: str, role: str) -> list[sql.Composed]:
+    group = sql.Identifier(role)
+    grants = [sql.SQL("GRANT " + what + " ON {} TO {}").format(sql.Identifier(table), group)
+              for table, what in _EXAM_GRANTS[kind].items()]
+    grants += [sql.SQL("GRANT EXECUTE ON FUNCTION " + function + " TO {}").format(group)
+               for function in _EXAM_FUNCTIONS]
+    return grants
+
+
 # --------------------------------------------------------------------------
 # the group roles and their grants
 
@@ -267,6 +475,10 @@ def ensure_groups(conn: psycopg.Connection) -> dict[str, str]:
             for table in WORK:
                 conn.execute(sql.SQL("GRANT " + _WORK_GRANTS[kind] + " ON {} TO {}").format(
                     sql.Identifier(table), group))
+        made = conn.execute("SELECT to_regclass('exams') IS NOT NULL").fetchone()
+        if made and made[0]:
+            for statement in _exam_grants(kind, role):
+                conn.execute(statement)
     return found
 
 

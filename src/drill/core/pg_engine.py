@@ -37,6 +37,13 @@ tables once. A schema newer than this drill is refused, never written.
     class_members (org, class_id, person)      who is in it, as trainee or instructor
     assignments (org, id)                      a deck set to a class (unique per class
                                                and deck), with its due date
+    exams       (org, exam_id)                 an exam of a class (unique per class and
+                                               name): decks, count, kinds, minutes, seed
+    exam_questions (org, exam_id, position)    its questions, drawn when it was set, each
+                                               a snapshot of its card (jsonb)
+    exam_attempts (org, exam_id, trainee)      a trainee's one attempt: started, deadline
+                                               (the server's clock), finished
+    exam_answers (org, exam_id, trainee, position)  each answer as graded, once
 
 Who may see what (version 2, pg_access.py): each person logs in as a role
 of their own, and row-level security, forced on every table of progress,
@@ -98,7 +105,7 @@ from drill.core.assignments import Assignment
 from drill.core.errors import ServerAway, StoreError
 from drill.core.records import CardState, ConfusionTally, DayTally, FrameworkStage, ItemTally, Review
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_ORG = "default"
 # the first key of the advisory lock taken while migrating ("drll"); the second is the schema's
 _MIGRATE_LOCK = 0x64726C6C
@@ -223,6 +230,8 @@ MIGRATIONS: dict[int, list[str] | Callable[[psycopg.Connection], list[str]]] = {
     2: pg_access.migration_2,
     # assignments: decks set to a class with a due date (pg_access.py)
     3: pg_access.migration_3,
+    # exams: definitions, questions, attempts and answers (pg_access.py, pg_exam.py)
+    4: pg_access.migration_4,
 }
 
 
@@ -273,9 +282,33 @@ def connect(url: str) -> psycopg.Connection:
     try:
         return psycopg.connect(url, autocommit=True, **extra)
     except psycopg.Error as exc:
+        said = _said(exc).removeprefix("connection failed: ")
+        refusal = _refusal(said)
+        if refusal is not None:
+            # the server answered and said no (a wrong password, no such role or database):
+            # not a server away, whose answers would wait in the journal
+            raise StoreError(f"the progress server refused the connection: {refusal}", shown) from None
         error = ServerAway if away(exc) else StoreError
-        raise error(f"cannot reach the progress server: {_said(exc).removeprefix('connection failed: ')}",
-                    shown) from None
+        raise error(f"cannot reach the progress server: {said}", shown) from None
+
+
+# what a server still starting, stopping or full says when it turns a connection away:
+# it is away for now (answers wait in the journal), not refusing
+_BUSY_FATAL = ("the database system is", "too many clients", "remaining connection slots", "sorry, too many")
+
+
+def _refusal(said: str) -> str | None:
+    """What the server said, when it answered a connection with a refusal
+    (libpq's ``FATAL:``) rather than being away; None otherwise."""
+    _, fatal, reason = said.partition("FATAL:")
+    if not fatal:
+        return None
+    reason = reason.strip()
+    if any(reason.startswith(busy) for busy in _BUSY_FATAL):
+        return None
+    if reason.startswith("password authentication failed"):
+        return reason + " (check the password in the address, or ask the instructor for a new one)"
+    return reason
 
 
 # SQLSTATEs of a server going away: a connection exception (class 08), an
@@ -618,8 +651,7 @@ class PgEngine:
                 conn = self._start()
                 try:
                     yield
-                    self._flush(conn)
-                    conn.execute("COMMIT")
+                    self._flush(conn)  # and COMMIT, in the same round trip
                 except BaseException:
                     self._forget()
                     if not conn.broken:
@@ -644,7 +676,6 @@ class PgEngine:
         for attempt in (1, 2):
             conn = self._connection()
             try:
-                conn.execute("BEGIN")
                 try:
                     self._begin(conn)
                 except BaseException:
@@ -665,8 +696,11 @@ class PgEngine:
         self._dirty = False
         self._pending = {}
         self._committed = None
-        row = conn.execute("SELECT version FROM trainees WHERE org = %s AND trainee = %s FOR UPDATE",
-                           (self.org, self.trainee)).fetchone()
+        with conn.pipeline():  # BEGIN and the lock in one round trip
+            conn.execute("BEGIN")
+            cur = conn.execute("SELECT version FROM trainees WHERE org = %s AND trainee = %s FOR UPDATE",
+                               (self.org, self.trainee))
+        row = cur.fetchone()
         if row is None:
             raise StoreError(f"the trainee {self.name!r} is no longer on the server", self.where)
         if int(row[0]) != self._version:
@@ -677,9 +711,11 @@ class PgEngine:
                        self._version)
 
     def _flush(self, conn: psycopg.Connection) -> None:
-        """Write the transaction's changes (in one round trip)."""
+        """Write the transaction's changes and commit them, in one round trip
+        (an error in any statement skips the rest, the COMMIT with them)."""
         if not self._dirty:
             self._committed = self._locked_version
+            conn.execute("COMMIT")
             return
         upserts: dict[str, list] = {}
         deletes: dict[str, list] = {}
@@ -700,6 +736,7 @@ class PgEngine:
             cur.execute("UPDATE trainees SET profile = %s, seq = %s, version = %s, active = now() "
                         "WHERE org = %s AND trainee = %s",
                         (Jsonb(self._profile), self._seq, version, self.org, self.trainee))
+            cur.execute("COMMIT")
         self._committed = version
 
     def _forget(self) -> None:

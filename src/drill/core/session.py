@@ -156,6 +156,26 @@ class Intruders:
         return got
 
 
+def grade_card(card: Card, typed: str,
+               intruders: Callable[[Card], Mapping[str, list[str]]] | None = None) -> Grade:
+    """Grade what was typed for ``card`` as the drill does (a choice by its
+    numbers; a recall, cloze, name or order card by the grader, the prompt's
+    words and a cloze's context not counted as extra); ``intruders`` gives
+    the other frameworks' items a piece typed may be confused with."""
+    if card.kind == "show":
+        return seen_grade(card)
+    if card.kind == "choice":
+        return grade_choice(card, typed)
+    # the prompt's own words may be typed around the answer without counting as extra
+    ignore = [card.prompt.split("：", 1)[0]]
+    if card.kind == "cloze":
+        ignore += [part for part in card.context.split(BLANK) if part.strip()]
+    # an order card's items are numbered on screen: "3 1 2" names them
+    shown = order_shown(card) if card.kind == "order" else []
+    return grade(card.answer, typed, card.ordered, ignore=ignore, others=card.others, shown=shown,
+                 intruders=intruders(card) if intruders is not None else None)
+
+
 class Session:
     def __init__(self, cards: list[Card], recorder: Recorder | None = None, clock=time.monotonic,
                  intruders: Callable[[Card], Mapping[str, list[str]]] | None = None,
@@ -201,18 +221,7 @@ class Session:
         seconds = max(0.0, self.clock() - self._shown_at)
         if card.kind == "show":
             return self._answered(card, "", seen_grade(card), seconds)
-        if card.kind == "choice":
-            return self._answered(card, typed, grade_choice(card, typed), seconds)
-        # the prompt's own words may be typed around the answer without counting as extra
-        ignore = [card.prompt.split("：", 1)[0]]
-        if card.kind == "cloze":
-            ignore += [part for part in card.context.split(BLANK) if part.strip()]
-        # an order card's items are numbered on screen: "3 1 2" names them
-        shown = order_shown(card) if card.kind == "order" else []
-        intruders = self.intruders(card) if self.intruders is not None else None
-        result = grade(card.answer, typed, card.ordered, ignore=ignore, others=card.others, shown=shown,
-                       intruders=intruders)
-        return self._answered(card, typed, result, seconds)
+        return self._answered(card, typed, grade_card(card, typed, self.intruders), seconds)
 
     def _answered(self, card: Card, typed: str, result: Grade, seconds: float) -> Answered:
         answered = Answered(card, typed, result, seconds, self.hints)

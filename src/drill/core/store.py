@@ -35,7 +35,7 @@ import time
 import urllib.parse
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,7 +54,7 @@ from drill.core.tinydb_engine import (  # noqa: F401  (FAULT_ENV: the kill tests
 )
 
 if TYPE_CHECKING:
-    from drill.core.journal import Journal
+    from drill.core.journal import Journal, Snapshot
 
 __all__ = ["CardState", "ConfusionTally", "DayTally", "ItemTally", "Review", "Store", "StoreError", "check"]
 
@@ -138,8 +138,26 @@ def reach() -> None:
     if url is not None:
         from drill.core import pg_engine
 
-        with contextlib.closing(pg_engine.connect(url)) as conn:
-            pg_engine.migrate(conn, pg_engine.where(url))
+        try:
+            with contextlib.closing(pg_engine.connect(url)) as conn:
+                pg_engine.migrate(conn, pg_engine.where(url))
+        except ServerAway:
+            if not kept_offline(url):
+                raise
+            # a trainee's state is kept on this machine: they drill from it until the server is back
+
+
+def kept_offline(url: str) -> list[str]:
+    """The trainees whose state on the server at ``url`` is kept on this
+    machine (journal.Snapshot), to drill from while it is away."""
+    from drill.core.journal import STATE_SUFFIX, journal_path
+
+    folder = journal_path(url, "x").parent
+    try:
+        found = [(p.stat().st_mtime, p.name) for p in folder.iterdir() if p.name.endswith(STATE_SUFFIX)]
+    except OSError:
+        return []
+    return [_name_of(name.removesuffix(STATE_SUFFIX)) for _, name in sorted(found, reverse=True)]
 
 
 def where(user: str) -> str:
@@ -202,7 +220,12 @@ def profiles() -> list[str]:
     if url is not None:
         from drill.core.pg_engine import trainee_names
 
-        names = trainee_names(url)
+        try:
+            names = trainee_names(url)
+        except ServerAway:
+            names = kept_offline(url)  # the trainees who can drill here until it is back
+            if not names:
+                raise
     else:
         root = progress_dir()
         if not root.is_dir():
@@ -294,7 +317,11 @@ class Store:
         self.wrote = False  # this drill wrote to the store: a backup is made on close
         # a server store's answers while the server is away (journal.py); None for files
         self.journal: Journal | None = journal if not engine.readonly else None
-        self._server = engine  # the engine itself (``engine`` is the state in memory while offline)
+        # the engine itself (``engine`` is the state in memory while offline); None: a server
+        # store opened while its server was away, connected by ``_connect`` once it is back
+        self._server: Engine | None = engine
+        self._connect: Callable[[], Engine] | None = None
+        self.snapshot: Snapshot | None = None  # a server store's state kept on this machine
         self.offline = False  # the server is away: answers go to the journal, the state moves in memory
         self.kept_locally = 0  # answers this drill journalled while the server was away
         self._tried = 0.0  # when the server was last tried while away (time.monotonic)
@@ -315,9 +342,18 @@ class Store:
         url = server() if folder is None else None
         if url is not None:
             safe_name(user)  # the same names on a server as in folders
-            from drill.core.journal import Journal
+            from drill.core.journal import Journal, Snapshot
 
-            store = cls(_server_engine(url, user), journal=Journal.of(url, user))
+            journal, snapshot = Journal.of(url, user), Snapshot.of(url, user)
+            try:
+                engine = _server_engine(url, user)
+            except ServerAway as exc:
+                if not snapshot.exists():
+                    raise StoreError(f"{exc.message}; no progress of {user!r} is kept on this machine "
+                                     "to drill from until it is back", exc.path) from None
+                return cls._opened_offline(url, user, journal, snapshot, exc.path or "")
+            store = cls(engine, journal=journal)
+            store.snapshot = snapshot
         else:
             folder = folder or store_dir(user)
             try:
@@ -332,8 +368,35 @@ class Store:
                 if not store.engine.profile():
                     store.engine.update_profile({"name": user, "settings": scheduler.Settings().as_json(),
                                                  "created": time.time()})
-        store.send_journal()  # answers a drill kept while the server was away
+        # answers a drill kept while the server was away; a state kept here the first time
+        # (closing keeps it again)
+        if store.send_journal() and store.snapshot is not None and not store.snapshot.exists():
+            store._keep_state()
         return store
+
+    @classmethod
+    def _opened_offline(cls, url: str, user: str, journal, snapshot, where: str) -> Store:
+        """The server cannot be reached as drill starts: drill from the state
+        kept on this machine (journal.Snapshot), the journal's answers on
+        top; the server is tried again as answers come, as when it goes away
+        during a session."""
+        from drill.core.journal import OfflineState
+
+        state = OfflineState.kept(snapshot, where)
+        store = cls(state, journal=journal)
+        store._server = None
+        store._connect = lambda: _server_engine(url, user)
+        store.snapshot = snapshot
+        store._go_offline()
+        return store
+
+    def _keep_state(self) -> None:
+        """Keep the server's state on this machine, to drill from if the
+        server is away at the next start (never fails the store)."""
+        if self.snapshot is None or self._server is None or self.offline:
+            return
+        with contextlib.suppress(StoreError):
+            self.snapshot.save(self._server)
 
     @classmethod
     def open_readonly(cls, folder: Path) -> Store:
@@ -634,7 +697,7 @@ class Store:
         """The decks set to the trainee's classes, soonest due first (none on
         a TinyDB store; none to show while the progress server is away)."""
         try:
-            return self._server.assignments()
+            return self._server.assignments() if self._server is not None else []
         except ServerAway:
             return []
 
@@ -730,6 +793,7 @@ class Store:
             self._go_offline()
             return False
         if self.offline:
+            assert self._server is not None  # (made by _send)
             self.offline = False
             self.engine = self._server
         return True
@@ -740,10 +804,14 @@ class Store:
         drill killed before it took the answer out of the journal) is not
         recorded again and moves nothing; each answer the server confirmed is
         taken out of the journal, the others kept."""
+        if self._server is None:  # opened while the server was away
+            assert self._connect is not None
+            self._server = self._connect()
         entries = self._kept().entries()
         if not entries:
             return
         server = self._server
+        assert server is not None
         kept, self.engine = self.engine, server  # the rules work on the server's state
         done: list[str] = []
         try:
@@ -771,6 +839,7 @@ class Store:
         receipt = self._receipts.pop(answer_id, None)
         if receipt is None:
             return
+        assert self._server is not None
         state = self._server.card(logged.card)
         receipt.review = logged
         if fresh:
@@ -788,7 +857,8 @@ class Store:
             return
         from drill.core.journal import OfflineState
 
-        state = OfflineState(self._server)
+        # the state kept on this machine when the store opened without its server
+        state = OfflineState(self._server) if self._server is not None else self.engine
         kept, self.engine = self.engine, state
         try:
             # answers journalled before (by a drill that stopped) move the state in memory too
@@ -1084,6 +1154,9 @@ class Store:
         if self.journal is not None and (self.offline or self.journal.pending()):
             with contextlib.suppress(StoreError):
                 self._online(force=True)  # a last try: otherwise the next drill sends them
+        if self._server is None:
+            return  # never reached the server: the journal waits for the next drill
+        self._keep_state()
         self._server.close()  # first: closing may tidy the files (the TinyDB engine packs closed months)
         if self.wrote and not self.readonly and self.folder is not None:
             from drill.core import backups

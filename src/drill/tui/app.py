@@ -8,6 +8,7 @@ the first screen draws.
 from __future__ import annotations
 
 import gc
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -117,10 +118,13 @@ class DrillApp(App):
             return
         self.exit()
 
-    def __init__(self, deck_dirs: list[Path], user: str | None = None) -> None:
+    def __init__(self, deck_dirs: list[Path], user: str | None = None, class_name: str | None = None) -> None:
         super().__init__()
         self.deck_dirs = deck_dirs
         self.user = user
+        # the class whose instructor's view the app opens on (drill class view); an
+        # instructor's login opens on the first class they teach without it
+        self.class_name = class_name
         self.decks: list[Deck] = []
         self.deck_errors: list[str] = []
         self.progress = None
@@ -132,6 +136,11 @@ class DrillApp(App):
         self.error = ""
         self._warming = False
         self._collector_held = False  # run() holds the cycle collector until the first screen is painted
+        # exams (a PostgreSQL store): the one to take when the store opens (`drill exam take`), the
+        # clock an exam's timer counts by, the trainee's open exams as last looked up
+        self.exam_to_take: tuple[str, str | None] | None = None
+        self.exam_clock = time.monotonic
+        self.open_exams: list = []
         from drill.tui.screens.decks import DeckCountsCache
 
         self.deck_counts_cache = DeckCountsCache()  # the deck list's counts, kept between its showings
@@ -171,7 +180,26 @@ class DrillApp(App):
         from drill.core import deck as decks
 
         found, errors = decks.load_all(self.deck_dirs)
-        self.call_from_thread(self._decks_loaded, found, errors)
+        teaching = self._teaching()
+        self.call_from_thread(self._decks_loaded, found, errors, teaching)
+
+    def _teaching(self) -> tuple[str, list[str]] | None:
+        """(the class to view, the classes the login may view) when the app
+        opens on the instructor's view: a class asked for, or an instructor's
+        login (which records no progress); None: the deck list."""
+        from drill.core import instructor, store
+
+        try:
+            url = store.server()
+            if url is None:
+                return None
+            if self.class_name is None and not instructor.is_instructor(url):
+                return None
+            classes = instructor.taught(url)
+        except DrillError:
+            return None  # opening the store says what is wrong, in one line
+        name = self.class_name or (classes[0] if classes else "")
+        return name, classes
 
     def _warm_later(self) -> None:
         """Once the first screen is painted, load the grader in a while: a
@@ -189,10 +217,14 @@ class DrillApp(App):
         warm()
         reference.frameworks()  # what an answer's intrusions and a choice's options are drawn from
 
-    def _decks_loaded(self, found: list[Deck], errors: list[str]) -> None:
+    def _decks_loaded(self, found: list[Deck], errors: list[str],
+                      teaching: tuple[str, list[str]] | None = None) -> None:
         self.decks = found
         self.deck_errors = errors
         self.call_after_refresh(self._settle)  # (after the deck list or the choice of a trainee is painted)
+        if teaching is not None:
+            self.show_class(*teaching)
+            return
         if self.user is None:
             from drill.tui.screens.profile import ProfileScreen
 
@@ -236,6 +268,13 @@ class DrillApp(App):
             self.notify(f"{exc}: answers may not be saved", severity="warning", timeout=15)
         self.show_decks()
         self._warm_later()
+        if self.exam_to_take is not None:
+            self.user = getattr(self.progress, "name", None) or self.user  # the login's own name
+            name, class_name = self.exam_to_take
+            self.exam_to_take = None
+            self.take_exam(name, class_name)
+        else:
+            self.look_for_exams()
 
     # --- settings --------------------------------------------------------
 
@@ -335,6 +374,21 @@ class DrillApp(App):
         else:
             self.push_screen(screen)
 
+    def show_class(self, name: str, classes: list[str]) -> None:
+        """The instructor's view of the class ``name`` (of ``classes``, those the login may view)."""
+        from drill.core import store
+        from drill.tui.screens.instructor import InstructorScreen
+
+        if not name:
+            self.error = "this login teaches no class yet: the administrator adds instructors with " \
+                         "drill class add CLASS --instructor NAME"
+            self.exit(return_code=1)
+            return
+        url = store.server()
+        if url is None:
+            return
+        self.push_screen(InstructorScreen(url, name, classes))
+
     def show(self, screen) -> None:
         """Show ``screen`` in place of the one on show; over the deck list,
         which stays beneath it, so that going back to the list is a pop,
@@ -360,6 +414,74 @@ class DrillApp(App):
             cards = cards[:self.session_size]  # due cards first: the queue's own order
         self.session = Session(cards, recorder=self.progress, intruders=intruders, learning=teach)
         self.show(DrillScreen(self.session))
+
+    # --- exams ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="exams")
+    def look_for_exams(self) -> None:
+        """Look up the trainee's open exams (a PostgreSQL store only), for the deck list's Exams key."""
+        from drill.core import pg_exam, store
+
+        url = store.server()
+        if url is None:
+            return
+        try:
+            found = pg_exam.open_exams(url)
+        except DrillError:
+            found = []  # the deck list goes on without its Exams key
+        self.call_from_thread(self._exams_found, found)
+
+    def _exams_found(self, found: list) -> None:
+        from drill.tui.screens.decks import DecksScreen
+
+        self.open_exams = found
+        for screen in self.screen_stack:
+            if isinstance(screen, DecksScreen):
+                screen.show_exams()
+
+    def action_exams(self) -> None:
+        """Take an open exam: the one there is, or the one chosen."""
+        from drill.tui.screens.exam import ChooseExam
+
+        found = list(self.open_exams)
+        if not found:
+            return
+        if len(found) == 1:
+            self.take_exam(found[0].exam.name, found[0].exam.class_name)
+            return
+
+        def chosen(picked: str | None) -> None:
+            if picked is not None:
+                listing = found[int(picked)]
+                self.take_exam(listing.exam.name, listing.exam.class_name)
+
+        self.push_screen(ChooseExam(found), chosen)
+
+    @work(thread=True, exclusive=True, group="exams")
+    def take_exam(self, name: str, class_name: str | None = None) -> None:
+        """Start (or resume) the exam on the server, then show it."""
+        from drill.core import pg_exam, store
+
+        url = store.server()
+        try:
+            if url is None:
+                raise DrillError("exams need a PostgreSQL progress store")
+            attempt = pg_exam.start(url, name, class_name, clock=self.exam_clock)
+        except DrillError as exc:
+            self.call_from_thread(self.notify, f"cannot take the exam: {exc}", title="drill", markup=False,
+                                  severity="error", timeout=15)
+            return
+        self.call_from_thread(self._exam_started, attempt)
+
+    def _exam_started(self, attempt) -> None:
+        from drill.tui.screens.exam import ExamScreen
+
+        self.show(ExamScreen(attempt, intruders=self.intruders(), store=self.progress))
+
+    def exam_closed(self) -> None:
+        """Back from an exam to the deck list."""
+        self.show_decks()
+        self.look_for_exams()
 
     def intruders(self):
         """Other frameworks' items by name, for naming what an answer confuses:
@@ -470,17 +592,19 @@ class DrillApp(App):
             self._open_progress()
 
 
-def make_app(deck_dirs: list[Path] | None = None, user: str | None = None) -> DrillApp:
+def make_app(deck_dirs: list[Path] | None = None, user: str | None = None,
+             class_name: str | None = None) -> DrillApp:
     """The app on the bundled decks, the user's own and ``deck_dirs``.
 
     With no ``user`` the app starts with the last trainee who drilled here,
-    or asks for a name the first time.
+    or asks for a name the first time. With ``class_name`` (or on an
+    instructor's login) it opens on the instructor's view of the class.
     """
     from drill import paths
     from drill.core import store
 
     user = user or store.last_profile()
-    return DrillApp(paths.deck_dirs(deck_dirs or []), user=user)
+    return DrillApp(paths.deck_dirs(deck_dirs or []), user=user, class_name=class_name)
 
 
 def make_author_app(speech: Path, deck_path: Path, text: str, encoding: str = "utf-8", earlier=None):

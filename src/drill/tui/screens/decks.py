@@ -130,6 +130,7 @@ class DecksScreen(Screen):
         Binding("s", "app.stats", "Stats"),
         Binding("p", "app.switch_profile", "Trainee"),
         Binding("o", "app.settings", "Settings", show=False),
+        Binding("x", "exams", "Exams"),  # only while an exam is open to the trainee
     ]
 
     def __init__(self) -> None:
@@ -145,6 +146,9 @@ class DecksScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="who")
+        note = Static(id="exam-note")
+        note.display = False
+        yield note
         yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="decks-note")
         yield KeysFooter(compact=True)
@@ -155,12 +159,42 @@ class DecksScreen(Screen):
 
     def on_mount(self) -> None:
         self.build_table()
+        self.show_exams()
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
         self.app.check_store()  # back from a dialog or a session: what changed meanwhile
         self.assigned = None  # an instructor may have set work meanwhile
         self.refresh_decks()
+        self.show_exams()
+        look = getattr(self.app, "look_for_exams", None)
+        if look is not None:
+            look()  # an instructor may have set an exam meanwhile
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "exams":
+            return bool(getattr(self.app, "open_exams", None))
+        return True
+
+    def action_exams(self) -> None:
+        self.app.action_exams()
+
+    def show_exams(self) -> None:
+        """Say which exams are open to the trainee, and show the Exams key while one is."""
+        if not self.query("#exam-note"):
+            return
+        found = getattr(self.app, "open_exams", [])
+        note = self.query_one("#exam-note", Static)
+        note.display = bool(found)
+        if found:
+            first = found[0].exam
+            said = Text("exam open: ", style="bold yellow")
+            said.append(f"{first.name} ({first.class_name}, {first.count} questions, {first.minutes} min)")
+            if len(found) > 1:
+                said.append(f" and {len(found) - 1} more")
+            said.append(" · x takes it", style="dim")
+            note.update(said)
+        self.refresh_bindings()
 
     def on_resize(self) -> None:
         if self.title_width() != self.built_width:  # the first resize comes with the mount: built already

@@ -90,6 +90,7 @@ class DrillScreen(Screen):
 
     def on_mount(self) -> None:
         self.show_card()
+        self._kept_locally()  # the progress server away from the start: say so before the first answer
 
     # --- showing -----------------------------------------------------------
 
