@@ -71,8 +71,10 @@ Otherwise (an older drill's store, which has no
 index; a file changed, replaced or restored outside drill; a drill killed
 before it closed; a damaged index) trainee.json is read whole as ever, and
 the index is written again when the store closes. The index is a cache,
-never the truth: never fsynced, never in a backup, lost or stale it costs
-one slower open. The queue needs only the due dates, so it parses no card
+never the truth: never in a backup, lost or stale it costs one slower open;
+it is fsynced before its rename (one fsync at close), so a crash never
+leaves an index whose record of the file holds but whose lines are not on
+disk. The queue needs only the due dates, so it parses no card
 document; an answer parses its card's and its items' lines; the stats read
 every card, one pass over their lines.
 
@@ -1376,7 +1378,7 @@ class LogStorage(Storage):
 
     def save_index(self) -> None:
         """Write the index of trainee.json as this drill knows it (INDEX_FILE): a cache,
-        written aside and renamed into place, never fsynced; written only while the file
+        written aside, fsynced and renamed into place; written only while the file
         is exactly the one this drill read and wrote."""
         if (not self.lazy or self.readonly or self.detached or self._batch is not None or not self.complete
                 or self.crc is None or self._fd is None):
@@ -1537,13 +1539,17 @@ def _read_all_at(fd: int, size: int, offset: int) -> bytes:
 
 
 def _write_aside(path: Path, lines: list[bytes], fault: str) -> None:
-    """Write ``lines`` as ``path``, aside and renamed into place, without an fsync (a cache)."""
+    """Write ``lines`` as ``path``, aside, fsynced and renamed into place (a cache: the
+    folder is not fsynced, so a crash may keep the old file, which then no longer matches;
+    never a file renamed in before its bytes are on disk, whose header would hold)."""
     tmp = path.with_name(f".{path.name[1:] if path.name.startswith('.') else path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb", opener=_open_nofollow) as fh:
             for line in lines:
                 fh.write(line)
                 fh.write(b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
         _fault_point(fault)
         os.replace(tmp, path)
     except BaseException:
