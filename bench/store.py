@@ -20,7 +20,9 @@ computes the stats, and answers cards from the queue's head: one card, or
 ANSWERS cards in the last session. Every ``*_ms`` figure is a median over
 the sessions unless said otherwise:
 
-- open_ms: opening the store. drill: Store.open (reading trainee.json).
+- open_ms: opening the store. drill: Store.open (reading trainee.json's
+  index: the profile and the small tables, no card state; trainee.json
+  itself is read whole only when the index is not of it).
   Anki: ``Collection(path)``.
 - queue_ms: today's queue over every deck (due first, then new up to the
   day's limit). drill: Store.queue over every deck. Anki: the v3
@@ -177,7 +179,8 @@ def build_store(folder: Path, user: str, cards, history: History, now: float) ->
     """Write drill's progress store of ``history`` over ``cards`` into ``folder``,
     directly in the store's file format (tinydb_engine.py), a month's review
     log at a time; then open and close it once, as the trainee's last session
-    left it (closed months packed, the files known sound)."""
+    left it (closed months packed, the files known sound, trainee.json's index
+    written)."""
     from drill.core import scheduler, store
     from drill.core.tinydb_engine import LogStorage
 

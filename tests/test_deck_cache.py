@@ -286,8 +286,9 @@ async def test_the_app_shows_a_deck_edited_between_two_starts(drill_home):
     async def listed() -> dict[str, tuple[str, str]]:
         app = make_app(user="lin")
         async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, DecksScreen) and app.screen.shown is not None,
-                        what="the deck list")
+            await until(pilot, lambda: isinstance(app.screen, DecksScreen) and app.screen.shown is not None
+                        and app.decks_checked, what="the deck list, its files checked")
+            await pilot.pause()
             table = app.screen.query_one("#decks")
             rows = {}
             for n in range(table.row_count):
@@ -357,3 +358,197 @@ def test_the_learning_steps_take_a_cached_decks_cards(folder, monkeypatch):
     deck.frameworks[0].items.append("再落实")  # edited: its cards, and its steps', are made of it
     cloze = Learning([deck], lambda card: {}).card(deck.id, "enu-0000000001", Stage.CLOZE)
     assert "再落实" in cloze.others or "再落实" in cloze.answer
+
+
+# --- a start takes the decks by their paths, and checks their files after ----
+
+
+class FileReads:
+    """The deck files whose bytes are read (for their digest or to parse them), by name."""
+
+    def __init__(self, monkeypatch):
+        self.names: list[str] = []
+        for module in (decks, deck_cache):
+            real = module.read_limited
+            monkeypatch.setattr(module, "read_limited", lambda path, *a, real=real, **k: self.names.append(
+                path.name) or real(path, *a, **k))
+
+
+def test_a_start_takes_the_decks_unread_and_its_check_reads_every_file(folder, monkeypatch):
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    shutil.copy(SPEECH, folder / SPEECH.name)
+    first, _ = loaded(folder)
+    reads = FileReads(monkeypatch)
+    found, errors, check = decks.recall_all([folder])
+    assert reads.names == [] and errors == []  # taken by their paths: no file read
+    assert [d.id for d in found] == [d.id for d in first]
+    assert [d.card_keys() for d in found] == [d.card_keys() for d in first]
+    assert not check.done
+    again, errors = check.run()
+    assert sorted(reads.names) == sorted([SPEECH.name, "mine.toml"]) and errors == [] and check.done
+    assert all(a is b for a, b in zip(again, found))  # the files are what the cache said: the same decks
+    for cached, parsed in zip(again, first):
+        assert cached == parsed and cards_of(cached) == cards_of(parsed)
+        assert cached.file_text == cached.path.read_text("utf-8-sig")
+
+
+def test_a_deck_edited_before_or_during_a_start_is_read_again_by_its_check(folder):
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    shutil.copy(SPEECH, folder / SPEECH.name)
+    loaded(folder)
+    edited = DECK.replace("我的讲话", "你的讲话").replace("促提升", "促发展")
+    write_same_size_and_times(path, edited)  # before the start
+    found, _, check = decks.recall_all([folder])
+    mine = next(d for d in found if d.id == "mine")
+    assert mine.title == "我的讲话"  # what the cache held: the check is to tell
+    again, errors = check.run()
+    now = next(d for d in again if d.id == "mine")
+    assert errors == [] and now is not mine
+    assert now.title == "你的讲话" and now.frameworks[0].items[1] == "促发展"
+    assert now.card_ids() == decks.load(path).card_ids() and cards_of(now) == cards_of(decks.load(path))
+    assert next(d for d in again if d.id != "mine") is next(d for d in found if d.id != "mine")
+
+    # during a start: taken unread, edited, then checked
+    found, _, check = decks.recall_all([folder])
+    assert next(d for d in found if d.id == "mine").title == "你的讲话"  # the cache saved what the check read
+    write_same_size_and_times(path, DECK)
+    again, _ = check.run()
+    assert next(d for d in again if d.id == "mine").title == "我的讲话"
+    # and the next start takes what this check read
+    found, _, check = decks.recall_all([folder])
+    assert next(d for d in found if d.id == "mine").title == "我的讲话"
+
+
+def test_a_start_checks_new_deleted_and_broken_deck_files(folder):
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    shutil.copy(SPEECH, folder / SPEECH.name)
+    loaded(folder)
+    found, _, check = decks.recall_all([folder])
+    (folder / SPEECH.name).unlink()  # deleted
+    (folder / "new.toml").write_text(DECK.replace('id = "mine"', 'id = "new"'), "utf-8")  # new
+    path.write_text(DECK.replace('kind = "abbreviation"', 'kind = "acronym"'), "utf-8")  # broken
+    again, errors = check.run()
+    assert [d.id for d in again] == ["new"]
+    assert len(errors) == 1 and "mine.toml" in errors[0]
+    assert loaded(folder) == (again, errors) or [d.id for d in loaded(folder)[0]] == ["new"]
+
+
+def test_a_deck_verified_before_the_check_is_its_file_now(folder):
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    shutil.copy(SPEECH, folder / SPEECH.name)
+    loaded(folder)
+    found, _, check = decks.recall_all([folder])
+    speech, mine = found
+    assert check.verify(speech) is speech  # unchanged: the very deck
+    write_same_size_and_times(path, DECK.replace("我的讲话", "你的讲话"))
+    now = check.verify(mine)
+    assert now is not mine and now.title == "你的讲话"
+    again, _ = check.run()
+    assert again == [speech, now] and again[1] is now  # the check keeps what was verified
+    path.write_text(DECK.replace('kind = "abbreviation"', 'kind = "acronym"'), "utf-8")
+    found, _, check = decks.recall_all([folder])
+    with pytest.raises(decks.DrillError, match="mine.toml"):
+        check.verify(found[1])
+
+
+async def test_the_app_shows_a_deck_edited_during_its_start(drill_home, monkeypatch):
+    from drill.tui.app import DrillApp, make_app
+    from drill.tui.screens.decks import DecksScreen
+
+    mine = drill_home / "decks" / "mine.toml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text(DECK, "utf-8")
+    decks.load_all(paths.deck_dirs())  # the cache made
+    edited = DECK.replace("我的讲话", "新的讲话")
+    real = DrillApp._decks_loaded
+
+    def loaded_then_edited(app, found, errors, check=None, teaching=None):
+        # the decks taken from the cache, then the file edited before the check reads it
+        assert next(d for d in found if d.id == "mine").title == "我的讲话"
+        write_same_size_and_times(mine, edited)
+        real(app, found, errors, check, teaching)
+
+    monkeypatch.setattr(DrillApp, "_decks_loaded", loaded_then_edited)
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 30)) as pilot:
+        def title() -> str:
+            screen = app.screen
+            if not isinstance(screen, DecksScreen) or screen.shown is None:
+                return ""
+            table = screen.query_one("#decks")
+            n = [d.id for d in screen.order].index("mine")
+            return str(table.get_row_at(n)[1])
+
+        await until(pilot, lambda: app.decks_checked and title() == "新的讲话",
+                    what="the edited deck's new title on the list")
+        mine_deck = next(d for d in app.decks if d.id == "mine")
+        assert mine_deck.title == "新的讲话" and mine_deck.card_ids() == decks.load(mine).card_ids()
+
+
+async def test_a_session_started_before_the_check_drills_the_deck_as_its_file_is(drill_home, monkeypatch):
+    from drill.tui.app import DrillApp, make_app
+    from drill.tui.screens.drill import DrillScreen
+
+    mine = drill_home / "decks" / "mine.toml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text(DECK, "utf-8")
+    decks.load_all(paths.deck_dirs())  # the cache made
+    # an item edited between two starts, the file's size and times as they were
+    write_same_size_and_times(mine, DECK.replace("促提升", "促发展"))
+    monkeypatch.setattr(DrillApp, "check_decks", lambda app, check: None)  # the check never comes back
+    app = make_app(user="lin")
+    opened = app._open_progress
+
+    def open_and_drill() -> None:
+        opened()
+        assert not app.decks_checked
+        app.start_session([d for d in app.decks if d.id == "mine"])
+
+    monkeypatch.setattr(app, "_open_progress", open_and_drill)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DrillScreen) and app.screen.is_mounted
+                    and app.session.current is not None, what="the drill, its first card shown")
+        await pilot.pause()
+        assert app.session.cards and all(c.deck == "mine" for c in app.session.cards)
+        # the edited framework's cards (its first learning step, or its cards) ask the file's items
+        asked = {item for c in app.session.cards if c.framework == "enu-0000000001" for item in c.answer}
+        assert "促发展" in asked and "促提升" not in asked
+        assert next(d for d in app.decks if d.id == "mine").frameworks[0].items[1] == "促发展"
+
+
+def test_a_start_that_must_not_read_files_is_told_when_one_must_be(folder, monkeypatch):
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    assert decks.recall_all([folder], read=False) is None  # no cache yet: the file must be read
+    loaded(folder)
+    reads = FileReads(monkeypatch)
+    found, errors, _ = decks.recall_all([folder], read=False)
+    assert [d.id for d in found] == ["mine"] and errors == [] and reads.names == []
+    (folder / "new.toml").write_text(DECK.replace('id = "mine"', 'id = "new"'), "utf-8")
+    assert decks.recall_all([folder], read=False) is None and reads.names == []
+
+
+@pytest.mark.parametrize("damage", ["ids", "fws", "kinds", "lengths"])
+def test_damaged_card_keys_in_an_entry_give_the_files_cards(folder, damage):
+    # an entry's keys are split when first asked: damaged then, the deck's cards are its file's
+    path = folder / "mine.toml"
+    path.write_text(DECK, "utf-8")
+    (first,), _ = loaded(folder)
+    cache_file = paths.cache_dir() / deck_cache.FILE_NAME
+    held = json.loads(cache_file.read_text("utf-8"))
+    for entry in held["decks"].values():
+        if damage == "lengths":
+            entry["ids"] = entry["ids"].rsplit(deck_cache.SEP, 1)[0]
+        elif damage == "kinds":
+            entry["kinds"] = entry["kinds"].replace("recall", "recite")
+        else:
+            entry[damage] = [1, 2]
+    cache_file.write_text(json.dumps(held), "utf-8")
+    for found, _ in (loaded(folder), decks.recall_all([folder])[:2]):
+        (deck,) = found
+        assert deck.card_keys() == first.card_keys() and deck.card_ids() == first.card_ids()
+        assert cards_of(deck) == cards_of(first) and deck.frameworks == first.frameworks

@@ -268,3 +268,48 @@ async def test_another_drills_answer_shows_on_the_list():
         other.record(answer(card, right=False))
         await until(pilot, lambda: rows(app) != before, what="the other drill's answer on the list")
         assert rows(app) == counted_rows(app)
+
+
+async def test_a_list_covered_before_it_shows_is_built_when_it_first_shows(monkeypatch):
+    # a session started as the app starts: the list beneath it counts nothing
+    # until it shows, then shows every deck with the store's counts
+    built: list[int] = []
+    real_build = DecksScreen.build_table
+    monkeypatch.setattr(DecksScreen, "build_table", lambda self: built.append(1) or real_build(self))
+    app = make_app(user="lin")
+    opened = app._open_progress
+
+    def open_and_drill() -> None:
+        opened()
+        app.start_session(app.decks[:1])
+
+    monkeypatch.setattr(app, "_open_progress", open_and_drill)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await drilling(pilot)
+        decks_screen = app.get_screen("decks")
+        assert decks_screen.is_mounted and built == [] and decks_screen.shown is None
+        assert not decks_screen.query("#decks")  # not even its widgets made
+        app.session.submit("不知道")
+        app.action_decks()
+        await until(pilot, lambda: app.screen is decks_screen and decks_screen.shown is not None,
+                    what="the deck list")
+        await pilot.pause()
+        assert built == [1]
+        assert rows(app) == counted_rows(app) and len(rows(app)) == len(app.decks)
+
+
+async def test_a_list_longer_than_the_screen_shows_its_first_rows_then_all(monkeypatch):
+    monkeypatch.setattr(DecksScreen, "first_rows", lambda self: 2)
+    filled: list[int] = []
+    real_show = DecksScreen._show_rows
+    monkeypatch.setattr(DecksScreen, "_show_rows", lambda self, table, rows_, width: filled.append(
+        len(rows_)) or real_show(self, table, rows_, width))
+    app = make_app(user="lin")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DecksScreen) and app.screen.shown is not None
+                    and len(app.screen.shown) == len(app.decks), what="every deck on the list")
+        await pilot.pause()
+        assert len(app.decks) > 2 and filled[:2] == [2, len(app.decks)]
+        assert rows(app) == counted_rows(app)
+        table = app.screen.query_one("#decks")
+        assert [str(table.get_row_at(n)[1]) for n in range(table.row_count)] == [d.title for d in app.screen.order]

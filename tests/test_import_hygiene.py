@@ -41,10 +41,13 @@ def test_drilling_imports_no_extractor(tmp_path):
         "app.run(headless=True, size=(80, 24))\n"
         "print(getattr(app, 'first_card', ''))\n"
         "print(','.join(sorted(m for m in sys.modules if m.startswith(('drill.core.extract', 'drill.core.authoring')))))\n"
+        # nor the PostgreSQL side (psycopg, the server's exams) on a store of files
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(('psycopg', 'drill.core.pg_')))))\n"
     )
     env = dict(os.environ, DRILL_HOME=str(tmp_path / "home"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
                          stdin=subprocess.DEVNULL, timeout=300)
-    first, imported = (out.stdout.splitlines() + ["", ""])[:2]
+    first, imported, server = (out.stdout.splitlines() + ["", "", ""])[:3]
     assert "/" in first, out.stdout  # a card was shown: <framework id>/<kind>
     assert imported == ""
+    assert server == ""

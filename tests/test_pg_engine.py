@@ -328,3 +328,15 @@ def test_a_drill_goes_on_after_its_server_restarts(tmp_path, monkeypatch):
         assert [r.seq for r in Store.open("lin").reviews()] == [1, 2]
     finally:
         own.stop()
+
+
+def test_what_psycopg_logs_about_a_dropped_connection_is_not_drawn_over_the_app():
+    import subprocess
+    import sys
+
+    # psycopg logs so while closing a pipeline the server dropped (a restart under a class's
+    # answers); in a process of its own, as drill runs (no handler set up by the tests)
+    code = ("import logging, drill.core.pg_engine; logging.getLogger('psycopg').warning("
+            "'error ignored terminating <psycopg.Pipeline [BAD]>: the connection is lost')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""

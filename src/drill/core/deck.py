@@ -14,7 +14,6 @@ framework's id (which survives edits) and, for a cloze, from the item.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 from collections import Counter
@@ -144,10 +143,14 @@ class Deck:
     # cache holds them, good while the frameworks' card inputs are those they
     # were made of (the key, taken when the frameworks are first read; None
     # until then), and what reads the frameworks on their first use.
-    _known: tuple[tuple | None, CardKeys] | None = field(default=None, init=False, repr=False, compare=False)
+    # (The keys may be what makes them of the cache's entry, when first asked:
+    # :meth:`_known_keys`; None from it, the entry is damaged.)
+    _known: tuple[tuple | None, CardKeys | Callable[[], CardKeys | None]] | None = field(
+        default=None, init=False, repr=False, compare=False)
     _pending: Callable[[], list[Framework]] | None = field(default=None, init=False, repr=False, compare=False)
-    # a cached deck's file bytes, decoded into file_text on its first use
-    _raw: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    # a cached deck's file bytes (or what reads them, for a deck taken from the
+    # cache by its path alone), decoded into file_text on its first use
+    _raw: bytes | Callable[[], bytes] | None = field(default=None, init=False, repr=False, compare=False)
     # a cached deck's cards as the cache holds them, made of its frameworks as
     # they were read (taken as the cards made, with their key, on that first read)
     _cached: tuple[Card, ...] | None = field(default=None, init=False, repr=False, compare=False)
@@ -157,7 +160,7 @@ class Deck:
         # and file text before their first use
         raw = self.__dict__.get("_raw")
         if name == "file_text" and raw is not None:
-            text = self.__dict__["file_text"] = raw.decode("utf-8-sig")
+            text = self.__dict__["file_text"] = (raw() if callable(raw) else raw).decode("utf-8-sig")
             self._raw = None
             return text
         pending = self.__dict__.get("_pending")
@@ -166,12 +169,26 @@ class Deck:
         frameworks = pending()
         self.__dict__["frameworks"] = frameworks
         self._pending = None
-        if self._known is not None:
-            self._known = (self._inputs_key(), self._known[1])
+        keys = self._known_keys()
+        if keys is not None:
+            self._known = (inputs := self._inputs_key(), keys)
             if self._cached is not None:  # the cards made of these frameworks: not made again
-                self._made = (self._known[0], self._cached, self._known[1])
+                self._made = (inputs, self._cached, keys)
         self._cached = None
         return frameworks
+
+    def _known_keys(self) -> CardKeys | None:
+        """The cards' keys the deck cache gave, made of its entry when first
+        asked; None when it gave none (or its entry's are damaged)."""
+        known = self._known
+        if known is None:
+            return None
+        keys = known[1]
+        if callable(keys):
+            made = keys()
+            self._known = None if made is None else (known[0], made)
+            return made
+        return keys
 
     @property
     def id(self) -> str:
@@ -207,7 +224,9 @@ class Deck:
         made of the same (see :meth:`card_ids`)."""
         known = self._known
         if known is not None and ("frameworks" not in self.__dict__ or known[0] == self._inputs_key()):
-            return known[1]
+            keys = self._known_keys()
+            if keys is not None:
+                return keys
         return self._cards()[2]
 
     def _inputs_key(self) -> tuple:
@@ -220,9 +239,9 @@ class Deck:
             cards = tuple(card for fw in self.frameworks for card in framework_cards(self.id, fw))
             keys = CardKeys(tuple(card.id for card in cards), tuple(card.framework for card in cards),
                             tuple(card.kind for card in cards))
-            known = self._known
-            if known is not None and known[1] == keys:
-                keys = known[1]  # the same cards: the same tuples
+            known = self._known_keys()
+            if known is not None and known == keys:
+                keys = known  # the same cards: the same tuples
             made = self._made = (key, cards, keys)
         return made
 
@@ -241,6 +260,8 @@ def _card_inputs(fw: Framework) -> tuple:
 
 
 def _item_key(item: str) -> str:
+    import hashlib  # (made when cards are: a start that takes its decks from the cache needs none)
+
     return hashlib.sha1(fold(item).strip().encode("utf-8")).hexdigest()[:8]
 
 
@@ -1362,10 +1383,19 @@ def load_all(dirs: list[Path], cache: bool = True) -> tuple[list[Deck], list[str
 
         kept = DeckCache()
         read = kept.load
+    found, errors = _gathered(find_decks(dirs), read)
+    if kept is not None:
+        kept.save()
+    return found, errors
+
+
+def _gathered(paths: list[Path], read: Callable[[Path], Deck]) -> tuple[list[Deck], list[str]]:
+    """The decks ``read`` makes of ``paths``, and a line for each that could
+    not be used (see :func:`load_all`)."""
     found: list[Deck] = []
     errors: list[str] = []
     taken: dict[str, Path | None] = {}
-    for path in find_decks(dirs):
+    for path in paths:
         try:
             deck = read(path)
         except DrillError as exc:
@@ -1378,6 +1408,93 @@ def load_all(dirs: list[Path], cache: bool = True) -> tuple[list[Deck], list[str
             continue
         taken[deck.id] = path
         found.append(deck)
-    if kept is not None:
-        kept.save()
     return found, errors
+
+
+def recall_all(dirs: list[Path], read: bool = True) -> tuple[list[Deck], list[str], DeckCheck] | None:
+    """The decks in ``dirs`` as :func:`load_all` finds them, but each file the
+    deck cache found at the same path at its last reading taken from that
+    entry without being read (a start shows its decks at once): they are
+    what the files were then. :meth:`DeckCheck.run` then reads every file
+    and gives the decks as :func:`load_all` would; until it has, a deck is
+    taken as its file is now with :meth:`DeckCheck.verify`.
+
+    Not ``read``: None when a file must be read (the cache has no entry for
+    its path), so that a caller that must not wait for files can leave them
+    to another thread."""
+    from drill.core.deck_cache import DeckCache
+
+    kept = DeckCache()
+    check = DeckCheck(dirs, kept, read)
+    try:
+        found, errors = _gathered(find_decks(dirs), check._recall)
+    except _Unread:
+        return None
+    return found, errors, check
+
+
+class _Unread(Exception):
+    """A deck file the cache does not know, not to be read now."""
+
+
+class DeckCheck:
+    """The decks :func:`recall_all` took from the deck cache unread, checked
+    against their files: any thread may call :meth:`verify` and :meth:`run`."""
+
+    def __init__(self, dirs: list[Path], kept, read: bool = True) -> None:
+        import threading
+
+        self.dirs = list(dirs)
+        self._read = read
+        self._kept = kept
+        self._lock = threading.Lock()
+        self._unread: dict[str, Deck] = {}  # path -> a deck taken unread from the cache
+        self._checked: dict[str, Deck] = {}  # path -> a deck that is its file's content, as read here
+        self.done = False
+
+    def _recall(self, path: Path) -> Deck:
+        deck = self._kept.recall(path)
+        if deck is not None:
+            self._unread[str(path)] = deck
+            return deck
+        if not self._read:
+            raise _Unread(path)
+        deck = self._kept.load(path)
+        self._checked[str(path)] = deck
+        return deck
+
+    def _current(self, path: Path) -> Deck:
+        """The deck the file at ``path`` holds now: the one taken unread when
+        the file is still what its entry was made of."""
+        key = str(path)
+        if key in self._checked:
+            return self._checked[key]
+        unread = self._unread.pop(key, None)
+        if unread is None:  # a file that came after the start
+            deck = self._kept.load(path)
+        else:
+            from drill.core.deck_cache import digest
+
+            data = read_limited(path, what="a deck file")
+            deck = unread if digest(data) == self._kept.digest_of(path) else self._kept.load(path, data)
+        self._checked[key] = deck
+        return deck
+
+    def verify(self, deck: Deck) -> Deck:
+        """``deck`` (one of those :func:`recall_all` gave) as its file is now:
+        the very deck when the file is what it was made of, else the deck
+        read again (:class:`DrillError` when the file no longer loads)."""
+        if deck.path is None:
+            return deck
+        with self._lock:
+            return self._current(deck.path)
+
+    def run(self) -> tuple[list[Deck], list[str]]:
+        """Every deck file in the folders read as it is now (as :func:`load_all`
+        reads them, the cache kept): the decks whose files did not change are
+        the very decks :func:`recall_all` gave."""
+        with self._lock:
+            found, errors = _gathered(find_decks(self.dirs), self._current)
+            self._kept.save()
+            self.done = True
+            return found, errors

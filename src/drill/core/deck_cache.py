@@ -21,17 +21,24 @@ Nothing is taken from an entry that does not have the shape drill writes:
 a missing, unreadable, malformed or damaged cache file is ignored and
 written again, never an error. The cache is JSON, written only by drill,
 into its own folder (:func:`drill.paths.cache_dir`), atomically; it holds
-the entries of the decks the last reading found.
+the entries of the decks the last reading found, and which entry each
+deck file's path had then.
+
+A start may take a deck by its path alone (:meth:`DeckCache.recall`,
+without reading the file) to show it at once; the file is read and its
+digest checked right after (:class:`drill.core.deck.DeckCheck`), and a
+file that is not what the entry was made of is read again.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
+import operator
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from drill.core.deck import CARD_KINDS, Card, CardKeys, Deck, load
@@ -39,11 +46,12 @@ from drill.core.errors import DrillError
 from drill.core.files import read_limited
 from drill.core.frameworks import Framework
 
-FORMAT = 2
+FORMAT = 3
 FILE_NAME = "decks.json"
 FRAMEWORKS_DIR = "frameworks"
-# Card ids are joined by this in an entry (a list when one holds it).
-SEP = "\n"
+# Card ids are joined by this in an entry (a list when one holds it): a
+# character JSON writes as it is (a newline is an escape, slower to read).
+SEP = " "
 
 
 def code_stamp() -> str:
@@ -70,10 +78,12 @@ def code_stamp() -> str:
             parts.append((origin, st.st_size, st.st_mtime_ns))
     except (ImportError, ValueError, OSError):
         parts.append("no opencc")
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+    return repr(parts)  # (compared whole: no digest to make, hashlib is not needed to start)
 
 
 def digest(data: bytes) -> str:
+    import hashlib  # (a start that takes its decks by their paths hashes them after its first screen)
+
     return hashlib.sha1(data).hexdigest()  # (not for security: the fastest digest here)
 
 
@@ -122,15 +132,24 @@ _CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Card))
 _LISTS = ("answer", "others", "options")  # a card's lists of text (the rest is text, and ordered)
 
 
+_card_values = operator.attrgetter(*_CARD_FIELDS)
+_OTHERS = _CARD_FIELDS.index("others")
+_FRAMEWORK_FIELDS = tuple(f.name for f in dataclasses.fields(Framework))
+
+
 def _frameworks_text(deck: Deck) -> str:
-    """The deck's frameworks and the cards made of them, as JSON."""
-    cards = [[list(value) if name == "others" else value for name, value in zip(
-        _CARD_FIELDS, (getattr(card, name) for name in _CARD_FIELDS))] for card in deck.cards()]
-    return json.dumps({"frameworks": [dataclasses.asdict(fw) for fw in deck.frameworks], "cards": cards},
-                      ensure_ascii=False)
+    """The deck's frameworks and the cards made of them, as JSON (a card as
+    the list of its fields' values; a tuple is written as a list)."""
+    frameworks = [{name: getattr(fw, name) for name in _FRAMEWORK_FIELDS} for fw in deck.frameworks]
+    cards = []
+    for card in deck.cards():
+        values = list(_card_values(card))
+        values[_OTHERS] = list(values[_OTHERS])  # (a list of its own type)
+        cards.append(values)
+    return json.dumps({"frameworks": frameworks, "cards": cards}, ensure_ascii=False)
 
 
-_FIELDS = {f.name for f in dataclasses.fields(Framework)}
+_FIELDS = set(_FRAMEWORK_FIELDS)
 
 
 def _frameworks(text: str, keys: CardKeys) -> tuple[list[Framework], tuple[Card, ...]]:
@@ -160,9 +179,11 @@ def _frameworks(text: str, keys: CardKeys) -> tuple[list[Framework], tuple[Card,
     return out, made
 
 
-def _deck(path: Path, data: bytes, entry: dict, frameworks: Path | None) -> Deck:
+def _deck(path: Path, data: bytes | None, entry: dict, frameworks: Callable[[], Path | None]) -> Deck:
     """The deck ``entry`` holds, for the file at ``path`` whose bytes are
-    ``data``; its frameworks are read from the file ``frameworks``."""
+    ``data`` (None: not read, the file is read when its text is needed);
+    its frameworks are read from the file ``frameworks()`` names, and its
+    cards' keys split from the entry, when first needed."""
     if not isinstance(entry, dict):
         raise Malformed("entry")
     if "error" in entry:
@@ -174,9 +195,19 @@ def _deck(path: Path, data: bytes, entry: dict, frameworks: Path | None) -> Deck
     reference = entry["reference"]
     if not isinstance(reference, bool):
         raise Malformed("reference")
-    keys = CardKeys(_split(entry, "ids"), _split(entry, "fws"), _split(entry, "kinds"))
-    if not len(keys.ids) == len(keys.frameworks) == len(keys.kinds) or not set(keys.kinds) <= set(CARD_KINDS):
-        raise Malformed("cards")
+    for name in ("ids", "fws", "kinds"):
+        if not isinstance(entry[name], (str, list)):
+            raise Malformed("cards")
+
+    def split() -> CardKeys | None:
+        try:
+            keys = CardKeys(_split(entry, "ids"), _split(entry, "fws"), _split(entry, "kinds"))
+        except Malformed:
+            return None
+        if not len(keys.ids) == len(keys.frameworks) == len(keys.kinds) or not set(keys.kinds) <= set(CARD_KINDS):
+            return None  # (the deck's cards are made of its file)
+        return keys
+
     deck = Deck(path, _text(entry, "title"), _text(entry, "source"), _text(entry, "encoding"),
                 _text(entry, "note"), reference=reference, ident=_text(entry, "ident"))
     deck.rejected = _texts(entry, "rejected")
@@ -184,9 +215,10 @@ def _deck(path: Path, data: bytes, entry: dict, frameworks: Path | None) -> Deck
 
     def read() -> list[Framework]:
         try:
-            if frameworks is None:
+            where, keys = frameworks(), deck._known_keys()
+            if where is None or keys is None:
                 raise Malformed("frameworks")
-            held = frameworks.read_bytes()
+            held = where.read_bytes()
             if digest(held) != entry["frameworks"]:  # not the file the entry was made with
                 raise Malformed("frameworks")
             found, deck._cached = _frameworks(held.decode("utf-8"), keys)
@@ -199,8 +231,8 @@ def _deck(path: Path, data: bytes, entry: dict, frameworks: Path | None) -> Deck
     # read on first use (Deck.__getattr__); the bytes decode, as they did when the entry was made
     del deck.frameworks, deck.file_text
     deck._pending = read
-    deck._raw = data
-    deck._known = (None, keys)
+    deck._raw = data if data is not None else (lambda: read_limited(path, what="a deck file"))
+    deck._known = (None, split)
     return deck
 
 
@@ -218,34 +250,63 @@ class DeckCache:
             self.path: Path | None = Path(folder) / FILE_NAME
         except Exception:  # no cache folder to be had: decks are read from their files
             self.path = None
-        self.entries = self._read()
+        self.entries, self.files = self._read()
         self.used: dict[str, dict] = {}
         self.made: dict[str, str] = {}  # the frameworks (as JSON) of the entries made here
+        self.found: dict[str, str] = {}  # each deck file's path -> the digest of its entry, in this reading
 
     def _frameworks_file(self, key: str) -> Path | None:
         return self.path.parent / FRAMEWORKS_DIR / f"{key}.json" if self.path is not None else None
 
-    def _read(self) -> dict:
+    def _read(self) -> tuple[dict, dict]:
         if self.path is None:
-            return {}
+            return {}, {}
         try:
             raw = json.loads(self.path.read_bytes())
         except (OSError, ValueError):
-            return {}
+            return {}, {}
         if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("stamp") != self.stamp:
-            return {}
-        entries = raw.get("decks")
-        return entries if isinstance(entries, dict) else {}
+            return {}, {}
+        entries, files = raw.get("decks"), raw.get("files")
+        if not isinstance(entries, dict):
+            return {}, {}
+        return entries, files if isinstance(files, dict) else {}
 
-    def load(self, path: Path) -> Deck:
+    def recall(self, path: Path) -> Deck | None:
+        """The deck the entry the file at ``path`` had at the last reading
+        holds, without reading the file (it may have changed since: see
+        :class:`drill.core.deck.DeckCheck`); None when there is no such
+        entry, or it is a file's error."""
+        key = self.files.get(os.fspath(path))
+        if not isinstance(key, str):
+            return None
+        entry = self.entries.get(key)
+        if not isinstance(entry, dict) or "error" in entry:
+            return None
+        try:
+            deck = _deck(path, None, entry, lambda: self._frameworks_file(key))
+        except (Malformed, DrillError, KeyError, TypeError, ValueError, AttributeError):
+            return None
+        self.used[key] = entry
+        self.found[os.fspath(path)] = key
+        return deck
+
+    def digest_of(self, path: Path) -> str | None:
+        """The digest of the entry the file at ``path`` was found with in this reading."""
+        return self.found.get(os.fspath(path))
+
+    def load(self, path: Path, data: bytes | None = None) -> Deck:
         """The deck at ``path`` (as :func:`drill.core.deck.load` reads it):
-        from the cache when it holds the file's content, else from the file."""
-        data = read_limited(path, what="a deck file")
+        from the cache when it holds the file's content, else from the file.
+        ``data``: the file's bytes, when the caller read them already."""
+        if data is None:
+            data = read_limited(path, what="a deck file")
         key = digest(data)
+        self.found[os.fspath(path)] = key
         entry = self.entries.get(key)
         if entry is not None:
             try:
-                deck = _deck(path, data, entry, self._frameworks_file(key))
+                deck = _deck(path, data, entry, lambda: self._frameworks_file(key))
             except DrillError:
                 self.used[key] = entry
                 raise
@@ -268,21 +329,24 @@ class DeckCache:
         """Keep the entries of the decks loaded (and only those), when they
         are not what the cache holds; a cache that cannot be written is left
         as it is (the decks are read from their files next time)."""
-        if self.path is None or self.used == self.entries:
+        held = set(self.found.values())  # (a file read again after it changed leaves its old entry)
+        self.used = {key: entry for key, entry in self.used.items() if key in held}
+        if self.path is None or (self.used == self.entries and self.found == self.files):
             return
         try:
             folder = self.path.parent / FRAMEWORKS_DIR
             folder.mkdir(parents=True, exist_ok=True)
             for key, text in self.made.items():  # each before the entry that names it
-                _write(folder / f"{key}.json", text)
-            _write(self.path, json.dumps({"format": FORMAT, "stamp": self.stamp, "decks": self.used},
-                                         ensure_ascii=False))
+                if key in self.used:
+                    _write(folder / f"{key}.json", text)
+            _write(self.path, json.dumps({"format": FORMAT, "stamp": self.stamp, "decks": self.used,
+                                          "files": self.found}, ensure_ascii=False))
             for old in folder.iterdir():
                 if old.suffix == ".json" and old.stem not in self.used:
                     old.unlink(missing_ok=True)
         except OSError:
             return
-        self.entries = dict(self.used)
+        self.entries, self.files = dict(self.used), dict(self.found)
         self.made = {}
 
 

@@ -91,6 +91,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import logging
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -104,6 +105,11 @@ from drill.core import pg_access
 from drill.core.assignments import Assignment
 from drill.core.errors import ServerAway, StoreError
 from drill.core.records import CardState, ConfusionTally, DayTally, FrameworkStage, ItemTally, Review
+
+# psycopg logs what it ignores while closing a connection the server dropped (a pipeline
+# left unfinished); drill reports the server away itself, and a line on stderr would be
+# drawn over the app's screen: psycopg's records go nowhere unless the user configures logging
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 SCHEMA_VERSION = 4
 DEFAULT_ORG = "default"

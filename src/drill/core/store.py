@@ -607,13 +607,15 @@ class Store:
                 teach = default_learning(decks)
             stages = self.stages()
             scheduled = {c.framework for c in cards if c.id in due_at}  # learned before stages were kept
+            # the frameworks whose cards come as they are: scheduled, or learned
+            learned = scheduled | {fw for fw, stage in stages.items() if stage == Stage.LEARNED}
             for c in cards:
-                stage = stages.get(c.framework)
-                if c.id in due_at or c.framework in scheduled or stage == Stage.LEARNED:
+                if c.id in due_at or c.framework in learned:
                     pass
                 elif c.kind != "recall":
                     continue  # waits until its framework is learned
                 else:
+                    stage = stages.get(c.framework)
                     card = teach.card(c.deck, c.framework, Stage(stage) if stage else Stage.SHOW)
                     if card is None or c.id in held:  # a learning card stands for the recall card
                         continue

@@ -12,6 +12,7 @@ One folder per trainee under ``paths.progress_dir()`` (``$DRILL_HOME/progress``)
     <name>/reviews-YYYY-MM.json the review log, one file per month
     <name>/reviews-YYYY-MM.json.gz  a closed month's log, packed
     <name>/.lock                taken while writing
+    <name>/.index               where each card's state is in trainee.json (a cache, below)
 
 A month before the current one takes no more answers: closing the store
 packs its log (gzip of the very bytes, about a tenth of the size) and
@@ -51,6 +52,32 @@ every record) or wrote it; the next open checks again only what follows
 those bytes, and the whole file when they differ in any way (a file
 changed, cut, replaced or restored outside drill).
 
+Opening a store reads no card state. trainee.json's large tables (cards,
+item and confusion tallies: LAZY_TABLES) are read lazily: each document is
+parsed from its line when it is asked for. Where each one's latest line is
+(its offset and length, and its place in the line when the line is a
+batch), the fields that name it, each card's due date, and the small tables
+(the profile, the days, the months, the stages) whole, are kept in
+``.index``, written aside and renamed into place when the store closes, and
+after a compaction. Opening takes them from there while the index is of
+trainee.json as it is: its inode, size, modification and change times and
+the CRC-32 of its last INDEX_TAIL_BYTES are those the index recorded, and
+``.checked`` records the file's bytes and CRC-32 the index gives. Only the
+index's first lines (its record of the file, the small tables) are read on
+opening; each lazy table's line is read when the table is first used, and
+every line's CRC-32 is checked as it is read (a damaged one is an error
+naming the index, which is removed: the next open reads the file whole).
+Otherwise (an older drill's store, which has no
+index; a file changed, replaced or restored outside drill; a drill killed
+before it closed; a damaged index) trainee.json is read whole as ever, and
+the index is written again when the store closes. The index is a cache,
+never the truth: never in a backup, lost or stale it costs one slower open;
+it is fsynced before its rename (one fsync at close), so a crash never
+leaves an index whose record of the file holds but whose lines are not on
+disk. The queue needs only the due dates, so it parses no card
+document; an answer parses its card's and its items' lines; the stats read
+every card, one pass over their lines.
+
 Answers are numbered (``seq``). The review goes to the month's log first,
 then the card's state and the tallies go to trainee.json in one line that
 records the number, with the number of each month's last answer (the
@@ -78,6 +105,9 @@ the month of answers before them: it costs what any other answer costs.
 
 from __future__ import annotations
 
+import array
+import base64
+import bisect
 import contextlib
 import datetime as dt
 import errno
@@ -87,7 +117,7 @@ import os
 import re
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -117,6 +147,20 @@ BUSY_WAIT_S = 10.0
 # Compact a file when it holds more than this many times as many lines as live documents.
 COMPACT_RATIO = 2
 COMPACT_MIN_LINES = 2000
+# Where each document of trainee.json's large tables is in it, and the small tables whole:
+# a cache of the file as drill last wrote or read it, never the truth (see LogStorage).
+INDEX_FILE = ".index"
+INDEX_FORMAT = 1
+# The end of trainee.json whose CRC-32 the index keeps, checked on opening with the file's stat.
+INDEX_TAIL_BYTES = 256 * 1024
+# trainee.json's tables read lazily, each with the fields its index keeps of a document:
+# those that name it, then any other (a card's due date, for the queue).
+LAZY_TABLES: dict[str, tuple[str, ...]] = {"cards": ("card", "due"), "items": ("fw", "item"),
+                                           "confusions": ("fw", "other")}
+KEY_FIELDS = {"cards": 1, "items": 2, "confusions": 2}
+_NUMERIC_FIELDS = frozenset({"due"})  # kept as an array of floats
+# The fields many documents of a table share a value of (a deck, a framework, a kind of card).
+_SHARED_FIELDS = {"cards": ("deck", "fw", "kind"), "items": ("fw", "deck"), "confusions": ("fw", "deck")}
 
 
 # Files in a store are opened without following a symbolic link: a link
@@ -209,6 +253,342 @@ class _Lock:
             self.fd = None
 
 
+class LazyRows(MutableMapping):
+    """The documents of one of trainee.json's large tables (LAZY_TABLES), by
+    document id, each parsed from the file when it is asked for.
+
+    For each live document it keeps where its latest line is in the file
+    (the line's offset and length, and its place in the line when the line
+    is a batch; offset -1 while it is not written yet) and the fields that
+    name it (with a card's due date), by columns: a list of ids, arrays of
+    numbers, a list per field; so the queue and the lookups by name never
+    parse a document, and 50,000 cards take a few megabytes. A document
+    asked for by id is parsed from its line and kept; one written is kept
+    as written. Iterating over every document parses each and keeps none
+    (the stats read every card once).
+    """
+
+    def __init__(self, storage: LogStorage, table: str, pending: bytes | tuple | None = None, count: int = 0,
+                 top: int = 0) -> None:
+        self._storage = storage
+        self._table = table
+        self._fields = LAZY_TABLES[table]
+        # the index's line of this table (or where it is in the index), read and parsed when
+        # the table is first used
+        self._pending = pending
+        self._count = count  # how many documents that line holds
+        self._ids: list[str | None] = []  # each row's document id (None: removed)
+        self._off = array.array("q")  # where each row's line starts (-1: not written yet)
+        self._len = array.array("q")  # the line's length
+        self._part = array.array("q")  # the document's place in the line, a batch (-1: the line is it)
+        self._cols: list = [array.array("d") if f in _NUMERIC_FIELDS else [] for f in self._fields]
+        # each document's row, by id (of a table taken from the index: made when first needed)
+        self._row: dict[str, int] | None = None if pending is not None else {}
+        self._dead = 0  # rows removed
+        self._doc: dict[str, dict] = {}  # documents parsed or written
+        # Taken from the index, the rows of a table named by two fields come sorted by them:
+        # a document is found by its name with a bisection, with no map of every name made.
+        self._sorted = 0  # how many rows from the first are sorted by name
+        self._later: dict[tuple, int] = {}  # rows added after those, by name (a table named by two fields)
+        self._some: dict[str, int] = {}  # the rows found by name or added, by id, while _row is not made
+        self._top = top  # no row from the index has a higher id
+        self._two = KEY_FIELDS[table] == 2  # named by two fields
+
+    def _ready(self) -> None:
+        if self._pending is None:
+            return
+        pending, self._pending = self._pending, None
+        if isinstance(pending, tuple):
+            pending = self._storage.index_part(pending)
+        try:
+            found = json.loads(pending)
+            ids, cols, nums = found["ids"], found["cols"], base64.b64decode(found["nums"], validate=True)
+            n = len(ids)
+            numeric = [f for f in self._fields if f in _NUMERIC_FIELDS]
+            if not (isinstance(ids, list) and isinstance(cols, list)
+                    and len(cols) == len(self._fields) - len(numeric)
+                    and all(isinstance(c, list) and len(c) == n for c in cols)
+                    and len(nums) == 8 * n * (3 + len(numeric))):
+                raise ValueError
+            columns = []
+            for start in range(3 + len(numeric)):
+                column = array.array("d" if start >= 3 else "q")
+                column.frombytes(nums[8 * n * start:8 * n * (start + 1)])
+                columns.append(column)
+        except (ValueError, KeyError, TypeError, RecursionError):
+            raise self._storage.changed_outside() from None
+        self._ids = ids
+        self._sorted = n if found.get("sorted") is True and KEY_FIELDS[self._table] == 2 else 0
+        self._off, self._len, self._part = columns[:3]
+        rest, strings = iter(columns[3:]), iter(cols)
+        self._cols = [next(rest) if f in _NUMERIC_FIELDS else next(strings) for f in self._fields]
+        self._row, self._dead = None, 0
+
+    def _rows(self) -> dict[str, int]:
+        self._ready()
+        if self._row is None:
+            ids = self._ids
+            self._row = {k: r for r, k in enumerate(ids) if k is not None} if self._dead else \
+                dict(zip(cast("list[str]", ids), range(len(ids))))
+        return self._row
+
+    def _find(self, doc_id: str) -> int | None:
+        """The row of ``doc_id`` (None: no such document)."""
+        self._ready()
+        if self._row is not None:
+            return self._row.get(doc_id)
+        r = self._some.get(doc_id)
+        if r is not None:
+            return r
+        if doc_id.isdigit() and int(doc_id) > self._top:
+            return None  # newer than any the index holds: added in _some when it was
+        return self._rows().get(doc_id)
+
+    def id_of(self, key: tuple) -> int | None:
+        """The id of the document named ``key`` (a table named by two fields)."""
+        self._ready()
+        r = self._later.get(key)
+        if r is None:
+            first, second = self._cols[0], self._cols[1]
+            end = self._sorted
+            at = bisect.bisect_left(first, key[0], 0, end)
+            while at < end and first[at] == key[0]:
+                if second[at] == key[1] and self._ids[at] is not None:
+                    r = at
+                    break
+                at += 1
+        doc_id = self._ids[r] if r is not None else None
+        if doc_id is None:
+            return None
+        if self._row is None:
+            self._some[doc_id] = r  # type: ignore[assignment]
+        return int(doc_id)
+
+    def find_ready(self) -> None:
+        """Make the map of every document's row (so the next lookups by id are at once)."""
+        self._rows()
+
+    def sorted_by_name(self) -> bool:
+        self._ready()
+        return self._sorted > 0 and self._row is None
+
+    def _live(self):
+        """(row, id) of each live row."""
+        self._ready()
+        return ((r, k) for r, k in enumerate(self._ids) if k is not None)
+
+    # the mapping -----------------------------------------------------------
+
+    def __getitem__(self, doc_id: str) -> dict:
+        doc = self._doc.get(doc_id)
+        if doc is not None:
+            return doc
+        r = self._find(doc_id)
+        if r is None:
+            raise KeyError(doc_id)
+        doc = self._storage.read_doc(self._table, doc_id, (self._off[r], self._len[r], self._part[r]))
+        self._doc[doc_id] = doc
+        return doc
+
+    def get(self, doc_id, default=None):
+        try:
+            return self[doc_id]
+        except KeyError:
+            return default
+
+    def __setitem__(self, doc_id: str, doc: dict) -> None:
+        self._put(doc_id, -1, 0, 0, doc)
+        self._doc[doc_id] = doc
+
+    def _put(self, doc_id: str, offset: int, length: int, part: int, doc: dict) -> None:
+        row = self._row
+        r = row.get(doc_id) if row is not None and self._pending is None else self._find(doc_id)
+        first, second = self._fields  # (every lazy table keeps two fields)
+        if r is None:
+            r = len(self._ids)
+            if self._row is not None:
+                self._row[doc_id] = r
+            else:
+                self._some[doc_id] = r
+                if doc_id.isdigit():
+                    self._top = max(self._top, int(doc_id))
+            a, b = doc[first], doc[second]
+            if self._two:
+                self._later[(a, b)] = r
+            self._ids.append(doc_id)
+            self._off.append(offset)
+            self._len.append(length)
+            self._part.append(part)
+            self._cols[0].append(a)
+            self._cols[1].append(b)
+        else:
+            self._off[r], self._len[r], self._part[r] = offset, length, part
+            self._cols[0][r], self._cols[1][r] = doc[first], doc[second]
+
+    def __delitem__(self, doc_id: str) -> None:
+        if self._find(doc_id) is None:
+            raise KeyError(doc_id)
+        self.discard(doc_id)
+
+    def discard(self, doc_id: str) -> None:
+        r = self._find(doc_id)
+        if self._row is not None:
+            self._row.pop(doc_id, None)
+        self._some.pop(doc_id, None)
+        if r is not None:
+            self._ids[r] = None
+            self._off[r] = 0
+            self._dead += 1
+        self._doc.pop(doc_id, None)
+
+    def pop(self, doc_id, *default):
+        if doc_id not in self:
+            if default:
+                return default[0]
+            raise KeyError(doc_id)
+        doc = self[doc_id]
+        self.discard(doc_id)
+        return doc
+
+    def __iter__(self):
+        return iter([k for _, k in self._live()])
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def count(self) -> int:
+        """How many documents the table holds, parsing nothing."""
+        if self._pending is not None:
+            return self._count
+        return len(self._ids) - self._dead
+
+    def __bool__(self) -> bool:
+        return self.count() > 0
+
+    def __contains__(self, doc_id) -> bool:
+        return isinstance(doc_id, str) and self._find(doc_id) is not None
+
+    def values(self):
+        return [doc for _, doc in self.items()]
+
+    def items(self):
+        """Every (id, document), parsed from the file, none kept."""
+        kept = self._doc
+        live = list(self._live())
+        read = dict(self._storage.read_docs(self._table, [(k, (self._off[r], self._len[r], self._part[r]))
+                                                          for r, k in live if k not in kept]))
+        return [(k, kept.get(k) or read[k]) for _, k in live]
+
+    def stream(self) -> Iterator[dict]:
+        """Every document, parsed from the file a few megabytes at a time, none kept
+        (those parsed or written before first, then the others in the file's order)."""
+        kept = self._doc
+        live = list(self._live())
+        yield from (kept[k] for _, k in live if k in kept)
+        wanted = [(k, (self._off[r], self._len[r], self._part[r])) for r, k in live if k not in kept]
+        del live
+        for _, doc in self._storage.read_docs(self._table, wanted):
+            yield doc
+
+    # what the index keeps --------------------------------------------------
+
+    def place(self, doc_id: str, offset: int, length: int, part: int, doc: dict | None = None) -> None:
+        """The document ``doc_id`` is now at this line of the file (``doc``: as it reads there)."""
+        if doc is None:
+            r = self._find(doc_id)
+            if r is not None:
+                self._off[r], self._len[r], self._part[r] = offset, length, part
+            return
+        self._put(doc_id, offset, length, part, doc)
+        self._doc.pop(doc_id, None)
+
+    def located(self):
+        """(id, offset, length, place) of each live document."""
+        off, length, part = self._off, self._len, self._part
+        return ((k, off[r], length[r], part[r]) for r, k in self._live())
+
+    def cached(self, doc_id: str) -> dict | None:
+        return self._doc.get(doc_id)
+
+    def forget_docs(self) -> None:
+        """Keep no parsed document (each is read from its line again when asked for)."""
+        if self.all_written():
+            self._doc.clear()
+
+    def all_written(self) -> bool:
+        if self._pending is not None:
+            return True  # as the index gave it
+        return min(self._off, default=0) >= 0
+
+    def line_for_index(self) -> bytes:
+        """This table's line of the index: as the index gave it while nothing
+        changed, else made from the columns."""
+        if self._pending is not None:
+            pending = self._pending
+            return self._storage.index_part(pending) if isinstance(pending, tuple) else pending
+        live = [r for r, _ in self._live()] if self._dead else None
+        if KEY_FIELDS[self._table] == 2:  # sorted by name, for id_of
+            first, second = self._cols[0], self._cols[1]
+            live = sorted(live if live is not None else range(len(self._ids)), key=lambda r: (first[r], second[r]))
+
+        def pick(col):
+            return col if live is None else [col[r] for r in live]
+
+        numbers = [self._off, self._len, self._part] + [c for f, c in zip(self._fields, self._cols)
+                                                        if f in _NUMERIC_FIELDS]
+        nums = b"".join((c if live is None else array.array(c.typecode, pick(c))).tobytes() for c in numbers)
+        out = {"ids": pick(self._ids), "cols": [pick(c) for f, c in zip(self._fields, self._cols)
+                                                if f not in _NUMERIC_FIELDS],
+               "nums": base64.b64encode(nums).decode("ascii"), "sorted": KEY_FIELDS[self._table] == 2}
+        return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def keyed(self) -> dict[tuple, int]:
+        """Each document's id by the fields that name it."""
+        self._ready()
+        n = KEY_FIELDS[self._table]
+        keys = zip(*self._cols[:n])
+        if not self._dead:
+            return dict(zip(keys, map(int, self._ids)))  # type: ignore[arg-type]
+        return {key: int(k) for key, k in zip(keys, self._ids) if k is not None}
+
+    def due(self) -> dict[str, float]:
+        """For cards: when each is due, by card id."""
+        self._ready()
+        cards, due = self._cols[0], self._cols[1]
+        if not self._dead:
+            return dict(zip(cards, due))
+        return {c: d for c, d, k in zip(cards, due, self._ids) if k is not None}
+
+
+class _Named(dict):
+    """The ids of a lazy table's documents by the fields that name them, each
+    found in the table's sorted rows when first asked for (see LazyRows.id_of)."""
+
+    def __init__(self, rows: LazyRows) -> None:
+        super().__init__()
+        self._rows = rows
+
+    def __missing__(self, key):
+        doc_id = self._rows.id_of(key)
+        if doc_id is None:
+            raise KeyError(key)
+        self[key] = doc_id
+        return doc_id
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def pop(self, key, *default):
+        self.get(key)
+        return super().pop(key, *default)
+
+
 class LogStorage(Storage):
     """A TinyDB storage that appends one JSON line per changed document."""
 
@@ -233,7 +613,12 @@ class LogStorage(Storage):
         self.readonly = readonly
         # the tables this file may hold and the shape of their documents (records.py)
         self.tables = tables if tables is not None else _tables_for(self.path)
-        self.data: dict[str, dict[str, dict]] = {}
+        # trainee.json's large tables are LazyRows: each document parsed from the file when
+        # asked for, found by where the index (INDEX_FILE) or the reading of the file put it
+        self.lazy = self.path.name == TRAINEE_FILE
+        self._fd: int | None = None  # trainee.json, open for reading its documents where they are
+        self._ifd: int | None = None  # the index it was read from, for its lazy tables' lines
+        self.data: dict[str, Any] = {}  # table -> its documents by id (a dict, or LazyRows)
         self.lines = 0  # documents written in the file, for deciding when to compact
         self.format = FORMAT
         self.size = 0  # bytes of the file read and trusted
@@ -247,6 +632,8 @@ class LogStorage(Storage):
         self._sync = True  # whether the write under way is fsynced
         self.unsynced = False  # written without an fsync since the last one (fsynced on close)
         self._last_ids: dict[str, int] = {}  # per table, the highest document id (see last_id)
+        self._out_keys: list[tuple[str, str]] = []  # (table, id) of each line being written
+        self._batch_keys: list[tuple[str, str]] = []  # (table, id) of each document of the batch
         if not self.path.exists():
             if readonly or self.packed:
                 return
@@ -270,7 +657,13 @@ class LogStorage(Storage):
 
     def rows(self, table: str) -> dict[str, dict]:
         """The documents of ``table`` read so far (all of them once the file was read whole)."""
-        return self.data.setdefault(table, {})
+        found = self.data.get(table)
+        if found is None:
+            found = self.data[table] = self._new_rows(table)
+        return found
+
+    def _new_rows(self, table: str, pending: bytes | None = None):
+        return LazyRows(self, table, pending) if self.lazy and table in LAZY_TABLES else {}
 
     def write(self, data: dict[str, dict[str, dict]]) -> None:
         """TinyDB's whole-database write (drop_tables and the like): compact."""
@@ -283,6 +676,7 @@ class LogStorage(Storage):
 
     def close(self) -> None:
         """Make what was written without an fsync durable (see skip_sync)."""
+        self._close_fd()
         if not self.unsynced or self.readonly:
             return
         with contextlib.suppress(OSError):
@@ -336,15 +730,18 @@ class LogStorage(Storage):
             yield
             return
         self._batch = []
+        self._batch_keys = []
         self._batch_sync = True
         try:
             yield
         except BaseException:
             # nothing of a change that failed is written; memory goes back to the file
             self._batch = None
+            self._batch_keys = []
             self._load()
             raise
         lines, self._batch = self._batch, None
+        self._out_keys, self._batch_keys = self._batch_keys, []
         self._sync = self._batch_sync
         try:
             if len(lines) > 1:  # one line, so a kill or a cut never leaves half of a change
@@ -356,6 +753,7 @@ class LogStorage(Storage):
             raise
         finally:
             self._sync = True
+            self._out_keys = []
 
     def skip_sync(self) -> None:
         """The batch being made is one the review log can make again (an
@@ -383,15 +781,22 @@ class LogStorage(Storage):
             out.append(json.dumps([table, int(doc_id), doc], ensure_ascii=False, separators=(",", ":")))
         if self._batch is not None:
             self._batch.extend(out)
+            self._batch_keys.extend((table, doc_id) for doc_id in doc_ids)
         else:
-            self._write_lines(out)
+            self._out_keys = [(table, doc_id) for doc_id in doc_ids]
+            try:
+                self._write_lines(out)
+            finally:
+                self._out_keys = []
 
     def _write_lines(self, out: list[str], rows: int | None = None) -> None:
         if not out:
             return
         if self.packed:
             raise RuntimeError(f"{self.path} is packed and never written")
-        payload = ("\n".join(out) + "\n").encode("utf-8")
+        encoded = [line.encode("utf-8") for line in out]
+        payload = b"\n".join(encoded) + b"\n"
+        keys = self._out_keys
         with self.lock:
             # Whatever another process finished writing is kept: only an
             # unfinished last line (a writer killed mid-line) is cut off below.
@@ -399,6 +804,7 @@ class LogStorage(Storage):
             if rows is not None and self.format != FORMAT:
                 self.rewrite()  # an older drill's file: rewritten whole, with the change
                 return
+            start = self.size
             fd = os.open(self.path, os.O_WRONLY | _NOFOLLOW)
             try:
                 os.ftruncate(fd, self.size)  # an unfinished line left by a killed process goes
@@ -416,10 +822,27 @@ class LogStorage(Storage):
             self.size += len(payload)
             if self.crc is not None:
                 self.crc = zlib.crc32(payload, self.crc)
+            if self.lazy and keys:
+                self._placed(keys, start, encoded, batch=rows is not None)
             self.lines += len(out) if rows is None else rows
-            live = sum(len(rows) for rows in self.data.values())
+            live = sum(rows.count() if isinstance(rows, LazyRows) else len(rows) for rows in self.data.values())
             if self.complete and self.lines > COMPACT_MIN_LINES and self.lines > COMPACT_RATIO * live:
                 self.rewrite()
+
+    def _placed(self, keys: list[tuple[str, str]], start: int, lines: list[bytes], batch: bool) -> None:
+        """The documents ``keys`` were written as ``lines`` from ``start``: one batch line
+        holding them all, or one line each."""
+        if batch:
+            spots = [(start, len(lines[0]), part) for part in range(len(keys))]
+        else:
+            spots, at = [], start
+            for line in lines:
+                spots.append((at, len(line), -1))
+                at += len(line) + 1
+        for (table, doc_id), (offset, length, part) in zip(keys, spots):
+            rows = self.data.get(table)
+            if isinstance(rows, LazyRows):
+                rows.place(doc_id, offset, length, part)
 
     def _take_in_tail(self) -> None:
         try:
@@ -455,6 +878,9 @@ class LogStorage(Storage):
         if not self.complete:
             self._load_tail()
             return
+        if self.lazy:
+            self._load_lazy()
+            return
         try:
             raw = self.path.read_bytes()
             self.inode = self.path.stat().st_ino
@@ -463,6 +889,37 @@ class LogStorage(Storage):
             return
         except OSError as exc:
             raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        self._read_whole(raw)
+
+    def _load_lazy(self) -> None:
+        """Read trainee.json: from its index when the index is of the file as it is
+        (no document parsed), or else whole (and the index made again)."""
+        self._close_fd()
+        try:
+            fd = os.open(self.path, os.O_RDONLY | _NOFOLLOW)
+        except FileNotFoundError:
+            self._forget()
+            return
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise StoreError("is a symbolic link; drill follows no links inside a store", self.path) from None
+            raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        try:
+            st = os.fstat(fd)
+            raw = None if self._load_index(fd, st) else _read_all(fd, st.st_size)
+        except OSError as exc:
+            os.close(fd)
+            raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        if raw is None:
+            return
+        self.inode = st.st_ino
+        self._read_whole(raw)
+
+    def _read_whole(self, raw: bytes) -> None:
         trusted = 0  # the bytes known sound (see checked)
         if self.checked and _crc_of(raw, self.checked[0]) == self.checked[1]:
             trusted = self.checked[0]
@@ -564,40 +1021,84 @@ class LogStorage(Storage):
             text: str | None = complete.decode("utf-8", errors="strict")
         except UnicodeDecodeError:
             text = None
-        rows = None
+        parsed = rows = None
         if text is not None:
             try:
-                rows = _flat(json.loads("[" + text.rstrip("\n").replace("\n", ",") + "]"))
+                parsed = json.loads("[" + text.rstrip("\n").replace("\n", ",") + "]")
             except (ValueError, RecursionError):
-                rows = None
+                parsed = None
+        if parsed is not None and self.lazy and len(parsed) != complete.count(b"\n"):
+            parsed = None  # a line that is not one value: found below
+        if parsed is not None:
+            rows = _flat(parsed)
         tables = self.tables
         if rows is None or (not trusted and any(records.problem(tables, r) for r in rows)):
-            rows = self._rows_one_by_one(complete, first_line, unfinished=unfinished)
-        max_seq = self.max_seq
-        last_ids = self._last_ids
-        for table, doc_id, doc in rows:
-            if table in last_ids and doc_id > last_ids[table]:
-                last_ids[table] = doc_id
-            docs = self.data.setdefault(table, {})
-            if doc is None:
-                docs.pop(str(doc_id), None)
-            else:
-                docs[str(doc_id)] = doc
-                seq = doc.get("seq")
-                if seq is not None and seq > max_seq:
-                    max_seq = seq
-        self.max_seq = max_seq
+            parsed = self._lines_one_by_one(complete, first_line, unfinished=unfinished)
+            rows = _flat(parsed)
+        if self.lazy:
+            self._apply_located(cast(list, parsed), complete)
+        else:
+            max_seq = self.max_seq
+            last_ids = self._last_ids
+            for table, doc_id, doc in rows:
+                if table in last_ids and doc_id > last_ids[table]:
+                    last_ids[table] = doc_id
+                docs = self.data.setdefault(table, {})
+                if doc is None:
+                    docs.pop(str(doc_id), None)
+                else:
+                    docs[str(doc_id)] = doc
+                    seq = doc.get("seq")
+                    if seq is not None and seq > max_seq:
+                        max_seq = seq
+            self.max_seq = max_seq
         self.lines += len(rows)
         self.size += len(complete)
         if self.crc is not None:
             self.crc = zlib.crc32(complete, self.crc)
 
-    def _rows_one_by_one(self, complete: bytes, first_line: int | None, unfinished: bool) -> list:
-        rows = []
+    def _apply_located(self, parsed: list, complete: bytes) -> None:
+        """Replay the lines ``parsed`` of ``complete`` (which starts at ``self.size``),
+        putting each document of a lazy table where its line is, unparsed."""
+        offset = self.size
+        max_seq = self.max_seq
+        last_ids = self._last_ids
+        data = self.data
+        for line, raw in zip(parsed, complete.split(b"\n")):
+            length = len(raw)
+            batch = type(line) is list and bool(line) and type(line[0]) is list
+            for part, (table, doc_id, doc) in enumerate(line if batch else (line,)):
+                if table in last_ids and doc_id > last_ids[table]:
+                    last_ids[table] = doc_id
+                docs = data.get(table)
+                if docs is None:
+                    docs = data[table] = self._new_rows(table)
+                key = str(doc_id)
+                if doc is None:
+                    if isinstance(docs, LazyRows):
+                        docs.discard(key)
+                    else:
+                        docs.pop(key, None)
+                    continue
+                if isinstance(docs, LazyRows):
+                    docs.place(key, offset, length, part if batch else -1, doc)
+                else:
+                    docs[key] = doc
+                seq = doc.get("seq")
+                if seq is not None and seq > max_seq:
+                    max_seq = seq
+            offset += length + 1
+        self.max_seq = max_seq
+
+    def _lines_one_by_one(self, complete: bytes, first_line: int | None, unfinished: bool) -> list:
+        """Each line of ``complete`` parsed and checked, one at a time: the first bad
+        one is an error naming its line."""
+        parsed = []
         lines = complete.split(b"\n")[:-1]
         for n, line in enumerate(lines):
             try:
-                found = _flat([json.loads(line.decode("utf-8"))])
+                value = json.loads(line.decode("utf-8"))
+                found = _flat([value])
                 wrong = next((w for w in (records.problem(self.tables, r) for r in found) if w), None)
             except (UnicodeDecodeError, ValueError, RecursionError):
                 wrong = "not JSON"
@@ -609,8 +1110,8 @@ class LogStorage(Storage):
                 raise StoreError(f"the progress store is damaged here ({wrong}); it was left as it is "
                                  "(restore it from a backup, or move it away to start afresh)",
                                  self.path, where)
-            rows.extend(found)
-        return rows
+            parsed.append(value)
+        return parsed
 
     def _count_lines_before(self, offset: int) -> int:
         with open(self.path, "rb") as fh:
@@ -623,22 +1124,286 @@ class LogStorage(Storage):
         if not self.complete or self.packed:
             raise RuntimeError(f"{self.path} was read from its tail only, or is packed: it is never rewritten")
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        lines = [HEADER]
+        lines = [HEADER.encode("utf-8")]
+        placed: list[tuple[str, str, dict | None]] = []  # (table, id, document) of each line after the header
+        old: bytes | None = None  # the file as it is, for its documents' lines copied as they are
         for table, docs in self.data.items():
-            for doc_id, doc in docs.items():
-                lines.append(json.dumps([table, int(doc_id), doc], ensure_ascii=False, separators=(",", ":")))
-        payload = ("\n".join(lines) + "\n").encode("utf-8")
-        with open(tmp, "wb") as fh:
+            if isinstance(docs, LazyRows):
+                for doc_id, offset, length, part in list(docs.located()):
+                    line = None
+                    if docs.cached(doc_id) is None and offset >= 0 and part < 0 and self._fd is not None:
+                        if old is None:
+                            old = _read_all(self._fd, self.size)
+                        line = old[offset:offset + length]
+                        if not line.startswith(f'["{table}",{doc_id},'.encode()):
+                            line = None  # not as drill writes it: written again
+                    if line is None:
+                        doc = docs[doc_id]
+                        line = json.dumps([table, int(doc_id), doc], ensure_ascii=False,
+                                          separators=(",", ":")).encode("utf-8")
+                    lines.append(line)
+                    placed.append((table, doc_id, None))
+            else:
+                for doc_id, doc in docs.items():
+                    lines.append(json.dumps([table, int(doc_id), doc], ensure_ascii=False,
+                                            separators=(",", ":")).encode("utf-8"))
+                    placed.append((table, doc_id, doc))
+        del old
+        payload = b"\n".join(lines) + b"\n"
+        with open(tmp, "wb", opener=_open_nofollow) as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
-        fsync_dir(self.path.parent)
+        fd = os.open(tmp, os.O_RDONLY | _NOFOLLOW) if self.lazy else None
+        try:
+            _fault_point("rewrite-before-rename")
+            os.replace(tmp, self.path)
+            fsync_dir(self.path.parent)
+            _fault_point("rewrite-after-rename")
+        except BaseException:
+            if fd is not None:
+                os.close(fd)
+            raise
         self.size = len(payload)
         self.crc = zlib.crc32(payload)
         self.lines = len(lines) - 1
         self.format = FORMAT
         self.inode = self.path.stat().st_ino
+        if fd is not None:
+            self._close_fd()
+            self._fd = fd
+            self.inode = os.fstat(fd).st_ino
+            self._place_all(lines, placed)
+            if not self.readonly:
+                self.save_index()
+
+    def _place_all(self, lines: list[bytes], placed: list[tuple[str, str, dict | None]]) -> None:
+        """After a rewrite: each lazy document is at its line of ``lines`` (the header first)."""
+        offset = len(lines[0]) + 1
+        for line, (table, doc_id, doc) in zip(lines[1:], placed):
+            rows = self.data.get(table)
+            if table in LAZY_TABLES:
+                if not isinstance(rows, LazyRows):
+                    rows = self.data[table] = LazyRows(self, table)
+                    rows.place(doc_id, offset, len(line), -1, doc)
+                elif doc is not None:
+                    rows.place(doc_id, offset, len(line), -1, doc)
+                else:
+                    rows.place(doc_id, offset, len(line), -1)
+            offset += len(line) + 1
+        for rows in self.data.values():
+            if isinstance(rows, LazyRows):
+                rows.forget_docs()
+
+    # reading documents where they are, and the index ---------------------------
+
+    def _close_index(self) -> None:
+        if self._ifd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._ifd)
+            self._ifd = None
+
+    def index_part(self, spot: tuple) -> bytes:
+        """A line of the index this storage was read from (``spot``: where it is, its CRC-32).
+        One that does not hold is a damaged index: it is removed (the next open reads
+        trainee.json whole), and the store must be opened again."""
+        fd, offset, length, crc = spot
+        try:
+            part = _read_all_at(fd, length, offset)
+        except OSError:
+            part = b""
+        if len(part) != length or zlib.crc32(part) != crc:
+            index = self.path.with_name(INDEX_FILE)
+            with contextlib.suppress(OSError):
+                if os.stat(index, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
+                    index.unlink()
+            raise StoreError("the index of the progress store is damaged; it was removed, and nothing "
+                             "was written (open the store again: it is read whole)", index)
+        return part
+
+    def _close_fd(self) -> None:
+        self._close_index()
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    def changed_outside(self) -> StoreError:
+        return StoreError("the progress store was changed outside drill while this drill had it open; "
+                          "it was left as it is (open it again)", self.path)
+
+    def read_doc(self, table: str, doc_id: str, entry: tuple) -> dict:
+        """The document ``doc_id`` of ``table``, parsed from its line (``entry``: where it is)."""
+        offset, length, part = entry[0], entry[1], entry[2]
+        if offset < 0 or self._fd is None:
+            raise self.changed_outside()
+        try:
+            raw = os.pread(self._fd, length, offset)
+        except OSError as exc:
+            raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+        try:
+            row = json.loads(raw)
+            if part >= 0:
+                row = row[part]
+        except (ValueError, RecursionError, IndexError, KeyError, TypeError):
+            row = None
+        if not (type(row) is list and len(row) == 3 and row[0] == table and row[1] == int(doc_id)
+                and type(row[2]) is dict) or records.problem(self.tables, row):
+            raise self.changed_outside()
+        return row[2]
+
+    def read_docs(self, table: str, wanted: list[tuple[str, tuple]]) -> Iterator[tuple[str, dict]]:
+        """(id, document) of each of the documents ``wanted`` (id, where it is) of ``table``:
+        their lines read in order, a few megabytes at a time, each parsed once."""
+        if not wanted:
+            return
+        if self._fd is None or any(entry[0] < 0 for _, entry in wanted):
+            raise self.changed_outside()
+        wanted = sorted(wanted, key=lambda w: w[1][0])
+        shared = _SHARED_FIELDS.get(table, ())
+        same: dict[str, str] = {}
+        start = 0
+        while start < len(wanted):
+            first = wanted[start][1][0]
+            stop = start + 1
+            while stop < len(wanted) and wanted[stop][1][0] + wanted[stop][1][1] - first <= READ_BYTES:
+                stop += 1
+            group = wanted[start:stop]
+            end = max(entry[0] + entry[1] for _, entry in group)
+            try:
+                buf = os.pread(self._fd, end - first, first)
+            except OSError as exc:
+                raise StoreError(f"cannot read the progress store: {exc.strerror}", self.path) from None
+            lines: dict[int, int] = {}  # a line's offset -> its place among those parsed
+            pieces: list[bytes] = []
+            for _, entry in group:
+                if entry[0] not in lines:
+                    lines[entry[0]] = len(pieces)
+                    pieces.append(buf[entry[0] - first:entry[0] - first + entry[1]])
+            try:
+                parsed = json.loads(b"[" + b",".join(pieces) + b"]")
+            except (ValueError, RecursionError):
+                raise self.changed_outside() from None
+            if len(parsed) != len(pieces):
+                raise self.changed_outside()
+            for doc_id, entry in group:
+                row = parsed[lines[entry[0]]]
+                try:
+                    if entry[2] >= 0:
+                        row = row[entry[2]]
+                    ok = row[0] == table and row[1] == int(doc_id) and type(row[2]) is dict and len(row) == 3
+                except (IndexError, KeyError, TypeError):
+                    ok = False
+                if not ok:
+                    raise self.changed_outside()
+                doc = row[2]
+                for name in shared:  # one string for the many documents that share it
+                    value = doc.get(name)
+                    if type(value) is str:
+                        doc[name] = same.setdefault(value, value)
+                yield doc_id, doc
+            start = stop
+
+    def _load_index(self, fd: int, st: os.stat_result) -> bool:
+        """Take trainee.json's documents from the index, when it is the index of the
+        file as it is now (``fd``, ``st``): its stat, the CRC-32 of its end, and
+        ``.checked`` agree with what the index recorded. The small tables are read
+        now (their CRC-32 checked); no line of a lazy table is read before the table
+        is used (the index stays open for it)."""
+        try:
+            ifd = os.open(self.path.with_name(INDEX_FILE), os.O_RDONLY | _NOFOLLOW)
+        except OSError:
+            return False
+        try:
+            found = self._index_of(ifd, fd, st)
+        except (ValueError, RecursionError, KeyError, TypeError, OSError):
+            found = None
+        except BaseException:
+            os.close(ifd)
+            raise
+        if found is None:
+            os.close(ifd)
+            return False
+        header, docs, names, spots, counts, last_ids = found
+        self._close_index()
+        self._ifd = ifd
+        self.data = docs
+        for name, spot in zip(names, spots[1:]):
+            self.data[name] = LazyRows(self, name, spot, counts[name], last_ids.get(name, 0))
+        self.format = header["format"]
+        self.size, self.crc, self.lines, self.max_seq = header["size"], header["crc"], header["lines"], header["max_seq"]
+        self._last_ids = {t: v for t, v in last_ids.items() if t in names}  # no table's ids parsed to find its last
+        self.inode = st.st_ino
+        return True
+
+    def _index_of(self, ifd: int, fd: int, st: os.stat_result):
+        """What the index open as ``ifd`` holds, if it is of trainee.json as it is (else None)."""
+        head = os.pread(ifd, 1 << 16, 0).partition(b"\n")[0]
+        header = json.loads(head)
+        if not (isinstance(header, dict) and header.get("drill-index") == INDEX_FORMAT
+                and header.get("file") == self.path.name
+                and header.get("stat") == _stat_key(st)
+                and header.get("format") in READABLE_FORMATS):
+            return None
+        size, crc, lines, max_seq = header["size"], header["crc"], header["lines"], header["max_seq"]
+        if not all(type(v) is int for v in (size, crc, lines, max_seq)) or size != st.st_size:
+            return None
+        if self.checked != [size, crc]:
+            return None  # the file is not the one drill last knew sound (CHECKED_FILE)
+        if header.get("tail") != _tail_crc(fd, st.st_size):
+            return None
+        names, lengths, crcs = header["tables"], header["parts"], header["crcs"]
+        if not (isinstance(names, list) and all(n in LAZY_TABLES for n in names)
+                and isinstance(lengths, list) and len(lengths) == 1 + len(names)
+                and all(type(n) is int and n >= 0 for n in lengths)
+                and isinstance(crcs, list) and len(crcs) == len(lengths) and all(type(c) is int for c in crcs)):
+            return None
+        last_ids, counts = header["last_ids"], header["counts"]
+        if not (isinstance(last_ids, dict) and all(type(v) is int for v in last_ids.values())
+                and isinstance(counts, dict) and all(type(counts.get(n)) is int for n in names)):
+            return None
+        spots, at = [], len(head) + 1
+        for length, part_crc in zip(lengths, crcs):
+            spots.append((ifd, at, length, part_crc))
+            at += length + 1
+        if os.fstat(ifd).st_size != at:
+            return None
+        first = _read_all_at(ifd, lengths[0], spots[0][1])
+        if zlib.crc32(first) != crcs[0]:
+            return None
+        docs = json.loads(first)
+        if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
+            return None
+        return header, docs, names, spots, counts, last_ids
+
+    def save_index(self) -> None:
+        """Write the index of trainee.json as this drill knows it (INDEX_FILE): a cache,
+        written aside, fsynced and renamed into place; written only while the file
+        is exactly the one this drill read and wrote."""
+        if (not self.lazy or self.readonly or self.detached or self._batch is not None or not self.complete
+                or self.crc is None or self._fd is None):
+            return
+        lazy = {t: rows for t, rows in self.data.items() if isinstance(rows, LazyRows)}
+        try:
+            if not all(rows.all_written() for rows in lazy.values()):
+                return
+            st = os.stat(self.path, follow_symlinks=False)
+            if st.st_ino != self.inode or st.st_size != self.size or os.fstat(self._fd).st_ino != self.inode:
+                return
+            docs = {t: rows for t, rows in self.data.items() if not isinstance(rows, LazyRows)}
+            parts = [json.dumps(docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")]
+            for rows in lazy.values():
+                parts.append(rows.line_for_index())
+            last_ids = {t: self.last_id(t) for t in lazy}
+            counts = {t: rows.count() for t, rows in lazy.items()}
+            header = {"drill-index": INDEX_FORMAT, "file": self.path.name, "stat": _stat_key(st),
+                      "tail": _tail_crc(self._fd, st.st_size), "size": self.size, "crc": self.crc,
+                      "format": self.format, "lines": self.lines, "max_seq": self.max_seq,
+                      "tables": list(lazy), "last_ids": last_ids, "counts": counts, "parts": [len(p) for p in parts], "crcs": [zlib.crc32(p) for p in parts]}
+            _write_aside(self.path.with_name(INDEX_FILE), [json.dumps(header).encode("utf-8"), *parts],
+                         "index-before-rename")
+        except OSError:
+            pass  # a cache: the next open reads the file whole
 
 
 PACKED = ".json.gz"  # a closed month's review log, gzipped (see TinyEngine.pack)
@@ -669,8 +1434,11 @@ def _flat(lines: list) -> list:
 
 # How many bytes of a file's lines are parsed at a time (see LogStorage._apply).
 APPLY_BYTES = 4 << 20
+# How many bytes of trainee.json's lines are read and parsed at a time when every document of a
+# table is asked for (LogStorage.read_docs): little held at once beside the records made of them.
+READ_BYTES = 1 << 20
 # How much of a review log's end is read, on opening, to find its last answer.
-TAIL_BYTES = 16 * 1024
+TAIL_BYTES = 4 * 1024
 
 
 def _read_tail(fd: int, size: int, body: int) -> tuple[int, bytes]:
@@ -742,6 +1510,52 @@ def _tail_max_seq_of(data: bytes) -> int:
             seq = row[2].get("seq")
             return seq if isinstance(seq, int) else 0
     return 0
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """The first ``size`` bytes of the file open as ``fd`` (fewer if it is shorter)."""
+    return _read_all_at(fd, size, 0)
+
+
+def _stat_key(st: os.stat_result) -> list[int]:
+    """What tells a file changed, short of reading it: the index trusts a file with the same."""
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _tail_crc(fd: int, size: int) -> int:
+    n = min(size, INDEX_TAIL_BYTES)
+    return zlib.crc32(os.pread(fd, n, size - n)) if n else 0
+
+
+def _read_all_at(fd: int, size: int, offset: int) -> bytes:
+    chunks, at = [], 0
+    while at < size:
+        chunk = os.pread(fd, size - at, offset + at)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        at += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _write_aside(path: Path, lines: list[bytes], fault: str) -> None:
+    """Write ``lines`` as ``path``, aside, fsynced and renamed into place (a cache: the
+    folder is not fsynced, so a crash may keep the old file, which then no longer matches;
+    never a file renamed in before its bytes are on disk, whose header would hold)."""
+    tmp = path.with_name(f".{path.name[1:] if path.name.startswith('.') else path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb", opener=_open_nofollow) as fh:
+            for line in lines:
+                fh.write(line)
+                fh.write(b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        _fault_point(fault)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def _write_whole(path: Path, data: bytes, fault: str) -> None:
@@ -956,7 +1770,11 @@ class _Ids(dict):
         fields = _KEYED[table][1]
         docs = self._docs(table)
         made: dict[tuple, int]
-        if len(fields) == 1:
+        if isinstance(docs, LazyRows) and len(fields) == 2 and docs.sorted_by_name():
+            made = _Named(docs)  # found by bisection, from the index: no map of every name made
+        elif isinstance(docs, LazyRows):
+            made = docs.keyed()  # from the index: no document parsed
+        elif len(fields) == 1:
             (f,) = fields
             made = {(doc[f],): int(k) for k, doc in docs.items()}
         elif len(fields) == 2:
@@ -1064,7 +1882,10 @@ class TinyEngine:
         self._month_ids = {doc["month"]: int(k) for k, doc in raw.get("months", {}).items()}
 
     def _docs(self, table: str) -> dict[str, dict]:
-        return self.db.log_storage.read().get(table, {})
+        storage = self.db.log_storage
+        if table in LAZY_TABLES:
+            return storage.rows(table)
+        return storage.read().get(table, {})
 
     # the profile -----------------------------------------------------------
 
@@ -1086,7 +1907,10 @@ class TinyEngine:
 
     def _all(self, table: str) -> Iterator:
         record = _KEYED[table][0]
-        return (record.from_doc(doc) for doc in list(self._docs(table).values()))
+        docs = self._docs(table)
+        if isinstance(docs, LazyRows):
+            return (record.from_doc(doc) for doc in docs.stream())  # never every document at once
+        return (record.from_doc(doc) for doc in list(docs.values()))
 
     def _put(self, table: str, record) -> None:
         doc = record.as_doc()
@@ -1105,6 +1929,14 @@ class TinyEngine:
 
     def due_at(self) -> dict[str, float]:
         docs = self._docs("cards")
+        if isinstance(docs, LazyRows):
+            # from where the index keeps each card's due date: no card's state parsed; the
+            # cards' index made on the way (the session's first answer then finds its card at once)
+            due = docs.due()
+            if "cards" not in self._ids:
+                self._ids["cards"] = docs.keyed()
+                docs.find_ready()
+            return due
         if "cards" in self._ids:
             return {doc["card"]: doc["due"] for doc in docs.values()}
         # a pass over every card's state: it makes their index on the way (the queue comes
@@ -1432,6 +2264,7 @@ class TinyEngine:
                 if identity is not None:
                     known[storage.path.name] = list(identity)
             known = {name: entry for name, entry in known.items() if (self.folder / name).exists()}
+            self.db.log_storage.save_index()
             tmp = self.folder / f".{CHECKED_FILE[1:]}.{os.getpid()}.tmp"
             with contextlib.suppress(OSError):
                 with open(tmp, "w", encoding="utf-8", opener=_open_nofollow) as fh:

@@ -1,8 +1,10 @@
 """DrillApp and make_app(), the one factory the command line and the tests share.
 
-Slow work stays off the UI thread: the decks are read and the grader's
-lazy loads (OpenCC, rapidfuzz, pypinyin's table) are paid in a worker while
-the first screen draws.
+Slow work stays off the UI thread: the decks come from the deck cache by
+their paths before the first frame (a file the cache does not know is read
+in a worker), every deck file is checked in a worker once that frame is
+painted, and the grader's lazy loads (OpenCC, rapidfuzz, pypinyin's table,
+fsrs) are paid in a worker after it.
 """
 
 from __future__ import annotations
@@ -135,6 +137,7 @@ class DrillApp(App):
         self.session_size = 0  # cards in a session; 0: all of today's queue
         self.error = ""
         self._warming = False
+        self._deck_check = None  # the start's check of the decks the cache gave, until it is back
         self._collector_held = False  # run() holds the cycle collector until the first screen is painted
         # exams (a PostgreSQL store): the one to take when the store opens (`drill exam take`), the
         # clock an exam's timer counts by, the trainee's open exams as last looked up
@@ -173,16 +176,92 @@ class DrillApp(App):
     def on_mount(self) -> None:
         # Each answer is recorded when it is submitted, so a closed terminal
         # (SIGHUP) or Ctrl+C ends the app without losing an answered card.
-        self.load_decks()
+        from drill.core import deck as decks
+        from drill.core import store
+
+        # the decks from the deck cache, by their paths (no file read), before
+        # the first frame; a start with files the cache does not know reads
+        # them in a thread while that frame is painted, and so does one whose
+        # progress is on a server (which is asked whether this is an instructor)
+        try:
+            local = store.server() is None
+        except DrillError:
+            local = False  # (opening the store says what is wrong)
+        known = decks.recall_all(self.deck_dirs, read=False) if local else None
+        if known is not None:
+            self._decks_loaded(*known)
+        else:
+            self.load_decks()
         self.set_interval(self.STORE_POLL_S, self.poll_store, name="store poll")
 
     @work(thread=True, exclusive=True, group="decks")
     def load_decks(self) -> None:
+        """The decks, those the deck cache has not seen read from their files
+        (the others as it last found them: every file is checked once the
+        first screen is painted, :meth:`check_decks`)."""
         from drill.core import deck as decks
 
-        found, errors = decks.load_all(self.deck_dirs)
+        got = decks.recall_all(self.deck_dirs)
+        assert got is not None  # (files are read)
         teaching = self._teaching()
-        self.call_from_thread(self._decks_loaded, found, errors, teaching)
+        self.call_from_thread(self._decks_loaded, *got, teaching)
+
+    @work(thread=True, group="deck check")
+    def check_decks(self, check) -> None:
+        """Read every deck file: a deck edited since the cache last saw it
+        (before this start, or during it) shows as it is now."""
+        try:
+            found, errors = check.run()
+        except Exception as exc:  # (a folder gone: the decks shown stay)
+            self.call_from_thread(self.notify, f"could not read the decks again: {exc}", title="drill",
+                                  markup=False, severity="warning")
+            return
+        self.call_from_thread(self._decks_checked, check, found, errors)
+
+    def _decks_checked(self, check, found: list[Deck], errors: list[str]) -> None:
+        if check is not self._deck_check:
+            return
+        self._deck_check = None
+        if errors == self.deck_errors and len(found) == len(self.decks) and all(
+                a is b for a, b in zip(found, self.decks)):
+            return  # every file was what the cache said
+        self.decks = found
+        self.deck_errors = errors
+        if self.progress is not None:
+            try:
+                self.progress.adopt(self.decks)
+            except DrillError as exc:
+                self.notify(f"{exc}: answers may not be saved", severity="warning", timeout=15)
+        from drill.tui.screens.decks import DecksScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, DecksScreen):
+                screen.refresh_decks()
+
+    @property
+    def decks_checked(self) -> bool:
+        """Whether every deck shown is its file's content (the start's check is back)."""
+        return self._deck_check is None and self.progress is not None
+
+    def checked(self, decks: list[Deck]) -> list[Deck]:
+        """``decks`` as their files are now, while the start's check of them
+        has not come back: a deck edited since the cache saw it is read again
+        (and replaces the one the app holds); one that no longer loads is left
+        out, and said."""
+        check = self._deck_check
+        if check is None:
+            return decks
+        out = []
+        for deck in decks:
+            try:
+                now = check.verify(deck)
+            except DrillError as exc:
+                self.notify(str(exc), title="drill", markup=False, severity="error")
+                continue
+            if now is not deck:
+                self.decks = [now if d is deck else d for d in self.decks]
+            out.append(now)
+        return out
 
     def _teaching(self) -> tuple[str, list[str]] | None:
         """(the class to view, the classes the login may view) when the app
@@ -212,17 +291,45 @@ class DrillApp(App):
 
     @work(thread=True, group="warm")
     def warm_grader(self) -> None:
-        from drill.core import reference
-        from drill.core.grading import warm
+        """What the first answer would load otherwise: the grader's libraries,
+        fsrs and its scheduler, the reference deck and its items as the grader
+        compares them (an answer's intrusions are looked for among them)."""
+        import datetime as dt
 
-        warm()
-        reference.frameworks()  # what an answer's intrusions and a choice's options are drawn from
+        from drill.core import grading, reference, scheduler
 
-    def _decks_loaded(self, found: list[Deck], errors: list[str],
+        grading.warm()
+        settings = self.seen_settings if self.seen_settings is not None else scheduler.Settings()
+        scheduler.review(None, scheduler.Rating.GOOD, dt.datetime.now(dt.UTC), settings)
+        for fw in reference.frameworks():  # (what a choice's options are drawn from, too)
+            for item in fw.items:
+                grading.key(item)
+
+    # the cards at the head of a session whose answers' intrusions are looked up ahead
+    WARM_CARDS = 10
+
+    @work(thread=True, group="warm session")
+    def warm_session(self, session) -> None:
+        """The other frameworks' items the first answers of ``session`` are
+        compared with, made ahead (as the grader compares them) while the
+        first card is read."""
+        from drill.core import grading
+
+        if session.intruders is None:
+            return
+        for card in session.cards[:self.WARM_CARDS]:
+            for items in session.intruders(card).values():
+                for item in items:
+                    grading.key(item)
+
+    def _decks_loaded(self, found: list[Deck], errors: list[str], check=None,
                       teaching: tuple[str, list[str]] | None = None) -> None:
         self.decks = found
         self.deck_errors = errors
+        self._deck_check = check
         self.call_after_refresh(self._settle)  # (after the deck list or the choice of a trainee is painted)
+        if check is not None:
+            self.call_after_refresh(self.check_decks, check)
         if teaching is not None:
             self.show_class(*teaching)
             return
@@ -263,7 +370,8 @@ class DrillApp(App):
             return
         try:
             self.progress.adopt(self.decks)  # progress filed under each deck's id
-            store.set_last_profile(self.user)
+            if store.last_profile() != self.user:  # (written, and its folder synced, only when it changes)
+                store.set_last_profile(self.user)
         except DrillError as exc:
             # a read-only or full home: drilling goes on, and each answer says if it was not saved
             self.notify(f"{exc}: answers may not be saved", severity="warning", timeout=15)
@@ -405,6 +513,7 @@ class DrillApp(App):
         from drill.core.session import Session
         from drill.tui.screens.drill import DrillScreen
 
+        decks = self.checked(decks)
         intruders = self.intruders()
         teach = self.learning(intruders)
         cards = self.progress.queue(decks, due_only=due_only, teach=teach)
@@ -415,27 +524,34 @@ class DrillApp(App):
             cards = cards[:self.session_size]  # due cards first: the queue's own order
         self.session = Session(cards, recorder=self.progress, intruders=intruders, learning=teach)
         self.show(DrillScreen(self.session))
+        self.call_after_refresh(self.warm_session, self.session)  # (once the card is painted)
 
     # --- exams ---------------------------------------------------------------
 
     def look_for_exams(self) -> None:
         """Look up the trainee's open exams (a PostgreSQL store only), for the
-        deck list's Exams key; a look under way is not started again."""
+        deck list's Exams key: in a worker, started only when there is a
+        server to ask (the start pays neither a thread nor psycopg's import
+        without one); a look under way is not started again (nor cancelled
+        by the next)."""
         from drill.core import store
 
-        if self._looking_for_exams or store.server() is None:
+        try:
+            url = store.server()
+        except DrillError:
+            return  # (opening the store said what is wrong)
+        if url is None or self._looking_for_exams:
             return
         self._looking_for_exams = True
-        self._look_for_exams()
+        self._look_up_exams(url)
 
     @work(thread=True, group="exam lookup", exit_on_error=False)
-    def _look_for_exams(self) -> None:
-        from drill.core import pg_exam, store
+    def _look_up_exams(self, url: str) -> None:
+        from drill.core import pg_exam
 
         found: list = []  # on any trouble the deck list goes on without its Exams key
         try:
-            url = store.server()
-            found = pg_exam.open_exams(url) if url is not None else []
+            found = pg_exam.open_exams(url)
         except DrillError:
             pass
         finally:
@@ -585,7 +701,7 @@ class DrillApp(App):
         from drill.core.session import Session
         from drill.tui.screens.drill import DrillScreen
 
-        cards = [c for d in self.decks for c in d.cards() if c.framework == framework_id]
+        cards = [c for d in self.checked(list(self.decks)) for c in d.cards() if c.framework == framework_id]
         if not cards:
             self.notify("That framework is no longer in any deck.", title="drill")
             return

@@ -977,7 +977,7 @@ class ConfirmQuit(ModalScreen[str]):
 
 
 class AuthorApp(App):
-    CSS_PATH = str(Path(__file__).resolve().parent.parent / "drill.tcss")
+    CSS_PATH = [str(Path(__file__).resolve().parent.parent / name) for name in ("drill.tcss", "author.tcss")]
     TITLE = "drill author"
     COMMANDS = App.COMMANDS | {AuthorCommands}
     # Not priority bindings: a key typed just before (a, then ctrl+q at once)

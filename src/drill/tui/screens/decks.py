@@ -142,8 +142,15 @@ class DecksScreen(Screen):
         self.said: dict[str, tuple] = {}  # what the Statics show
         self.order: list = []  # the decks as the rows show them: assigned ones first, soonest due first
         self.assigned: dict | None = None  # deck id -> its assignment (None: read them again)
+        self.composed = False  # its widgets made (see compose)
 
     def compose(self) -> ComposeResult:
+        # A list covered before it is ever shown (a session started with the
+        # app, the choice of a trainee over it) is made when it first shows:
+        # its widgets and its rows cost nothing until then.
+        self.composed = self.app.screen is self
+        if not self.composed:
+            return
         yield Header()
         yield Static(id="who")
         note = Static(id="exam-note")
@@ -158,14 +165,27 @@ class DecksScreen(Screen):
     PADDING = 2 * 6 + 4  # cell padding, the table's margin and scrollbar
 
     def on_mount(self) -> None:
-        self.build_table()
-        self.show_exams()
-        self.query_one(DataTable).focus()
+        if self.composed:
+            self.build_table()
+            self.show_exams()
+            self.query_one(DataTable).focus()
 
-    def on_screen_resume(self) -> None:
-        self.app.check_store()  # back from a dialog or a session: what changed meanwhile
-        self.assigned = None  # an instructor may have set work meanwhile
-        self.refresh_decks()
+    async def on_screen_resume(self) -> None:
+        if not self.composed:  # shown for the first time: made now, painted once made
+            if self.app.screen is not self:
+                return
+            self.composed = True
+            with self.app.batch_update():
+                await self.recompose()
+                self.app.check_store()
+                self.build_table()
+                self.query_one(DataTable).focus()
+        elif not self.built_width:
+            return  # (mounting: its mount builds the table)
+        else:
+            self.app.check_store()  # back from a dialog or a session: what changed meanwhile
+            self.assigned = None  # an instructor may have set work meanwhile
+            self.refresh_decks()
         self.show_exams()
         look = getattr(self.app, "look_for_exams", None)
         if look is not None:
@@ -197,7 +217,8 @@ class DecksScreen(Screen):
         self.refresh_bindings()
 
     def on_resize(self) -> None:
-        if self.title_width() != self.built_width:  # the first resize comes with the mount: built already
+        # (the first resize comes with the mount: built already, or built when first shown)
+        if self.built_width and self.title_width() != self.built_width:
             self.build_table()
 
     def title_width(self) -> int:
@@ -241,33 +262,49 @@ class DecksScreen(Screen):
         self._say("#who", who)
         # new cards: those today's limit still lets in, as Anki counts them
         left = app.progress.new_left_today()
-        counts = app.deck_counts_cache.counts(app.progress, self.order)
+        order = self.order
+        if self.shown is None and len(order) > self.first_rows():
+            # a list filled anew: the rows a screen can show first, the rest
+            # once they are painted (counted and laid out after that frame)
+            order = order[:self.first_rows()]
+            self.call_after_refresh(self.refresh_decks)
+        counts = app.deck_counts_cache.counts(app.progress, order)
         rows = [(deck.id, self._titled(deck), str(c.due), str(min(c.new, left)), str(c.total), c.mastery)
-                for deck, c in zip(self.order, counts)]
+                for deck, c in zip(order, counts)]
         if rows != self.shown:
             self._show_rows(table, rows, width)
         self._say_note()
 
+    def first_rows(self) -> int:
+        """How many rows a list filled anew shows at first: as many as the screen has lines."""
+        return max(1, self.app.size.height)
+
     def _show_rows(self, table: DataTable, rows: list, width: int) -> None:
-        if self.shown is not None and [r[0] for r in rows] == [r[0] for r in self.shown]:
+        shown = self.shown
+        if shown is not None and [r[0] for r in rows[:len(shown)]] == [r[0] for r in shown]:
             # the same decks: only the cells that changed are written (after
-            # a session, the drilled deck's and the new cards' of the rest)
-            for before, now in zip(self.shown, rows):
+            # a session, the drilled deck's and the new cards' of the rest),
+            # and the rows not shown yet are added
+            for before, now in zip(shown, rows):
                 for column, was, value in zip(("title", "due", "new", "total", "mastery"), before[1:], now[1:]):
                     if was != value:
                         table.update_cell(now[0], column, self._cell(column, value, width))
             self.shown = rows
+            self._add_rows(table, rows[len(shown):], width)
             return
         self.shown = rows
         row = table.cursor_row
         table.clear()
+        self._add_rows(table, rows, width)
+        if 0 < row < len(rows):
+            table.move_cursor(row=row)
+
+    def _add_rows(self, table: DataTable, rows: list, width: int) -> None:
         cell = self._cell
         for key, name, due, new, total, mastery in rows:
             table.add_row(self._mark(key in self.chosen), cell("title", name, width), cell("due", due, width),
                           cell("new", new, width), cell("total", total, width), cell("mastery", mastery, width),
                           key=key)
-        if 0 < row < len(rows):
-            table.move_cursor(row=row)
 
     def _titled(self, deck) -> str:
         """The deck's title, after its due date when it is assigned."""
