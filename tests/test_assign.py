@@ -211,3 +211,20 @@ def test_a_version_2_schema_upgraded_by_a_drill_lets_its_people_read_assignments
     store.close()
     with klass.connect("ann") as conn:
         assert conn.execute("DELETE FROM assignments").rowcount == 1
+
+
+@pytest.mark.parametrize("typed", [None, "someone"])
+async def test_a_trainees_own_login_opens_their_deck_list_under_their_name(klass, monkeypatch, typed):  # noqa: F811
+    from drill.tui.app import make_app
+    from drill.tui.screens.decks import DecksScreen
+
+    monkeypatch.setenv("DRILL_STORE", klass.url_of("wu"))
+    app = make_app(user=typed)  # no name given: no one is asked who is drilling; a name typed: theirs all the same
+    async with app.run_test(size=(100, 30)) as pilot:
+        def who() -> str:
+            found = app.screen.query("#who") if isinstance(app.screen, DecksScreen) else []
+            return str(found[0].render()) if found else ""
+
+        await until(pilot, lambda: app.progress is not None and "trainee:" in who(), what="the deck list")
+        assert app.user == klass.name("wu")
+        assert who() == f"trainee: {klass.name('wu')}"

@@ -375,16 +375,16 @@ def taught(url: str) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
-def is_instructor(url: str) -> bool:
-    """Whether the login of ``url`` is an instructor's (a server without people: no)."""
+def login(url: str):
+    """The person (pg_access.Person) the login of ``url`` is: a trainee, an
+    instructor, or None (the owner, or a server without people)."""
     from drill.core import pg_access, pg_engine
 
     shown = pg_engine.where(url)
     with contextlib.closing(pg_engine.connect(url)) as conn, pg_engine._server(shown):
         if pg_engine.schema_version(conn) < 2:
-            return False
-        me = pg_access.identity(conn)
-    return me is not None and me.kind == pg_access.INSTRUCTOR
+            return None
+        return pg_access.identity(conn)
 
 
 def class_report(url: str, class_name: str, decks: Iterable | None = None, now: float | None = None,

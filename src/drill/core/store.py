@@ -398,6 +398,12 @@ class Store:
         with contextlib.suppress(StoreError):
             self.snapshot.save(self._server)
 
+    @property
+    def person(self) -> str | None:
+        """The trainee whose own login opened the store on a server (None: a
+        store opened by name, or one opened while its server was away)."""
+        return getattr(self._server, "person", None)
+
     @classmethod
     def open_readonly(cls, folder: Path) -> Store:
         if not (folder / TRAINEE_FILE).is_file():

@@ -267,13 +267,18 @@ class DrillApp(App):
         """(the class to view, the classes the login may view) when the app
         opens on the instructor's view: a class asked for, or an instructor's
         login (which records no progress); None: the deck list."""
-        from drill.core import instructor, store
+        from drill.core import store
 
         try:
             url = store.server()
             if url is None:
                 return None
-            if self.class_name is None and not instructor.is_instructor(url):
+            from drill.core import instructor, pg_access
+
+            me = instructor.login(url)
+            if me is not None and me.kind == pg_access.TRAINEE and self.user is None:
+                self.user = me.name  # a trainee's own login: no one to ask who is drilling
+            if self.class_name is None and (me is None or me.kind != pg_access.INSTRUCTOR):
                 return None
             classes = instructor.taught(url)
         except DrillError:
@@ -361,6 +366,7 @@ class DrillApp(App):
 
         try:
             self.progress = store.Store.open(self.user)
+            self.user = self.progress.person or self.user  # a trainee's login opens their own progress
             self.seen_settings = self.progress.settings
             self.apply_theme(self.seen_settings.theme)
         except DrillError as exc:
