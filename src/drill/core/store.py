@@ -28,6 +28,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import math
 import os
 import re
 import threading
@@ -38,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drill.core import learning, records, scheduler
 from drill.core.assignments import Assignment
@@ -597,41 +598,12 @@ class Store:
         until it is learned (learning.py); ``teach`` makes the cards of each
         stage (by default from ``decks`` and the reference deck)."""
         now = now or time.time()
-        held = self.held(now)
-        due_at = self.due_at()
-        cards = scheduler.introduction_order([c for d in decks for c in d.cards()])
-        by_id: dict[str, object] = {}
-        steps: list = []  # the frameworks part-learned, each at its stage
-        if self.settings.learn_first:
-            if teach is None:
-                teach = default_learning(decks)
-            stages = self.stages()
-            scheduled = {c.framework for c in cards if c.id in due_at}  # learned before stages were kept
-            # the frameworks whose cards come as they are: scheduled, or learned
-            learned = scheduled | {fw for fw, stage in stages.items() if stage == Stage.LEARNED}
-            for c in cards:
-                if c.id in due_at or c.framework in learned:
-                    pass
-                elif c.kind != "recall":
-                    continue  # waits until its framework is learned
-                else:
-                    stage = stages.get(c.framework)
-                    card = teach.card(c.deck, c.framework, Stage(stage) if stage else Stage.SHOW)
-                    if card is None or c.id in held:  # a learning card stands for the recall card
-                        continue
-                    if stage:
-                        steps.append(card)
-                        continue
-                    c = card
-                if c.id not in held:
-                    by_id.setdefault(c.id, c)
-        else:
-            for c in cards:
-                if c.id not in held:
-                    by_id.setdefault(c.id, c)
-        order = scheduler.build_queue(list(by_id), due_at, now, self.new_left_today(now), due_only)
-        due = sum(1 for c in order if c in due_at)
-        return [by_id[c] for c in order[:due]] + steps + [by_id[c] for c in order[due:]]
+        decks = list(decks)
+        learn_first = self.settings.learn_first
+        if learn_first and teach is None:
+            teach = default_learning(decks)
+        return queue_of(decks, self.due_at(), self.held(now), self.stages() if learn_first else None,
+                        teach, self.new_left_today(now), now, due_only)
 
     def deck_counts(self, deck, now: float | None = None) -> DeckCounts:
         """What ``deck`` offers now: cards due, new cards today's limit still
@@ -1251,6 +1223,109 @@ def _problems(store: Store, trainee: str, folder: str) -> list[str]:
         problems.append(f"{trainee}: the tallies of {counted(len(unequal), 'item')} do not count the "
                         "reviews in the log")
     return problems
+
+
+def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict[str, str] | None,
+             teach: learning.Learning | None, limit: int, now: float, due_only: bool = False) -> list:
+    """:meth:`Store.queue` of ``decks`` from what the store holds: each card's due
+    time (``due_at``), the cards ``held``, the frameworks' ``stages`` (None with
+    the learning steps off) and the new cards the day still allows (``limit``).
+
+    Its cost grows with the cards due and the new cards the day takes, not with
+    the decks' cards: each card is looked up once in ``due_at``, and only the
+    cards that may come today are put in order."""
+    keys = [deck.card_keys() for deck in decks]
+    order = scheduler.Introduction([(d.id, k.ids, k.frameworks) for d, k in zip(decks, keys)])
+    made: dict[int, list] = {}
+
+    def card(deck: int, index: int):
+        if deck not in made:
+            made[deck] = decks[deck].cards()
+        return made[deck][index]
+
+    get, never = due_at.get, math.inf
+    # the cards due now, and those with no state yet (in each deck, by place)
+    due = [[j for j, c in enumerate(k.ids) if get(c, never) <= now and c not in held] for k in keys]
+    fresh = [[j for j, c in enumerate(k.ids) if c not in due_at] for k in keys]
+    plain: list[tuple[int, int]] = []  # new cards that come as they are
+    shown: list[tuple[int, int]] = []  # the recall cards of frameworks never seen: their first sight comes
+    steps: list[tuple[int, int]] = []  # the recall cards of frameworks part-learned: their stage's card comes
+    if stages is not None:
+        # the frameworks whose cards come as they are: scheduled (learned before stages
+        # were kept), or learned
+        learned = {fw for k in keys for c, fw in zip(k.ids, k.frameworks) if c in due_at}
+        learned.update(fw for fw, stage in stages.items() if stage == Stage.LEARNED)
+        for t, (k, places) in enumerate(zip(keys, fresh)):
+            for j in places:
+                fw = k.frameworks[j]
+                if fw in learned:
+                    if k.ids[j] not in held:
+                        plain.append((t, j))
+                elif k.kinds[j] == "recall":  # the framework's other cards wait until it is learned
+                    (steps if fw in stages else shown).append((t, j))
+    else:
+        plain = [(t, j) for t, (k, places) in enumerate(zip(keys, fresh)) for j in places
+                 if k.ids[j] not in held]
+    # a first sight held, or with a state, is never new (the store holds no state of one: a
+    # store written by hand might)
+    odd = [(t, j) for t, j in shown if f"{keys[t].frameworks[j]}/show" in due_at]
+    firsts: dict[tuple[int, int], Any] = {}
+
+    def first_sight(t: int, j: int):
+        """The first sight standing for a framework's recall card, None if none comes."""
+        if (t, j) not in firsts:
+            assert teach is not None
+            sight = teach.card(decks[t].id, keys[t].frameworks[j], Stage.SHOW)
+            firsts[(t, j)] = None if sight is None or keys[t].ids[j] in held or sight.id in held else sight
+        return firsts[(t, j)]
+
+    # due first, most overdue first (cards due at the same time in the order they are introduced)
+    dated = [(due_at[keys[t].ids[j]], t, j, None) for t, places in enumerate(due) for j in places]
+    for t, j in odd:
+        sight = first_sight(t, j)
+        if sight is not None and due_at[sight.id] <= now:
+            dated.append((due_at[sight.id], t, j, sight))
+    dated.sort(key=lambda d: d[0])
+    ids = [keys[t].ids[j] if sight is None else sight.id for _, t, j, sight in dated]
+    if len(set(ids)) < len(ids) or any(a[0] == b[0] for a, b in zip(dated, dated[1:])):
+        dated.sort(key=lambda d: (d[0], order.key(d[1], d[2])))
+        ids = [keys[t].ids[j] if sight is None else sight.id for _, t, j, sight in dated]
+    out = []
+    seen: set[str] = set()
+    for (_, t, j, sight), c in zip(dated, ids):
+        if c not in seen:
+            seen.add(c)
+            out.append(card(t, j) if sight is None else sight)
+    # then the frameworks part-learned, each at its stage
+    for t, j in sorted(steps, key=lambda p: order.key(*p)):
+        fw = keys[t].frameworks[j]
+        assert teach is not None and stages is not None
+        step = teach.card(decks[t].id, fw, Stage(stages[fw]))
+        if step is not None and keys[t].ids[j] not in held:
+            out.append(step)
+    # then new cards, up to the day's limit
+    if due_only or limit <= 0:
+        return out
+    taken = 0
+    got = None
+    new = sorted([(order.key(t, j), t, j, False) for t, j in plain]
+                 + [(order.key(t, j), t, j, True) for t, j in shown])
+    for _, t, j, sight in new:
+        if sight:
+            got = first_sight(t, j)
+            if got is None or got.id in due_at:
+                continue
+            c = got.id
+        else:
+            c = keys[t].ids[j]
+        if c in seen:
+            continue
+        seen.add(c)
+        out.append(got if sight else card(t, j))
+        taken += 1
+        if taken >= limit:
+            break
+    return out
 
 
 def default_learning(decks) -> learning.Learning:
