@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import operator
 import os
 import re
 import threading
@@ -38,6 +39,8 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, compress, count, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -1238,22 +1241,30 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
     order = scheduler.Introduction([(d.id, k.ids, k.frameworks) for d, k in zip(decks, keys)])
     made: dict[int, list] = {}
 
-    def card(deck: int, index: int):
-        if deck not in made:
-            made[deck] = decks[deck].cards()
-        return made[deck][index]
+    def cards_of(deck: int) -> list:
+        got = made.get(deck)
+        if got is None:
+            got = made[deck] = decks[deck].cards()
+        return got
 
-    get, never = due_at.get, math.inf
-    # the cards due now, and those with no state yet (in each deck, by place)
-    due = [[j for j, c in enumerate(k.ids) if get(c, never) <= now and c not in held] for k in keys]
-    fresh = [[j for j, c in enumerate(k.ids) if c not in due_at] for k in keys]
+    # each card's due time (infinite for a card with no state), the cards due now and
+    # those with no state yet, in each deck by place: the one look at every card, by
+    # builtins (no Python code runs per card)
+    get, never, stated = due_at.get, math.inf, due_at.__contains__
+    dues = [list(map(get, k.ids, repeat(never))) for k in keys]
+    due = [list(compress(count(), map(operator.ge, repeat(now), d))) for d in dues]
+    if held:
+        free = held.__contains__
+        due = [list(compress(places, map(operator.not_, map(free, map(k.ids.__getitem__, places)))))
+               for k, places in zip(keys, due)]
+    fresh = [list(compress(count(), map(operator.not_, map(stated, k.ids)))) for k in keys]
     plain: list[tuple[int, int]] = []  # new cards that come as they are
     shown: list[tuple[int, int]] = []  # the recall cards of frameworks never seen: their first sight comes
     steps: list[tuple[int, int]] = []  # the recall cards of frameworks part-learned: their stage's card comes
     if stages is not None:
         # the frameworks whose cards come as they are: scheduled (learned before stages
         # were kept), or learned
-        learned = {fw for k in keys for c, fw in zip(k.ids, k.frameworks) if c in due_at}
+        learned = set(chain.from_iterable(compress(k.frameworks, map(stated, k.ids)) for k in keys))
         learned.update(fw for fw, stage in stages.items() if stage == Stage.LEARNED)
         for t, (k, places) in enumerate(zip(keys, fresh)):
             for j in places:
@@ -1280,22 +1291,29 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
         return firsts[(t, j)]
 
     # due first, most overdue first (cards due at the same time in the order they are introduced)
-    dated = [(due_at[keys[t].ids[j]], t, j, None) for t, places in enumerate(due) for j in places]
+    dated = [entry for t, places in enumerate(due) if places
+             for entry in zip(map(dues[t].__getitem__, places), repeat(t), places)]
+    sights = {}  # the first sights due, by the recall card they stand for
     for t, j in odd:
         sight = first_sight(t, j)
         if sight is not None and due_at[sight.id] <= now:
-            dated.append((due_at[sight.id], t, j, sight))
-    dated.sort(key=lambda d: d[0])
-    ids = [keys[t].ids[j] if sight is None else sight.id for _, t, j, sight in dated]
-    if len(set(ids)) < len(ids) or any(a[0] == b[0] for a, b in zip(dated, dated[1:])):
+            sights[(t, j)] = sight
+            dated.append((due_at[sight.id], t, j))
+    dated.sort(key=itemgetter(0))
+    due_ids = [c for t, places in enumerate(due) for c in map(keys[t].ids.__getitem__, places)]
+    due_ids += [sight.id for sight in sights.values()]
+    if len(set(due_ids)) == len(due_ids) and len(set(map(itemgetter(0), dated))) == len(dated):
+        lists = {t: cards_of(t) for t, places in enumerate(due) if places}
+        out = ([sights[(t, j)] if (t, j) in sights else cards_of(t)[j] for _, t, j in dated] if sights
+               else [lists[t][j] for _, t, j in dated])
+    else:  # a card two decks hold, or cards due at the same time
         dated.sort(key=lambda d: (d[0], order.key(d[1], d[2])))
-        ids = [keys[t].ids[j] if sight is None else sight.id for _, t, j, sight in dated]
-    out = []
-    seen: set[str] = set()
-    for (_, t, j, sight), c in zip(dated, ids):
-        if c not in seen:
-            seen.add(c)
-            out.append(card(t, j) if sight is None else sight)
+        out, taken_ids = [], set()
+        for _, t, j in dated:
+            got = sights.get((t, j)) or cards_of(t)[j]
+            if got.id not in taken_ids:
+                taken_ids.add(got.id)
+                out.append(got)
     # then the frameworks part-learned, each at its stage
     for t, j in sorted(steps, key=lambda p: order.key(*p)):
         fw = keys[t].frameworks[j]
@@ -1308,6 +1326,7 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
         return out
     taken = 0
     got = None
+    seen: set[str] = set()  # (no new card has a state: none is a due card)
     new = sorted([(order.key(t, j), t, j, False) for t, j in plain]
                  + [(order.key(t, j), t, j, True) for t, j in shown])
     for _, t, j, sight in new:
@@ -1321,7 +1340,7 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
         if c in seen:
             continue
         seen.add(c)
-        out.append(got if sight else card(t, j))
+        out.append(got if sight else cards_of(t)[j])
         taken += 1
         if taken >= limit:
             break
