@@ -1291,8 +1291,8 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
         return firsts[(t, j)]
 
     # due first, most overdue first (cards due at the same time in the order they are introduced)
-    dated = [entry for t, places in enumerate(due) if places
-             for entry in zip(map(dues[t].__getitem__, places), repeat(t), places)]
+    dated = list(chain.from_iterable(zip(map(dues[t].__getitem__, places), repeat(t), places)
+                                     for t, places in enumerate(due) if places))
     sights = {}  # the first sights due, by the recall card they stand for
     for t, j in odd:
         sight = first_sight(t, j)
@@ -1300,7 +1300,7 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
             sights[(t, j)] = sight
             dated.append((due_at[sight.id], t, j))
     dated.sort(key=itemgetter(0))
-    due_ids = [c for t, places in enumerate(due) for c in map(keys[t].ids.__getitem__, places)]
+    due_ids = list(chain.from_iterable(map(keys[t].ids.__getitem__, places) for t, places in enumerate(due)))
     due_ids += [sight.id for sight in sights.values()]
     if len(set(due_ids)) == len(due_ids) and len(set(map(itemgetter(0), dated))) == len(dated):
         lists = {t: cards_of(t) for t, places in enumerate(due) if places}
