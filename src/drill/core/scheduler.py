@@ -37,7 +37,8 @@ from enum import IntEnum
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import chain, groupby
+from itertools import chain, count, repeat
+from operator import add, ne, sub
 from typing import Any, cast
 
 from drill.core.grading import Override, Verdict
@@ -225,41 +226,54 @@ class Introduction:
             if ids:  # a deck takes its turn with its first card
                 turns.setdefault(deck_id, len(turns))
         self._turn = [turns.get(deck_id, 0) for deck_id, _ids, _fws in decks]
+        self._same: dict[str, list[Sequence[str]]] = {}  # the frameworks of the decks of each id
+        for deck_id, _ids, fws in decks:
+            self._same.setdefault(deck_id, []).append(fws)
         self._places: dict[str, dict[str, int]] = {}
         self._before: list[dict[str, int]] | None = None
-        self._ranks: dict[int, list[int] | None] = {}
+        self._ranks: dict[int, dict[str, int] | list[int]] = {}
 
     def key(self, deck: int, index: int) -> tuple[int, int, int, int]:
+        return self.keys(deck, [index])[0]
+
+    def keys(self, deck: int, indexes: Sequence[int]) -> list[tuple[int, int, int, int]]:
+        """:meth:`key` of each of the cards ``indexes`` of the deck ``deck``
+        (worked out by builtins: no Python code runs per card)."""
         deck_id, _ids, fws = self._decks[deck]
-        fw = fws[index]
-        return (self._rank(deck, index, fw), self._place(deck_id)[fw], self._turn[deck], self._base[deck] + index)
+        of = list(map(fws.__getitem__, indexes))
+        if self._before is None:
+            self._before = self._cards_before()
+        before = self._before[deck]
+        ranks = self._ranks.get(deck)
+        if ranks is None:
+            ranks = self._ranks[deck] = self._ranks_in(fws)
+        if isinstance(ranks, dict):  # each framework's cards one after the other: the distance from its first
+            rank = list(map(sub, indexes, map(ranks.__getitem__, of)))
+        else:
+            rank = list(map(ranks.__getitem__, indexes))
+        if before:
+            rank = list(map(add, rank, map(before.get, of, repeat(0))))
+        place = self._place(deck_id)
+        base = self._base[deck]
+        return list(zip(rank, map(place.__getitem__, of), repeat(self._turn[deck]),
+                        map(add, repeat(base), indexes)))
+
+    @staticmethod
+    def _ranks_in(fws: Sequence[str]) -> dict[str, int] | list[int]:
+        """Where each framework's cards start in a deck (as decks make them, one
+        after the other), or, if they are not, each card's place among them."""
+        first = dict(zip(reversed(fws), range(len(fws) - 1, -1, -1)))
+        if len(first) == sum(map(ne, fws[1:], fws[:-1])) + bool(fws):
+            return first
+        return _ranks(fws)
 
     def _place(self, deck_id: str) -> dict[str, int]:
         """Each framework's place in the deck ``deck_id`` (over every deck of that id)."""
         got = self._places.get(deck_id)
         if got is None:
-            firsts = dict.fromkeys(fw for d, _ids, fws in self._decks if d == deck_id for fw in fws)
-            got = self._places[deck_id] = {fw: n for n, fw in enumerate(firsts)}
+            firsts = dict.fromkeys(chain.from_iterable(self._same[deck_id]))
+            got = self._places[deck_id] = dict(zip(firsts, count()))
         return got
-
-    def _rank(self, deck: int, index: int, fw: str) -> int:
-        """The card's place among its framework's cards over every deck."""
-        if self._before is None:
-            self._before = self._cards_before()
-        before = self._before[deck].get(fw, 0)
-        if deck not in self._ranks:
-            fws = self._decks[deck][2]
-            # each framework's cards one after the other (as decks make them): a card's
-            # place among them is its distance from the first; else they are counted
-            self._ranks[deck] = None if len(set(fws)) == sum(1 for _ in groupby(fws)) else _ranks(fws)
-        ranks = self._ranks[deck]
-        if ranks is not None:
-            return before + ranks[index]
-        fws = self._decks[deck][2]
-        first = index
-        while first and fws[first - 1] == fw:
-            first -= 1
-        return before + index - first
 
     def _cards_before(self) -> list[dict[str, int]]:
         """For each deck, the cards of its frameworks that the decks before it hold

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import heapq
 import json
 import math
 import operator
@@ -1258,28 +1259,36 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
         due = [list(compress(places, map(operator.not_, map(free, map(k.ids.__getitem__, places)))))
                for k, places in zip(keys, due)]
     fresh = [list(compress(count(), map(operator.not_, map(stated, k.ids)))) for k in keys]
-    plain: list[tuple[int, int]] = []  # new cards that come as they are
-    shown: list[tuple[int, int]] = []  # the recall cards of frameworks never seen: their first sight comes
-    steps: list[tuple[int, int]] = []  # the recall cards of frameworks part-learned: their stage's card comes
+    # in each deck, by place: the new cards that come as they are; the recall cards of the
+    # frameworks never seen (their first sight comes) and of those part-learned (their stage's card)
+    plain: list[list[int]] = []
+    shown: list[list[int]] = []
+    steps: list[list[int]] = []
     if stages is not None:
         # the frameworks whose cards come as they are: scheduled (learned before stages
         # were kept), or learned
         learned = set(chain.from_iterable(compress(k.frameworks, map(stated, k.ids)) for k in keys))
         learned.update(fw for fw, stage in stages.items() if stage == Stage.LEARNED)
-        for t, (k, places) in enumerate(zip(keys, fresh)):
-            for j in places:
-                fw = k.frameworks[j]
-                if fw in learned:
-                    if k.ids[j] not in held:
-                        plain.append((t, j))
-                elif k.kinds[j] == "recall":  # the framework's other cards wait until it is learned
-                    (steps if fw in stages else shown).append((t, j))
+        known, staged = learned.__contains__, stages.__contains__
+        for k, places in zip(keys, fresh):
+            ready = list(map(known, map(k.frameworks.__getitem__, places)))
+            plain.append(list(compress(places, ready)))
+            # a framework's other cards wait until it is learned
+            waiting = compress(places, map(operator.not_, ready))
+            recalls = [j for j in waiting if k.kinds[j] == "recall"]
+            at_step = list(map(staged, map(k.frameworks.__getitem__, recalls)))
+            steps.append(list(compress(recalls, at_step)))
+            shown.append(list(compress(recalls, map(operator.not_, at_step))))
     else:
-        plain = [(t, j) for t, (k, places) in enumerate(zip(keys, fresh)) for j in places
-                 if k.ids[j] not in held]
+        plain = fresh
+        shown = steps = [[] for _ in keys]
+    if held:
+        free = held.__contains__
+        plain = [list(compress(places, map(operator.not_, map(free, map(k.ids.__getitem__, places)))))
+                 for k, places in zip(keys, plain)]
     # a first sight held, or with a state, is never new (the store holds no state of one: a
     # store written by hand might)
-    odd = [(t, j) for t, j in shown if f"{keys[t].frameworks[j]}/show" in due_at]
+    odd = [(t, j) for t, places in enumerate(shown) for j in places if f"{keys[t].frameworks[j]}/show" in due_at]
     firsts: dict[tuple[int, int], Any] = {}
 
     def first_sight(t: int, j: int):
@@ -1315,36 +1324,41 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
                 taken_ids.add(got.id)
                 out.append(got)
     # then the frameworks part-learned, each at its stage
-    for t, j in sorted(steps, key=lambda p: order.key(*p)):
+    at_steps = sorted(chain.from_iterable(zip(order.keys(t, places), repeat(t), places)
+                                          for t, places in enumerate(steps) if places))
+    for _, t, j in at_steps:
         fw = keys[t].frameworks[j]
         assert teach is not None and stages is not None
         step = teach.card(decks[t].id, fw, Stage(stages[fw]))
         if step is not None and keys[t].ids[j] not in held:
             out.append(step)
-    # then new cards, up to the day's limit
+    # then new cards, up to the day's limit: the first in the order they are introduced
     if due_only or limit <= 0:
         return out
-    taken = 0
-    got = None
-    seen: set[str] = set()  # (no new card has a state: none is a due card)
-    new = sorted([(order.key(t, j), t, j, False) for t, j in plain]
-                 + [(order.key(t, j), t, j, True) for t, j in shown])
-    for _, t, j, sight in new:
-        if sight:
-            got = first_sight(t, j)
-            if got is None or got.id in due_at:
-                continue
-            c = got.id
-        else:
-            c = keys[t].ids[j]
-        if c in seen:
-            continue
-        seen.add(c)
-        out.append(got if sight else cards_of(t)[j])
-        taken += 1
-        if taken >= limit:
-            break
-    return out
+    new = [(order.keys(t, places), t, places, sight) for sight, lists in ((False, plain), (True, shown))
+           for t, places in enumerate(lists) if places]
+    wanted = limit
+    while True:
+        # (a few more than the limit when some have no first sight or are held)
+        first = heapq.nsmallest(wanted, chain.from_iterable(zip(ranked, repeat(t), places, repeat(sight))
+                                                             for ranked, t, places, sight in new))
+        taken: list = []
+        seen: set[str] = set()  # (no new card has a state: none is a due card)
+        for _, t, j, sight in first:
+            if sight:
+                got = first_sight(t, j)
+                if got is None or got.id in due_at:
+                    continue
+            else:
+                got = cards_of(t)[j]
+            if got.id not in seen:
+                seen.add(got.id)
+                taken.append(got)
+                if len(taken) >= limit:
+                    break
+        if len(taken) >= limit or len(first) < wanted:
+            return out + taken
+        wanted *= 2
 
 
 def default_learning(decks) -> learning.Learning:
