@@ -32,10 +32,10 @@ deck is kept, never deleted.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from enum import IntEnum
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
 from functools import lru_cache
 from itertools import chain, count, repeat
 from operator import add, ne, sub

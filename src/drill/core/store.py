@@ -41,7 +41,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, compress, count, repeat
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -1249,8 +1248,8 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
         return got
 
     # each card's due time (infinite for a card with no state), the cards due now and
-    # those with no state yet, in each deck by place: the one look at every card, by
-    # builtins (no Python code runs per card)
+    # those with no state yet, in each deck by place: the one look at every card, made
+    # by builtins (no Python code runs per card)
     get, never, stated = due_at.get, math.inf, due_at.__contains__
     dues = [list(map(get, k.ids, repeat(never))) for k in keys]
     due = [list(compress(count(), map(operator.ge, repeat(now), d))) for d in dues]
@@ -1288,7 +1287,8 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
                  for k, places in zip(keys, plain)]
     # a first sight held, or with a state, is never new (the store holds no state of one: a
     # store written by hand might)
-    odd = [(t, j) for t, places in enumerate(shown) for j in places if f"{keys[t].frameworks[j]}/show" in due_at]
+    odd = [(t, j) for t, places in enumerate(shown) for j in places
+           if f"{keys[t].frameworks[j]}/show" in due_at]
     firsts: dict[tuple[int, int], Any] = {}
 
     def first_sight(t: int, j: int):
@@ -1308,10 +1308,10 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
         if sight is not None and due_at[sight.id] <= now:
             sights[(t, j)] = sight
             dated.append((due_at[sight.id], t, j))
-    dated.sort(key=itemgetter(0))
+    dated.sort(key=operator.itemgetter(0))
     due_ids = list(chain.from_iterable(map(keys[t].ids.__getitem__, places) for t, places in enumerate(due)))
     due_ids += [sight.id for sight in sights.values()]
-    if len(set(due_ids)) == len(due_ids) and len(set(map(itemgetter(0), dated))) == len(dated):
+    if len(set(due_ids)) == len(due_ids) and len(set(map(operator.itemgetter(0), dated))) == len(dated):
         lists = {t: cards_of(t) for t, places in enumerate(due) if places}
         out = ([sights[(t, j)] if (t, j) in sights else cards_of(t)[j] for _, t, j in dated] if sights
                else [lists[t][j] for _, t, j in dated])
@@ -1335,8 +1335,8 @@ def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict
     # then new cards, up to the day's limit: the first in the order they are introduced
     if due_only or limit <= 0:
         return out
-    new = [(order.keys(t, places), t, places, sight) for sight, lists in ((False, plain), (True, shown))
-           for t, places in enumerate(lists) if places]
+    new = [(order.keys(t, places), t, places, sight) for sight, of_kind in ((False, plain), (True, shown))
+           for t, places in enumerate(of_kind) if places]
     wanted = limit
     while True:
         # (a few more than the limit when some have no first sight or are held)
