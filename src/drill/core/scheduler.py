@@ -32,9 +32,13 @@ deck is kept, never deleted.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
+from itertools import chain, count, repeat
+from operator import add, ne, sub
 from typing import Any, cast
 
 from drill.core.grading import Override, Verdict
@@ -198,42 +202,100 @@ def interval_days(state: dict | None) -> float:
     return (due_of(state) - last).total_seconds() / 86400
 
 
-def introduction_order(cards: list) -> list:
-    """``cards`` (with ``.deck`` and ``.framework``, in deck order) in the order
-    new ones are introduced: by the card's place among its framework's
-    cards, then the deck's turn, then deck order (see the module docstring)."""
-    sibling: dict[str, int] = {}
-    turn: dict[str, int] = {}
-    seen_in_deck: dict[str, dict[str, int]] = {}
-    keys = []
-    for index, card in enumerate(cards):
-        rank = sibling.get(card.framework, 0)
-        sibling[card.framework] = rank + 1
-        # a deck's n-th framework takes the n-th turn among the decks
-        frameworks = seen_in_deck.setdefault(card.deck, {})
-        place = frameworks.setdefault(card.framework, len(frameworks))
-        deck_turn = turn.setdefault(card.deck, len(turn))
-        keys.append((rank, place, deck_turn, index))
-    return [cards[k[-1]] for k in sorted(keys)]
+class Introduction:
+    """Where the cards of some decks stand in the order new cards are
+    introduced (see the module docstring), worked out only for the cards
+    asked about, never by sorting them all.
+
+    ``decks`` holds each deck's id and its cards' ids and frameworks (the
+    ``ids`` and ``frameworks`` of ``Deck.card_keys()``), in the order the
+    decks were chosen. :meth:`key` of a card (the deck's place in ``decks``
+    and the card's in its deck) orders cards as they are introduced: by the
+    card's place among its framework's cards (over every deck), then the
+    framework's place in its deck, then the deck's turn, then the card's
+    place among all the decks' cards."""
+
+    def __init__(self, decks: Sequence[tuple[str, Sequence[str], Sequence[str]]]) -> None:
+        self._decks = decks
+        self._base: list[int] = []
+        turns: dict[str, int] = {}
+        total = 0
+        for deck_id, ids, _fws in decks:
+            self._base.append(total)
+            total += len(ids)
+            if ids:  # a deck takes its turn with its first card
+                turns.setdefault(deck_id, len(turns))
+        self._turn = [turns.get(deck_id, 0) for deck_id, _ids, _fws in decks]
+        self._same: dict[str, list[Sequence[str]]] = {}  # the frameworks of the decks of each id
+        for deck_id, _ids, fws in decks:
+            self._same.setdefault(deck_id, []).append(fws)
+        self._places: dict[str, dict[str, int]] = {}
+        self._before: list[dict[str, int]] | None = None
+        self._ranks: dict[int, dict[str, int] | list[int]] = {}
+
+    def key(self, deck: int, index: int) -> tuple[int, int, int, int]:
+        return self.keys(deck, [index])[0]
+
+    def keys(self, deck: int, indexes: Sequence[int]) -> list[tuple[int, int, int, int]]:
+        """:meth:`key` of each of the cards ``indexes`` of the deck ``deck``
+        (worked out by builtins: no Python code runs per card)."""
+        deck_id, _ids, fws = self._decks[deck]
+        of = list(map(fws.__getitem__, indexes))
+        if self._before is None:
+            self._before = self._cards_before()
+        before = self._before[deck]
+        ranks = self._ranks.get(deck)
+        if ranks is None:
+            ranks = self._ranks[deck] = self._ranks_in(fws)
+        if isinstance(ranks, dict):  # each framework's cards one after the other: the distance from its first
+            rank = list(map(sub, indexes, map(ranks.__getitem__, of)))
+        else:
+            rank = list(map(ranks.__getitem__, indexes))
+        if before:
+            rank = list(map(add, rank, map(before.get, of, repeat(0))))
+        place = self._place(deck_id)
+        base = self._base[deck]
+        return list(zip(rank, map(place.__getitem__, of), repeat(self._turn[deck]),
+                        map(add, repeat(base), indexes)))
+
+    @staticmethod
+    def _ranks_in(fws: Sequence[str]) -> dict[str, int] | list[int]:
+        """Where each framework's cards start in a deck (as decks make them, one
+        after the other), or, if they are not, each card's place among them."""
+        first = dict(zip(reversed(fws), range(len(fws) - 1, -1, -1)))
+        if len(first) == sum(map(ne, fws[1:], fws[:-1])) + bool(fws):
+            return first
+        return _ranks(fws)
+
+    def _place(self, deck_id: str) -> dict[str, int]:
+        """Each framework's place in the deck ``deck_id`` (over every deck of that id)."""
+        got = self._places.get(deck_id)
+        if got is None:
+            firsts = dict.fromkeys(chain.from_iterable(self._same[deck_id]))
+            got = self._places[deck_id] = dict(zip(firsts, count()))
+        return got
+
+    def _cards_before(self) -> list[dict[str, int]]:
+        """For each deck, the cards of its frameworks that the decks before it hold
+        (only for the frameworks more than one deck holds)."""
+        held = [dict.fromkeys(fws) for _d, _ids, fws in self._decks]
+        shared = {fw for fw, n in Counter(chain.from_iterable(held)).items() if n > 1}
+        out: list[dict[str, int]] = []
+        so_far: Counter[str] = Counter()
+        for (_d, _ids, fws), own in zip(self._decks, held):
+            mine = shared.intersection(own)
+            out.append({fw: so_far[fw] for fw in mine})
+            if mine:
+                so_far.update(fw for fw in fws if fw in mine)
+        return out
 
 
-def build_queue(card_ids: list[str], due_at: dict[str, float], now: float,
-                new_limit: int, due_only: bool = False) -> list[str]:
-    """Today's queue from ``card_ids`` (the chosen decks' cards, in the order
-    new ones are to be introduced).
-
-    ``due_at`` maps the ids of cards seen before to their due time (epoch
-    seconds); the others are new. Due cards come first, most overdue first,
-    then new cards up to ``new_limit``.
-    """
-    due = sorted((due_at[c], i, c) for i, c in enumerate(card_ids) if c in due_at and due_at[c] <= now)
-    queue = [c for _, _, c in due]
-    if not due_only and new_limit > 0:
-        seen: set[str] = set()
-        for c in card_ids:
-            if c not in due_at and c not in seen:
-                seen.add(c)
-                queue.append(c)
-                if len(seen) >= new_limit:
-                    break
-    return queue
+def _ranks(fws: Sequence[str]) -> list[int]:
+    """Each card's place among the deck's cards of its framework."""
+    seen: dict[str, int] = {}
+    out = []
+    for fw in fws:
+        n = seen.get(fw, 0)
+        seen[fw] = n + 1
+        out.append(n)
+    return out

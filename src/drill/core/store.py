@@ -27,7 +27,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import heapq
 import json
+import math
+import operator
 import os
 import re
 import threading
@@ -37,8 +40,9 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, compress, count, repeat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drill.core import learning, records, scheduler
 from drill.core.assignments import Assignment
@@ -603,41 +607,12 @@ class Store:
         until it is learned (learning.py); ``teach`` makes the cards of each
         stage (by default from ``decks`` and the reference deck)."""
         now = now or time.time()
-        held = self.held(now)
-        due_at = self.due_at()
-        cards = scheduler.introduction_order([c for d in decks for c in d.cards()])
-        by_id: dict[str, object] = {}
-        steps: list = []  # the frameworks part-learned, each at its stage
-        if self.settings.learn_first:
-            if teach is None:
-                teach = default_learning(decks)
-            stages = self.stages()
-            scheduled = {c.framework for c in cards if c.id in due_at}  # learned before stages were kept
-            # the frameworks whose cards come as they are: scheduled, or learned
-            learned = scheduled | {fw for fw, stage in stages.items() if stage == Stage.LEARNED}
-            for c in cards:
-                if c.id in due_at or c.framework in learned:
-                    pass
-                elif c.kind != "recall":
-                    continue  # waits until its framework is learned
-                else:
-                    stage = stages.get(c.framework)
-                    card = teach.card(c.deck, c.framework, Stage(stage) if stage else Stage.SHOW)
-                    if card is None or c.id in held:  # a learning card stands for the recall card
-                        continue
-                    if stage:
-                        steps.append(card)
-                        continue
-                    c = card
-                if c.id not in held:
-                    by_id.setdefault(c.id, c)
-        else:
-            for c in cards:
-                if c.id not in held:
-                    by_id.setdefault(c.id, c)
-        order = scheduler.build_queue(list(by_id), due_at, now, self.new_left_today(now), due_only)
-        due = sum(1 for c in order if c in due_at)
-        return [by_id[c] for c in order[:due]] + steps + [by_id[c] for c in order[due:]]
+        decks = list(decks)
+        learn_first = self.settings.learn_first
+        if learn_first and teach is None:
+            teach = default_learning(decks)
+        return queue_of(decks, self.due_at(), self.held(now), self.stages() if learn_first else None,
+                        teach, self.new_left_today(now), now, due_only)
 
     def deck_counts(self, deck, now: float | None = None) -> DeckCounts:
         """What ``deck`` offers now: cards due, new cards today's limit still
@@ -1257,6 +1232,139 @@ def _problems(store: Store, trainee: str, folder: str) -> list[str]:
         problems.append(f"{trainee}: the tallies of {counted(len(unequal), 'item')} do not count the "
                         "reviews in the log")
     return problems
+
+
+def queue_of(decks: list, due_at: dict[str, float], held: set[str], stages: dict[str, str] | None,
+             teach: learning.Learning | None, limit: int, now: float, due_only: bool = False) -> list:
+    """:meth:`Store.queue` of ``decks`` from what the store holds: each card's due
+    time (``due_at``), the cards ``held``, the frameworks' ``stages`` (None with
+    the learning steps off) and the new cards the day still allows (``limit``).
+
+    Its cost grows with the cards due and the new cards the day takes, not with
+    the decks' cards: each card is looked up once in ``due_at``, and only the
+    cards that may come today are put in order."""
+    keys = [deck.card_keys() for deck in decks]
+    order = scheduler.Introduction([(d.id, k.ids, k.frameworks) for d, k in zip(decks, keys)])
+    made: dict[int, list] = {}
+
+    def cards_of(deck: int) -> list:
+        got = made.get(deck)
+        if got is None:
+            got = made[deck] = decks[deck].cards()
+        return got
+
+    # each card's due time (infinite for a card with no state), the cards due now and
+    # those with no state yet, in each deck by place: the one look at every card, made
+    # by builtins (no Python code runs per card)
+    get, never, stated = due_at.get, math.inf, due_at.__contains__
+    dues = [list(map(get, k.ids, repeat(never))) for k in keys]
+    due = [list(compress(count(), map(operator.ge, repeat(now), d))) for d in dues]
+    if held:
+        free = held.__contains__
+        due = [list(compress(places, map(operator.not_, map(free, map(k.ids.__getitem__, places)))))
+               for k, places in zip(keys, due)]
+    fresh = [list(compress(count(), map(operator.not_, map(stated, k.ids)))) for k in keys]
+    # in each deck, by place: the new cards that come as they are; the recall cards of the
+    # frameworks never seen (their first sight comes) and of those part-learned (their stage's card)
+    plain: list[list[int]] = []
+    shown: list[list[int]] = []
+    steps: list[list[int]] = []
+    if stages is not None:
+        # the frameworks whose cards come as they are: scheduled (learned before stages
+        # were kept), or learned
+        learned = set(chain.from_iterable(compress(k.frameworks, map(stated, k.ids)) for k in keys))
+        learned.update(fw for fw, stage in stages.items() if stage == Stage.LEARNED)
+        known, staged = learned.__contains__, stages.__contains__
+        for k, places in zip(keys, fresh):
+            ready = list(map(known, map(k.frameworks.__getitem__, places)))
+            plain.append(list(compress(places, ready)))
+            # a framework's other cards wait until it is learned
+            waiting = compress(places, map(operator.not_, ready))
+            recalls = [j for j in waiting if k.kinds[j] == "recall"]
+            at_step = list(map(staged, map(k.frameworks.__getitem__, recalls)))
+            steps.append(list(compress(recalls, at_step)))
+            shown.append(list(compress(recalls, map(operator.not_, at_step))))
+    else:
+        plain = fresh
+        shown = steps = [[] for _ in keys]
+    if held:
+        free = held.__contains__
+        plain = [list(compress(places, map(operator.not_, map(free, map(k.ids.__getitem__, places)))))
+                 for k, places in zip(keys, plain)]
+    # a first sight held, or with a state, is never new (the store holds no state of one: a
+    # store written by hand might)
+    odd = [(t, j) for t, places in enumerate(shown) for j in places
+           if f"{keys[t].frameworks[j]}/show" in due_at]
+    firsts: dict[tuple[int, int], Any] = {}
+
+    def first_sight(t: int, j: int):
+        """The first sight standing for a framework's recall card, None if none comes."""
+        if (t, j) not in firsts:
+            assert teach is not None
+            sight = teach.card(decks[t].id, keys[t].frameworks[j], Stage.SHOW)
+            firsts[(t, j)] = None if sight is None or keys[t].ids[j] in held or sight.id in held else sight
+        return firsts[(t, j)]
+
+    # due first, most overdue first (cards due at the same time in the order they are introduced)
+    dated = list(chain.from_iterable(zip(map(dues[t].__getitem__, places), repeat(t), places)
+                                     for t, places in enumerate(due) if places))
+    sights = {}  # the first sights due, by the recall card they stand for
+    for t, j in odd:
+        sight = first_sight(t, j)
+        if sight is not None and due_at[sight.id] <= now:
+            sights[(t, j)] = sight
+            dated.append((due_at[sight.id], t, j))
+    dated.sort(key=operator.itemgetter(0))
+    due_ids = list(chain.from_iterable(map(keys[t].ids.__getitem__, places) for t, places in enumerate(due)))
+    due_ids += [sight.id for sight in sights.values()]
+    if len(set(due_ids)) == len(due_ids) and len(set(map(operator.itemgetter(0), dated))) == len(dated):
+        lists = {t: cards_of(t) for t, places in enumerate(due) if places}
+        out = ([sights[(t, j)] if (t, j) in sights else cards_of(t)[j] for _, t, j in dated] if sights
+               else [lists[t][j] for _, t, j in dated])
+    else:  # a card two decks hold, or cards due at the same time
+        dated.sort(key=lambda d: (d[0], order.key(d[1], d[2])))
+        out, taken_ids = [], set()
+        for _, t, j in dated:
+            got = sights.get((t, j)) or cards_of(t)[j]
+            if got.id not in taken_ids:
+                taken_ids.add(got.id)
+                out.append(got)
+    # then the frameworks part-learned, each at its stage
+    at_steps = sorted(chain.from_iterable(zip(order.keys(t, places), repeat(t), places)
+                                          for t, places in enumerate(steps) if places))
+    for _, t, j in at_steps:
+        fw = keys[t].frameworks[j]
+        assert teach is not None and stages is not None
+        step = teach.card(decks[t].id, fw, Stage(stages[fw]))
+        if step is not None and keys[t].ids[j] not in held:
+            out.append(step)
+    # then new cards, up to the day's limit: the first in the order they are introduced
+    if due_only or limit <= 0:
+        return out
+    new = [(order.keys(t, places), t, places, sight) for sight, of_kind in ((False, plain), (True, shown))
+           for t, places in enumerate(of_kind) if places]
+    wanted = limit
+    while True:
+        # (a few more than the limit when some have no first sight or are held)
+        first = heapq.nsmallest(wanted, chain.from_iterable(zip(ranked, repeat(t), places, repeat(sight))
+                                                             for ranked, t, places, sight in new))
+        taken: list = []
+        seen: set[str] = set()  # (no new card has a state: none is a due card)
+        for _, t, j, sight in first:
+            if sight:
+                got = first_sight(t, j)
+                if got is None or got.id in due_at:
+                    continue
+            else:
+                got = cards_of(t)[j]
+            if got.id not in seen:
+                seen.add(got.id)
+                taken.append(got)
+                if len(taken) >= limit:
+                    break
+        if len(taken) >= limit or len(first) < wanted:
+            return out + taken
+        wanted *= 2
 
 
 def default_learning(decks) -> learning.Learning:
