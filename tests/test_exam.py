@@ -524,3 +524,9 @@ def test_a_grade_a_trainee_wrote_themselves_is_caught_by_grading_again(klass, ca
     code, out, _ = run(capsys, "exam", "results", "mid", "--regrade", "--json")
     assert json.loads(out)["regraded"] == 1
     assert "regraded" not in json.loads(run(capsys, "exam", "results", "mid", "--json")[1])
+
+
+def test_points_are_shown_with_two_places_at_most():
+    from drill.core.exam import points_shown
+
+    assert [points_shown(p) for p in (0.6667, 1.0, 1.5, 2.0 / 3 + 2, 0.0)] == ["0.67", "1", "1.5", "2.67", "0"]

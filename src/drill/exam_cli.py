@@ -21,7 +21,7 @@ import argparse
 from drill.assign_cli import find_deck
 from drill.class_cli import server_url
 from drill.core.errors import DrillError
-from drill.core.text import json_line, printable
+from drill.core.text import counted, json_line, printable
 
 EXIT_OK = 0
 
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
                               args.moves_schedule)
         fewer = f" (the decks hold no more of those kinds; {count} asked)" if made.count < (count or 1) else ""
         moves = "; its answers move the trainees' schedules" if made.moves_schedule else ""
-        print(f"made the exam {printable(made.name)} for {printable(made.class_name)}: {made.count} questions"
+        print(f"made the exam {printable(made.name)} for {printable(made.class_name)}: {counted(made.count, 'question')}"
               f"{fewer}, {made.minutes} min, kinds {', '.join(made.kinds)}, seed {made.seed}{moves}")
         return EXIT_OK
     if args.exam_command == "list":
@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
             e = listed.exam
             status = f"  {listed.status}" if listed.status is not None else \
                 f"  {listed.started} started, {listed.finished} finished"
-            print(f"{printable(e.class_name)}  {printable(e.name)}  — {e.count} questions, {e.minutes} min{status}")
+            print(f"{printable(e.class_name)}  {printable(e.name)}  — {counted(e.count, 'question')}, {e.minutes} min{status}")
         return EXIT_OK
     if args.exam_command == "show":
         detail = pg_exam.show(url, args.name, args.class_name)
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
             print(json_line(detail.as_json()))
             return EXIT_OK
         e = detail.exam
-        print(f"{printable(e.name)} ({printable(e.class_name)}): {e.count} questions, {e.minutes} min, "
+        print(f"{printable(e.name)} ({printable(e.class_name)}): {counted(e.count, 'question')}, {e.minutes} min, "
               f"kinds {', '.join(e.kinds)}, decks {', '.join(map(printable, e.decks))}"
               + (f", seed {e.seed}" if e.seed is not None else "")
               + ("; moves the schedule" if e.moves_schedule else ""))
@@ -157,12 +157,14 @@ def _one_line(text: str, width: int = 70) -> str:
 
 
 def _print_results(results) -> None:
+    from drill.core.exam import points_shown
+
     e = results.exam
-    print(f"{printable(e.name)} ({printable(e.class_name)}): {e.count} questions, {e.minutes} min")
+    print(f"{printable(e.name)} ({printable(e.class_name)}): {counted(e.count, 'question')}, {e.minutes} min")
     if not results.trainees:
         print("  no trainees")
     for t in results.trainees:
-        print(f"  {printable(t.trainee):<20} {t.points:>5.1f}/{t.total}  {t.percent:5.1f}%  "
+        print(f"  {printable(t.trainee):<20} {points_shown(t.points):>5}/{t.total}  {t.percent:5.1f}%  "
               f"{t.correct} right, {t.answered} answered  ({t.status})")
     if results.regraded is not None:
         print(f"  graded again from what was typed: {results.regraded} answer(s) had another grade kept")

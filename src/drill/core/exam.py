@@ -66,6 +66,11 @@ SEED_LIMIT = 2**31  # a seed made for an exam is below this (it fits any integer
 BLANK_ANSWER = "(blank)"
 
 
+def points_shown(points: float) -> str:
+    """Points as a score says them: 2, 1.5, 0.67 (two places at most)."""
+    return f"{round(points, 2):g}"
+
+
 class ExamError(DrillError):
     """An exam that cannot be defined, taken or answered as asked."""
 

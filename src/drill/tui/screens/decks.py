@@ -209,7 +209,7 @@ class DecksScreen(Screen):
         if found:
             first = found[0].exam
             said = Text("exam open: ", style="bold yellow")
-            said.append(f"{first.name} ({first.class_name}, {first.count} questions, {first.minutes} min)")
+            said.append(f"{first.name} ({first.class_name}, {counted(first.count, 'question')}, {first.minutes} min)")
             if len(found) > 1:
                 said.append(f" and {len(found) - 1} more")
             said.append(" · x takes it", style="dim")

@@ -24,7 +24,8 @@ from textual.worker import get_current_worker
 
 from drill.core.deck import order_numbered
 from drill.core.errors import DrillError
-from drill.core.exam import AttemptStatus, Question, TimeUp
+from drill.core.exam import AttemptStatus, Question, TimeUp, points_shown
+from drill.core.text import counted
 from drill.tui.screens.drill import KIND_NAMES, AnswerArea, CardView, _reason
 from drill.tui.widgets.footer import KeysFooter
 from drill.tui.widgets.wrapped import Wrapped
@@ -211,7 +212,7 @@ class ExamScreen(Screen):
     def _show_score(self, score, trouble: str = "") -> None:
         self.score = score
         self._status(trouble, "yellow")
-        said = Text(f"Your score: {score.points:g} of {score.total} ({score.percent:g}%)", style="bold")
+        said = Text(f"Your score: {points_shown(score.points)} of {score.total} ({score.percent:g}%)", style="bold")
         said.append(f"\n{score.correct} right · {score.answered} of {score.total} answered", style="dim")
         said.append("\n\nEnter goes back to the decks.", style="italic")
         self.query_one("#context", Static).update(said)
@@ -276,7 +277,7 @@ class ChooseExam(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-leave"):
             yield Static(Text("Exams open to you", style="bold"))
-            yield OptionList(*[Option(f"{e.exam.name} · {e.exam.class_name} · {e.exam.count} questions, "
+            yield OptionList(*[Option(f"{e.exam.name} · {e.exam.class_name} · {counted(e.exam.count, 'question')}, "
                                       f"{e.exam.minutes} min · {e.status}", id=str(n))
                                for n, e in enumerate(self.listings)], id="exams")
         yield Footer()

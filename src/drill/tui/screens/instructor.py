@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from drill.core.errors import DrillError
+from drill.core.exam import points_shown
 from drill.tui.screens.decks import mastery_bar
 from drill.tui.widgets.footer import KeysFooter
 
@@ -194,7 +195,7 @@ class InstructorScreen(Screen):
         if results is None:
             return
         for t in results.trainees:
-            scores.add_row(Text(t.trainee), str(t.status), f"{t.points:g} of {t.total}", f"{t.percent:.0f}%",
+            scores.add_row(Text(t.trainee), str(t.status), f"{points_shown(t.points)} of {t.total}", f"{t.percent:.0f}%",
                            str(t.correct), str(t.answered), key=t.trainee)
         for item in results.items:
             q = item.question
