@@ -412,6 +412,8 @@ async def test_the_app_opens_on_the_state_kept_here_while_the_server_is_away_and
         await app.workers.wait_for_complete()
         await until(pilot, lambda: app.progress is not None, what="the progress opened")
         assert app.progress.offline and app.return_code is None
+        await until(pilot, lambda: app.screen.query("#who") and "server is away" in str(
+            app.screen.query_one("#who").render()), what="the deck list saying the server is away")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, DrillScreen), what="the drill screen")
         screen = app.screen

@@ -259,6 +259,9 @@ class DecksScreen(Screen):
         self.order = sorted(app.decks, key=lambda d: (0, assigned[d.id].due) if d.id in assigned else (1,))
         who = Text("trainee: ", style="dim")
         who.append(app.user or "—", style="bold")
+        if getattr(app.progress, "offline", False):
+            who.append("  · the progress server is away: answers are kept on this machine, sent when it is back",
+                       style="yellow")
         self._say("#who", who)
         # new cards: those today's limit still lets in, as Anki counts them
         left = app.progress.new_left_today()
