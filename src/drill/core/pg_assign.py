@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import psycopg
 
-from drill.core import pg_access, pg_engine
+from drill.core import pg_engine
 from drill.core.assignments import Assignment
 from drill.core.errors import StoreError
 
@@ -26,18 +26,8 @@ def _connection(url: str) -> Iterator[tuple[psycopg.Connection, str, str]]:
     to date; anyone else needs it current."""
     shown = pg_engine.where(url)
     with contextlib.closing(pg_engine.connect(url)) as conn:
-        with pg_engine._server(shown, "cannot read the assignments"):
-            version = pg_engine.schema_version(conn)
-            owner = not version or pg_engine._is_owner(conn)
-        if owner:
-            pg_engine.migrate(conn, shown)
-            with pg_engine._server(shown, "cannot read the assignments"), conn.transaction():
-                pg_access.ensure_groups(conn)
-        else:
-            pg_engine._refuse_newer(version, shown)
-            pg_engine._refuse_older(conn, version, shown)
+        me = pg_engine.ready(conn, shown, "cannot read the assignments")
         with pg_engine._server(shown, "the progress server refused it"):
-            me = pg_access.identity(conn)
             yield conn, shown, me.org if me is not None else DEFAULT_ORG
 
 

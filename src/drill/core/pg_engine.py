@@ -413,6 +413,24 @@ def migrate(conn: psycopg.Connection, shown: str = "") -> int:
         return found
 
 
+def ready(conn: psycopg.Connection, shown: str, doing: str) -> pg_access.Person | None:
+    """Make ``conn`` ready for a class's work (assignments, exams): the owner
+    brings the schema (and the group roles) up to date, anyone else needs it
+    current. Returns the person the login is (None: the owner)."""
+    with _server(shown, doing):
+        version = schema_version(conn)
+        owner = not version or _is_owner(conn)
+    if owner:
+        migrate(conn, shown)
+        with _server(shown, doing), conn.transaction():
+            pg_access.ensure_groups(conn)
+    else:
+        _refuse_newer(version, shown)
+        _refuse_older(conn, version, shown)
+    with _server(shown, "the progress server refused it"):
+        return pg_access.identity(conn)
+
+
 def trainee_names(url: str, org: str = DEFAULT_ORG) -> list[str]:
     """The trainees with progress on the server, most recently active first."""
     shown = where(url)

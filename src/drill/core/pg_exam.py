@@ -124,18 +124,7 @@ def _connection(url: str) -> Iterator[_Reader]:
 
 
 def _reader(conn: psycopg.Connection, shown: str) -> _Reader:
-    with pg_engine._server(shown, "cannot read the exams"):
-        version = pg_engine.schema_version(conn)
-        owner = not version or pg_engine._is_owner(conn)
-    if owner:
-        pg_engine.migrate(conn, shown)
-        with pg_engine._server(shown, "cannot read the exams"), conn.transaction():
-            pg_access.ensure_groups(conn)
-    else:
-        pg_engine._refuse_newer(version, shown)
-        pg_engine._refuse_older(conn, version, shown)
-    with pg_engine._server(shown, "the progress server refused it"):
-        me = pg_access.identity(conn)
+    me = pg_engine.ready(conn, shown, "cannot read the exams")
     return _Reader(conn, shown, me.org if me is not None else DEFAULT_ORG, me)
 
 

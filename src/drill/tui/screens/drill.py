@@ -49,6 +49,43 @@ class CardView(Vertical, can_focus=True):
     """The card: focused while a first sight is read (there is no answer to type)."""
 
 
+def show_question(screen, card) -> None:
+    """Show ``card``'s prompt, and what is shown with it (a cloze's sentence,
+    an order's items, a choice's options, a first sight's items), in the
+    screen's ``#prompt`` and ``#context``: the drill's and the exam's alike."""
+    prompt = Text(card.prompt, style="bold")
+    if card.stated_in:  # items that come from a document, not from a speech
+        prompt.append("\n" + card.stated_in, style="dim")
+    screen.query_one("#prompt", Static).update(Wrapped(prompt))
+    context = screen.query_one("#context", Static)
+    if card.kind == "cloze" and card.context:
+        context.update(Wrapped(card.context))
+    elif card.kind == "order":
+        shown = Text("\n".join(order_numbered(card)))
+        shown.append("\nthe items in order, or their numbers: 3 1 2", style="dim")
+        context.update(Wrapped(shown))
+    elif card.kind == "choice":
+        shown = Text("\n".join(f"{n}  {option}" for n, option in enumerate(card.options, 1)))
+        if len(card.answer) == 1:
+            shown.append("\npress the number of the one that belongs", style="dim")
+        else:
+            shown.append(f"\ntype the numbers of the {len(card.answer)} that belong, then Enter",
+                         style="dim")
+        context.update(Wrapped(shown))
+    elif card.kind == "show":
+        shown = Text("\n".join(order_numbered_items(card.answer)), style="bold")
+        if card.context:
+            shown.append("\n\n")
+            shown.append(card.context, style="dim")
+        shown.append("\n\nRead it through: it is asked next as a choice, then a blank, then in full. "
+                     "Enter goes on.", style="italic")
+        context.update(Wrapped(shown))
+    else:
+        context.update("")
+    context.display = card.kind in ("cloze", "order", "choice", "show") and bool(
+        card.context or card.kind != "cloze")
+
+
 class DrillScreen(Screen):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit", priority=True),
@@ -107,37 +144,7 @@ class DrillScreen(Screen):
         self.query_one("#progress", Static).update(
             Text(f"card {self.session.index + 1} of {total} · {KIND_NAMES.get(card.kind, card.kind)}"
                  f"{stage}{again}", style="dim"))
-        prompt = Text(card.prompt, style="bold")
-        if card.stated_in:  # items that come from a document, not from a speech
-            prompt.append("\n" + card.stated_in, style="dim")
-        self.query_one("#prompt", Static).update(Wrapped(prompt))
-        context = self.query_one("#context", Static)
-        if card.kind == "cloze" and card.context:
-            context.update(Wrapped(card.context))
-        elif card.kind == "order":
-            shown = Text("\n".join(order_numbered(card)))
-            shown.append("\nthe items in order, or their numbers: 3 1 2", style="dim")
-            context.update(Wrapped(shown))
-        elif card.kind == "choice":
-            shown = Text("\n".join(f"{n}  {option}" for n, option in enumerate(card.options, 1)))
-            if len(card.answer) == 1:
-                shown.append("\npress the number of the one that belongs", style="dim")
-            else:
-                shown.append(f"\ntype the numbers of the {len(card.answer)} that belong, then Enter",
-                             style="dim")
-            context.update(Wrapped(shown))
-        elif card.kind == "show":
-            shown = Text("\n".join(order_numbered_items(card.answer)), style="bold")
-            if card.context:
-                shown.append("\n\n")
-                shown.append(card.context, style="dim")
-            shown.append("\n\nRead it through: it is asked next as a choice, then a blank, then in full. "
-                         "Enter goes on.", style="italic")
-            context.update(Wrapped(shown))
-        else:
-            context.update("")
-        context.display = card.kind in ("cloze", "order", "choice", "show") and bool(
-            card.context or card.kind != "cloze")
+        show_question(self, card)
         for extra in ("#hint", "#source", "#store-status"):
             self.query_one(extra, Static).update("")
             self.query_one(extra, Static).display = False

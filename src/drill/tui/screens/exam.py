@@ -22,13 +22,11 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from drill.core.deck import order_numbered
 from drill.core.errors import DrillError
 from drill.core.exam import AttemptStatus, Question, TimeUp, points_shown
 from drill.core.text import counted
-from drill.tui.screens.drill import KIND_NAMES, AnswerArea, CardView, _reason
+from drill.tui.screens.drill import KIND_NAMES, AnswerArea, CardView, _reason, show_question
 from drill.tui.widgets.footer import KeysFooter
-from drill.tui.widgets.wrapped import Wrapped
 
 EXAM_PLACEHOLDER = "Type the items, one a line or with any separators. Enter makes a new line; Ctrl+S submits."
 TICK_S = 0.25  # how often the timer is redrawn (and the clock looked at)
@@ -103,20 +101,7 @@ class ExamScreen(Screen):
         total = len(self.attempt.questions)
         self.query_one("#progress", Static).update(
             Text(f"question {question.position} of {total} · {KIND_NAMES.get(card.kind, card.kind)}", style="dim"))
-        prompt = Text(card.prompt, style="bold")
-        if card.stated_in:
-            prompt.append("\n" + card.stated_in, style="dim")
-        self.query_one("#prompt", Static).update(Wrapped(prompt))
-        context = self.query_one("#context", Static)
-        if card.kind == "cloze" and card.context:
-            context.update(Wrapped(card.context))
-        elif card.kind == "order":
-            shown = Text("\n".join(order_numbered(card)))
-            shown.append("\nthe items in order, or their numbers: 3 1 2", style="dim")
-            context.update(Wrapped(shown))
-        else:
-            context.update("")
-        context.display = card.kind == "order" or bool(card.kind == "cloze" and card.context)
+        show_question(self, card)
         area = self.query_one(AnswerArea)
         area.read_only = False
         area.text = ""
