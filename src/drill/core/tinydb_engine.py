@@ -1539,28 +1539,15 @@ def _read_all_at(fd: int, size: int, offset: int) -> bytes:
 
 
 def _write_aside(path: Path, lines: list[bytes], fault: str) -> None:
-    """Write ``lines`` as ``path``, aside, fsynced and renamed into place (a cache: the
-    folder is not fsynced, so a crash may keep the old file, which then no longer matches;
-    never a file renamed in before its bytes are on disk, whose header would hold)."""
-    tmp = path.with_name(f".{path.name[1:] if path.name.startswith('.') else path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb", opener=_open_nofollow) as fh:
-            for line in lines:
-                fh.write(line)
-                fh.write(b"\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        _fault_point(fault)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    """Write ``lines`` as ``path`` (a cache), as :func:`_write_whole` does but for the
+    folder's fsync: a crash may keep the old file, which then no longer matches; never a
+    file renamed in before its bytes are on disk, whose header would hold."""
+    _write_whole(path, b"".join(line + b"\n" for line in lines), fault, sync_folder=False)
 
 
-def _write_whole(path: Path, data: bytes, fault: str) -> None:
+def _write_whole(path: Path, data: bytes, fault: str, sync_folder: bool = True) -> None:
     """Write ``path`` whole: aside, fsynced, renamed into place, the folder fsynced."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name[1:] if path.name.startswith('.') else path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb", opener=_open_nofollow) as fh:
             fh.write(data)
@@ -1572,7 +1559,8 @@ def _write_whole(path: Path, data: bytes, fault: str) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    fsync_dir(path.parent)
+    if sync_folder:
+        fsync_dir(path.parent)
 
 
 def _open_nofollow(path, flags: int) -> int:
